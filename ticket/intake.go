@@ -1,0 +1,284 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Intake is a request as it arrives (T2).
+type Intake struct {
+	Kind     Kind
+	Category string // e.g. "safety", "leak", "general" for repairs (F2)
+	Channel  Channel
+	// Fields are the details obtained from the customer. Missing ones do
+	// not refuse the request: it is recorded as incomplete (T2, T14).
+	Fields map[string]string
+	// Complaint is the class and severity of a complaint (T16).
+	Complaint *ComplaintInfo
+	// Unattended marks a request that arrived with nobody receiving it: a
+	// web form, a voicemail, a call outside service hours (T19). It has
+	// no owner until an agent takes it. Requests recorded by the system
+	// role are always unattended.
+	Unattended bool
+	Note       string
+}
+
+// Receive records a new request (T2) and makes the receiving actor its
+// first-contact owner (T1), unless it arrived unattended (T19). The
+// request is recorded even when fields are missing; they are listed in
+// Ticket.Missing. The dispatch clock starts now (T5); complaints are
+// escalated by severity (T16, T6); kinds whose policy asks for a revisit
+// get one planned.
+//
+// Event data: "channel", "owner" (when owned), "missing" (comma
+// separated, when incomplete), "severity" and "class" for complaints.
+func (s *Service) Receive(ctx context.Context, by Actor, in Intake) (*Ticket, error) {
+	return s.receive(ctx, by, in, uuid.Nil)
+}
+
+func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.UUID) (*Ticket, error) {
+	if err := checkActor(by); err != nil {
+		return nil, err
+	}
+	if err := s.checkIntake(in); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t := &Ticket{
+		ID: s.newID(), Desk: s.desk, Version: 1,
+		Kind: in.Kind, Category: in.Category, Channel: in.Channel, State: Received,
+		Fields: cleanFields(in.Fields), Parent: parent,
+		ReceivedAt: now, UpdatedAt: now,
+	}
+	if by.Role != RoleSystem && !in.Unattended {
+		t.Owner = by.ID // T1
+	}
+	if err := s.auth.Authorize(by, ActReceive, t); err != nil {
+		return nil, fmt.Errorf("%w: %s may not receive requests: %v", ErrForbidden, by, err)
+	}
+	ev := Event{
+		ID: s.newID(), Desk: s.desk, Ticket: t.ID, Seq: 1,
+		Action: ActReceive, Actor: by.ID, Role: by.Role, At: now, To: Received,
+		Note: in.Note, Kind: t.Kind, Category: t.Category,
+		Data: map[string]string{"channel": string(in.Channel)},
+	}
+	if t.Owner != "" {
+		ev.Data["owner"] = t.Owner
+	}
+	if parent != uuid.Nil {
+		ev.Data["parent"] = parent.String()
+	}
+	kp := s.policy.Kinds[t.Kind]
+	t.Missing = missing(kp.Fields, t.Fields)
+	if len(t.Missing) > 0 {
+		ev.Data["missing"] = strings.Join(t.Missing, ",")
+	}
+	if kp.Revisit {
+		t.Revisit = RevisitStatus{Required: true, Reason: "policy for " + string(t.Kind)}
+	}
+	if in.Complaint != nil {
+		c := *in.Complaint
+		t.Complaint = &c
+		s.applySeverity(t, &ev)
+	}
+	t.start(&s.policy, DeadlineDispatch, s.policy.Dispatch, now) // T5
+	if err := s.store.Create(ctx, t, ev); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (s *Service) checkIntake(in Intake) error {
+	if in.Kind == "" {
+		return invalid("kind", "name the kind of request")
+	}
+	if len(s.policy.Kinds) > 0 {
+		if _, ok := s.policy.Kinds[in.Kind]; !ok {
+			return invalid("kind", "%q is not a kind of this desk; add it to Policy.Kinds", in.Kind)
+		}
+	}
+	if !slices.Contains(Channels(), in.Channel) {
+		return invalid("channel", "%q is not one of %v", in.Channel, Channels())
+	}
+	if in.Complaint != nil {
+		if in.Kind != Complaint {
+			return invalid("complaint", "only complaints carry a class and severity")
+		}
+		if err := s.checkSeverity(in.Complaint.Severity); err != nil {
+			return err
+		}
+	}
+	for k := range in.Fields {
+		if strings.TrimSpace(k) == "" {
+			return invalid("fields", "a field has an empty name")
+		}
+	}
+	return nil
+}
+
+func (s *Service) checkSeverity(sev Severity) error {
+	if len(s.policy.Severity) == 0 {
+		return nil
+	}
+	if _, ok := s.policy.Severity[sev]; !ok {
+		return invalid("severity", "%q is not a severity of this desk", sev)
+	}
+	return nil
+}
+
+// applySeverity raises escalation and plans a revisit as the severity
+// policy says (T16, T6).
+func (s *Service) applySeverity(t *Ticket, ev *Event) {
+	sp := s.policy.Severity[t.Complaint.Severity]
+	if ev.Data == nil {
+		ev.Data = map[string]string{}
+	}
+	ev.Data["severity"] = string(t.Complaint.Severity)
+	ev.Data["class"] = t.Complaint.Class
+	if sp.Escalate > t.Escalation.Level {
+		t.Escalation = Escalation{Level: sp.Escalate, Reason: fmt.Sprintf("%s complaint (T16)", t.Complaint.Severity)}
+		ev.Data["escalation"] = fmt.Sprint(sp.Escalate)
+	}
+	if sp.Revisit && !t.Revisit.Required {
+		t.Revisit = RevisitStatus{Required: true, Reason: fmt.Sprintf("%s complaint", t.Complaint.Severity)}
+	}
+}
+
+func cleanFields(in map[string]string) map[string]string {
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func missing(need []string, have map[string]string) []string {
+	var out []string
+	for _, f := range need {
+		if have[f] == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Complete adds intake fields that were missing or corrects given ones
+// (T2). Event data: the fields set, and "missing" with what is still
+// missing.
+func (s *Service) Complete(ctx context.Context, by Actor, ref Ref, fields map[string]string) (*Ticket, error) {
+	add := cleanFields(fields)
+	if len(add) == 0 {
+		return nil, invalid("fields", "give at least one non-empty field")
+	}
+	return s.apply(ctx, by, ref, ActComplete, func(t *Ticket, e *Event, _ time.Time) error {
+		if t.State.Terminal() {
+			return &TransitionError{State: t.State, Action: ActComplete}
+		}
+		e.Data = map[string]string{}
+		for k, v := range add {
+			t.Fields[k] = v
+			e.Data[k] = v
+		}
+		t.Missing = missing(s.policy.Kinds[t.Kind].Fields, t.Fields)
+		e.Data["missing"] = strings.Join(t.Missing, ",")
+		return nil
+	})
+}
+
+// Take makes the actor the owner of an unowned request (T19). A ticket
+// that already has an owner is ErrForbidden: ownership moves only by
+// referral (T18) or handover (T15).
+func (s *Service) Take(ctx context.Context, by Actor, ref Ref) (*Ticket, error) {
+	return s.apply(ctx, by, ref, ActTake, func(t *Ticket, e *Event, _ time.Time) error {
+		if t.Owner != "" {
+			return fmt.Errorf("%w: ticket %s is owned by %s; ownership moves only by referral or handover (T1)", ErrForbidden, t.ID, t.Owner)
+		}
+		if t.State.Terminal() {
+			return &TransitionError{State: t.State, Action: ActTake}
+		}
+		t.Owner = by.ID
+		e.Data = map[string]string{"owner": by.ID}
+		return nil
+	})
+}
+
+// Refer hands a customer at reception to the colleague responsible, who
+// becomes the owner (T18). Only the owner (or a shift lead or director)
+// refers, and only while the request is still at reception (received).
+// Event data: "from", "to".
+func (s *Service) Refer(ctx context.Context, by Actor, ref Ref, to, note string) (*Ticket, error) {
+	return s.moveOwner(ctx, by, ref, ActRefer, to, note)
+}
+
+// Handover moves ownership, before leave, to a colleague (T15); the
+// assignee moves too when it was the old owner. Only the owner (or a
+// shift lead or director) hands over. Event data: "from", "to", and
+// "assignee" when the assignee moved.
+func (s *Service) Handover(ctx context.Context, by Actor, ref Ref, to, note string) (*Ticket, error) {
+	return s.moveOwner(ctx, by, ref, ActHandover, to, note)
+}
+
+func (s *Service) moveOwner(ctx context.Context, by Actor, ref Ref, action Action, to, note string) (*Ticket, error) {
+	to = strings.TrimSpace(to)
+	if to == "" {
+		return nil, invalid("to", "name the colleague who takes over")
+	}
+	return s.apply(ctx, by, ref, action, func(t *Ticket, e *Event, _ time.Time) error {
+		if t.State.Terminal() || (action == ActRefer && t.State != Received) {
+			return &TransitionError{State: t.State, Action: action}
+		}
+		if t.Owner != by.ID && by.Role != RoleShiftLead && by.Role != RoleDirector {
+			return fmt.Errorf("%w: only the owner %q or a lead may %s ticket %s", ErrForbidden, t.Owner, action, t.ID)
+		}
+		if to == t.Owner {
+			return invalid("to", "%s already owns ticket %s", to, t.ID)
+		}
+		e.Data = map[string]string{"from": t.Owner, "to": to}
+		e.Note = note
+		if action == ActHandover && t.Assignee != "" && t.Assignee == t.Owner {
+			t.Assignee = to
+			e.Data["assignee"] = to
+		}
+		t.Owner = to
+		return nil
+	})
+}
+
+// Link opens a new case from an existing one (T17): a need raised during
+// a callback that cannot be answered at once. The new ticket names its
+// parent and the parent records the link. The new case is written first,
+// so a failure in between leaves the new case (which names its parent)
+// rather than a link to nothing.
+func (s *Service) Link(ctx context.Context, by Actor, parent Ref, in Intake) (*Ticket, error) {
+	if err := checkActor(by); err != nil {
+		return nil, err
+	}
+	p, err := s.store.Get(ctx, s.desk, parent.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.auth.Authorize(by, ActLink, p); err != nil {
+		return nil, fmt.Errorf("%w: %s on ticket %s: %v", ErrForbidden, by, p.ID, err)
+	}
+	child, err := s.receive(ctx, by, in, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.apply(ctx, by, Ref{ID: p.ID}, ActLink, func(t *Ticket, e *Event, _ time.Time) error {
+		t.Links = append(t.Links, child.ID)
+		e.Data = map[string]string{"child": child.ID.String(), "number": fmt.Sprint(child.Number)}
+		return nil
+	})
+	if err != nil {
+		return child, fmt.Errorf("linked case %s created, but recording it on %s failed: %w", child.ID, p.ID, err)
+	}
+	return child, nil
+}

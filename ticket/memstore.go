@@ -1,0 +1,269 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// MemStore is the in-memory Store: the embedded default for tests,
+// simulations and single-process desks that need no durability. It is
+// safe for concurrent use. The zero value is not usable; call NewMemStore.
+type MemStore struct {
+	mu        sync.RWMutex
+	desks     map[string]*memDesk
+	outbox    []Event             // commit order
+	outboxAt  map[uuid.UUID]int   // event ID → index in outbox
+	consumers map[memKey]*memCons // per consumer and scope
+}
+
+type memDesk struct {
+	tickets map[uuid.UUID]*memRecord
+	numbers []uuid.UUID // index n-1 holds case number n
+}
+
+type memRecord struct {
+	t       *Ticket
+	history []Event
+}
+
+type memKey struct{ consumer, desk string }
+
+type memCons struct {
+	low   int // every outbox entry before low is acknowledged or out of scope
+	acked map[uuid.UUID]struct{}
+}
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty in-memory store.
+func NewMemStore() *MemStore {
+	return &MemStore{
+		desks:     make(map[string]*memDesk),
+		outboxAt:  make(map[uuid.UUID]int),
+		consumers: make(map[memKey]*memCons),
+	}
+}
+
+func (m *MemStore) desk(name string) *memDesk {
+	d := m.desks[name]
+	if d == nil {
+		d = &memDesk{tickets: make(map[uuid.UUID]*memRecord)}
+		m.desks[name] = d
+	}
+	return d
+}
+
+// Create implements Store.
+func (m *MemStore) Create(ctx context.Context, t *Ticket, first Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t.Desk == "" || first.Desk != t.Desk || first.Ticket != t.ID {
+		return invalid("ticket", "ticket and event must name the same non-empty desk and ticket")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.desk(t.Desk)
+	if _, ok := d.tickets[t.ID]; ok {
+		return fmt.Errorf("%w: ticket %s already exists", ErrConflict, t.ID)
+	}
+	if _, ok := m.outboxAt[first.ID]; ok {
+		return fmt.Errorf("%w: event %s already exists", ErrConflict, first.ID)
+	}
+	t.Number = int64(len(d.numbers)) + 1
+	d.numbers = append(d.numbers, t.ID)
+	d.tickets[t.ID] = &memRecord{t: t.Clone(), history: []Event{first.Clone()}}
+	m.publish(first)
+	return nil
+}
+
+// Update implements Store.
+func (m *MemStore) Update(ctx context.Context, t *Ticket, ev Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
+		return invalid("event", "event must carry the ticket's desk, ID and new version")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.desks[t.Desk]
+	if d == nil || d.tickets[t.ID] == nil {
+		return fmt.Errorf("%w: ticket %s", ErrNotFound, t.ID)
+	}
+	r := d.tickets[t.ID]
+	if t.Version != r.t.Version+1 || t.Number != r.t.Number {
+		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, t.ID, r.t.Version, t.Version-1)
+	}
+	if _, ok := m.outboxAt[ev.ID]; ok {
+		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
+	}
+	r.t = t.Clone()
+	r.history = append(r.history, ev.Clone())
+	m.publish(ev)
+	return nil
+}
+
+func (m *MemStore) publish(ev Event) {
+	m.outboxAt[ev.ID] = len(m.outbox)
+	m.outbox = append(m.outbox, ev.Clone())
+}
+
+func (m *MemStore) record(desk string, id uuid.UUID) (*memRecord, error) {
+	if d := m.desks[desk]; d != nil {
+		if r := d.tickets[id]; r != nil {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: ticket %s", ErrNotFound, id)
+}
+
+// Get implements Store.
+func (m *MemStore) Get(ctx context.Context, desk string, id uuid.UUID) (*Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	r, err := m.record(desk, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.t.Clone(), nil
+}
+
+// ByNumber implements Store.
+func (m *MemStore) ByNumber(ctx context.Context, desk string, number int64) (*Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d := m.desks[desk]
+	if d == nil || number < 1 || number > int64(len(d.numbers)) {
+		return nil, fmt.Errorf("%w: case number %d", ErrNotFound, number)
+	}
+	return d.tickets[d.numbers[number-1]].t.Clone(), nil
+}
+
+// List implements Store.
+func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	d := m.desks[desk]
+	if d == nil {
+		return nil, nil
+	}
+	start := max(f.AfterNumber, 0)
+	var out []*Ticket
+	for n := start; n < int64(len(d.numbers)); n++ {
+		t := d.tickets[d.numbers[n]].t
+		if !f.Match(t) {
+			continue
+		}
+		out = append(out, t.Clone())
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// History implements Store.
+func (m *MemStore) History(ctx context.Context, desk string, id uuid.UUID) ([]Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	r, err := m.record(desk, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Event, len(r.history))
+	for i, e := range r.history {
+		out[i] = e.Clone()
+	}
+	return out, nil
+}
+
+func (m *MemStore) consumer(name, desk string) *memCons {
+	k := memKey{name, desk}
+	c := m.consumers[k]
+	if c == nil {
+		c = &memCons{acked: make(map[uuid.UUID]struct{})}
+		m.consumers[k] = c
+	}
+	return c
+}
+
+// inScope reports whether an outbox entry belongs to the consumer's scope.
+func inScope(desk string, e *Event) bool { return desk == "" || e.Desk == desk }
+
+// Pending implements Outbox.
+func (m *MemStore) Pending(ctx context.Context, consumer, desk string, limit int) ([]Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if consumer == "" {
+		return nil, invalid("consumer", "name the consumer")
+	}
+	limit = max(limit, 1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.consumer(consumer, desk)
+	var out []Event
+	for i := c.low; i < len(m.outbox) && len(out) < limit; i++ {
+		e := &m.outbox[i]
+		if !inScope(desk, e) {
+			continue
+		}
+		if _, done := c.acked[e.ID]; done {
+			continue
+		}
+		out = append(out, e.Clone())
+	}
+	return out, nil
+}
+
+// Ack implements Outbox.
+func (m *MemStore) Ack(ctx context.Context, consumer, desk string, ids ...uuid.UUID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if consumer == "" {
+		return invalid("consumer", "name the consumer")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		i, ok := m.outboxAt[id]
+		if !ok || !inScope(desk, &m.outbox[i]) {
+			return fmt.Errorf("%w: event %s", ErrNotFound, id)
+		}
+	}
+	c := m.consumer(consumer, desk)
+	for _, id := range ids {
+		if m.outboxAt[id] >= c.low {
+			c.acked[id] = struct{}{}
+		}
+	}
+	// Move the low-water mark over the acknowledged prefix, forgetting
+	// the acknowledgements it passes, so the set stays small.
+	for c.low < len(m.outbox) {
+		e := &m.outbox[c.low]
+		if _, done := c.acked[e.ID]; done {
+			delete(c.acked, e.ID)
+		} else if inScope(desk, e) {
+			break
+		}
+		c.low++
+	}
+	return nil
+}

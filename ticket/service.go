@@ -1,0 +1,251 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Config configures a Service. Only Desk is required.
+type Config struct {
+	// Desk is the tenant: every ticket the service creates or reads
+	// belongs to it.
+	Desk string
+	// Policy is the desk's rules; nil means PropertyDesk(). The service
+	// keeps its own copy.
+	Policy *Policy
+	// Authorizer decides who may do what; nil means DefaultRoles().
+	Authorizer Authorizer
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NewID makes ticket and event IDs; nil means UUIDv7.
+	NewID func() uuid.UUID
+	// Retries is how often an action on a Ref without a version is
+	// retried after a concurrent change; 0 means 8.
+	Retries int
+}
+
+// Service runs one desk's tickets through their lifecycle and records
+// every change. It is safe for concurrent use; several services (several
+// processes) may share one Store, and the store's versions keep them
+// consistent.
+type Service struct {
+	store   Store
+	desk    string
+	policy  Policy
+	auth    Authorizer
+	now     func() time.Time
+	newID   func() uuid.UUID
+	retries int
+}
+
+// New returns a service for one desk on the given store.
+func New(store Store, cfg Config) (*Service, error) {
+	if store == nil {
+		return nil, invalid("store", "a store is required; use NewMemStore for the in-memory default")
+	}
+	if cfg.Desk == "" {
+		return nil, invalid("desk", "name the desk the service works for")
+	}
+	s := &Service{store: store, desk: cfg.Desk, auth: cfg.Authorizer, now: cfg.Now, newID: cfg.NewID, retries: cfg.Retries}
+	if cfg.Policy != nil {
+		s.policy = cfg.Policy.Clone()
+	} else {
+		s.policy = PropertyDesk()
+	}
+	if s.auth == nil {
+		s.auth = DefaultRoles()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newID == nil {
+		s.newID = NewV7
+	}
+	if s.retries <= 0 {
+		s.retries = 8
+	}
+	return s, nil
+}
+
+// NewV7 returns a time-ordered UUIDv7, falling back to a random UUIDv4
+// if the system's randomness fails.
+func NewV7() uuid.UUID {
+	if id, err := uuid.NewV7(); err == nil {
+		return id
+	}
+	return uuid.New()
+}
+
+// Desk returns the desk the service works for.
+func (s *Service) Desk() string { return s.desk }
+
+// Policy returns a copy of the service's policy.
+func (s *Service) Policy() Policy { return s.policy.Clone() }
+
+// change mutates a copy of the ticket for one action. It may fill the
+// event's note and data, and returns an error to refuse the action.
+type change func(t *Ticket, e *Event, now time.Time) error
+
+// apply loads the ticket, checks the actor's right and the lifecycle,
+// runs the change on a copy and writes the copy with its event in one
+// store operation. Nothing is written when any step fails.
+func (s *Service) apply(ctx context.Context, by Actor, ref Ref, action Action, fn change) (*Ticket, error) {
+	if err := checkActor(by); err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		cur, err := s.store.Get(ctx, s.desk, ref.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ref.Version != 0 && cur.Version != ref.Version {
+			return nil, fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, ref.ID, cur.Version, ref.Version)
+		}
+		t, ev, err := s.prepare(by, cur, action, fn)
+		if err != nil {
+			return nil, err
+		}
+		err = s.store.Update(ctx, t, ev)
+		if errors.Is(err, ErrConflict) && ref.Version == 0 && attempt < s.retries {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+}
+
+func (s *Service) prepare(by Actor, cur *Ticket, action Action, fn change) (*Ticket, Event, error) {
+	if action == ActAccept && cur.Revisit.Required && !cur.Revisit.Done {
+		action = ActAwaitRevisit // T8 + revisit: close waits for the revisit outcome
+	}
+	if err := s.auth.Authorize(by, action, cur); err != nil {
+		return nil, Event{}, fmt.Errorf("%w: %s on ticket %s: %v", ErrForbidden, by, cur.ID, err)
+	}
+	to := cur.State
+	if action.IsLifecycle() {
+		var err error
+		if to, err = next(cur.State, action); err != nil {
+			return nil, Event{}, err
+		}
+	}
+	if err := s.requireFields(cur, action); err != nil {
+		return nil, Event{}, err
+	}
+	now := s.now()
+	t := cur.Clone()
+	ev := Event{
+		ID: s.newID(), Desk: s.desk, Ticket: t.ID,
+		Action: action, Actor: by.ID, Role: by.Role, At: now,
+		From: cur.State, Kind: t.Kind, Category: t.Category,
+	}
+	if fn != nil {
+		if err := fn(t, &ev, now); err != nil {
+			return nil, Event{}, err
+		}
+	}
+	t.State = to
+	t.Version++
+	t.UpdatedAt = now
+	if to == Closed || to == Cancelled {
+		t.ClosedAt = now
+	}
+	ev.To = to
+	ev.Seq = t.Version
+	return t, ev, nil
+}
+
+// requireFields enforces the policy's fields-before-action rule (T2).
+func (s *Service) requireFields(t *Ticket, action Action) error {
+	need := s.policy.Kinds[t.Kind].Before[action]
+	var missing []string
+	for _, f := range need {
+		if t.Fields[f] == "" {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return &MissingFieldsError{Step: action, Fields: missing}
+	}
+	return nil
+}
+
+func checkActor(by Actor) error {
+	if by.ID == "" {
+		return invalid("actor", "the actor needs an ID")
+	}
+	if by.Role == "" {
+		return invalid("actor", "actor %s needs a role", by.ID)
+	}
+	return nil
+}
+
+// Get returns a ticket of the desk, or ErrNotFound.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Ticket, error) {
+	return s.store.Get(ctx, s.desk, id)
+}
+
+// ByNumber returns the ticket with the case number, or ErrNotFound.
+func (s *Service) ByNumber(ctx context.Context, number int64) (*Ticket, error) {
+	return s.store.ByNumber(ctx, s.desk, number)
+}
+
+// History returns the ticket's events in order (T14).
+func (s *Service) History(ctx context.Context, id uuid.UUID) ([]Event, error) {
+	return s.store.History(ctx, s.desk, id)
+}
+
+// List returns the desk's tickets matching f, in case-number order.
+func (s *Service) List(ctx context.Context, f Filter) ([]*Ticket, error) {
+	return s.store.List(ctx, s.desk, f)
+}
+
+// Pending returns up to limit events of this desk that the named
+// consumer has not acknowledged, oldest first (at-least-once delivery).
+func (s *Service) Pending(ctx context.Context, consumer string, limit int) ([]Event, error) {
+	return s.store.Pending(ctx, consumer, s.desk, limit)
+}
+
+// Ack acknowledges events of this desk for the named consumer.
+func (s *Service) Ack(ctx context.Context, consumer string, ids ...uuid.UUID) error {
+	return s.store.Ack(ctx, consumer, s.desk, ids...)
+}
+
+// Overdue lists the desk's open tickets that are past a deadline (T5,
+// T7a, T7b, T13, and the T4 deadline given to a department) or have
+// stagnated (T10), each with the deadline and how far past it they are.
+// A ticket past several deadlines appears once for each.
+func (s *Service) Overdue(ctx context.Context) ([]Overdue, error) {
+	now := s.now()
+	open := []State{Received, Dispatched, Resolved, Answered, Revisit, Reopened}
+	late, err := s.store.List(ctx, s.desk, Filter{States: open, DueBefore: now})
+	if err != nil {
+		return nil, err
+	}
+	var out []Overdue
+	for _, t := range late {
+		for _, d := range t.Deadlines {
+			if d.Open() && now.After(d.Due) {
+				out = append(out, Overdue{Ticket: t, Deadline: d.Name, Rule: d.Name.Rule(), Due: d.Due, By: now.Sub(d.Due)})
+			}
+		}
+	}
+	if st := s.policy.Stagnant; st.On {
+		stale, err := s.store.List(ctx, s.desk, Filter{States: open, UpdatedBefore: now.Add(-st.Within)})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range stale {
+			due := s.policy.due(t.UpdatedAt, st.Within)
+			if now.After(due) {
+				out = append(out, Overdue{Ticket: t, Deadline: DeadlineStagnant, Rule: "T10", Due: due, By: now.Sub(due)})
+			}
+		}
+	}
+	return out, nil
+}
