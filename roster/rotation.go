@@ -1,0 +1,548 @@
+package roster
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Rules are the hard constraints and the weights of the soft ones used by
+// Generate and Audit. Start from SeedRules; every number is a default a
+// desk may change, and zero means zero.
+type Rules struct {
+	// MinRest is the least time between the end of one shift and the
+	// start of the next for the same person. Overlap is always forbidden.
+	MinRest time.Duration
+	// MinDaysOff is the least number of days without a shift start in
+	// each 7-day week of the cycle (weeks counted from Spec.Start).
+	MinDaysOff int
+	// Soft-constraint weights: balanced hours (per average shift worked),
+	// balanced count of each shift type, balanced weekend/holiday work.
+	HoursWeight, ShiftWeight, WeekendWeight float64
+}
+
+// SeedRules returns the defaults. The seeds give no numbers for rest or
+// days off, so these are the library's: 11 hours' rest, counted from the
+// end of one shift to the R6 report time of the next (so with the R2
+// shifts c, ending 22:00, is not followed by a, reporting 08:50, but may
+// be followed by b), and one day off a week (the statutory minimum,
+// 劳动法 第三十八条 "每周至少休息一日").
+func SeedRules() Rules {
+	return Rules{MinRest: 11 * time.Hour, MinDaysOff: 1, HoursWeight: 1, ShiftWeight: 1, WeekendWeight: 1}
+}
+
+// Spec describes the rotation to generate.
+type Spec struct {
+	Desk     string
+	Agents   []string
+	Shifts   []Shift
+	Demand   map[string]int // people per shift name per day; nil: one each
+	Start    Date           // first day of the cycle
+	Weeks    int            // cycle length (R3: 3)
+	Location *time.Location // nil: UTC
+	Calendar Calendar       // nil: Weekends
+	Rules    *Rules         // nil: SeedRules()
+	Leave    []Away         // known absences; an agent away at any moment of a slot cannot take it
+	DaysOff  map[string][]time.Weekday
+	NewID    func() uuid.UUID // nil: UUIDv7
+}
+
+// SeedSpec is R3: a three-week cycle for four agents over the a/b/c
+// shifts, every shift staffed by one person every day.
+func SeedSpec(desk string, start Date, loc *time.Location, agents ...string) Spec {
+	if len(agents) == 0 {
+		agents = []string{"agent-1", "agent-2", "agent-3", "agent-4"}
+	}
+	return Spec{Desk: desk, Agents: agents, Shifts: SeedShifts(), Start: start, Weeks: 3, Location: loc}
+}
+
+// Reason says why an agent could not take a slot.
+type Reason uint8
+
+const (
+	// ReasonLeave: on leave or away during the slot.
+	ReasonLeave Reason = iota + 1
+	// ReasonOverlap: already holds a shift that overlaps it.
+	ReasonOverlap
+	// ReasonRest: less than the minimum rest after their previous shift.
+	ReasonRest
+	// ReasonDaysOff: taking it would leave fewer days off in the week than
+	// Rules.MinDaysOff.
+	ReasonDaysOff
+	// ReasonFixedDayOff: the weekday is one of the agent's fixed days off.
+	ReasonFixedDayOff
+)
+
+func (r Reason) String() string {
+	switch r {
+	case ReasonLeave:
+		return "on leave"
+	case ReasonOverlap:
+		return "overlapping shift"
+	case ReasonRest:
+		return "minimum rest"
+	case ReasonDaysOff:
+		return "weekly days off"
+	case ReasonFixedDayOff:
+		return "fixed day off"
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// Exclusion groups the agents excluded from a slot for one reason.
+type Exclusion struct {
+	Reason Reason
+	Agents []string
+}
+
+// Unfilled is a slot the generator could not staff in full.
+type Unfilled struct {
+	Date       Date
+	Shift      string
+	Start, End time.Time
+	Missing    int
+	Excluded   []Exclusion // every agent not placed, by reason
+}
+
+// ErrUnfilled is wrapped by Plan.Err when slots stay empty.
+var ErrUnfilled = errors.New("roster: slots left unfilled")
+
+// UnfilledError lists the unfilled slots; it wraps ErrUnfilled.
+type UnfilledError struct{ Slots []Unfilled }
+
+func (e *UnfilledError) Error() string {
+	missing := 0
+	for _, s := range e.Slots {
+		missing += s.Missing
+	}
+	first := e.Slots[0]
+	return fmt.Sprintf("roster: %d places in %d slots left unfilled, first %s shift %s: relax the rules or add agents",
+		missing, len(e.Slots), first.Date, first.Shift)
+}
+
+// Unwrap makes errors.Is(err, ErrUnfilled) true.
+func (e *UnfilledError) Unwrap() error { return ErrUnfilled }
+
+// Plan is the generated rotation.
+type Plan struct {
+	Assignments []Assignment // ordered by Start, then agent
+	Unfilled    []Unfilled
+	Fairness    Fairness
+}
+
+// Complete reports whether every slot was staffed.
+func (p *Plan) Complete() bool { return len(p.Unfilled) == 0 }
+
+// Err is nil for a complete plan and an *UnfilledError otherwise.
+func (p *Plan) Err() error {
+	if p.Complete() {
+		return nil
+	}
+	return &UnfilledError{Slots: p.Unfilled}
+}
+
+// AgentLoad is one agent's share of a plan.
+type AgentLoad struct {
+	Agent    string
+	Hours    time.Duration
+	Days     int
+	Shifts   map[string]int
+	Weekends int // shifts starting on a rest day or holiday
+}
+
+// Fairness reports the spread (max - min over agents) of each soft
+// constraint, and the loads behind it.
+type Fairness struct {
+	Agents        []AgentLoad
+	HoursSpread   time.Duration
+	ShiftSpread   map[string]int
+	WeekendSpread int
+}
+
+// Measure computes the fairness figures of assignments over agents.
+func Measure(as []Assignment, agents []string, shifts []Shift, cal Calendar, loc *time.Location) Fairness {
+	if cal == nil {
+		cal = Weekends{}
+	}
+	pos := make(map[string]int, len(agents))
+	f := Fairness{Agents: make([]AgentLoad, len(agents)), ShiftSpread: map[string]int{}}
+	for i, a := range agents {
+		pos[a] = i
+		f.Agents[i] = AgentLoad{Agent: a, Shifts: map[string]int{}}
+		for _, s := range shifts {
+			f.Agents[i].Shifts[s.Name] = 0
+		}
+	}
+	type dayKey struct {
+		i int
+		d Date
+	}
+	days := map[dayKey]bool{}
+	for _, a := range as {
+		i, ok := pos[a.Agent]
+		if !ok {
+			continue
+		}
+		l := &f.Agents[i]
+		l.Hours += a.Duration()
+		l.Shifts[a.Shift]++
+		if k := cal.Kind(a.Date); k != Workday {
+			l.Weekends++
+		}
+		if !days[dayKey{i, a.Date}] {
+			days[dayKey{i, a.Date}] = true
+			l.Days++
+		}
+	}
+	if len(agents) == 0 {
+		return f
+	}
+	minH, maxH := f.Agents[0].Hours, f.Agents[0].Hours
+	minW, maxW := f.Agents[0].Weekends, f.Agents[0].Weekends
+	for _, l := range f.Agents {
+		minH, maxH = min(minH, l.Hours), max(maxH, l.Hours)
+		minW, maxW = min(minW, l.Weekends), max(maxW, l.Weekends)
+	}
+	f.HoursSpread, f.WeekendSpread = maxH-minH, maxW-minW
+	for _, s := range shifts {
+		lo, hi := f.Agents[0].Shifts[s.Name], f.Agents[0].Shifts[s.Name]
+		for _, l := range f.Agents {
+			lo, hi = min(lo, l.Shifts[s.Name]), max(hi, l.Shifts[s.Name])
+		}
+		f.ShiftSpread[s.Name] = hi - lo
+	}
+	return f
+}
+
+func (sp *Spec) validate() error {
+	switch {
+	case sp.Desk == "":
+		return invalid("spec.desk", "empty desk")
+	case len(sp.Agents) == 0:
+		return invalid("spec.agents", "no agents")
+	case len(sp.Shifts) == 0:
+		return invalid("spec.shifts", "no shifts")
+	case sp.Weeks <= 0 || sp.Weeks > 520:
+		return invalid("spec.weeks", "%d weeks: want 1..520", sp.Weeks)
+	case !sp.Start.Valid():
+		return invalid("spec.start", "%v is not a calendar day", sp.Start)
+	}
+	seen := map[string]bool{}
+	for _, a := range sp.Agents {
+		if a == "" || seen[a] {
+			return invalid("spec.agents", "agent %q is empty or repeated", a)
+		}
+		seen[a] = true
+	}
+	names := map[string]bool{}
+	for _, s := range sp.Shifts {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if names[s.Name] {
+			return invalid("spec.shifts", "shift %q repeated", s.Name)
+		}
+		names[s.Name] = true
+	}
+	for name, n := range sp.Demand {
+		if !names[name] {
+			return invalid("spec.demand", "unknown shift %q", name)
+		}
+		if n < 0 {
+			return invalid("spec.demand", "negative demand %d for shift %q", n, name)
+		}
+	}
+	if r := sp.Rules; r != nil && (r.MinRest < 0 || r.MinDaysOff < 0 || r.MinDaysOff > 7 ||
+		r.HoursWeight < 0 || r.ShiftWeight < 0 || r.WeekendWeight < 0) {
+		return invalid("spec.rules", "negative or impossible rule")
+	}
+	for agent, wds := range sp.DaysOff {
+		if !seen[agent] {
+			return invalid("spec.days_off", "unknown agent %q", agent)
+		}
+		for _, wd := range wds {
+			if wd < time.Sunday || wd > time.Saturday {
+				return invalid("spec.days_off", "weekday %d for agent %q", wd, agent)
+			}
+		}
+	}
+	return nil
+}
+
+func defaultID() uuid.UUID {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.New()
+	}
+	return id
+}
+
+// Generate builds the rotation described by spec. It works slot by slot
+// in time order; for each slot it takes the eligible agents (hard
+// constraints: no leave, no overlap, minimum rest, weekly days off, fixed
+// days off) with the lowest soft cost (hours so far, times on this shift,
+// weekend shifts so far, each weighted by Rules), ties broken by a
+// rotating agent order so the result is deterministic. Hard constraints
+// are never broken: a slot without enough eligible agents is left short
+// and listed in Plan.Unfilled with every excluded agent's reason. The
+// error is only for an invalid spec (ErrInvalid).
+func Generate(spec Spec) (*Plan, error) {
+	if err := spec.validate(); err != nil {
+		return nil, err
+	}
+	rules := SeedRules()
+	if spec.Rules != nil {
+		rules = *spec.Rules
+	}
+	loc := spec.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	cal := spec.Calendar
+	if cal == nil {
+		cal = Weekends{}
+	}
+	newID := spec.NewID
+	if newID == nil {
+		newID = defaultID
+	}
+	shifts := append([]Shift(nil), spec.Shifts...)
+	sort.SliceStable(shifts, func(i, j int) bool { return shifts[i].Start < shifts[j].Start })
+	n := len(spec.Agents)
+	nShift := len(shifts)
+	var avgMinutes float64
+	for _, s := range shifts {
+		avgMinutes += s.Nominal().Minutes()
+	}
+	avgMinutes /= float64(nShift)
+
+	leave := indexAway(spec.Leave)
+	fixedOff := make([][7]bool, n)
+	for i, a := range spec.Agents {
+		for _, wd := range spec.DaysOff[a] {
+			fixedOff[i][wd] = true
+		}
+	}
+	type agentState struct {
+		minutes   float64
+		shifts    []int
+		weekends  int
+		lastEnd   time.Time
+		week      int
+		weekDays  int
+		lastDay   Date
+		hasLastDy bool
+	}
+	st := make([]agentState, n)
+	shiftCounts := make([]int, n*nShift)
+	for i := range st {
+		st[i].shifts = shiftCounts[i*nShift : (i+1)*nShift]
+		st[i].week = -1
+	}
+	maxDays := 7 - rules.MinDaysOff
+	days := spec.Weeks * 7
+	total := 0
+	for _, s := range shifts {
+		total += demandOf(spec.Demand, s.Name)
+	}
+	plan := &Plan{Assignments: make([]Assignment, 0, total*days)}
+	cost := make([]float64, n)
+	reason := make([]Reason, n)
+	cand := make([]int, 0, n)
+
+	d := spec.Start
+	for day := 0; day < days; day++ {
+		week := day / 7
+		weekend := cal.Kind(d) != Workday
+		wd := d.Weekday()
+		// Slots of the day in start order; instants are monotone in wall time.
+		for si, s := range shifts {
+			need := demandOf(spec.Demand, s.Name)
+			if need == 0 {
+				continue
+			}
+			start, end := s.On(d, loc)
+			report := start.Add(-s.ReportEarly)
+			cand = cand[:0]
+			for i := 0; i < n; i++ {
+				a := &st[i]
+				r := Reason(0)
+				switch {
+				case fixedOff[i][wd]:
+					r = ReasonFixedDayOff
+				case !a.lastEnd.IsZero() && report.Before(a.lastEnd):
+					r = ReasonOverlap
+				case !a.lastEnd.IsZero() && report.Sub(a.lastEnd) < rules.MinRest:
+					r = ReasonRest
+				case a.week == week && !(a.hasLastDy && a.lastDay == d) && a.weekDays >= maxDays:
+					r = ReasonDaysOff
+				case len(leave[spec.Agents[i]]) > 0 && leaveOverlaps(leave[spec.Agents[i]], report, end):
+					r = ReasonLeave
+				}
+				reason[i] = r
+				if r != 0 {
+					continue
+				}
+				c := rules.HoursWeight*a.minutes/avgMinutes + rules.ShiftWeight*float64(a.shifts[si])
+				if weekend {
+					c += rules.WeekendWeight * float64(a.weekends)
+				}
+				cost[i] = c
+				cand = append(cand, i)
+			}
+			rot := (day*nShift + si) % n
+			sort.Slice(cand, func(x, y int) bool {
+				a, b := cand[x], cand[y]
+				if cost[a] != cost[b] {
+					return cost[a] < cost[b]
+				}
+				return (a-rot+n)%n < (b-rot+n)%n
+			})
+			take := min(need, len(cand))
+			for _, i := range cand[:take] {
+				a := &st[i]
+				as := Assignment{ID: newID(), Desk: spec.Desk, Agent: spec.Agents[i], Shift: s.Name, Date: d,
+					Start: start, End: end, Where: s.Where, ReportEarly: s.ReportEarly}
+				plan.Assignments = append(plan.Assignments, as)
+				a.minutes += end.Sub(start).Minutes()
+				a.shifts[si]++
+				if weekend {
+					a.weekends++
+				}
+				if end.After(a.lastEnd) {
+					a.lastEnd = end
+				}
+				if a.week != week {
+					a.week, a.weekDays = week, 0
+				}
+				if !(a.hasLastDy && a.lastDay == d) {
+					a.weekDays++
+					a.lastDay, a.hasLastDy = d, true
+				}
+				reason[i] = 0
+			}
+			if take < need {
+				u := Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: need - take}
+				for _, i := range cand[take:] { // cannot happen (take = len(cand)); kept for safety
+					reason[i] = ReasonOverlap
+				}
+				groups := map[Reason][]string{}
+				for i := 0; i < n; i++ {
+					if reason[i] != 0 {
+						groups[reason[i]] = append(groups[reason[i]], spec.Agents[i])
+					}
+				}
+				for r := ReasonLeave; r <= ReasonFixedDayOff; r++ {
+					if len(groups[r]) > 0 {
+						u.Excluded = append(u.Excluded, Exclusion{Reason: r, Agents: groups[r]})
+					}
+				}
+				plan.Unfilled = append(plan.Unfilled, u)
+			}
+		}
+		d = d.AddDays(1)
+	}
+	sort.SliceStable(plan.Assignments, func(i, j int) bool {
+		a, b := plan.Assignments[i], plan.Assignments[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		return a.Agent < b.Agent
+	})
+	plan.Fairness = Measure(plan.Assignments, spec.Agents, spec.Shifts, cal, loc)
+	return plan, nil
+}
+
+func demandOf(m map[string]int, name string) int {
+	if m == nil {
+		return 1
+	}
+	return m[name]
+}
+
+func leaveOverlaps(list []Away, s, e time.Time) bool {
+	for _, a := range list {
+		if a.Overlaps(s, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Violation is a broken hard constraint found by Audit.
+type Violation struct {
+	Reason      Reason
+	Agent       string
+	First, Next uuid.UUID // the two assignments involved (Next is Nil for leave)
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s: %s between %s and %s", v.Agent, v.Reason, v.First, v.Next)
+}
+
+// Audit checks assignments against the hard constraints of rules: no
+// overlap (including the R6 early report), minimum rest, weekly days off
+// counted in 7-day weeks from cycleStart, and no shift during leave. It
+// returns every violation, in agent then time order.
+func Audit(as []Assignment, rules Rules, cycleStart Date, leave []Away) []Violation {
+	sorted := make([]*Assignment, len(as))
+	for i := range as {
+		sorted[i] = &as[i]
+	}
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if a.Agent != b.Agent {
+			return a.Agent < b.Agent
+		}
+		return a.Start.Before(b.Start)
+	})
+	idx := indexAway(leave)
+	var out []Violation
+	type wk struct {
+		agent string
+		week  int
+	}
+	daysInWeek := map[wk]map[Date]bool{}
+	for i, a := range sorted {
+		if i > 0 && sorted[i-1].Agent == a.Agent {
+			// The previous shift with the latest end decides.
+			var prev *Assignment
+			for j := i - 1; j >= 0 && sorted[j].Agent == a.Agent; j-- {
+				if prev == nil || sorted[j].End.After(prev.End) {
+					prev = sorted[j]
+				}
+			}
+			gap := a.ReportAt().Sub(prev.End)
+			if gap < 0 {
+				out = append(out, Violation{ReasonOverlap, a.Agent, prev.ID, a.ID})
+			} else if gap < rules.MinRest {
+				out = append(out, Violation{ReasonRest, a.Agent, prev.ID, a.ID})
+			}
+		}
+		if leaveOverlaps(idx[a.Agent], a.ReportAt(), a.End) {
+			out = append(out, Violation{Reason: ReasonLeave, Agent: a.Agent, First: a.ID})
+		}
+		off := cycleStart.DaysUntil(a.Date)
+		w := wk{a.Agent, floorDiv(off, 7)}
+		if daysInWeek[w] == nil {
+			daysInWeek[w] = map[Date]bool{}
+		}
+		daysInWeek[w][a.Date] = true
+		if len(daysInWeek[w]) > 7-rules.MinDaysOff {
+			out = append(out, Violation{Reason: ReasonDaysOff, Agent: a.Agent, First: a.ID})
+			delete(daysInWeek[w], a.Date) // report each extra day once
+		}
+	}
+	return out
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}

@@ -1,0 +1,237 @@
+package roster
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// seqIDs returns a deterministic ID generator.
+func seqIDs() func() uuid.UUID {
+	var n uint64
+	return func() uuid.UUID {
+		n++
+		var id uuid.UUID
+		for i := 0; i < 8; i++ {
+			id[15-i] = byte(n >> (8 * i))
+		}
+		id[6] = 0x40
+		id[8] = 0x80
+		return id
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	t.Run("R3_three_weeks_four_agents_abc", func(t *testing.T) {
+		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC)
+		spec.NewID = seqIDs()
+		plan, err := Generate(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !plan.Complete() {
+			t.Fatalf("unfilled: %v", plan.Err())
+		}
+		if got := len(plan.Assignments); got != 21*3 {
+			t.Fatalf("assignments = %d, want 63", got)
+		}
+		if v := Audit(plan.Assignments, SeedRules(), spec.Start, nil); len(v) != 0 {
+			t.Fatalf("hard constraints broken: %v", v)
+		}
+		f := plan.Fairness
+		for _, l := range f.Agents {
+			t.Logf("%s: %v, %d days, shifts %v, weekends %d", l.Agent, l.Hours, l.Days, l.Shifts, l.Weekends)
+		}
+		t.Logf("spread: hours %v, shifts %v, weekends %d", f.HoursSpread, f.ShiftSpread, f.WeekendSpread)
+		// 21 of each shift over 4 agents: the best spread is 1 per type.
+		for name, sp := range f.ShiftSpread {
+			if sp > 1 {
+				t.Errorf("shift %s spread %d, want <= 1", name, sp)
+			}
+		}
+		if f.HoursSpread > 8*time.Hour {
+			t.Errorf("hours spread %v, want <= one long shift", f.HoursSpread)
+		}
+		if f.WeekendSpread > 1 {
+			t.Errorf("weekend spread %d, want <= 1", f.WeekendSpread)
+		}
+	})
+	t.Run("R3_unfilled_slots_say_why", func(t *testing.T) {
+		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC, "ann", "bo")
+		rules := SeedRules()
+		rules.MinDaysOff = 2
+		spec.Rules = &rules
+		plan, err := Generate(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.Complete() {
+			t.Fatal("two agents cannot staff three shifts a day, yet the plan is complete")
+		}
+		if !errors.Is(plan.Err(), ErrUnfilled) {
+			t.Fatalf("Err() = %v, want ErrUnfilled", plan.Err())
+		}
+		var ue *UnfilledError
+		if !errors.As(plan.Err(), &ue) || len(ue.Slots) != len(plan.Unfilled) {
+			t.Fatalf("want *UnfilledError with every slot, got %v", plan.Err())
+		}
+		for _, u := range plan.Unfilled {
+			named := 0
+			for _, ex := range u.Excluded {
+				named += len(ex.Agents)
+			}
+			if named != 2 {
+				t.Fatalf("slot %s %s: %d agents explained, want both: %+v", u.Date, u.Shift, named, u)
+			}
+		}
+		if v := Audit(plan.Assignments, rules, spec.Start, nil); len(v) != 0 {
+			t.Fatalf("hard constraints broken to fill slots: %v", v)
+		}
+	})
+	t.Run("R3_leave_is_respected", func(t *testing.T) {
+		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC)
+		leave := Away{ID: uuid.New(), Desk: "desk-1", Agent: "agent-2", Kind: OnLeave,
+			From: time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)}
+		spec.Leave = []Away{leave}
+		plan, err := Generate(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range plan.Assignments {
+			if a.Agent == "agent-2" && leave.Overlaps(a.ReportAt(), a.End) {
+				t.Fatalf("agent-2 rostered during leave: %+v", a)
+			}
+		}
+		if v := Audit(plan.Assignments, SeedRules(), spec.Start, spec.Leave); len(v) != 0 {
+			t.Fatalf("violations: %v", v)
+		}
+	})
+	t.Run("R3_make_up_workday_is_not_a_weekend", func(t *testing.T) {
+		cal := &Holidays{}
+		cal.AddWorkday(D(2026, 3, 8), "调休上班") // a Sunday worked
+		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC)
+		spec.Calendar = cal
+		plan, err := Generate(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		weekends := 0
+		for _, l := range plan.Fairness.Agents {
+			weekends += l.Weekends
+		}
+		// 6 weekend days in three weeks, one of them worked: 5 * 3 shifts.
+		if weekends != 15 {
+			t.Fatalf("weekend shifts = %d, want 15", weekends)
+		}
+	})
+	t.Run("invalid_spec", func(t *testing.T) {
+		for name, spec := range map[string]Spec{
+			"no agents":    {Desk: "d", Shifts: SeedShifts(), Start: D(2026, 1, 1), Weeks: 1},
+			"zero weeks":   {Desk: "d", Agents: []string{"a"}, Shifts: SeedShifts(), Start: D(2026, 1, 1)},
+			"bad date":     {Desk: "d", Agents: []string{"a"}, Shifts: SeedShifts(), Start: D(2026, 2, 30), Weeks: 1},
+			"dup agent":    {Desk: "d", Agents: []string{"a", "a"}, Shifts: SeedShifts(), Start: D(2026, 1, 1), Weeks: 1},
+			"bad demand":   {Desk: "d", Agents: []string{"a"}, Shifts: SeedShifts(), Start: D(2026, 1, 1), Weeks: 1, Demand: map[string]int{"x": 1}},
+			"equal bounds": {Desk: "d", Agents: []string{"a"}, Shifts: []Shift{{Name: "x", Start: At(9, 0), End: At(9, 0)}}, Start: D(2026, 1, 1), Weeks: 1},
+		} {
+			if _, err := Generate(spec); !errors.Is(err, ErrInvalid) {
+				t.Errorf("%s: err = %v, want ErrInvalid", name, err)
+			}
+		}
+	})
+}
+
+// TestGenerateProperties checks random specs (fixed seeds): hard
+// constraints hold, demand is met or the shortfall is reported, and the
+// coverage report agrees with the assignments.
+func TestGenerateProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	zones := []string{"UTC", "America/New_York", "Europe/Berlin", "Asia/Shanghai"}
+	for iter := 0; iter < 150; iter++ {
+		loc, err := time.LoadLocation(zones[rng.IntN(len(zones))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		nShifts := 1 + rng.IntN(4)
+		var shifts []Shift
+		demand := map[string]int{}
+		for i := 0; i < nShifts; i++ {
+			start := TimeOfDay(rng.IntN(24*4) * 15)
+			length := TimeOfDay(60 * (2 + rng.IntN(10)))
+			end := (start + length) % EndOfDay
+			name := fmt.Sprintf("s%d", i)
+			shifts = append(shifts, Shift{Name: name, Start: start, End: end,
+				Where: Place(rng.IntN(2)), ReportEarly: time.Duration(rng.IntN(3)*5) * time.Minute})
+			demand[name] = rng.IntN(3)
+		}
+		var agents []string
+		for i := 0; i < 1+rng.IntN(9); i++ {
+			agents = append(agents, fmt.Sprintf("p%02d", i))
+		}
+		rules := Rules{MinRest: time.Duration(rng.IntN(13)) * time.Hour, MinDaysOff: rng.IntN(3),
+			HoursWeight: 1, ShiftWeight: rng.Float64(), WeekendWeight: rng.Float64()}
+		start := D(2026, time.Month(1+rng.IntN(12)), 1+rng.IntN(28))
+		var leave []Away
+		for i := 0; i < rng.IntN(4); i++ {
+			from := Instant(start.AddDays(rng.IntN(14)), TimeOfDay(rng.IntN(24)*60), loc)
+			leave = append(leave, Away{ID: uuid.New(), Desk: "d", Agent: agents[rng.IntN(len(agents))],
+				Kind: OnLeave, From: from, Until: from.Add(time.Duration(1+rng.IntN(72)) * time.Hour)})
+		}
+		spec := Spec{Desk: "d", Agents: agents, Shifts: shifts, Demand: demand, Start: start,
+			Weeks: 1 + rng.IntN(3), Location: loc, Rules: &rules, Leave: leave, NewID: seqIDs()}
+		plan, err := Generate(spec)
+		if err != nil {
+			t.Fatalf("iter %d: %v", iter, err)
+		}
+		if v := Audit(plan.Assignments, rules, start, leave); len(v) != 0 {
+			t.Fatalf("iter %d: violations %v", iter, v)
+		}
+		// Placed + missing = demand, slot by slot.
+		type slot struct {
+			d Date
+			s string
+		}
+		placed := map[slot]int{}
+		for _, a := range plan.Assignments {
+			placed[slot{a.Date, a.Shift}]++
+		}
+		for _, u := range plan.Unfilled {
+			placed[slot{u.Date, u.Shift}] += u.Missing
+		}
+		for day := 0; day < spec.Weeks*7; day++ {
+			for _, s := range shifts {
+				k := slot{start.AddDays(day), s.Name}
+				if placed[k] != demand[s.Name] {
+					t.Fatalf("iter %d: slot %v placed+missing %d, demand %d", iter, k, placed[k], demand[s.Name])
+				}
+			}
+		}
+		// Coverage agrees with a minute-by-minute scan of the assignments.
+		hours := ServiceHours{}
+		for wd := range hours.Weekly {
+			hours.Weekly[wd] = []Window{{TimeOfDay(rng.IntN(12) * 60), TimeOfDay(12*60 + rng.IntN(13)*60)}}
+		}
+		rep, err := CheckCoverage(CoverageInput{Location: loc, From: start, Days: spec.Weeks * 7,
+			Hours: hours, Assignments: plan.Assignments, Away: leave})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, day := range rep.Days {
+			for _, w := range hours.On(day.Date) {
+				s, e := Instant(day.Date, w.Start, loc), Instant(day.Date, w.End, loc)
+				var want time.Duration
+				for m := s; m.Before(e); m = m.Add(time.Minute) {
+					if len(WhoIsOn(m, plan.Assignments, nil, leave)) == 0 {
+						want += time.Minute
+					}
+				}
+				if day.Uncovered != want {
+					t.Fatalf("iter %d day %s: uncovered %v, scan says %v", iter, day.Date, day.Uncovered, want)
+				}
+			}
+		}
+	}
+}
