@@ -21,6 +21,10 @@ type Assignment struct {
 	ReportEarly time.Duration
 }
 
+// MaxAssignment is the longest assignment accepted. Views load the
+// assignments and swaps of a period with this much look-back.
+const MaxAssignment = 48 * time.Hour
+
 // NewAssignment places shift s on day d in loc for agent, with the given ID.
 func NewAssignment(id uuid.UUID, desk, agent string, s Shift, d Date, loc *time.Location) Assignment {
 	start, end := s.On(d, loc)
@@ -49,6 +53,8 @@ func (a Assignment) Validate() error {
 		return invalid("assignment.shift", "empty shift name for assignment %s", a.ID)
 	case !a.End.After(a.Start):
 		return invalid("assignment.end", "assignment %s ends at or before it starts", a.ID)
+	case a.End.Sub(a.Start) > MaxAssignment:
+		return invalid("assignment.end", "assignment %s is longer than %s", a.ID, MaxAssignment)
 	case a.ReportEarly < 0:
 		return invalid("assignment.report_early", "negative for assignment %s", a.ID)
 	}

@@ -24,6 +24,9 @@ var (
 	ErrSwapState = errors.New("roster: swap not in a state for this step")
 	// ErrOverlap: the step would give one person two overlapping shifts.
 	ErrOverlap = errors.New("roster: overlapping shifts")
+	// ErrForbidden: this person may not take this step (only the colleague
+	// named in a swap may consent to it).
+	ErrForbidden = errors.New("roster: not allowed for this person")
 )
 
 // InvalidError names the field that failed validation. It wraps
@@ -55,7 +58,7 @@ type ConflictError struct {
 
 func (e *ConflictError) Error() string {
 	if e.Want == 0 {
-		return fmt.Sprintf("roster: %s %s already exists at version %d", e.Kind, e.ID, e.Have)
+		return fmt.Sprintf("roster: %s %s already exists: use a new id", e.Kind, e.ID)
 	}
 	return fmt.Sprintf("roster: %s %s is at version %d, not %d: reload and retry", e.Kind, e.ID, e.Have, e.Want)
 }
