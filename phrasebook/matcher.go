@@ -1,0 +1,162 @@
+package phrasebook
+
+// matcher finds every occurrence of every pattern in one left-to-right pass
+// over the bytes of a text (Aho–Corasick). The automaton is compiled into
+// a full transition table (failure links resolved at build time), indexed
+// by state and byte class, so scanning costs one table load per byte no
+// matter how many patterns there are.
+//
+// Byte classes: every byte that occurs in some pattern gets its own class,
+// all other bytes share class 0 (which always leads back towards the
+// root). ASCII upper-case letters share the class of their lower-case
+// letter, so English patterns (stored lower-case) match case-insensitively
+// at no cost. UTF-8 is matched as bytes: a pattern is valid UTF-8, so a
+// match always starts and ends on a rune boundary of the text.
+type matcher struct {
+	class    [256]uint16
+	nclass   int
+	delta    []int32 // delta[state*nclass+class] = next state
+	outStart []int32 // patterns ending in state s: outList[outStart[s]:outStart[s+1]]
+	outList  []int32
+	patLen   []int32
+	// wordStart/wordEnd: the pattern begins/ends with an ASCII letter or
+	// digit and must not be glued to another one in the text ("no" must
+	// not match inside "know").
+	wordStart []bool
+	wordEnd   []bool
+}
+
+func foldByte(b byte) byte {
+	if b >= 'A' && b <= 'Z' {
+		return b + ('a' - 'A')
+	}
+	return b
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// newMatcher compiles patterns; empty patterns never match. Patterns are
+// folded to lower case.
+func newMatcher(patterns []string) *matcher {
+	m := &matcher{patLen: make([]int32, len(patterns)), wordStart: make([]bool, len(patterns)), wordEnd: make([]bool, len(patterns))}
+	// Byte classes.
+	for _, p := range patterns {
+		for i := 0; i < len(p); i++ {
+			b := foldByte(p[i])
+			if m.class[b] == 0 {
+				m.nclass++
+				m.class[b] = uint16(m.nclass)
+			}
+		}
+	}
+	m.nclass++ // class 0
+	for b := 'A'; b <= 'Z'; b++ {
+		m.class[b] = m.class[b+('a'-'A')]
+	}
+	nc := m.nclass
+
+	// Trie in the dense table; -1 = no edge yet.
+	newState := func() int32 {
+		s := int32(len(m.delta) / nc)
+		for i := 0; i < nc; i++ {
+			m.delta = append(m.delta, -1)
+		}
+		return s
+	}
+	newState() // root
+	own := [][]int32{nil}
+	for pi, p := range patterns {
+		m.patLen[pi] = int32(len(p))
+		if p == "" {
+			continue
+		}
+		m.wordStart[pi] = isWordByte(p[0])
+		m.wordEnd[pi] = isWordByte(p[len(p)-1])
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			c := int(m.class[foldByte(p[i])])
+			next := m.delta[int(s)*nc+c]
+			if next < 0 {
+				next = newState()
+				own = append(own, nil)
+				m.delta[int(s)*nc+c] = next
+			}
+			s = next
+		}
+		own[s] = append(own[s], int32(pi))
+	}
+	nstates := len(m.delta) / nc
+
+	// Breadth-first: resolve failure links into the table.
+	fail := make([]int32, nstates)
+	queue := make([]int32, 0, nstates)
+	for c := 0; c < nc; c++ {
+		if t := m.delta[c]; t > 0 {
+			fail[t] = 0
+			queue = append(queue, t)
+		} else {
+			m.delta[c] = 0
+		}
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		s := queue[qi]
+		row := int(s) * nc
+		frow := int(fail[s]) * nc
+		for c := 0; c < nc; c++ {
+			if t := m.delta[row+c]; t >= 0 {
+				fail[t] = m.delta[frow+c]
+				queue = append(queue, t)
+			} else {
+				m.delta[row+c] = m.delta[frow+c]
+			}
+		}
+	}
+
+	// Outputs: own patterns plus those of the failure chain (already
+	// complete for shallower states in BFS order).
+	outs := make([][]int32, nstates)
+	outs[0] = own[0]
+	for _, s := range queue {
+		o := append([]int32(nil), own[s]...)
+		outs[s] = append(o, outs[fail[s]]...)
+	}
+	m.outStart = make([]int32, nstates+1)
+	for s := 0; s < nstates; s++ {
+		m.outStart[s] = int32(len(m.outList))
+		m.outList = append(m.outList, outs[s]...)
+	}
+	m.outStart[nstates] = int32(len(m.outList))
+	return m
+}
+
+// scan calls fn for every occurrence, in order of end offset (occurrences
+// ending at the same byte come longest first). start and end are byte
+// offsets into text, end exclusive.
+func (m *matcher) scan(text string, fn func(pat, start, end int)) {
+	nc := m.nclass
+	delta := m.delta
+	outStart := m.outStart
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		s = delta[int(s)*nc+int(m.class[text[i]])]
+		if outStart[s] == outStart[s+1] {
+			continue
+		}
+		end := i + 1
+		for _, p := range m.outList[outStart[s]:outStart[s+1]] {
+			start := end - int(m.patLen[p])
+			if m.wordStart[p] && start > 0 && isWordByte(text[start-1]) {
+				continue
+			}
+			if m.wordEnd[p] && end < len(text) && isWordByte(text[end]) {
+				continue
+			}
+			fn(int(p), start, end)
+		}
+	}
+}
+
+// states reports the automaton size (for tests and benchmarks).
+func (m *matcher) states() int { return len(m.outStart) - 1 }
