@@ -146,6 +146,7 @@ type Linter struct {
 	cat     *Catalogue
 	policy  LintPolicy
 	m       *matcher
+	pats    []string // the compiled patterns, for tests and the benchmark baseline
 	kinds   []patKind // per pattern
 	entries []int     // per pattern: forbidden entry index, else -1
 	lex     Lexicon
@@ -273,6 +274,7 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 		}
 	}
 	l.m = newMatcher(pats)
+	l.pats = pats
 	l.pool.New = func() any { s := make([]occurrence, 0, 64); return &s }
 	return l, nil
 }

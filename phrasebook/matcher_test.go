@@ -1,0 +1,99 @@
+package phrasebook
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type hit struct{ pat, start, end int }
+
+// naiveHits finds every occurrence of every pattern with strings.Index
+// (case-folded, same word-boundary rule): the reference for the automaton.
+func naiveHits(m *matcher, pats []string, text string) []hit {
+	lower := asciiLower(text)
+	var out []hit
+	for p, pat := range pats {
+		if pat == "" {
+			continue
+		}
+		for from := 0; ; {
+			i := strings.Index(lower[from:], pat)
+			if i < 0 {
+				break
+			}
+			s := from + i
+			e := s + len(pat)
+			okStart := !m.wordStart[p] || s == 0 || !isWordByte(text[s-1])
+			okEnd := !m.wordEnd[p] || e == len(text) || !isWordByte(text[e])
+			if okStart && okEnd {
+				out = append(out, hit{p, s, e})
+			}
+			from = s + 1
+		}
+	}
+	return out
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = foldByte(c)
+	}
+	return string(b)
+}
+
+func sortHits(h []hit) {
+	slices.SortFunc(h, func(a, b hit) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		if a.end != b.end {
+			return a.end - b.end
+		}
+		return a.pat - b.pat
+	})
+}
+
+// Property: the automaton reports exactly the occurrences strings.Index
+// finds, for random texts over an alphabet that makes overlaps common.
+func TestMatcher_agrees_with_strings_Index(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	alphabet := []string{"a", "b", "A", "不", "在", "知", "道", " ", "'", "\xff"}
+	randText := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	for round := range 300 {
+		var pats []string
+		for range 1 + rng.IntN(12) {
+			pats = append(pats, asciiLower(randText(1+rng.IntN(4))))
+		}
+		if round%10 == 0 {
+			pats = append(pats, "") // never matches
+		}
+		m := newMatcher(pats)
+		text := randText(rng.IntN(80))
+		var got []hit
+		m.scan(text, func(p, s, e int) { got = append(got, hit{p, s, e}) })
+		want := naiveHits(m, pats, text)
+		sortHits(got)
+		sortHits(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("patterns %q text %q:\n got %v\nwant %v", pats, text, got, want)
+		}
+	}
+}
+
+func TestMatcher_longest_first_at_same_end(t *testing.T) {
+	m := newMatcher([]string{"不在", "他在不在", "在不在"})
+	var got []int
+	m.scan("他在不在", func(p, s, e int) { got = append(got, p) })
+	if !slices.Equal(got, []int{1, 2, 0}) {
+		t.Fatalf("order %v, want [1 2 0]", got)
+	}
+}
