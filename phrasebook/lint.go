@@ -146,7 +146,7 @@ type Linter struct {
 	cat     *Catalogue
 	policy  LintPolicy
 	m       *matcher
-	pats    []string // the compiled patterns, for tests and the benchmark baseline
+	pats    []string  // the compiled patterns, for tests and the benchmark baseline
 	kinds   []patKind // per pattern
 	entries []int     // per pattern: forbidden entry index, else -1
 	lex     Lexicon
