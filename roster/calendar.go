@@ -2,6 +2,7 @@ package roster
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"time"
 )
@@ -36,7 +37,7 @@ func (d Date) Weekday() time.Weekday { return d.noonUTC().Weekday() }
 
 // DaysUntil is the number of days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int {
-	return int(e.noonUTC().Sub(d.noonUTC()).Hours()+12) / 24
+	return int(math.Round(e.noonUTC().Sub(d.noonUTC()).Hours() / 24))
 }
 
 // Before reports whether d is earlier than e.
