@@ -197,7 +197,7 @@ func TestWhoIsOn(t *testing.T) {
 	t.Run("first_contact_order_on_site_first_then_earliest_start_then_id", func(t *testing.T) {
 		extra := NewAssignment(uuid.New(), "d", "abe", Shift{Name: "b2", Start: At(12, 0), End: At(20, 0)}, start, sh)
 		remote := NewAssignment(uuid.New(), "d", "aaa", Shift{Name: "r", Start: At(8, 0), End: At(18, 0), Where: Remote}, start, sh)
-		list := WhoIsOn(at(13, 0), append(append([]Assignment{remote, extra}, as...)), nil, nil)
+		list := WhoIsOn(at(13, 0), append([]Assignment{remote, extra}, as...), nil, nil)
 		got := list.Agents()
 		want := []string{"ann", "abe", "bo", "aaa"}
 		if len(got) != len(want) {
