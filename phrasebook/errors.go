@@ -33,6 +33,9 @@ var (
 	ErrInvalidScript = errors.New("phrasebook: invalid script")
 	// ErrUnsupportedRecord: a call record is neither a map nor a struct.
 	ErrUnsupportedRecord = errors.New("phrasebook: unsupported record type")
+	// ErrIncomplete: a call record lacks required elements; the wrapping
+	// *IncompleteError names them.
+	ErrIncomplete = errors.New("phrasebook: incomplete record")
 	// ErrInvalidReview: a QA review sheet is incomplete or out of range.
 	ErrInvalidReview = errors.New("phrasebook: invalid review")
 )
