@@ -16,7 +16,10 @@ func testReviewer(t *testing.T, p ReviewPolicy) *Reviewer {
 	now := time.Date(2026, 3, 31, 17, 0, 0, 0, time.UTC)
 	p.Now = func() time.Time { return now }
 	n := 0
-	p.NewID = func() (uuid.UUID, error) { n++; return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "review-%d", n)), nil }
+	p.NewID = func() (uuid.UUID, error) {
+		n++
+		return uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "review-%d", n)), nil
+	}
 	r, err := NewReviewer(linter(t, LintPolicy{}), p)
 	if err != nil {
 		t.Fatal(err)
