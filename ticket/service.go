@@ -138,11 +138,11 @@ func (s *Service) prepare(by Actor, cur *Ticket, action Action, fn change) (*Tic
 		return nil, Event{}, err
 	}
 	now := s.now()
-	t := cur.Clone()
+	t := cur // the store handed out a copy of its own; change it in place
 	ev := Event{
 		ID: s.newID(), Desk: s.desk, Ticket: t.ID,
 		Action: action, Actor: by.ID, Role: by.Role, At: now,
-		From: cur.State, Kind: t.Kind, Category: t.Category,
+		From: t.State, Kind: t.Kind, Category: t.Category,
 	}
 	if fn != nil {
 		if err := fn(t, &ev, now); err != nil {
