@@ -120,4 +120,3 @@ func BenchmarkTransitionCheck(b *testing.B) {
 		}
 	}
 }
-
