@@ -1,0 +1,174 @@
+package followup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// DeriverConfig configures a Deriver. Desk and Rules are required.
+type DeriverConfig struct {
+	// Desk is the tenant: every task the deriver creates belongs to it.
+	Desk string
+	// Rules is the desk's rule set, e.g. PropertyRules() or
+	// DealerRules(); the deriver keeps its own copy.
+	Rules RuleSet
+	// Calendar places tasks in contact hours; nil means
+	// DefaultContactHours(time.UTC). Use AnyTime{} for none.
+	Calendar Calendar
+	// Now is the clock (CreatedAt); nil means time.Now.
+	Now func() time.Time
+}
+
+// Deriver turns triggers into tasks by the desk's rules. Deriving is
+// idempotent: a task's ID is made from the desk, the trigger key and the
+// rule (TaskID), and the store refuses a second task with the same ID, so
+// the same trigger derived twice, or by two derivers at once, yields one
+// task per rule. A Deriver is safe for concurrent use.
+type Deriver struct {
+	store Store
+	desk  string
+	rules RuleSet
+	cal   Calendar
+	now   func() time.Time
+}
+
+// NewDeriver returns a deriver for one desk.
+func NewDeriver(store Store, cfg DeriverConfig) (*Deriver, error) {
+	if store == nil {
+		return nil, invalid("store", "a store is required; use NewMemStore for the in-memory default")
+	}
+	if cfg.Desk == "" {
+		return nil, invalid("desk", "name the desk the deriver works for")
+	}
+	if err := cfg.Rules.Validate(); err != nil {
+		return nil, err
+	}
+	d := &Deriver{store: store, desk: cfg.Desk, rules: cfg.Rules.Clone(), cal: cfg.Calendar, now: cfg.Now}
+	if d.cal == nil {
+		d.cal = DefaultContactHours(time.UTC)
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d, nil
+}
+
+// Desk returns the deriver's desk.
+func (d *Deriver) Desk() string { return d.desk }
+
+// Rules returns a copy of the deriver's rules.
+func (d *Deriver) Rules() RuleSet { return d.rules.Clone() }
+
+// Plan returns the tasks the rules derive from the trigger, without
+// storing them: a pure function of the rules, the calendar, the trigger
+// and now. A trigger without a desk is taken to be the deriver's.
+func (d *Deriver) Plan(tr Trigger) ([]*Task, error) {
+	if tr.Desk == "" {
+		tr.Desk = d.desk
+	}
+	if tr.Desk != d.desk {
+		return nil, invalid("trigger desk", "trigger %q is of desk %q, not %q", tr.Key, tr.Desk, d.desk)
+	}
+	if err := tr.check(); err != nil {
+		return nil, err
+	}
+	now := d.now()
+	var out []*Task
+	for _, r := range d.rules.Match(tr) {
+		t, err := plan(r, tr, d.cal, now)
+		if err != nil {
+			return nil, err
+		}
+		if t != nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// plan derives one rule's task from a trigger, or nil when the rule's
+// sampling passes the trigger over (F5).
+func plan(r Rule, tr Trigger, cal Calendar, now time.Time) (*Task, error) {
+	t := &Task{
+		ID: TaskID(tr.Desk, tr.Key, r.ID), Desk: tr.Desk,
+		Rule: r.ID, Cites: r.Cites, Trigger: tr.Kind, Key: tr.Key, Subject: tr.Subject,
+		Ticket: tr.Ticket, TicketKind: tr.TicketKind, Category: tr.Category, Seq: 1,
+		Channel: r.Channel, Role: r.Role, Checklist: slices.Clone(r.Checklist),
+		Grade: r.Grade, Revisit: r.Revisit && tr.Ticket != [16]byte{},
+		TriggeredAt: tr.At, MaxAttempts: max(1, r.Attempts), RetryAfter: r.RetryAfter,
+		Repeat: r.Repeat, UntilClosed: r.UntilClosed,
+		Status: Pending, CreatedAt: now, UpdatedAt: now,
+	}
+	if r.Sample != nil {
+		if !tr.RevisitRequired && !r.Sample.Selected(tr.Key) {
+			return nil, nil
+		}
+		t.Sampled = true
+		if r.Sample.OnSiteFor(tr.Key) {
+			t.Channel = OnSite // F5: on site, with the customer's signature
+			if !slices.Contains(t.Checklist, CheckSignature) {
+				t.Checklist = append(t.Checklist, CheckSignature)
+			}
+		}
+	}
+	if r.Roles != nil {
+		t.Role = r.Roles.Assign(tr.Key) // F3
+	}
+	from, due := r.Window(tr.At)
+	if err := t.place(from, due, cal, r.AnyTime); err != nil {
+		return nil, fmt.Errorf("rule %s, trigger %q: %w", r.ID, tr.Key, err)
+	}
+	return t, nil
+}
+
+// place sets the window: NotBefore moves to the next contact time; when
+// that is after the due time (a call due at once at 23:30), the due time
+// moves with it.
+func (t *Task) place(from, due time.Time, cal Calendar, anyTime bool) error {
+	if !anyTime {
+		next := cal.Next(from)
+		if next.IsZero() {
+			return invalid("calendar", "no contact time within a year of %s", from.Format(time.RFC3339))
+		}
+		if next.Before(from) {
+			return invalid("calendar", "calendar moved %s back to %s", from.Format(time.RFC3339), next.Format(time.RFC3339))
+		}
+		from = next
+	}
+	if due.Before(from) {
+		due = from
+	}
+	t.NotBefore, t.Due = from, due
+	return nil
+}
+
+// Derive plans the trigger's tasks and stores them. Tasks derived
+// before (same desk, trigger key and rule) are not created again: the
+// stored ones are returned instead. The result lists one task per
+// matching rule, in rule order.
+func (d *Deriver) Derive(ctx context.Context, tr Trigger) ([]*Task, error) {
+	ts, err := d.Plan(tr)
+	if err != nil {
+		return nil, err
+	}
+	return createAll(ctx, d.store, ts)
+}
+
+func createAll(ctx context.Context, s Store, ts []*Task) ([]*Task, error) {
+	out := make([]*Task, 0, len(ts))
+	for _, t := range ts {
+		err := s.Create(ctx, t)
+		if errors.Is(err, ErrDuplicate) {
+			if t, err = s.Get(ctx, t.Desk, t.ID); err != nil {
+				return out, err
+			}
+		} else if err != nil {
+			return out, fmt.Errorf("create task %s of rule %s: %w", t.ID, t.Rule, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -1,0 +1,311 @@
+package followup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// Tickets is the part of ticket.Service that follow-ups use; a
+// *ticket.Service satisfies it. Queue records revisit outcomes through
+// it; TicketSync reads complaint severities through it.
+type Tickets interface {
+	Get(ctx context.Context, id uuid.UUID) (*ticket.Ticket, error)
+	RecordRevisit(ctx context.Context, by ticket.Actor, ref ticket.Ref, o ticket.RevisitOutcome) (*ticket.Ticket, error)
+}
+
+// QueueConfig configures a Queue. Only Desk is required.
+type QueueConfig struct {
+	Desk string
+	// Tickets, when set, receives revisit outcomes (RecordRevisit): a
+	// reached revisit passes, a problem found fails and reopens the
+	// ticket with the written rework notice due (T13).
+	Tickets Tickets
+	// Calendar places retries and chained follow-ups in contact hours;
+	// nil means DefaultContactHours(time.UTC).
+	Calendar Calendar
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NewID makes lease tokens; nil means UUIDv7.
+	NewID func() uuid.UUID
+	// Lease is how long a claim holds a task; 0 means 15 minutes.
+	Lease time.Duration
+	// Scale is the top satisfaction score (K4); 0 means 5.
+	Scale int
+}
+
+// Queue hands a desk's due tasks to workers and records their outcomes.
+// It is safe for concurrent use; several queues (several processes) may
+// share one Store.
+type Queue struct {
+	store   Store
+	desk    string
+	tickets Tickets
+	cal     Calendar
+	now     func() time.Time
+	newID   func() uuid.UUID
+	lease   time.Duration
+	scale   int
+}
+
+// NewQueue returns the queue of one desk.
+func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
+	if store == nil {
+		return nil, invalid("store", "a store is required; use NewMemStore for the in-memory default")
+	}
+	if cfg.Desk == "" {
+		return nil, invalid("desk", "name the desk the queue works for")
+	}
+	if cfg.Lease < 0 || cfg.Scale < 0 {
+		return nil, invalid("queue config", "lease %s and scale %d cannot be negative", cfg.Lease, cfg.Scale)
+	}
+	q := &Queue{store: store, desk: cfg.Desk, tickets: cfg.Tickets, cal: cfg.Calendar,
+		now: cfg.Now, newID: cfg.NewID, lease: cfg.Lease, scale: cfg.Scale}
+	if q.cal == nil {
+		q.cal = DefaultContactHours(time.UTC)
+	}
+	if q.now == nil {
+		q.now = time.Now
+	}
+	if q.newID == nil {
+		q.newID = newV7
+	}
+	if q.lease == 0 {
+		q.lease = 15 * time.Minute
+	}
+	if q.scale == 0 {
+		q.scale = 5
+	}
+	return q, nil
+}
+
+func newV7() uuid.UUID {
+	if id, err := uuid.NewV7(); err == nil {
+		return id
+	}
+	return uuid.New()
+}
+
+// Desk returns the queue's desk.
+func (q *Queue) Desk() string { return q.desk }
+
+// Claim leases up to n due tasks to the worker, earliest first; role ""
+// takes any role's tasks. The lease lasts the configured time; a worker
+// that does not complete in time loses the task to the next claimer.
+func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n int) ([]*Task, error) {
+	return q.store.Claim(ctx, q.desk, Claim{
+		Owner: worker, Token: q.newID(), Now: q.now(), For: q.lease, Role: role, Limit: n,
+	})
+}
+
+// Get returns one of the desk's tasks.
+func (q *Queue) Get(ctx context.Context, id uuid.UUID) (*Task, error) {
+	return q.store.Get(ctx, q.desk, id)
+}
+
+// List returns the desk's tasks matching f.
+func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
+	return q.store.List(ctx, q.desk, f)
+}
+
+// Complete records the outcome of a claimed task: t is the task as
+// Claim returned it (its Lease proves the claim). The outcome is checked
+// against the task (F4 checklist and signature, F9 grade, K4 scale)
+// before anything is written; a refused outcome changes nothing.
+//
+//   - Reached: the task is Done. A revisit task passes the ticket's
+//     revisit. With FollowAgain, a rule with Repeat derives the next
+//     follow-up of the chain (F1).
+//   - NotReached: another attempt after the rule's pause, in contact
+//     hours, until the attempts are used up; then Unreachable (F10).
+//   - ProblemFound: the task is Problem; a revisit task fails the
+//     ticket's revisit, which reopens it with the written rework notice
+//     due (T13).
+//   - Withdrawn: the task is Cancelled.
+//
+// An expired, stolen or used lease is ErrLeaseLost and records nothing.
+// The task is stored before the ticket is told: if telling it fails, the
+// returned task is completed, Synced is false, the error says why, and
+// SyncTicket (or TicketSync when the ticket reaches its revisit) records
+// it later.
+func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (*Task, error) {
+	if t == nil {
+		return nil, invalid("task", "nil task")
+	}
+	cur, err := q.store.Get(ctx, q.desk, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := q.now()
+	if err := leaseCheck(cur, t.Lease, now); err != nil {
+		return nil, err
+	}
+	o = o.clone()
+	if err := o.check(cur, q.scale); err != nil {
+		return nil, err
+	}
+	o.At = now
+	next := cur.Clone()
+	next.Attempts++
+	next.Status = o.status(next)
+	next.Outcome = &o
+	next.UpdatedAt = now
+	if next.Status == Pending {
+		from := now.Add(next.RetryAfter)
+		if err := next.place(from, next.Due, q.cal, false); err != nil {
+			next.NotBefore = from // no contact time within a year: keep the pause only
+			if next.Due.Before(from) {
+				next.Due = from
+			}
+		}
+	} else {
+		next.ClosedAt = now
+		next.Synced = !next.Revisit || next.Ticket == uuid.Nil || next.Status == Unreachable
+	}
+	if err := q.store.Complete(ctx, next, t.Lease, now); err != nil {
+		return nil, err
+	}
+	if next.Status == Done && o.FollowAgain && next.Repeat > 0 {
+		if _, err := q.chain(ctx, next, now); err != nil {
+			return next, err
+		}
+	}
+	if !next.Synced {
+		if _, err := q.sync(ctx, next); err != nil {
+			return next, fmt.Errorf("task %s is completed; recording it on ticket %s failed, SyncTicket retries: %w", next.ID, next.Ticket, err)
+		}
+	}
+	return next.Clone(), nil
+}
+
+// chain derives the next follow-up of a Repeat rule: claimable from
+// half the interval, due within the interval of this call (F1).
+func (q *Queue) chain(ctx context.Context, prev *Task, now time.Time) (*Task, error) {
+	n := prev.Clone()
+	base := strings.TrimSuffix(prev.Key, "#"+strconv.Itoa(prev.Seq))
+	n.Seq = prev.Seq + 1
+	n.Key = base + "#" + strconv.Itoa(n.Seq)
+	n.ID = TaskID(prev.Desk, n.Key, prev.Rule)
+	n.Version, n.Status, n.Attempts = 0, Pending, 0
+	n.Lease, n.Outcome, n.Synced, n.ClosedAt = Lease{}, nil, false, time.Time{}
+	n.TriggeredAt, n.CreatedAt, n.UpdatedAt = now, now, now
+	if err := n.place(now.Add(prev.Repeat/2), now.Add(prev.Repeat), q.cal, false); err != nil {
+		return nil, err
+	}
+	ts, err := createAll(ctx, q.store, []*Task{n})
+	if err != nil {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// Cancel withdraws an open task that is no longer needed, claimed or
+// not (a claimed task's lease ends: its worker's completion is then
+// ErrLeaseLost). Cancelling a final task is ErrConflict.
+func (q *Queue) Cancel(ctx context.Context, id uuid.UUID, by ticket.Actor, note string) (*Task, error) {
+	if strings.TrimSpace(note) == "" {
+		return nil, invalid("note", "say why task %s is cancelled", id)
+	}
+	for range 8 {
+		t, err := q.store.Get(ctx, q.desk, id)
+		if err != nil {
+			return nil, err
+		}
+		if t.Status.Final() {
+			return nil, fmt.Errorf("%w: task %s is already %s", ErrConflict, id, t.Status)
+		}
+		now := q.now()
+		t.Status, t.ClosedAt, t.UpdatedAt = Cancelled, now, now
+		t.Outcome = &Outcome{Result: Withdrawn, By: by, Channel: t.Channel, Note: note, At: now}
+		t.Synced = true
+		err = q.store.Update(ctx, t)
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	return nil, fmt.Errorf("%w: task %s kept changing; try again", ErrConflict, id)
+}
+
+// SyncTicket records on the ticket the outcomes of its revisit tasks
+// that are not recorded yet, and reports how many it recorded. A ticket
+// that does not wait for a revisit yet (the customer has not accepted)
+// keeps them for later.
+func (q *Queue) SyncTicket(ctx context.Context, id uuid.UUID) (int, error) {
+	if q.tickets == nil {
+		return 0, nil
+	}
+	ts, err := q.store.List(ctx, q.desk, Filter{Ticket: id, Statuses: []Status{Done, Problem}})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range ts {
+		if t.Synced {
+			continue
+		}
+		ok, err := q.sync(ctx, t)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// sync records a final revisit task's outcome on its ticket and marks
+// the task synced. It reports whether the ticket took the outcome.
+func (q *Queue) sync(ctx context.Context, t *Task) (bool, error) {
+	if q.tickets == nil || t.Synced || t.Outcome == nil {
+		return false, nil
+	}
+	tk, err := q.tickets.Get(ctx, t.Ticket)
+	if err != nil {
+		return false, err
+	}
+	recorded := false
+	switch {
+	case tk.Resolution != nil && tk.Resolution.At.After(t.TriggeredAt):
+		// The ticket was resolved again since this task was derived (a
+		// rework): the outcome is stale and the new resolution gets its
+		// own revisit.
+	case tk.State == ticket.Revisit:
+		o := ticket.RevisitOutcome{Passed: t.Status == Done, Note: revisitNote(t)}
+		if _, err := q.tickets.RecordRevisit(ctx, t.Outcome.By, ticket.Ref{ID: t.Ticket}, o); err != nil {
+			return false, err
+		}
+		recorded = true
+	case tk.State == ticket.Cancelled, tk.State == ticket.Closed && t.Status == Done:
+		// The ticket no longer waits for this outcome: nothing to record.
+	default:
+		// Not waiting for a revisit yet (the customer has not accepted),
+		// or closed without a revisit while this one found a problem:
+		// kept for SyncTicket, and listed by the report for a lead to
+		// reopen the ticket.
+		return false, nil
+	}
+	t.Synced = true
+	if err := q.store.Update(ctx, t); err != nil && !errors.Is(err, ErrConflict) {
+		return recorded, err
+	}
+	return recorded, nil
+}
+
+func revisitNote(t *Task) string {
+	note := fmt.Sprintf("followup %s (%s)", t.ID, t.Rule)
+	if t.Outcome.Note != "" {
+		note += ": " + t.Outcome.Note
+	}
+	return note
+}
