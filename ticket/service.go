@@ -219,7 +219,9 @@ func (s *Service) Ack(ctx context.Context, consumer string, ids ...uuid.UUID) er
 // Overdue lists the desk's open tickets that are past a deadline (T5,
 // T7a, T7b, T13, and the T4 deadline given to a department) or have
 // stagnated (T10), each with the deadline and how far past it they are.
-// A ticket past several deadlines appears once for each.
+// A ticket past several deadlines appears once for each. Tickets
+// waiting in state revisit do not stagnate: the follow-up rules time
+// their revisits.
 func (s *Service) Overdue(ctx context.Context) ([]Overdue, error) {
 	now := s.now()
 	open := []State{Received, Dispatched, Resolved, Answered, Revisit, Reopened}
@@ -236,7 +238,10 @@ func (s *Service) Overdue(ctx context.Context) ([]Overdue, error) {
 		}
 	}
 	if st := s.policy.Stagnant; st.On {
-		stale, err := s.store.List(ctx, s.desk, Filter{States: open, UpdatedBefore: now.Add(-st.Within)})
+		// A ticket waiting for its revisit is on the follow-up's clock,
+		// not stagnating.
+		working := []State{Received, Dispatched, Resolved, Answered, Reopened}
+		stale, err := s.store.List(ctx, s.desk, Filter{States: working, UpdatedBefore: now.Add(-st.Within)})
 		if err != nil {
 			return nil, err
 		}
