@@ -501,39 +501,40 @@ func Audit(as []Assignment, rules Rules, cycleStart Date, leave []Away) []Violat
 	})
 	idx := indexAway(leave)
 	var out []Violation
-	type wk struct {
-		agent string
-		week  int
-	}
-	daysInWeek := map[wk]map[Date]bool{}
+	var latest *Assignment // the agent's earlier shift with the latest end
+	week, days := 0, 0
+	var lastDay Date
 	for i, a := range sorted {
-		if i > 0 && sorted[i-1].Agent == a.Agent {
-			// The previous shift with the latest end decides.
-			var prev *Assignment
-			for j := i - 1; j >= 0 && sorted[j].Agent == a.Agent; j-- {
-				if prev == nil || sorted[j].End.After(prev.End) {
-					prev = sorted[j]
-				}
-			}
-			gap := a.ReportAt().Sub(prev.End)
+		newAgent := i == 0 || sorted[i-1].Agent != a.Agent
+		if newAgent {
+			latest, days = nil, 0
+		}
+		if latest != nil {
+			gap := a.ReportAt().Sub(latest.End)
 			if gap < 0 {
-				out = append(out, Violation{ReasonOverlap, a.Agent, prev.ID, a.ID})
+				out = append(out, Violation{ReasonOverlap, a.Agent, latest.ID, a.ID})
 			} else if gap < rules.MinRest {
-				out = append(out, Violation{ReasonRest, a.Agent, prev.ID, a.ID})
+				out = append(out, Violation{ReasonRest, a.Agent, latest.ID, a.ID})
 			}
 		}
-		if leaveOverlaps(idx[a.Agent], a.ReportAt(), a.End) {
+		if latest == nil || a.End.After(latest.End) {
+			latest = a
+		}
+		if l := idx[a.Agent]; len(l) > 0 && leaveOverlaps(l, a.ReportAt(), a.End) {
 			out = append(out, Violation{Reason: ReasonLeave, Agent: a.Agent, First: a.ID})
 		}
-		off := cycleStart.DaysUntil(a.Date)
-		w := wk{a.Agent, floorDiv(off, 7)}
-		if daysInWeek[w] == nil {
-			daysInWeek[w] = map[Date]bool{}
+		// Days with a shift start per 7-day week of the cycle; shifts of
+		// one agent come in start order, so dates are non-decreasing.
+		w := floorDiv(cycleStart.DaysUntil(a.Date), 7)
+		if newAgent || w != week {
+			week, days = w, 0
 		}
-		daysInWeek[w][a.Date] = true
-		if len(daysInWeek[w]) > 7-rules.MinDaysOff {
-			out = append(out, Violation{Reason: ReasonDaysOff, Agent: a.Agent, First: a.ID})
-			delete(daysInWeek[w], a.Date) // report each extra day once
+		if days == 0 || a.Date != lastDay {
+			days++
+			lastDay = a.Date
+			if days > 7-rules.MinDaysOff {
+				out = append(out, Violation{Reason: ReasonDaysOff, Agent: a.Agent, First: a.ID})
+			}
 		}
 	}
 	return out

@@ -235,3 +235,47 @@ func TestGenerateProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestAudit(t *testing.T) {
+	day := D(2026, 3, 2)
+	a, b, c := SeedShifts()[0], SeedShifts()[1], SeedShifts()[2]
+	ids := seqIDs()
+	on := func(agent string, s Shift, d Date) Assignment { return NewAssignment(ids(), "d", agent, s, d, time.UTC) }
+	t.Run("overlap_including_R6_roll_call", func(t *testing.T) {
+		v := Audit([]Assignment{on("x", b, day), on("x", c, day)}, Rules{}, day, nil)
+		if len(v) != 1 || v[0].Reason != ReasonOverlap {
+			t.Fatalf("b then c for one person (c reports 19:50): %v", v)
+		}
+	})
+	t.Run("minimum_rest", func(t *testing.T) {
+		v := Audit([]Assignment{on("x", c, day), on("x", a, day.AddDays(1))}, SeedRules(), day, nil)
+		if len(v) != 1 || v[0].Reason != ReasonRest {
+			t.Fatalf("c then a: %v", v)
+		}
+		if v := Audit([]Assignment{on("x", c, day), on("x", b, day.AddDays(1))}, SeedRules(), day, nil); len(v) != 0 {
+			t.Fatalf("c then b: %v", v)
+		}
+	})
+	t.Run("days_off", func(t *testing.T) {
+		var week []Assignment
+		for i := 0; i < 7; i++ {
+			week = append(week, on("x", a, day.AddDays(i)))
+		}
+		v := Audit(week, SeedRules(), day, nil)
+		if len(v) != 1 || v[0].Reason != ReasonDaysOff {
+			t.Fatalf("seven days in a row: %v", v)
+		}
+		// The same seven days straddle two cycle weeks when the cycle
+		// starts mid-run.
+		if v := Audit(week, SeedRules(), day.AddDays(3), nil); len(v) != 0 {
+			t.Fatalf("split across weeks: %v", v)
+		}
+	})
+	t.Run("leave", func(t *testing.T) {
+		as := on("x", a, day)
+		lv := Away{ID: uuid.New(), Desk: "d", Agent: "x", Kind: OnLeave, From: as.Start.Add(time.Hour), Until: as.End}
+		if v := Audit([]Assignment{as}, SeedRules(), day, []Away{lv}); len(v) != 1 || v[0].Reason != ReasonLeave {
+			t.Fatalf("shift during leave: %v", v)
+		}
+	})
+}
