@@ -240,7 +240,9 @@ func TestAudit(t *testing.T) {
 	day := D(2026, 3, 2)
 	a, b, c := SeedShifts()[0], SeedShifts()[1], SeedShifts()[2]
 	ids := seqIDs()
-	on := func(agent string, s Shift, d Date) Assignment { return NewAssignment(ids(), "d", agent, s, d, time.UTC) }
+	on := func(agent string, s Shift, d Date) Assignment {
+		return NewAssignment(ids(), "d", agent, s, d, time.UTC)
+	}
 	t.Run("overlap_including_R6_roll_call", func(t *testing.T) {
 		v := Audit([]Assignment{on("x", b, day), on("x", c, day)}, Rules{}, day, nil)
 		if len(v) != 1 || v[0].Reason != ReasonOverlap {
