@@ -89,7 +89,7 @@ func WriteICal(w io.Writer, as []Assignment, opt ICalOptions) error {
 		dt("DTSTART", a.Start)
 		dt("DTEND", a.End)
 		line("SUMMARY:", EscapeText(fmt.Sprintf("Shift %s: %s (%s)", a.Shift, a.Agent, a.Where)))
-		desc := fmt.Sprintf("Desk %s, shift %s, %s.\nReport for roll call at %s (R6).",
+		desc := fmt.Sprintf("Desk %s, shift %s, %s.\nRoll call at %s (R6).",
 			a.Desk, a.Shift, a.Where, a.ReportAt().In(orUTC(loc)).Format("15:04"))
 		line("DESCRIPTION:", EscapeText(desc))
 		line("CATEGORIES:", EscapeText(a.Shift))

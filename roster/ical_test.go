@@ -95,7 +95,7 @@ func TestWriteICal(t *testing.T) {
 					if ev.Summary != want {
 						t.Errorf("summary %q, want %q", ev.Summary, want)
 					}
-					if !strings.Contains(ev.Description, "\nReport for roll call at") {
+					if !strings.Contains(ev.Description, "\nRoll call at") {
 						t.Errorf("description lost its line break: %q", ev.Description)
 					}
 					if ev.Stamp != stamp.Unix() {
