@@ -147,3 +147,25 @@ func Forwarded(t time.Time, duties []Duty, away []Away) []Duty {
 	}
 	return out
 }
+
+// HolidaysWithoutDuty lists the holidays (per cal) among the days days
+// from from on which no HolidayDuty cover starts in loc (R7:
+// "安排落实节假日,中午值班人员").
+func HolidaysWithoutDuty(cal Calendar, from Date, days int, duties []Duty, loc *time.Location) []Date {
+	if loc == nil {
+		loc = time.UTC
+	}
+	covered := map[Date]bool{}
+	for _, d := range duties {
+		if d.Kind == HolidayDuty {
+			covered[DateOf(d.Start, loc)] = true
+		}
+	}
+	var out []Date
+	for i, d := 0, from; i < days; i, d = i+1, d.AddDays(1) {
+		if cal.Kind(d) == Holiday && !covered[d] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

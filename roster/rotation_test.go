@@ -284,3 +284,34 @@ func TestAudit(t *testing.T) {
 		}
 	})
 }
+
+func TestGenerateClockChange(t *testing.T) {
+	// A night shift in Berlin over the last weekend of March 2026: the
+	// night of the 28th is 7 hours, the others 8; hours add up to real
+	// time worked.
+	be := mustLoc(t, "Europe/Berlin")
+	spec := Spec{Desk: "d", Agents: []string{"n1", "n2", "n3"}, Start: D(2026, 3, 23), Weeks: 1, Location: be,
+		Shifts: []Shift{{Name: "night", Start: At(22, 0), End: At(6, 0)}}}
+	plan, err := Generate(spec)
+	if err != nil || !plan.Complete() {
+		t.Fatalf("%v %v", err, plan.Err())
+	}
+	var total time.Duration
+	for _, a := range plan.Assignments {
+		want := 8 * time.Hour
+		if a.Date == D(2026, 3, 28) {
+			want = 7 * time.Hour
+		}
+		if a.Duration() != want {
+			t.Fatalf("%s: %v, want %v", a.Date, a.Duration(), want)
+		}
+		total += a.Duration()
+	}
+	var sum time.Duration
+	for _, l := range plan.Fairness.Agents {
+		sum += l.Hours
+	}
+	if total != 55*time.Hour || sum != total {
+		t.Fatalf("total %v, fairness sum %v, want 55h", total, sum)
+	}
+}

@@ -263,3 +263,69 @@ func TestPresenceAndLeave(t *testing.T) {
 		}
 	})
 }
+
+func TestDutyCover(t *testing.T) {
+	t.Run("R7_holidays_without_duty", func(t *testing.T) {
+		cal := &Holidays{}
+		cal.AddHoliday(D(2026, 5, 1), "劳动节")
+		cal.AddHoliday(D(2026, 5, 2), "劳动节")
+		ctx := context.Background()
+		svc := New(NewMemStore(), Config{})
+		d, err := svc.AddDuty(ctx, Duty{Desk: "d", Agent: "ann", Kind: HolidayDuty, Where: Remote,
+			Start: hm(D(2026, 5, 1), 9, 0), End: hm(D(2026, 5, 1), 21, 0), ForwardTo: "+86 138 0000 0001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddDuty(ctx, Duty{Desk: "d", Agent: "bo", Kind: HolidayDuty,
+			Start: hm(D(2026, 5, 2), 9, 0), End: hm(D(2026, 5, 2), 21, 0)}); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("duty without forwarding target: %v", err)
+		}
+		v, err := svc.View(ctx, "d", hm(D(2026, 4, 30), 0, 0), hm(D(2026, 5, 4), 0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		missing := HolidaysWithoutDuty(cal, D(2026, 4, 30), 4, v.Duties, time.UTC)
+		if len(missing) != 1 || missing[0] != D(2026, 5, 2) {
+			t.Fatalf("missing holiday duty: %v", missing)
+		}
+		on := v.OnDuty(hm(D(2026, 5, 1), 10, 0))
+		if len(on) != 1 || on[0].Agent != "ann" || on[0].Duty != HolidayDuty || on[0].ForwardTo != d.ForwardTo {
+			t.Fatalf("on duty: %+v", on)
+		}
+	})
+}
+
+func TestServiceConcurrentSteps(t *testing.T) {
+	// Consent and decline race on one swap: exactly one wins, the other
+	// sees ErrConflict (stale version) or ErrSwapState; nothing is half
+	// written.
+	for round := 0; round < 20; round++ {
+		svc, _, as := seedDesk(t, Policy{})
+		ctx := context.Background()
+		sw, err := svc.RequestSwap(ctx, "d", SwapRequest{Assignment: as[2].ID, From: "cy", To: "ann"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		go func() { _, err := svc.Consent(ctx, "d", sw.ID, "ann", evidence()); errs <- err }()
+		go func() { _, err := svc.Decline(ctx, "d", sw.ID, "cy"); errs <- err }()
+		e1, e2 := <-errs, <-errs
+		wins := 0
+		for _, e := range []error{e1, e2} {
+			switch {
+			case e == nil:
+				wins++
+			case errors.Is(e, ErrConflict), errors.Is(e, ErrSwapState):
+			default:
+				t.Fatalf("unexpected error %v", e)
+			}
+		}
+		got, _ := svc.store.Swap(ctx, "d", sw.ID)
+		if wins != 1 || got.Version != 2 {
+			t.Fatalf("round %d: %d winners, version %d", round, wins, got.Version)
+		}
+		if got.Status == SwapConsented && got.Evidence.empty() || got.Status == SwapDeclined && got.DeclinedBy != "cy" {
+			t.Fatalf("half-written swap %+v", got)
+		}
+	}
+}
