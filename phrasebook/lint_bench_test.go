@@ -1,6 +1,7 @@
 package phrasebook
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -124,5 +125,43 @@ func TestBenchmarkBaselineAgrees(t *testing.T) {
 	base := baselineOccurrences(l.pats, text)
 	if n == 0 || n > base {
 		t.Fatalf("automaton %d occurrences, baseline %d", n, base)
+	}
+}
+
+// BenchmarkMatcherScaling: the automaton's throughput over the same text
+// with the linter's own patterns plus 100, 1,000 and 10,000 random
+// Chinese and English ones. One pass per byte: MB/s should stay within
+// a small factor while the pattern count grows a hundredfold.
+func BenchmarkMatcherScaling(b *testing.B) {
+	l := linter(b, LintPolicy{})
+	text := benchText(b, 1<<20)
+	rng := rand.New(rand.NewPCG(3, 5))
+	var extra []string
+	for len(extra) < 10000 {
+		var sb strings.Builder
+		if rng.IntN(2) == 0 {
+			for range 2 + rng.IntN(4) {
+				sb.WriteRune(rune(0x4e00 + rng.IntN(0x5000)))
+			}
+		} else {
+			for range 4 + rng.IntN(8) {
+				sb.WriteByte(byte('a' + rng.IntN(26)))
+			}
+		}
+		extra = append(extra, sb.String())
+	}
+	for _, n := range []int{100, 1000, 10000} {
+		pats := append(append([]string(nil), l.pats...), extra[:n]...)
+		m := newMatcher(pats)
+		b.Run(fmt.Sprintf("extra_patterns_%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				hits := 0
+				m.scan(text, func(p, s, e int) { hits++ })
+				if hits == 0 {
+					b.Fatal("no occurrences")
+				}
+			}
+		})
 	}
 }
