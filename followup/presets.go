@@ -88,7 +88,7 @@ func PropertyRules(seed uint64) RuleSet {
 			ID: "F7.service", Cites: "F7", Name: "call when a service ends",
 			Trigger: ServiceEnded, Channel: ByPhone, Role: ticket.RoleAgent,
 			Checklist: []CheckItem{CheckService, CheckSuggestions},
-			Attempts: 2, RetryAfter: 2 * time.Hour,
+			Attempts:  2, RetryAfter: 2 * time.Hour,
 		},
 		{
 			ID: "F7.answered", Cites: "F7", Name: "call when a request is answered",
