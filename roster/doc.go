@@ -29,16 +29,25 @@
 // Presence and duty (R5, R7). A person rostered can be marked offline or
 // on leave (Away); coverage and on-duty answers leave them out. Duty
 // records holiday, noon and night duty with the number the duty phone is
-// forwarded to. OnDuty answers who is working at an instant, which shift
-// and where, in a documented order so that a ticket system can take the
-// first as first-contact owner or assignee.
+// forwarded to; HolidaysWithoutDuty lists holidays nobody covers. WhoIsOn
+// (and View.OnDuty) answers who is working at an instant, which shift and
+// where, in a documented order (on site first, then earliest start, then
+// agent ID) so that a ticket system can take OnDutyList.First as the
+// first-contact owner or assignee (T1, T4); an empty answer means the
+// request stays unowned (T19).
 //
 // Swaps (R4). A swap is requested by the rostered agent, consented by the
 // colleague with recorded evidence ("需提供双方达成一致依据证明") and, when
 // the policy says so, approved by the shift lead. Until then the original
 // assignment stands. Liability follows R4: with proof, the person who
 // should be at the post under the agreed swap; without proof, the one who
-// cannot show it, i.e. the requester, who is still rostered.
+// cannot show it, i.e. the requester, who is still rostered. When nobody
+// can show proof the unproven arrangement changes nothing: the person
+// rostered answers for the slot (LiabilityBasis NoProof). With proof but a
+// missing required approval the original stands too (AwaitingApproval).
+// Liability is asked "at a moment": a swap counts from the instant its
+// consent (or approval) was recorded. An exchange of two shifts is two
+// swaps.
 //
 // Staffing (R8). Erlang C turns an arrival rate, handling time and
 // service-level target into the number of agents, with the achieved

@@ -100,6 +100,16 @@ func (l OnDutyList) Agents() []string {
 	return out
 }
 
+// First returns the first agent of the list: the first-contact owner or
+// assignee for a request arriving at that moment. ok is false when nobody
+// is on duty.
+func (l OnDutyList) First() (agent string, ok bool) {
+	if len(l) == 0 {
+		return "", false
+	}
+	return l[0].Agent, true
+}
+
 // WhoIsOn lists who is working at instant t: assignments (with swaps
 // already applied, see Apply) and duties whose period contains t, leaving
 // out anyone on leave or offline at t (R5). The early report of R6 is not

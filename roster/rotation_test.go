@@ -128,6 +128,26 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("weekend shifts = %d, want 15", weekends)
 		}
 	})
+	t.Run("R3_fixed_days_off", func(t *testing.T) {
+		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC)
+		spec.DaysOff = map[string][]time.Weekday{"agent-1": {time.Sunday, time.Saturday}}
+		plan, err := Generate(spec)
+		if err != nil || !plan.Complete() {
+			t.Fatalf("%v %v", err, plan.Err())
+		}
+		n := 0
+		for _, a := range plan.Assignments {
+			if a.Agent == "agent-1" {
+				n++
+				if wd := a.Date.Weekday(); wd == time.Sunday || wd == time.Saturday {
+					t.Fatalf("agent-1 works on %s", wd)
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatal("agent-1 has no shifts at all")
+		}
+	})
 	t.Run("invalid_spec", func(t *testing.T) {
 		for name, spec := range map[string]Spec{
 			"no agents":    {Desk: "d", Shifts: SeedShifts(), Start: D(2026, 1, 1), Weeks: 1},
