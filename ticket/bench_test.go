@@ -86,7 +86,7 @@ func BenchmarkLifecycleBaseline(b *testing.B) {
 			State: ticket.Received, Owner: agent.ID, Fields: in.Fields, ReceivedAt: now, UpdatedAt: now}
 		ev := ticket.Event{ID: ticket.NewV7(), Desk: "bench", Ticket: id, Seq: 1, Action: ticket.ActReceive,
 			Actor: agent.ID, Role: agent.Role, At: now, To: ticket.Received}
-		if err := store.Create(ctx, tk, ev); err != nil {
+		if err := store.Create(ctx, tk, []ticket.Event{ev}); err != nil {
 			b.Fatal(err)
 		}
 		for _, s := range benchSteps {

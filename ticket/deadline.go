@@ -41,10 +41,10 @@ func (n DeadlineName) Rule() string {
 // Deadline stays on the ticket after it is done, so reports can tell
 // on-time from late.
 type Deadline struct {
-	Name  DeadlineName
-	Start time.Time
-	Due   time.Time
-	Done  time.Time // zero while the clock runs
+	Name  DeadlineName `json:"name"`
+	Start time.Time    `json:"start"`
+	Due   time.Time    `json:"due"`
+	Done  time.Time    `json:"done"` // zero while the clock runs
 }
 
 // Open reports whether the clock still runs.

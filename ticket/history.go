@@ -14,27 +14,27 @@ import (
 // Seq is the ticket's version after the event: a ticket's history is
 // numbered 1, 2, 3, ... without gaps.
 type Event struct {
-	ID     uuid.UUID
-	Desk   string
-	Ticket uuid.UUID
-	Seq    int64
+	ID     uuid.UUID `json:"id"`
+	Desk   string    `json:"desk"`
+	Ticket uuid.UUID `json:"ticket"`
+	Seq    int64     `json:"seq"`
 
-	Action Action
-	Actor  string
-	Role   Role
-	At     time.Time
-	From   State // "" for the receive event
-	To     State
-	Note   string
+	Action Action    `json:"action"`
+	Actor  string    `json:"actor"`
+	Role   Role      `json:"role"`
+	At     time.Time `json:"at"`
+	From   State     `json:"from"` // "" for the receive event
+	To     State     `json:"to"`
+	Note   string    `json:"note,omitempty"`
 
 	// A snapshot of the ticket's classification, so consumers need not
 	// read the ticket to route the event.
-	Kind     Kind
-	Category string
+	Kind     Kind   `json:"kind"`
+	Category string `json:"category,omitempty"`
 
 	// Data holds the action's details (assignee, due time, reason, ...);
 	// the keys are documented on each Service method.
-	Data map[string]string
+	Data map[string]string `json:"data,omitempty"`
 }
 
 // Clone returns a deep copy.

@@ -87,7 +87,7 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 		s.applySeverity(t, &ev)
 	}
 	t.start(&s.policy, DeadlineDispatch, s.policy.Dispatch, now) // T5
-	if err := s.store.Create(ctx, t, ev); err != nil {
+	if err := s.store.Create(ctx, t, []Event{ev}); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -3,6 +3,8 @@ package ticket
 import (
 	"context"
 	"fmt"
+	"maps"
+	"sort"
 	"sync"
 
 	"github.com/google/uuid"
@@ -16,6 +18,7 @@ type MemStore struct {
 	desks     map[string]*memDesk
 	outbox    []Event             // commit order
 	outboxAt  map[uuid.UUID]int   // event ID → index in outbox
+	eventIDs  map[uuid.UUID]bool  // every stored event, published or not
 	consumers map[memKey]*memCons // per consumer and scope
 }
 
@@ -43,6 +46,7 @@ func NewMemStore() *MemStore {
 	return &MemStore{
 		desks:     make(map[string]*memDesk),
 		outboxAt:  make(map[uuid.UUID]int),
+		eventIDs:  make(map[uuid.UUID]bool),
 		consumers: make(map[memKey]*memCons),
 	}
 }
@@ -57,12 +61,12 @@ func (m *MemStore) desk(name string) *memDesk {
 }
 
 // Create implements Store.
-func (m *MemStore) Create(ctx context.Context, t *Ticket, first Event) error {
+func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if t.Desk == "" || first.Desk != t.Desk || first.Ticket != t.ID {
-		return invalid("ticket", "ticket and event must name the same non-empty desk and ticket")
+	if err := checkHistory(t, history); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -70,13 +74,34 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, first Event) error {
 	if _, ok := d.tickets[t.ID]; ok {
 		return fmt.Errorf("%w: ticket %s already exists", ErrConflict, t.ID)
 	}
-	if _, ok := m.outboxAt[first.ID]; ok {
-		return fmt.Errorf("%w: event %s already exists", ErrConflict, first.ID)
+	for _, e := range history {
+		if _, ok := m.outboxAt[e.ID]; ok || m.eventIDs[e.ID] {
+			return fmt.Errorf("%w: event %s already exists", ErrConflict, e.ID)
+		}
 	}
 	t.Number = int64(len(d.numbers)) + 1
 	d.numbers = append(d.numbers, t.ID)
-	d.tickets[t.ID] = &memRecord{t: t.Clone(), history: []Event{first.Clone()}}
-	m.publish(first)
+	r := &memRecord{t: t.Clone(), history: make([]Event, len(history))}
+	for i, e := range history {
+		r.history[i] = e.Clone()
+		m.eventIDs[e.ID] = true
+	}
+	d.tickets[t.ID] = r
+	m.publish(history[len(history)-1])
+	return nil
+}
+
+// checkHistory enforces the shape Create needs: the ticket's desk and
+// ID on every event, Seq 1..Version.
+func checkHistory(t *Ticket, history []Event) error {
+	if t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
+		return invalid("ticket", "a ticket needs a desk and one event per version")
+	}
+	for i, e := range history {
+		if e.Desk != t.Desk || e.Ticket != t.ID || e.Seq != int64(i+1) {
+			return invalid("history", "event %d must carry the ticket's desk, ID and Seq %d", i, i+1)
+		}
+	}
 	return nil
 }
 
@@ -98,11 +123,56 @@ func (m *MemStore) Update(ctx context.Context, t *Ticket, ev Event) error {
 	if t.Version != r.t.Version+1 || t.Number != r.t.Number {
 		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, t.ID, r.t.Version, t.Version-1)
 	}
-	if _, ok := m.outboxAt[ev.ID]; ok {
+	if m.eventIDs[ev.ID] {
 		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
 	}
 	r.t = t.Clone()
 	r.history = append(r.history, ev.Clone())
+	m.eventIDs[ev.ID] = true
+	m.publish(ev)
+	return nil
+}
+
+// Redact implements Store.
+func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
+		return invalid("event", "event must carry the ticket's desk, ID and new version")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, err := m.record(t.Desk, t.ID)
+	if err != nil {
+		return err
+	}
+	if t.Version != r.t.Version+1 || t.Number != r.t.Number {
+		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, t.ID, r.t.Version, t.Version-1)
+	}
+	if m.eventIDs[ev.ID] {
+		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
+	}
+	at := make(map[uuid.UUID]int, len(r.history))
+	for i, e := range r.history {
+		at[e.ID] = i
+	}
+	for _, e := range history {
+		if _, ok := at[e.ID]; !ok {
+			return fmt.Errorf("%w: event %s of ticket %s", ErrNotFound, e.ID, t.ID)
+		}
+	}
+	for _, e := range history {
+		h := &r.history[at[e.ID]]
+		h.Note, h.Data = e.Note, maps.Clone(e.Data)
+		if i, ok := m.outboxAt[e.ID]; ok {
+			o := &m.outbox[i]
+			o.Note, o.Data = e.Note, maps.Clone(e.Data)
+		}
+	}
+	r.t = t.Clone()
+	r.history = append(r.history, ev.Clone())
+	m.eventIDs[ev.ID] = true
 	m.publish(ev)
 	return nil
 }
@@ -160,17 +230,39 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 	if d == nil {
 		return nil, nil
 	}
-	start := max(f.AfterNumber, 0)
-	var out []*Ticket
-	for n := start; n < int64(len(d.numbers)); n++ {
-		t := d.tickets[d.numbers[n]].t
-		if !f.Match(t) {
-			continue
+	if f.Order == ByNumber {
+		// Case numbers are the slice index: start at the cursor.
+		start := int64(0)
+		if f.After != nil {
+			start = max(f.After.Number, 0)
 		}
-		out = append(out, t.Clone())
-		if f.Limit > 0 && len(out) == f.Limit {
-			break
+		var out []*Ticket
+		for n := start; n < int64(len(d.numbers)); n++ {
+			t := d.tickets[d.numbers[n]].t
+			if !f.Match(t) {
+				continue
+			}
+			out = append(out, t.Clone())
+			if f.Limit > 0 && len(out) == f.Limit {
+				break
+			}
 		}
+		return out, nil
+	}
+	var match []*Ticket
+	for _, id := range d.numbers {
+		t := d.tickets[id].t
+		if f.Match(t) && f.After.Beyond(f.Order, t) {
+			match = append(match, t)
+		}
+	}
+	sort.Slice(match, func(i, j int) bool { return f.Order.Less(match[i], match[j]) })
+	if f.Limit > 0 && len(match) > f.Limit {
+		match = match[:f.Limit]
+	}
+	out := make([]*Ticket, len(match))
+	for i, t := range match {
+		out[i] = t.Clone()
 	}
 	return out, nil
 }

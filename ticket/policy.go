@@ -55,6 +55,13 @@ type Policy struct {
 	Kinds    map[Kind]KindPolicy
 	Severity map[Severity]SeverityPolicy
 
+	// Attributes declares the desk's custom attributes; a ticket may
+	// carry only these.
+	Attributes map[string]AttrSpec
+	// PersonalFields are the intake fields that hold personal data (S1);
+	// Service.Erase removes them with the customer's record.
+	PersonalFields []string
+
 	// Calendar, if set, measures deadlines in working time (business
 	// hours); nil measures wall-clock time.
 	Calendar Calendar
@@ -88,6 +95,12 @@ func (p Policy) Clone() Policy {
 		p.Kinds[k] = kp
 	}
 	p.Severity = maps.Clone(p.Severity)
+	p.Attributes = maps.Clone(p.Attributes)
+	for k, a := range p.Attributes {
+		a.Values = slices.Clone(a.Values)
+		p.Attributes[k] = a
+	}
+	p.PersonalFields = slices.Clone(p.PersonalFields)
 	return p
 }
 
@@ -149,6 +162,7 @@ func PropertyDesk() Policy {
 			Normal: {Escalate: LevelShiftLead},
 			Major:  {Escalate: LevelOfficeHead, Revisit: true},
 		},
+		PersonalFields: []string{FieldPerson, FieldPhone, FieldLocation, FieldPlace},
 	}
 }
 
@@ -184,6 +198,7 @@ func DealerDesk() Policy {
 			Normal: {Escalate: LevelShiftLead},
 			Major:  {Escalate: LevelOfficeHead, Revisit: true},
 		},
+		PersonalFields: []string{FieldPlate, FieldPerson, FieldPhone, FieldLocation, FieldWho, FieldWhere},
 	}
 }
 

@@ -14,20 +14,33 @@ import (
 // atomic operation: all of it or nothing. Package tickettest checks
 // these contracts for any implementation.
 type Store interface {
-	// Create stores a new ticket at version 1 with its first event, and
-	// assigns t.Number: the next case number of t.Desk, starting at 1. An
-	// ID already stored is ErrConflict.
-	Create(ctx context.Context, t *Ticket, first Event) error
+	// Create stores a new ticket with its history and assigns t.Number:
+	// the next case number of t.Desk, starting at 1. history holds
+	// t.Version events with Seq 1, 2, ...; a live ticket has one, an
+	// imported one its whole past. Only the last event goes to the outbox
+	// (for an import, the import event: consumers are not fed the past
+	// again). An ID already stored (ticket or event) is ErrConflict.
+	Create(ctx context.Context, t *Ticket, history []Event) error
 	// Update replaces the stored ticket with t and appends ev to its
 	// history and to the outbox. t.Version must be exactly one more than
 	// the stored version (else ErrConflict) and ev.Seq must equal
 	// t.Version. An unknown ticket is ErrNotFound.
 	Update(ctx context.Context, t *Ticket, ev Event) error
+	// Redact erases personal data (S1). It replaces the stored ticket
+	// with t (t.Version is one more than the stored version, else
+	// ErrConflict), replaces the Note and Data of each stored event named
+	// in history (by ID) with the given ones, in the history and in the
+	// outbox alike, and appends ev to the history and the outbox. Nothing
+	// else of the trail changes: who, when, which action, from and to
+	// stay. An event in history that the ticket does not have is
+	// ErrNotFound and nothing is written.
+	Redact(ctx context.Context, t *Ticket, history []Event, ev Event) error
 	// Get returns the ticket, or ErrNotFound.
 	Get(ctx context.Context, desk string, id uuid.UUID) (*Ticket, error)
 	// ByNumber returns the ticket with that case number, or ErrNotFound.
 	ByNumber(ctx context.Context, desk string, number int64) (*Ticket, error)
-	// List returns the desk's tickets that match f, in case-number order.
+	// List returns the desk's tickets that match f, in f.Order, from
+	// f.After on, at most f.Limit of them.
 	List(ctx context.Context, desk string, f Filter) ([]*Ticket, error)
 	// History returns the ticket's events in order (Seq 1, 2, ...), or
 	// ErrNotFound.
@@ -52,24 +65,93 @@ type Outbox interface {
 	Ack(ctx context.Context, consumer, desk string, ids ...uuid.UUID) error
 }
 
-// Filter selects tickets. Zero fields match everything. Results come in
-// case-number order; pass the last number seen as AfterNumber for the
-// next page: numbers only grow, so pages stay correct while tickets are
-// added and changed.
+// Filter selects tickets. Zero fields match everything.
 type Filter struct {
-	States        []State
-	Kinds         []Kind
-	Owner         string
-	Assignee      string
-	Unowned       bool      // only tickets without an owner (T19)
-	Incomplete    bool      // only incomplete intakes (T2)
-	DueBefore     time.Time // only tickets with an open deadline due before this
-	UpdatedBefore time.Time // only tickets last changed before this
-	AfterNumber   int64
-	Limit         int // 0: no limit
+	States     []State
+	Kinds      []Kind
+	Owner      string
+	Assignee   string
+	Customer   string     // the customer's ID
+	Classes    []string   // complaint classes (T16)
+	Severities []Severity // complaint severities (T16)
+	Unowned    bool       // only tickets without an owner (T19)
+	Incomplete bool       // only incomplete intakes (T2)
+
+	DueBefore      time.Time // only tickets with an open deadline due before this (overdue: now)
+	ReceivedFrom   time.Time // received at or after
+	ReceivedBefore time.Time // received before
+	UpdatedFrom    time.Time // last changed at or after
+	UpdatedBefore  time.Time // last changed before
+
+	// Order and After page through the results: pass the Cursor of the
+	// last ticket of a page as After to get the next page.
+	Order Order
+	After *Cursor
+	Limit int // 0: no limit
 }
 
-// Match reports whether t passes the filter (except AfterNumber and
+// Order is the order of List results. Paging stays correct while
+// tickets are added and changed: in case-number order nothing is
+// skipped or repeated (numbers never change; new tickets come at the
+// end, or before the first page when descending); in update order
+// nothing is skipped, and a ticket changed after it was seen comes
+// again at its new place.
+type Order int
+
+// The orders.
+const (
+	ByNumber     Order = iota // case number ascending (arrival order)
+	ByNumberDesc              // newest first
+	ByUpdated                 // least recently changed first, ties by number
+)
+
+// Cursor marks a position in a List order: the keys of the last ticket
+// seen.
+type Cursor struct {
+	Number  int64     `json:"n"`
+	Updated time.Time `json:"u,omitzero"`
+}
+
+// Cursor returns the position of t in order o.
+func (t *Ticket) Cursor(o Order) *Cursor {
+	c := &Cursor{Number: t.Number}
+	if o == ByUpdated {
+		c.Updated = t.UpdatedAt
+	}
+	return c
+}
+
+// Beyond reports whether t comes after the cursor in order o.
+func (c *Cursor) Beyond(o Order, t *Ticket) bool {
+	if c == nil {
+		return true
+	}
+	switch o {
+	case ByNumberDesc:
+		return t.Number < c.Number
+	case ByUpdated:
+		if !t.UpdatedAt.Equal(c.Updated) {
+			return t.UpdatedAt.After(c.Updated)
+		}
+		return t.Number > c.Number
+	}
+	return t.Number > c.Number
+}
+
+// Less reports whether a comes before b in order o.
+func (o Order) Less(a, b *Ticket) bool {
+	switch o {
+	case ByNumberDesc:
+		return a.Number > b.Number
+	case ByUpdated:
+		if !a.UpdatedAt.Equal(b.UpdatedAt) {
+			return a.UpdatedAt.Before(b.UpdatedAt)
+		}
+	}
+	return a.Number < b.Number
+}
+
+// Match reports whether t passes the filter (except Order, After and
 // Limit, which are about pages). Adapters may use it after a coarse
 // query; the conformance suite compares their answers with it.
 func (f *Filter) Match(t *Ticket) bool {
@@ -85,6 +167,15 @@ func (f *Filter) Match(t *Ticket) bool {
 	if f.Assignee != "" && t.Assignee != f.Assignee {
 		return false
 	}
+	if f.Customer != "" && (t.Customer == nil || t.Customer.ID != f.Customer) {
+		return false
+	}
+	if len(f.Classes) > 0 && (t.Complaint == nil || !contains(f.Classes, t.Complaint.Class)) {
+		return false
+	}
+	if len(f.Severities) > 0 && (t.Complaint == nil || !contains(f.Severities, t.Complaint.Severity)) {
+		return false
+	}
 	if f.Unowned && t.Owner != "" {
 		return false
 	}
@@ -98,6 +189,15 @@ func (f *Filter) Match(t *Ticket) bool {
 		}
 	}
 	if !f.UpdatedBefore.IsZero() && !t.UpdatedAt.Before(f.UpdatedBefore) {
+		return false
+	}
+	if !f.UpdatedFrom.IsZero() && t.UpdatedAt.Before(f.UpdatedFrom) {
+		return false
+	}
+	if !f.ReceivedBefore.IsZero() && !t.ReceivedAt.Before(f.ReceivedBefore) {
+		return false
+	}
+	if !f.ReceivedFrom.IsZero() && t.ReceivedAt.Before(f.ReceivedFrom) {
 		return false
 	}
 	return true

@@ -50,8 +50,8 @@ const (
 
 // ComplaintInfo is the class and severity of a complaint (T16).
 type ComplaintInfo struct {
-	Class    string   // e.g. "service", "repair quality", "fees", "noise"
-	Severity Severity // drives escalation
+	Class    string   `json:"class"`    // e.g. "service", "repair quality", "fees", "noise"
+	Severity Severity `json:"severity"` // drives escalation
 }
 
 // Escalation levels (T6). A desk may use higher levels of its own.
@@ -64,65 +64,68 @@ const (
 
 // Escalation is the level a ticket has been raised to and why (T6).
 type Escalation struct {
-	Level  int
-	Reason string
+	Level  int    `json:"level"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // Resolution is the signed-off solution (T9).
 type Resolution struct {
-	Summary  string
-	Resolver string    // the person who actually resolved it and signed
-	At       time.Time // when the solution was obtained: T7a starts here
+	Summary  string    `json:"summary"`
+	Resolver string    `json:"resolver"` // the person who actually resolved it and signed
+	At       time.Time `json:"at"`       // when the solution was obtained: T7a starts here
 }
 
 // RevisitStatus tracks an outstanding revisit. A ticket whose revisit is
 // Required and not Done cannot close on acceptance: it waits in state
 // Revisit until the outcome is recorded.
 type RevisitStatus struct {
-	Required bool
-	Reason   string
-	Done     bool
-	Passed   bool
+	Required bool   `json:"required"`
+	Reason   string `json:"reason,omitempty"`
+	Done     bool   `json:"done"`
+	Passed   bool   `json:"passed"`
 }
 
 // Ticket is one customer request and everything the desk did about it.
 // Values returned by the service are copies; changing them changes
 // nothing stored.
 type Ticket struct {
-	ID      uuid.UUID
-	Desk    string
-	Number  int64 // case number, unique per desk, read out on the phone
-	Version int64 // optimistic concurrency: one more per recorded event
+	ID      uuid.UUID `json:"id"`
+	Desk    string    `json:"desk"`
+	Number  int64     `json:"number"`  // case number, unique per desk, read out on the phone
+	Version int64     `json:"version"` // optimistic concurrency: one more per recorded event
 
-	Kind     Kind
-	Category string // e.g. repair category for F2: "safety", "leak", "general"
-	Channel  Channel
-	State    State
+	Kind     Kind    `json:"kind"`
+	Category string  `json:"category,omitempty"` // e.g. repair category for F2: "safety", "leak", "general"
+	Channel  Channel `json:"channel"`
+	State    State   `json:"state"`
 
-	Owner      string // T1 first-contact owner; "" while unowned (T19)
-	Assignee   string // T4: the person doing the work
-	Department string // T4: the department responsible
+	Owner      string `json:"owner,omitempty"`      // T1 first-contact owner; "" while unowned (T19)
+	Assignee   string `json:"assignee,omitempty"`   // T4: the person doing the work
+	Department string `json:"department,omitempty"` // T4: the department responsible
 
-	Fields  map[string]string // intake fields (T2)
-	Missing []string          // intake fields still missing, sorted (T2)
+	Customer    *Customer         `json:"customer,omitempty"`    // S1: personal data, erasable
+	Fields      map[string]string `json:"fields,omitempty"`      // intake fields (T2)
+	Missing     []string          `json:"missing,omitempty"`     // intake fields still missing, in policy order (T2)
+	Attrs       map[string]string `json:"attrs,omitempty"`       // custom attributes, typed by Policy.Attributes
+	Attachments []Attachment      `json:"attachments,omitempty"` // references to photos, signatures, documents
 
-	Complaint   *ComplaintInfo // T16, complaints only
-	Escalation  Escalation     // T6
-	Parent      uuid.UUID      // T17: the case this one was opened from
-	Links       []uuid.UUID    // T17: cases opened from this one
-	Revisit     RevisitStatus
-	Resolution  *Resolution // T9
-	Rejections  int         // T8: how often the customer rejected a solution
-	ReplyBy     time.Time   // T7b: the reply time agreed with the customer
-	Appointment time.Time   // T12: the agreed visit time
-	CancelNote  string      // T11: why it ended without a solution
+	Complaint   *ComplaintInfo `json:"complaint,omitempty"` // T16, complaints only
+	Escalation  Escalation     `json:"escalation"`          // T6
+	Parent      uuid.UUID      `json:"parent"`              // T17: the case this one was opened from
+	Links       []uuid.UUID    `json:"links,omitempty"`     // T17: cases opened from this one
+	Revisit     RevisitStatus  `json:"revisit"`
+	Resolution  *Resolution    `json:"resolution,omitempty"` // T9
+	Rejections  int            `json:"rejections,omitempty"` // T8: how often the customer rejected a solution
+	ReplyBy     time.Time      `json:"reply_by"`             // T7b: the reply time agreed with the customer
+	Appointment time.Time      `json:"appointment"`          // T12: the agreed visit time
+	CancelNote  string         `json:"cancel_note,omitempty"`
 
-	Deadlines []Deadline // T5, T7a, T7b, T13
+	Deadlines []Deadline `json:"deadlines,omitempty"` // T4, T5, T7a, T7b, T13
 
-	ReceivedAt time.Time
-	UpdatedAt  time.Time
-	AnsweredAt time.Time
-	ClosedAt   time.Time
+	ReceivedAt time.Time `json:"received_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	AnsweredAt time.Time `json:"answered_at"`
+	ClosedAt   time.Time `json:"closed_at"`
 }
 
 // Ref points at a ticket. With Version zero an action applies to the
@@ -162,6 +165,12 @@ func (t *Ticket) Clone() *Ticket {
 	c.Missing = slices.Clone(t.Missing)
 	c.Links = slices.Clone(t.Links)
 	c.Deadlines = slices.Clone(t.Deadlines)
+	c.Attrs = maps.Clone(t.Attrs)
+	c.Attachments = slices.Clone(t.Attachments)
+	if t.Customer != nil {
+		v := *t.Customer
+		c.Customer = &v
+	}
 	if t.Complaint != nil {
 		v := *t.Complaint
 		c.Complaint = &v

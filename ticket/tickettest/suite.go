@@ -82,7 +82,7 @@ func bump(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticke
 
 func mustCreate(t *testing.T, s ticket.Store, tk *ticket.Ticket, ev ticket.Event) {
 	t.Helper()
-	if err := s.Create(context.Background(), tk, ev); err != nil {
+	if err := s.Create(context.Background(), tk, []ticket.Event{ev}); err != nil {
 		t.Fatalf("Create: %v", err)
 	}
 }
@@ -107,7 +107,7 @@ func testCreateGet(t *testing.T, s ticket.Store) {
 	if err != nil || byNum.ID != tk.ID {
 		t.Fatalf("ByNumber(1) = %v, %v; want ticket %s", byNum, err, tk.ID)
 	}
-	if err := s.Create(ctx, tk, ticket.Event{ID: uuid.New(), Desk: "north", Ticket: tk.ID, Seq: 1}); !errors.Is(err, ticket.ErrConflict) {
+	if err := s.Create(ctx, tk, []ticket.Event{{ID: uuid.New(), Desk: "north", Ticket: tk.ID, Seq: 1}}); !errors.Is(err, ticket.ErrConflict) {
 		t.Fatalf("creating the same ID twice: err = %v, want ErrConflict", err)
 	}
 }
@@ -340,7 +340,7 @@ func testList(t *testing.T, s ticket.Store) {
 		for _, tk := range got {
 			seen = append(seen, tk.Number)
 		}
-		f.AfterNumber = got[len(got)-1].Number
+		f.After = got[len(got)-1].Cursor(f.Order)
 		if page == 1 {
 			tk, ev := newTicket("north", 10)
 			mustCreate(t, s, tk, ev)
@@ -532,7 +532,7 @@ func testConcurrentCreates(t *testing.T, s ticket.Store) {
 		go func() {
 			defer wg.Done()
 			tk, ev := newTicket("north", i)
-			if err := s.Create(ctx, tk, ev); err != nil {
+			if err := s.Create(ctx, tk, []ticket.Event{ev}); err != nil {
 				t.Errorf("create %d: %v", i, err)
 			}
 		}()
