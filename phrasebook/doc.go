@@ -106,7 +106,7 @@
 // tone, summarising the customer's need and adaptability, tick P5's
 // manners as a checklist and carry the linter's findings on the transcript
 // as evidence. Plan picks, per agent and month, at least the desk's
-// MonthlyMinimum (1 to 5, default 1) of calls, spread over the month and
+// MonthlyMinimum (K2: 1 to 5; default 1) of calls, spread over the month and
 // reproducible from a seed. Summarise gives weekly and monthly figures per
 // agent, with the aspects that need training. Every call and review
 // carries its desk; plans and summaries are scoped to one desk.

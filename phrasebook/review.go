@@ -78,8 +78,8 @@ type Review struct {
 // ReviewPolicy configures QA reviews. The zero value is the seed default.
 type ReviewPolicy struct {
 	// MonthlyMinimum is how many calls per agent are reviewed each month
-	// at least (K2 "每月每人监听不少于1-5次": a desk picks 1 to 5). Zero
-	// means DefaultMonthlyMinimum.
+	// at least (K2 "每月每人监听不少于1-5次": the seed's desks pick 1 to 5;
+	// a stricter desk may pick more). Zero means DefaultMonthlyMinimum.
 	MonthlyMinimum int
 	// ScaleMax is the top score; scores run 1..ScaleMax. Zero means 5.
 	ScaleMax int
@@ -105,15 +105,15 @@ type Reviewer struct {
 	linter *Linter
 }
 
-// NewReviewer checks the policy (MonthlyMinimum within 1..5 as K2 says;
-// a positive scale) and fills its defaults. linter provides the evidence;
+// NewReviewer checks the policy (a MonthlyMinimum of at least 1, a scale
+// of at least 1..2) and fills its defaults. linter provides the evidence;
 // it may be nil when transcripts are not linted.
 func NewReviewer(l *Linter, p ReviewPolicy) (*Reviewer, error) {
 	if p.MonthlyMinimum == 0 {
 		p.MonthlyMinimum = DefaultMonthlyMinimum
 	}
-	if p.MonthlyMinimum < 1 || p.MonthlyMinimum > 5 {
-		return nil, fmt.Errorf("phrasebook: monthly minimum %d: K2 asks for 1 to 5: %w", p.MonthlyMinimum, ErrInvalidPolicy)
+	if p.MonthlyMinimum < 1 {
+		return nil, fmt.Errorf("phrasebook: monthly minimum %d: want at least 1 (K2's desks choose 1 to 5): %w", p.MonthlyMinimum, ErrInvalidPolicy)
 	}
 	if p.ScaleMax == 0 {
 		p.ScaleMax = 5

@@ -45,7 +45,7 @@ func TestPlan_K2_monthly_minimum(t *testing.T) {
 	calls = append(calls, Call{ID: "april", DeskID: "desk1", AgentID: "a1", At: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
 	calls = append(calls, monthOfCalls("desk1", []string{"few"}, 2)...)
 	march := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
-	for minimum := 1; minimum <= 5; minimum++ {
+	for minimum := 1; minimum <= 6; minimum++ { // K2's 1..5, and a stricter desk's 6
 		t.Run(fmt.Sprintf("K2_minimum_%d", minimum), func(t *testing.T) {
 			r := testReviewer(t, ReviewPolicy{MonthlyMinimum: minimum, Seed: 42})
 			plan := r.Plan("desk1", march, append(agents, "idle"), calls)
@@ -84,7 +84,7 @@ func TestPlan_K2_monthly_minimum(t *testing.T) {
 	if reflect.DeepEqual(a.Selected, b.Selected) {
 		t.Fatalf("seed has no effect")
 	}
-	for _, bad := range []int{-1, 6} {
+	for _, bad := range []int{-1, -5} {
 		if _, err := NewReviewer(nil, ReviewPolicy{MonthlyMinimum: bad}); !errors.Is(err, ErrInvalidPolicy) {
 			t.Errorf("minimum %d: %v", bad, err)
 		}
