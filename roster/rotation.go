@@ -39,7 +39,7 @@ type Spec struct {
 	Desk     string
 	Agents   []string
 	Shifts   []Shift
-	Demand   map[string]int // people per shift name per day; nil: one each
+	Demand   map[string]int // people per shift name per day; nil: one each; a shift missing from a non-nil map: nobody
 	Start    Date           // first day of the cycle
 	Weeks    int            // cycle length (R3: 3)
 	Location *time.Location // nil: UTC
