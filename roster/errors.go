@@ -27,6 +27,9 @@ var (
 	// ErrForbidden: this person may not take this step (only the colleague
 	// named in a swap may consent to it).
 	ErrForbidden = errors.New("roster: not allowed for this person")
+	// ErrUnfilled: a generated plan left slots short (see Plan.Err and
+	// UnfilledError for which and why).
+	ErrUnfilled = errors.New("roster: slots left unfilled")
 )
 
 // InvalidError names the field that failed validation. It wraps

@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -106,9 +105,6 @@ type Unfilled struct {
 	Missing    int
 	Excluded   []Exclusion // every agent not placed, by reason
 }
-
-// ErrUnfilled is wrapped by Plan.Err when slots stay empty.
-var ErrUnfilled = errors.New("roster: slots left unfilled")
 
 // UnfilledError lists the unfilled slots; it wraps ErrUnfilled.
 type UnfilledError struct{ Slots []Unfilled }
