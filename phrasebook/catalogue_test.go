@@ -178,3 +178,47 @@ func TestCatalogue_literal_braces(t *testing.T) {
 		t.Fatalf("got %q, %v", got, err)
 	}
 }
+
+// A desk's overlay file: company name, a replaced phrase, a new language.
+func TestCatalogue_overlay_json(t *testing.T) {
+	o, err := ParseOverlay(strings.NewReader(`{
+		"values": {"company": "荔园物业"},
+		"phrases": [
+			{"id": "thanks.call", "text": {"zh-CN": "感谢您致电{company}。", "zh-TW": "感謝您致電{company}。"}},
+			{"id": "desk.rain", "category": "closing", "rules": ["P9"], "situations": ["inbound"], "text": {"zh-CN": "雨天路滑,请注意安全。"}}
+		]
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := builtin(t).With(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ id, lang, want string }{
+		{"thanks.call", LangZH, "感谢您致电荔园物业。"},
+		{"thanks.call", "zh-TW", "感謝您致電荔园物业。"},
+		{"thanks.call", LangEN, "Thank you for calling."},
+		{"desk.rain", LangZH, "雨天路滑,请注意安全。"},
+	} {
+		if got, err := c.Render(tc.id, tc.lang, nil); err != nil || got != tc.want {
+			t.Errorf("%s/%s = %q, %v; want %q", tc.id, tc.lang, got, err, tc.want)
+		}
+	}
+	if p, _ := c.Phrase("thanks.call"); p.Category != CategoryThanks || p.Source != "000" {
+		t.Errorf("merge lost the category or source: %+v", p)
+	}
+	if got := c.ForSituation("inbound"); len(got) == 0 || got[len(got)-1].ID != "desk.rain" {
+		t.Errorf("desk phrase not in the inbound situation")
+	}
+	if _, err := ParseOverlay(strings.NewReader(`{"values":{}} {"values":{}}`)); !errors.Is(err, ErrInvalidCatalogue) {
+		t.Errorf("trailing data: %v", err)
+	}
+	// A broken overlay leaves the desk's catalogue as it was.
+	if _, err := c.With(Overlay{Phrases: []Phrase{{ID: "thanks.call", Text: map[string]string{LangZH: "谢谢{nope}"}}}}); !errors.Is(err, ErrInvalidCatalogue) {
+		t.Fatalf("broken overlay accepted: %v", err)
+	}
+	if got, _ := c.Render("thanks.call", LangZH, nil); got != "感谢您致电荔园物业。" {
+		t.Errorf("catalogue changed by a rejected overlay: %q", got)
+	}
+}

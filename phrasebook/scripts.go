@@ -15,7 +15,9 @@ func step(id, rule, check string, say []string, b ...Branch) Step {
 // calling, hear and record the need (应声, 5W1H), answer or record a case
 // and read it back, and see the caller off (送声), letting them hang up
 // first. The "transfer" and "unavailable" endings hand over to
-// TransferScript and UnavailableScript.
+// TransferScript and UnavailableScript. The answer step's phrase,
+// greet.with_company, is best rendered with Catalogue.Greeting, which
+// picks the greeting word for the time of day.
 func InboundScript() Script {
 	return Script{ID: "inbound", Rule: "P6", Steps: []Step{
 		step("answer", "P6", "answer within three rings with the greeting and the company name (问声, P9)",
