@@ -95,6 +95,11 @@ const (
 type LintPolicy struct {
 	ApologyScope ApologyScope
 	Lexicon      *Lexicon // nil: BuiltinLexicon
+	// OtherSpeakers are line prefixes ("客户:", "Customer:") marking lines
+	// of a transcript said by someone other than the agent: nothing on
+	// them is flagged, and an apology on them does not count for P2.
+	// Leading spaces before the prefix are ignored.
+	OtherSpeakers []string
 }
 
 // Finding is one problem in a text. Offset and End are byte offsets (End
@@ -319,6 +324,9 @@ func (l *Linter) Lint(text string) []Finding {
 		occ = append(occ, occurrence{int32(p), int32(s), int32(e)})
 	})
 	var findings []Finding
+	if len(occ) > 0 && len(l.policy.OtherSpeakers) > 0 {
+		occ = l.dropOtherSpeakers(text, occ)
+	}
 	if len(occ) > 0 {
 		findings = l.resolve(text, occ)
 	}
@@ -393,6 +401,35 @@ func (l *Linter) resolve(text string, occ []occurrence) []Finding {
 	// a stable sort keeps that promise explicit and cheap.
 	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Offset < findings[j].Offset })
 	return findings
+}
+
+// dropOtherSpeakers removes the occurrences on lines that start with one
+// of the policy's OtherSpeakers prefixes. Occurrences come in order of
+// end offset, and a line's start is found once per line that has any.
+func (l *Linter) dropOtherSpeakers(text string, occ []occurrence) []occurrence {
+	kept := occ[:0]
+	lineStart, lineEnd, other := -1, -1, false
+	for _, o := range occ {
+		if int(o.start) >= lineEnd || int(o.start) < lineStart {
+			lineStart = strings.LastIndexByte(text[:o.start], '\n') + 1
+			lineEnd = len(text)
+			if i := strings.IndexByte(text[o.start:], '\n'); i >= 0 {
+				lineEnd = int(o.start) + i
+			}
+			line := strings.TrimLeft(text[lineStart:lineEnd], " \t")
+			other = false
+			for _, p := range l.policy.OtherSpeakers {
+				if p != "" && strings.HasPrefix(line, p) {
+					other = true
+					break
+				}
+			}
+		}
+		if !other {
+			kept = append(kept, o)
+		}
+	}
+	return kept
 }
 
 // inScope reports whether text[from:to] crosses no boundary of the

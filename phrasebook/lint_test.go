@@ -295,3 +295,18 @@ func TestLint_P3_catalogue_clauses_mask_without_allow_list(t *testing.T) {
 		t.Errorf("bare 不在 not flagged: %v", got)
 	}
 }
+
+// A transcript: the customer's lines are not the agent's words.
+func TestLint_other_speakers(t *testing.T) {
+	l := linter(t, LintPolicy{ApologyScope: ScopeText, OtherSpeakers: []string{"客户:", "客户:", "Customer:"}})
+	text := "坐席:您好,这里是xx物业。\n客户:我也不知道他在不在,随便吧。\n  Customer: sorry, I don't know\n坐席:我们不能办理,不知道。"
+	got := l.Lint(text)
+	checkFindings(t, text, got, []want{{"P2", "不能", FaultNoApology}, {"P3", "不知道", FaultIrresponsible}})
+	if got[0].Line != 4 {
+		t.Fatalf("line %d", got[0].Line)
+	}
+	all := linter(t, LintPolicy{ApologyScope: ScopeText})
+	if n := len(all.Lint(text)); n <= 2 {
+		t.Fatalf("without OtherSpeakers only %d findings; the test text proves nothing", n)
+	}
+}

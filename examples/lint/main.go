@@ -1,8 +1,10 @@
 // Command lint checks what agents said or wrote against the desk
 // regulations (P2, P3) with the phrasebook linter.
 //
-//	lint [-scope turn|sentence|text] [file ...]
+//	lint [-scope turn|sentence|text] [-other PREFIX]... [file ...]
 //
+// -other marks transcript lines said by someone else (for example
+// -other 客户: -other Customer:); they are not checked.
 // It reads the named files, or standard input when there are none or a
 // file is "-", and prints one line per finding:
 //
@@ -33,8 +35,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, open func(str
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scope := fs.String("scope", "turn", "how far back an apology counts for a refusal (P2): turn (same line), sentence or text")
+	var others []string
+	fs.Func("other", "line prefix of a transcript line said by someone other than the agent (repeatable)", func(v string) error {
+		if v == "" {
+			return errors.New("empty prefix")
+		}
+		others = append(others, v)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lint [-scope turn|sentence|text] [file ...]")
+		fmt.Fprintln(stderr, "usage: lint [-scope turn|sentence|text] [-other PREFIX]... [file ...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -43,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, open func(str
 		}
 		return 2
 	}
-	var policy phrasebook.LintPolicy
+	policy := phrasebook.LintPolicy{OtherSpeakers: others}
 	switch *scope {
 	case "turn":
 		policy.ApologyScope = phrasebook.ScopeTurn

@@ -36,6 +36,7 @@ func TestRun(t *testing.T) {
 		{"clean_file", []string{clean}, "", 0, nil, ""},
 		{"scope_text", []string{"-scope", "text"}, "对不起。\n我们不能退款。", 0, nil, ""},
 		{"scope_turn", []string{"-scope", "turn"}, "对不起。\n我们不能退款。", 1, []string{`<stdin>:2:3: P2: refusal or rule explanation "不能" without an apology before it; apologise first, then explain`}, ""},
+		{"other_speaker", []string{"-other", "客户:"}, "客户:不知道\n坐席:随便", 1, []string{`<stdin>:2:4: P3: irresponsible wording "随便"; say "请您留下联系方式,我们会尽快给您回电。" instead`}, ""},
 		{"missing_file", []string{clean, filepath.Join(dir, "nope.txt")}, "", 2, nil, "nope.txt"},
 		{"missing_file_wins_over_findings", []string{dirty, filepath.Join(dir, "nope.txt")}, "", 2, nil, "nope.txt"},
 		{"bad_flag", []string{"-x"}, "", 2, nil, "usage"},
