@@ -88,7 +88,9 @@
 // P2, what "preceded" means: an apology must start before the refusal
 // within the LintPolicy's ApologyScope: the same turn by default (a line:
 // transcripts and chat logs carry one utterance per line), or the same
-// sentence (ScopeSentence), or anywhere earlier (ScopeText). English
+// sentence (ScopeSentence), or anywhere earlier (ScopeText). In a
+// transcript, LintPolicy.OtherSpeakers names the line prefixes of the
+// other party ("客户:"); their lines are not checked. English
 // patterns match case-insensitively, on word boundaries, with straight or
 // typographic apostrophes.
 //

@@ -146,7 +146,8 @@ func (f Finding) String() string {
 //     (对不起, 抱歉, 不好意思, sorry, I'm afraid, ...) starts before it within
 //     the policy's ApologyScope.
 //
-// English patterns match case-insensitively and on word boundaries.
+// Patterns match ASCII letters case-insensitively, and a pattern that
+// begins or ends with an ASCII letter or digit only on a word boundary.
 type Linter struct {
 	cat     *Catalogue
 	policy  LintPolicy
@@ -190,6 +191,11 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 			return nil, err
 		}
 	}
+	// Keep private copies: a caller changing its lexicon or prefixes later
+	// must not change (or race with) a linter in use.
+	lex.Forbidden = slices.Clone(lex.Forbidden)
+	p.Lexicon = nil
+	p.OtherSpeakers = slices.Clone(p.OtherSpeakers)
 	l := &Linter{cat: c, policy: p, lex: lex}
 	var pats []string
 	add := func(s string, k patKind, entry int) {
@@ -224,7 +230,7 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 		}
 		l.suggest = append(l.suggest, sugg)
 		for _, pat := range f.Patterns {
-			norm := strings.ToLower(strings.TrimSpace(pat))
+			norm := asciiLower(strings.TrimSpace(pat))
 			if norm == "" || !utf8.ValidString(norm) {
 				return nil, &CatalogueError{PhraseID: f.ID, Problem: fmt.Sprintf("pattern %q is empty or not utf-8", pat)}
 			}
@@ -235,7 +241,7 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	addList := func(m map[string][]string, k patKind, what string) error {
 		for _, lang := range slices.Sorted(maps.Keys(m)) {
 			for _, pat := range m[lang] {
-				norm := strings.ToLower(strings.TrimSpace(pat))
+				norm := asciiLower(strings.TrimSpace(pat))
 				if norm == "" || !utf8.ValidString(norm) {
 					return &CatalogueError{Lang: lang, Problem: fmt.Sprintf("%s pattern %q is empty or not utf-8", what, pat)}
 				}
@@ -265,7 +271,7 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	seen := map[string]bool{}
 	for _, lit := range c.literalTexts() {
 		for _, clause := range clauses(lit) {
-			norm := strings.ToLower(clause)
+			norm := asciiLower(clause)
 			if seen[norm] {
 				continue
 			}

@@ -33,6 +33,16 @@ func foldByte(b byte) byte {
 	return b
 }
 
+// asciiLower folds ASCII letters only, exactly as the matcher does while
+// scanning; other bytes are left alone.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = foldByte(c)
+	}
+	return string(b)
+}
+
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }

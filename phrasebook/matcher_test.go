@@ -36,14 +36,6 @@ func naiveHits(m *matcher, pats []string, text string) []hit {
 	return out
 }
 
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		b[i] = foldByte(c)
-	}
-	return string(b)
-}
-
 func sortHits(h []hit) {
 	slices.SortFunc(h, func(a, b hit) int {
 		if a.start != b.start {
