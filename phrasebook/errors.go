@@ -48,6 +48,7 @@ type CatalogueError struct {
 	Problem  string
 }
 
+// Error says which phrase failed and why.
 func (e *CatalogueError) Error() string {
 	switch {
 	case e.PhraseID == "":
@@ -71,6 +72,7 @@ type RenderError struct {
 	Err         error
 }
 
+// Error names the phrase, language and placeholder.
 func (e *RenderError) Error() string {
 	if e.Err == ErrUnknownPlaceholder {
 		return fmt.Sprintf("phrasebook: render %q (%s): value given for undeclared placeholder {%s}; check its spelling or declare it in the catalogue", e.PhraseID, e.Lang, e.Placeholder)

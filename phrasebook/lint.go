@@ -117,6 +117,7 @@ type Finding struct {
 	Suggestion   string // that phrase, in the language of the fragment
 }
 
+// String is "line:col: rule: message".
 func (f Finding) String() string {
 	return fmt.Sprintf("%d:%d: %s: %s", f.Line, f.Col, f.Rule, f.Message)
 }

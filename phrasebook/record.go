@@ -80,6 +80,7 @@ type IncompleteError struct {
 	Missing []string
 }
 
+// Error lists the missing elements.
 func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("phrasebook: %s record is missing %s; ask the caller for them", e.Form, strings.Join(e.Missing, ", "))
 }
