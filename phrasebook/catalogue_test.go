@@ -222,3 +222,34 @@ func TestCatalogue_overlay_json(t *testing.T) {
 		t.Errorf("catalogue changed by a rejected overlay: %q", got)
 	}
 }
+
+func TestCatalogue_accessors(t *testing.T) {
+	c := builtin(t)
+	if _, ok := c.Value("company"); ok {
+		t.Error("built-in catalogue has a company")
+	}
+	d, _ := c.With(Overlay{Values: map[string]string{"company": "Acme"}})
+	if v, ok := d.Value("company"); !ok || v != "Acme" {
+		t.Errorf("Value = %q, %v", v, ok)
+	}
+	got, err := c.Placeholders("unavailable.out", LangZH)
+	if err != nil || strings.Join(got, ",") != "person,return_time" {
+		t.Errorf("Placeholders = %v, %v", got, err)
+	}
+	if _, err := c.Placeholders("nope", LangZH); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown phrase: %v", err)
+	}
+	if _, err := c.Phrase("nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown phrase: %v", err)
+	}
+	p, _ := c.Phrase("greet.hello")
+	p.Text[LangZH] = "changed"
+	if q, _ := c.Phrase("greet.hello"); q.Text[LangZH] != "您好" {
+		t.Error("Phrase returned shared state")
+	}
+	_, err = c.With(Overlay{Placeholders: []string{"Bad Name"}})
+	var ce *CatalogueError
+	if !errors.As(err, &ce) || ce.Error() != `phrasebook: invalid catalogue: placeholder name "Bad Name": use a-z, 0-9 and _` {
+		t.Errorf("whole-catalogue error: %v", err)
+	}
+}

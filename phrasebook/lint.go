@@ -318,7 +318,7 @@ func clauses(s string) []string {
 
 type occurrence struct {
 	pat        int32
-	start, end int32
+	start, end int // int, not int32: texts over 2 GiB must not wrap
 }
 
 // Lint checks text and returns its findings in order of offset (nil when
@@ -328,7 +328,7 @@ func (l *Linter) Lint(text string) []Finding {
 	bufp := l.pool.Get().(*[]occurrence)
 	occ := (*bufp)[:0]
 	l.m.scan(text, func(p, s, e int) {
-		occ = append(occ, occurrence{int32(p), int32(s), int32(e)})
+		occ = append(occ, occurrence{int32(p), s, e})
 	})
 	var findings []Finding
 	if len(occ) > 0 && len(l.policy.OtherSpeakers) > 0 {
@@ -350,18 +350,18 @@ func (l *Linter) resolve(text string, occ []occurrence) []Finding {
 	// kinds first so they mask.
 	slices.SortFunc(occ, func(a, b occurrence) int {
 		if a.start != b.start {
-			return int(a.start - b.start)
+			return a.start - b.start
 		}
 		if a.end != b.end {
-			return int(b.end - a.end)
+			return b.end - a.end
 		}
 		return int(l.kinds[b.pat]) - int(l.kinds[a.pat])
 	})
 	var (
 		findings                 []Finding
-		allowAllEnd, allowP3End  int32 = -1, -1
-		forbEnd                  int32 = -1 // end of the reported P3 fragments so far
-		apologyStart, apologyEnd int32 = -1, -1
+		allowAllEnd, allowP3End  = -1, -1
+		forbEnd                  = -1 // end of the reported P3 fragments so far
+		apologyStart, apologyEnd = -1, -1
 	)
 	for _, o := range occ {
 		switch l.kinds[o.pat] {
@@ -386,19 +386,19 @@ func (l *Linter) resolve(text string, occ []occurrence) []Finding {
 				msg += fmt.Sprintf("; say %q instead", sugg)
 			}
 			findings = append(findings, Finding{
-				Offset: int(o.start), End: int(o.end), Rule: f.Rule, Fault: f.Fault, Fragment: frag,
+				Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
 				EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: sugg,
 			})
 		case kindRefusal:
 			if allowAllEnd >= o.end || forbEnd >= o.end {
 				continue
 			}
-			if apologyStart >= 0 && apologyStart < o.start && l.inScope(text, int(min(apologyEnd, o.start)), int(o.start)) {
+			if apologyStart >= 0 && apologyStart < o.start && l.inScope(text, min(apologyEnd, o.start), o.start) {
 				continue
 			}
 			frag := text[o.start:o.end]
 			findings = append(findings, Finding{
-				Offset: int(o.start), End: int(o.end), Rule: "P2", Fault: FaultNoApology, Fragment: frag,
+				Offset: o.start, End: o.end, Rule: "P2", Fault: FaultNoApology, Fragment: frag,
 				EntryID: "p2.no_apology",
 				Message: fmt.Sprintf("refusal or rule explanation %q without an apology before it; apologise first, then explain", frag),
 			})
@@ -417,11 +417,11 @@ func (l *Linter) dropOtherSpeakers(text string, occ []occurrence) []occurrence {
 	kept := occ[:0]
 	lineStart, lineEnd, other := -1, -1, false
 	for _, o := range occ {
-		if int(o.start) >= lineEnd || int(o.start) < lineStart {
+		if o.start >= lineEnd || o.start < lineStart {
 			lineStart = strings.LastIndexByte(text[:o.start], '\n') + 1
 			lineEnd = len(text)
 			if i := strings.IndexByte(text[o.start:], '\n'); i >= 0 {
-				lineEnd = int(o.start) + i
+				lineEnd = o.start + i
 			}
 			line := strings.TrimLeft(text[lineStart:lineEnd], " \t")
 			other = false

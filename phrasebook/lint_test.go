@@ -310,3 +310,28 @@ func TestLint_other_speakers(t *testing.T) {
 		t.Fatalf("without OtherSpeakers only %d findings; the test text proves nothing", n)
 	}
 }
+
+// A desk's own lexicon file: its own forbidden words and suggestion.
+func TestLint_P3_desk_lexicon_json(t *testing.T) {
+	lex, err := ParseLexicon(strings.NewReader(`{
+		"forbidden": [{"id": "desk.slang", "rule": "P5", "fault": "slang", "patterns": ["木有", "OK啦"], "suggest": "response.will_do"}],
+		"refusals": {"zh-CN": ["办不了"]},
+		"apologies": {"zh-CN": ["抱歉"]}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := linter(t, LintPolicy{Lexicon: &lex})
+	got := l.Lint("木有问题,ok啦。这个办不了。")
+	checkFindings(t, "木有问题,ok啦。这个办不了。", got, []want{{"P5", "木有", "slang"}, {"P5", "ok啦", "slang"}, {"P2", "办不了", FaultNoApology}})
+	if s := got[0].String(); s != `1:1: P5: slang wording "木有"; say "好的,我们一定遵照您的吩咐去做。" instead` {
+		t.Errorf("String() = %q", s)
+	}
+	lex.Forbidden[0].Rule = "P9" // the linter kept its own copy
+	if got := l.Lint("木有"); len(got) != 1 || got[0].Rule != "P5" {
+		t.Errorf("lexicon change leaked into the linter: %v", got)
+	}
+	if _, err := ParseLexicon(strings.NewReader(`{"forbiden": []}`)); !errors.Is(err, ErrInvalidCatalogue) {
+		t.Errorf("unknown field: %v", err)
+	}
+}
