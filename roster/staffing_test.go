@@ -13,8 +13,8 @@ func TestAgentsFor(t *testing.T) {
 	// P(wait) 17.4 %, service level 88.8 %, ASA 7.8 s). Every row was
 	// derived independently of this code with the closed-form Erlang C
 	// (A^n/n! · n/(n-A) over the sum of A^k/k!) in exact rational
-	// arithmetic (Python fractions.Fraction and math.factorial), searching
-	// n upward from floor(A)+1.
+	// arithmetic (testdata/erlang_c.py: fractions.Fraction and
+	// math.factorial), searching n upward from floor(A)+1.
 	tests := []struct {
 		name                string
 		load                Load
