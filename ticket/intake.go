@@ -26,6 +26,13 @@ type Intake struct {
 	// role are always unattended.
 	Unattended bool
 	Note       string
+
+	// Customer is the CRM's customer record (S1: personal data, erasable).
+	Customer *Customer
+	// Attrs are custom attributes declared in Policy.Attributes.
+	Attrs map[string]string
+	// Attachments are references to photos, recordings, documents.
+	Attachments []Attachment
 }
 
 // Receive records a new request (T2) and makes the receiving actor its
@@ -48,12 +55,42 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 	if err := s.checkIntake(in); err != nil {
 		return nil, err
 	}
+	if err := in.Customer.check(); err != nil {
+		return nil, err
+	}
+	attrs, err := s.policy.checkAttrs(in.Attrs)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
+	atts := make([]Attachment, len(in.Attachments))
+	for i, a := range in.Attachments {
+		a.AddedBy, a.AddedAt = by.ID, now
+		if err := a.check(); err != nil {
+			return nil, err
+		}
+		atts[i] = a
+	}
 	t := &Ticket{
 		ID: s.newID(), Desk: s.desk, Version: 1,
 		Kind: in.Kind, Category: in.Category, Channel: in.Channel, State: Received,
 		Fields: cleanFields(in.Fields), Parent: parent,
 		ReceivedAt: now, UpdatedAt: now,
+	}
+	if in.Customer != nil {
+		c := *in.Customer
+		t.Customer = &c
+	}
+	for k, v := range attrs {
+		if v != "" {
+			if t.Attrs == nil {
+				t.Attrs = map[string]string{}
+			}
+			t.Attrs[k] = v
+		}
+	}
+	if len(atts) > 0 {
+		t.Attachments = atts
 	}
 	if by.Role != RoleSystem && !in.Unattended {
 		t.Owner = by.ID // T1
@@ -69,6 +106,9 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 	}
 	if t.Owner != "" {
 		ev.Data["owner"] = t.Owner
+	}
+	if t.Customer != nil {
+		ev.Data["customer"] = t.Customer.ID
 	}
 	if parent != uuid.Nil {
 		ev.Data["parent"] = parent.String()

@@ -69,6 +69,10 @@ const (
 	ActRequireRevisit Action = "require_revisit" // a revisit is planned; close waits for its outcome
 	ActLink           Action = "link"            // T17 a linked case was opened
 	ActNote           Action = "note"            // free note
+	ActSetAttrs       Action = "set_attrs"       // custom attributes changed
+	ActAttach         Action = "attach"          // an attachment added
+	ActErase          Action = "erase"           // S1 personal data erased
+	ActImport         Action = "import"          // brought in from another system
 )
 
 // lifecycle is the one declaration of the state machine. The service

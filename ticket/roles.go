@@ -88,5 +88,9 @@ func DefaultRoles() RoleTable {
 		ActRequireRevisit: append(slices.Clone(leads), RoleSystem, RoleAgent, RoleAdministrator, RoleRepairLead),
 		ActLink:           workers,
 		ActNote:           all,
+		ActSetAttrs:       workers,
+		ActAttach:         append(slices.Clone(workers), RoleQA),
+		ActErase:          []Role{RoleShiftLead, RoleDirector},
+		ActImport:         []Role{RoleShiftLead, RoleDirector, RoleSystem},
 	}
 }

@@ -40,6 +40,10 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"ConcurrentCreates", testConcurrentCreates},
 		{"ServiceLifecycle", testServiceLifecycle},
+		{"CreateWithHistory", testCreateWithHistory},
+		{"Redact", testRedact},
+		{"ListOrders", testListOrders},
+		{"CustomerFields", testCustomerFields},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -606,5 +610,184 @@ func testServiceLifecycle(t *testing.T, s ticket.Store) {
 	h, _ := svc.History(ctx, tk.ID)
 	if len(h) != 6 || h[5].To != ticket.Closed || h[2].Data["resolver"] != "zhao" {
 		t.Fatalf("history %+v", h)
+	}
+}
+
+// testCreateWithHistory: an imported ticket arrives with its past; all
+// of it is history, only the last event reaches the outbox.
+func testCreateWithHistory(t *testing.T, s ticket.Store) {
+	ctx := context.Background()
+	tk, ev := newTicket("north", 1)
+	v2, e2 := bump(tk, ticket.Dispatched, "past")
+	v3, e3 := bump(v2, ticket.Dispatched, "import")
+	if err := s.Create(ctx, v3, []ticket.Event{ev, e2, e3}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.History(ctx, "north", tk.ID)
+	if err != nil || len(h) != 3 || h[1].Note != "past" {
+		t.Fatalf("history %v, %v", h, err)
+	}
+	pend, _ := s.Pending(ctx, "c", "north", 10)
+	if len(pend) != 1 || pend[0].ID != e3.ID {
+		t.Fatalf("outbox has %d events, want only the last", len(pend))
+	}
+	bad, bev := newTicket("north", 2)
+	bad.Version = 2
+	if err := s.Create(ctx, bad, []ticket.Event{bev}); !errors.Is(err, ticket.ErrInvalid) {
+		t.Fatalf("history shorter than the version: %v, want ErrInvalid", err)
+	}
+	dup, dev := newTicket("north", 3)
+	dev.ID = ev.ID
+	if err := s.Create(ctx, dup, []ticket.Event{dev}); !errors.Is(err, ticket.ErrConflict) {
+		t.Fatalf("reused event ID: %v, want ErrConflict", err)
+	}
+	if _, err := s.Get(ctx, "north", dup.ID); !errors.Is(err, ticket.ErrNotFound) {
+		t.Fatalf("a refused create left a ticket: %v", err)
+	}
+}
+
+// testRedact: erasure rewrites notes and data of past events in the
+// history and the outbox, nothing else, and appends its own event.
+func testRedact(t *testing.T, s ticket.Store) {
+	ctx := context.Background()
+	tk, ev := newTicket("north", 1)
+	ev.Note = "secret 555-0100"
+	ev.Data["phone"] = "555-0100"
+	mustCreate(t, s, tk, ev)
+	v2, e2 := bump(tk, ticket.Dispatched, "call 555-0100")
+	if err := s.Update(ctx, v2, e2); err != nil {
+		t.Fatal(err)
+	}
+	v3, e3 := bump(v2, ticket.Dispatched, "erased")
+	v3.Fields = map[string]string{}
+	r1 := ev.Clone()
+	r1.Note, r1.Data = "secret [erased]", map[string]string{"channel": "phone", "phone": "[erased]"}
+	r2 := e2.Clone()
+	r2.Note = "call [erased]"
+	stale := v3.Clone()
+	stale.Version = 2
+	staleEv := e3
+	staleEv.Seq = 2
+	if err := s.Redact(ctx, stale, []ticket.Event{r1}, staleEv); !errors.Is(err, ticket.ErrConflict) {
+		t.Fatalf("stale redact: %v, want ErrConflict", err)
+	}
+	ghost := r1
+	ghost.ID = uuid.New()
+	if err := s.Redact(ctx, v3, []ticket.Event{r2, ghost}, e3); !errors.Is(err, ticket.ErrNotFound) {
+		t.Fatalf("redacting an event the ticket lacks: %v, want ErrNotFound", err)
+	}
+	if h, _ := s.History(ctx, "north", tk.ID); len(h) != 2 || h[1].Note != "call 555-0100" {
+		t.Fatalf("a refused redact changed the history: %+v", h)
+	}
+	if err := s.Redact(ctx, v3, []ticket.Event{r1, r2}, e3); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := s.History(ctx, "north", tk.ID)
+	if len(h) != 3 || h[0].Note != "secret [erased]" || h[0].Data["phone"] != "[erased]" || h[1].Note != "call [erased]" || h[2].ID != e3.ID {
+		t.Fatalf("history after redact %+v", h)
+	}
+	if h[0].Action != ev.Action || !h[0].At.Equal(ev.At) || h[0].Actor != ev.Actor || h[1].From != e2.From || h[1].To != e2.To {
+		t.Fatal("redact changed the trail")
+	}
+	pend, _ := s.Pending(ctx, "c", "north", 10)
+	if len(pend) != 3 {
+		t.Fatalf("outbox has %d events", len(pend))
+	}
+	for _, p := range pend {
+		if p.Note == "secret 555-0100" || p.Note == "call 555-0100" || p.Data["phone"] == "555-0100" {
+			t.Fatalf("outbox still holds the erased value: %+v", p)
+		}
+	}
+	got, _ := s.Get(ctx, "north", tk.ID)
+	if got.Version != 3 || len(got.Fields) != 0 {
+		t.Fatalf("ticket after redact: v%d fields %v", got.Version, got.Fields)
+	}
+}
+
+// testListOrders: the three orders with keyset cursors.
+func testListOrders(t *testing.T, s ticket.Store) {
+	ctx := context.Background()
+	var all []*ticket.Ticket
+	for i := 1; i <= 7; i++ {
+		tk, ev := newTicket("north", i)
+		mustCreate(t, s, tk, ev)
+		all = append(all, tk)
+	}
+	// Change 2 and 5: they move to the end of update order, 5 last.
+	for _, i := range []int{1, 4} {
+		n, e := bump(all[i], ticket.Received, "touch")
+		n.UpdatedAt = base.Add(time.Hour + time.Duration(i)*time.Minute)
+		if err := s.Update(ctx, n, e); err != nil {
+			t.Fatal(err)
+		}
+		all[i] = n
+	}
+	// Same update time for 6 and 7 (tie broken by number).
+	want := map[ticket.Order][]int64{
+		ticket.ByNumber:     {1, 2, 3, 4, 5, 6, 7},
+		ticket.ByNumberDesc: {7, 6, 5, 4, 3, 2, 1},
+		ticket.ByUpdated:    {1, 3, 4, 6, 7, 2, 5},
+	}
+	for o, w := range want {
+		var got []int64
+		f := ticket.Filter{Order: o, Limit: 3}
+		for range 10 {
+			page, err := s.List(ctx, "north", f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, tk := range page {
+				got = append(got, tk.Number)
+			}
+			f.After = page[len(page)-1].Cursor(o)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("order %d pages: %v, want %v", o, got, w)
+		}
+	}
+}
+
+// testCustomerFields: customer, attributes, attachments and complaint
+// data survive the store and can be filtered on.
+func testCustomerFields(t *testing.T, s ticket.Store) {
+	ctx := context.Background()
+	tk, ev := newTicket("north", 1)
+	tk.Customer = &ticket.Customer{ID: "crm-1", Name: "Wang", Phone: "138", Address: "3-201", Grade: "A"}
+	tk.Attrs = map[string]string{"floor": "3"}
+	tk.Attachments = []ticket.Attachment{{Name: "p.jpg", URI: "https://x/p.jpg", ContentType: "image/jpeg", Size: 5, SHA256: "ab", AddedBy: "li", AddedAt: base}}
+	tk.Complaint = &ticket.ComplaintInfo{Class: "noise", Severity: ticket.Major}
+	tk.Escalation = ticket.Escalation{Level: 2, Reason: "major"}
+	tk.Parent = uuid.New()
+	tk.Links = []uuid.UUID{uuid.New()}
+	tk.Resolution = &ticket.Resolution{Summary: "s", Resolver: "zhao", At: base}
+	tk.Revisit = ticket.RevisitStatus{Required: true, Reason: "policy"}
+	mustCreate(t, s, tk, ev)
+	other, oev := newTicket("north", 2)
+	mustCreate(t, s, other, oev)
+	got, err := s.Get(ctx, "north", tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAttachment := func(a, b ticket.Attachment) bool {
+		a.AddedAt, b.AddedAt = a.AddedAt.UTC(), b.AddedAt.UTC()
+		return a == b
+	}
+	if *got.Customer != *tk.Customer || got.Attrs["floor"] != "3" || len(got.Attachments) != 1 || !sameAttachment(got.Attachments[0], tk.Attachments[0]) ||
+		*got.Complaint != *tk.Complaint || got.Escalation != tk.Escalation || got.Parent != tk.Parent || len(got.Links) != 1 ||
+		got.Resolution == nil || got.Resolution.Summary != "s" || got.Resolution.Resolver != "zhao" || !got.Resolution.At.Equal(base) || got.Revisit != tk.Revisit {
+		t.Fatalf("stored %+v, want %+v", got, tk)
+	}
+	for name, f := range map[string]ticket.Filter{
+		"customer": {Customer: "crm-1"},
+		"class":    {Classes: []string{"noise"}},
+		"severity": {Severities: []ticket.Severity{ticket.Major}},
+	} {
+		l, err := s.List(ctx, "north", f)
+		if err != nil || len(l) != 1 || l[0].ID != tk.ID {
+			t.Errorf("filter %s: %d tickets, %v", name, len(l), err)
+		}
 	}
 }
