@@ -45,6 +45,12 @@ type Spec struct {
 	Calendar Calendar       // nil: Weekends
 	Rules    *Rules         // nil: SeedRules()
 	Leave    []Away         // known absences; an agent away at any moment of a slot cannot take it
+	// Previous are shifts already worked or planned before Start (the
+	// last days of the previous cycle): the first days respect overlap
+	// and minimum rest against them. A cycle repeated verbatim is not
+	// checked across its own wrap; generate the next cycle with this one
+	// as Previous instead, or Audit two copies back to back.
+	Previous []Assignment
 	DaysOff  map[string][]time.Weekday
 	NewID    func() uuid.UUID // nil: UUIDv7
 }
@@ -334,9 +340,16 @@ func Generate(spec Spec) (*Plan, error) {
 	}
 	st := make([]agentState, n)
 	shiftCounts := make([]int, n*nShift)
+	pos := make(map[string]int, n)
 	for i := range st {
 		st[i].shifts = shiftCounts[i*nShift : (i+1)*nShift]
 		st[i].week = -1
+		pos[spec.Agents[i]] = i
+	}
+	for _, p := range spec.Previous {
+		if i, ok := pos[p.Agent]; ok && p.End.After(st[i].lastEnd) {
+			st[i].lastEnd = p.End
+		}
 	}
 	maxDays := 7 - rules.MinDaysOff
 	days := spec.Weeks * 7

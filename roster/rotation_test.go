@@ -128,6 +128,37 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("weekend shifts = %d, want 15", weekends)
 		}
 	})
+	t.Run("R3_next_cycle_continues_from_previous", func(t *testing.T) {
+		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC)
+		first, err := Generate(spec)
+		if err != nil || !first.Complete() {
+			t.Fatalf("%v %v", err, first.Err())
+		}
+		next := spec
+		next.Start = spec.Start.AddDays(21)
+		next.Previous = first.Assignments
+		second, err := Generate(next)
+		if err != nil || !second.Complete() {
+			t.Fatalf("%v %v", err, second.Err())
+		}
+		both := append(append([]Assignment(nil), first.Assignments...), second.Assignments...)
+		if v := Audit(both, SeedRules(), spec.Start, nil); len(v) != 0 {
+			t.Fatalf("violations across the cycle boundary: %v", v)
+		}
+		// A single agent who worked c the night before cannot open with
+		// a (08:50 report, 10h50 of rest): the slot is reported, with the
+		// reason, instead of breaking the rest rule.
+		solo := Spec{Desk: "d", Agents: []string{"p"}, Shifts: SeedShifts()[:1], Start: D(2026, 3, 2), Weeks: 1,
+			Previous: []Assignment{NewAssignment(uuid.New(), "d", "p", SeedShifts()[2], D(2026, 3, 1), time.UTC)}}
+		plan, err := Generate(solo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Unfilled) < 1 || plan.Unfilled[0].Date != solo.Start ||
+			plan.Unfilled[0].Excluded[0].Reason != ReasonRest {
+			t.Fatalf("first day after a c shift: unfilled %+v", plan.Unfilled)
+		}
+	})
 	t.Run("R3_fixed_days_off", func(t *testing.T) {
 		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC)
 		spec.DaysOff = map[string][]time.Weekday{"agent-1": {time.Sunday, time.Saturday}}
