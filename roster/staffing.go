@@ -193,7 +193,7 @@ func CheckLoad(profile []HourLoad, aht time.Duration, target Target, as []Assign
 		if !edges[i].t.Equal(edges[j].t) {
 			return edges[i].t.Before(edges[j].t)
 		}
-		return edges[i].delta < edges[j].delta // leave before arrive: a handover instant is not double-counted
+		return edges[i].delta < edges[j].delta
 	})
 	out := make([]LoadFit, 0, len(profile))
 	for _, h := range profile {
@@ -208,8 +208,13 @@ func CheckLoad(profile []HourLoad, aht time.Duration, target Target, as []Assign
 			count += edges[i].delta
 		}
 		least := count
-		for ; i < len(edges) && edges[i].t.Before(end); i++ {
-			count += edges[i].delta
+		for i < len(edges) && edges[i].t.Before(end) {
+			// Apply every edge at one instant before looking: a handover
+			// (one leaves as the next arrives) is no dip.
+			at := edges[i].t
+			for ; i < len(edges) && edges[i].t.Equal(at); i++ {
+				count += edges[i].delta
+			}
 			least = min(least, count)
 		}
 		got, _ := Evaluate(load, least, target)

@@ -147,6 +147,15 @@ func TestCheckLoad(t *testing.T) {
 				t.Errorf("hour %s: need %d staffed %d short %d, want %+v", f.Start.Format("15:04"), f.Need, f.Staffed, f.Short, w)
 			}
 		}
+		// A handover at 17:00 (early ends, late starts) is no dip.
+		handover := []Assignment{
+			NewAssignment(seqIDs()(), "d", "e", Shift{Name: "early", Start: At(9, 0), End: At(17, 0)}, day, time.UTC),
+			NewAssignment(seqIDs()(), "d", "l", Shift{Name: "late", Start: At(17, 0), End: At(22, 0)}, day, time.UTC),
+		}
+		hf, err := CheckLoad([]HourLoad{{Start: hm(day, 16, 30), Calls: 2}}, 6*time.Minute, DefaultTarget(), handover, nil, nil)
+		if err != nil || hf[0].Staffed != 1 || hf[0].Short != 0 {
+			t.Fatalf("handover hour: %+v %v", hf, err)
+		}
 		// One agent at 0.4 Erlangs: C = 0.4, SL = 1 - 0.4·e^(-0.6·20/360).
 		if got, want := fits[1].Achieved.ServiceLevel, 1-0.4*math.Exp(-0.6*20/360); math.Abs(got-want) > 1e-9 {
 			t.Errorf("achieved level at 21:00 = %v, want %v", got, want)
