@@ -202,9 +202,13 @@ func TestRuleValidate(t *testing.T) {
 		"month_vs_days":    func(r *followup.Rule) { r.From = followup.Months(1); r.To = followup.Days(29) },
 		"negative_retry":   func(r *followup.Rule) { r.RetryAfter = -time.Hour },
 		"bad_sample":       func(r *followup.Rule) { r.Sample = &followup.Sampling{Share: 1.5} },
-		"bad_quota":        func(r *followup.Rule) { r.Roles = &followup.Quota{Shares: []followup.Share{{ticket.RoleAgent, 0.7}, {ticket.RoleQA, 0.7}}} },
-		"repeated_check":   func(r *followup.Rule) { r.Checklist = []followup.CheckItem{followup.CheckInspect, followup.CheckInspect} },
-		"huge_offset":      func(r *followup.Rule) { r.To = followup.Months(1_000_000) },
+		"bad_quota": func(r *followup.Rule) {
+			r.Roles = &followup.Quota{Shares: []followup.Share{{ticket.RoleAgent, 0.7}, {ticket.RoleQA, 0.7}}}
+		},
+		"repeated_check": func(r *followup.Rule) {
+			r.Checklist = []followup.CheckItem{followup.CheckInspect, followup.CheckInspect}
+		},
+		"huge_offset": func(r *followup.Rule) { r.To = followup.Months(1_000_000) },
 	}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("valid rule refused: %v", err)
