@@ -40,10 +40,14 @@ type Service struct {
 
 // New returns a Service over store.
 func New(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, newID: cfg.NewID, policy: cfg.Policy}
-	if s.now == nil {
-		s.now = time.Now
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
 	}
+	s := &Service{store: store, newID: cfg.NewID, policy: cfg.Policy}
+	// Stored times are kept to the microsecond, what SQL timestamp
+	// columns hold, so a record reads back exactly as it was written.
+	s.now = func() time.Time { return clock().Round(0).Truncate(time.Microsecond) }
 	if s.newID == nil {
 		s.newID = defaultID
 	}

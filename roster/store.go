@@ -21,6 +21,10 @@ import (
 //   - Time ranges are half-open [from, to); "overlapping" means
 //     start < to && end > from.
 //   - Implementations are safe for concurrent use.
+//   - Instants must round-trip to the microsecond (SQL timestamptz is
+//     enough; the Service writes times truncated to microseconds). The
+//     zone of a returned time.Time does not matter: the package compares
+//     instants and keeps the calendar day in Assignment.Date.
 //
 // Assignments and duties are immutable once added. Swaps and away periods
 // are mutable and versioned (optimistic concurrency): saving a record
