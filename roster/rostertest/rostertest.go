@@ -262,7 +262,7 @@ func testSwapVersions(t *testing.T, s roster.Store) {
 		t.Fatalf("creating twice: %v, want ErrConflict", err)
 	}
 	upd := v1
-	upd.Status, upd.ConsentAt, upd.Evidence = roster.SwapConsented, base.Add(time.Hour), roster.Evidence{Kind: "chat", Ref: "msg-1"}
+	upd.Status, upd.ConsentAt, upd.Evidence = roster.SwapConsented, base.Add(time.Hour+123456*time.Microsecond), roster.Evidence{Kind: "chat", Ref: "msg-1"}
 	v2, err := s.SaveSwap(ctx, upd)
 	if err != nil {
 		t.Fatal(err)
