@@ -15,7 +15,7 @@ import (
 //     the same ID generator and the same clock-change resolution;
 //   - BenchmarkYearBaselineCopy only copies the finished assignments.
 
-func yearSpec(b *testing.B) Spec {
+func yearSpec(b testing.TB) Spec {
 	agents := make([]string, 500)
 	for i := range agents {
 		agents[i] = fmt.Sprintf("agent-%03d", i)

@@ -60,6 +60,31 @@ func TestGenerate(t *testing.T) {
 			t.Errorf("weekend spread %d, want <= 1", f.WeekendSpread)
 		}
 	})
+	t.Run("R3_year_500_agents_fair", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("year plan in -short mode")
+		}
+		spec := yearSpec(t)
+		plan, err := Generate(spec)
+		if err != nil || !plan.Complete() {
+			t.Fatalf("%v %v", err, plan.Err())
+		}
+		if v := Audit(plan.Assignments, SeedRules(), spec.Start, nil); len(v) != 0 {
+			t.Fatalf("%d violations, first %v", len(v), v[0])
+		}
+		f := plan.Fairness
+		t.Logf("hours spread %v, shift spread %v, weekend spread %d", f.HoursSpread, f.ShiftSpread, f.WeekendSpread)
+		// About 1835 h each over the year: the spread stays within two
+		// long shifts, each type and the weekends within two.
+		if f.HoursSpread > 16*time.Hour || f.WeekendSpread > 2 {
+			t.Errorf("hours spread %v, weekend spread %d", f.HoursSpread, f.WeekendSpread)
+		}
+		for name, sp := range f.ShiftSpread {
+			if sp > 2 {
+				t.Errorf("shift %s spread %d", name, sp)
+			}
+		}
+	})
 	t.Run("R3_unfilled_slots_say_why", func(t *testing.T) {
 		spec := SeedSpec("desk-1", D(2026, 3, 2), time.UTC, "ann", "bo")
 		rules := SeedRules()
