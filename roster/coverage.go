@@ -120,14 +120,17 @@ type CoverageInput struct {
 	Away        []Away // leave and offline periods (R5)
 }
 
+// maxCoverageDays bounds one report (about 27 years).
+const maxCoverageDays = 10000
+
 // CheckCoverage compares required service hours with the people actually
 // present (R1). An assignment counts from its start (the R6 early report
 // is not coverage) to its end, minus the holder's leave and offline
 // periods; duty covers count the same way. Every uncovered interval is
 // reported on the day whose hours it belongs to.
 func CheckCoverage(in CoverageInput) (CoverageReport, error) {
-	if in.Days < 0 {
-		return CoverageReport{}, invalid("coverage.days", "negative day count %d", in.Days)
+	if in.Days < 0 || in.Days > maxCoverageDays {
+		return CoverageReport{}, invalid("coverage.days", "%d days: want 0..%d", in.Days, maxCoverageDays)
 	}
 	if !in.From.Valid() {
 		return CoverageReport{}, invalid("coverage.from", "%v is not a calendar day", in.From)

@@ -150,6 +150,9 @@ func TestCoverage(t *testing.T) {
 		if _, err := CheckCoverage(CoverageInput{From: start, Days: 1, Hours: h}); !errors.Is(err, ErrInvalid) {
 			t.Fatalf("err = %v", err)
 		}
+		if _, err := CheckCoverage(CoverageInput{From: start, Days: 1 << 40}); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("err = %v", err)
+		}
 		if _, err := CheckCoverage(CoverageInput{From: start, Days: -1}); !errors.Is(err, ErrInvalid) {
 			t.Fatalf("err = %v", err)
 		}

@@ -112,6 +112,9 @@ func staffingFor(l Load, t Target, n int, b float64) Staffing {
 	return s
 }
 
+// maxAgents bounds Evaluate's input (traffic is bounded at 1e6 Erlangs).
+const maxAgents = 10_000_000
+
 // Evaluate returns what agents achieve under load against target.
 func Evaluate(load Load, agents int, target Target) (Staffing, error) {
 	if err := load.validate(); err != nil {
@@ -120,8 +123,8 @@ func Evaluate(load Load, agents int, target Target) (Staffing, error) {
 	if err := target.validate(); err != nil {
 		return Staffing{}, err
 	}
-	if agents < 0 {
-		return Staffing{}, invalid("agents", "%d: want >= 0", agents)
+	if agents < 0 || agents > maxAgents {
+		return Staffing{}, invalid("agents", "%d: want 0..%d", agents, maxAgents)
 	}
 	return staffingFor(load, target, agents, ErlangB(load.Traffic(), agents)), nil
 }

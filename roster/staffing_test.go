@@ -103,6 +103,10 @@ func TestAgentsFor(t *testing.T) {
 				_, err := AgentsFor(Load{10, time.Hour, time.Minute}, Target{1, time.Second})
 				return err
 			},
+			"absurd agents": func() error {
+				_, err := Evaluate(Load{10, time.Hour, time.Minute}, 1<<40, DefaultTarget())
+				return err
+			},
 			"negative agents": func() error {
 				_, err := Evaluate(Load{10, time.Hour, time.Minute}, -1, DefaultTarget())
 				return err
