@@ -352,7 +352,7 @@ func (s *Service) Coverage(ctx context.Context, desk string, loc *time.Location,
 	if loc == nil {
 		loc = time.UTC
 	}
-	if days < 0 || !from.Valid() {
+	if days < 0 || days > maxCoverageDays || !from.Valid() {
 		return CoverageReport{}, invalid("coverage", "from %v and %d days", from, days)
 	}
 	start := Instant(from, 0, loc)
