@@ -79,20 +79,20 @@ type Swap struct {
 // instant t: consent recorded by t and, when approval is needed, approval
 // recorded by t.
 func (s Swap) InForce(t time.Time) bool {
-	if s.Status != SwapConsented && s.Status != SwapApproved {
-		return false
-	}
-	return s.inForceFrom().Compare(t) <= 0
+	from, ok := s.inForceFrom()
+	return ok && !from.After(t)
 }
 
-func (s Swap) inForceFrom() time.Time {
-	if s.NeedsApproval {
-		if s.Status != SwapApproved {
-			return time.Time{}.AddDate(9999, 0, 0) // never
-		}
-		return s.ApprovedAt
+// inForceFrom is the instant the swap came into force; ok is false if it
+// never did.
+func (s Swap) inForceFrom() (time.Time, bool) {
+	switch {
+	case s.Status == SwapApproved:
+		return s.ApprovedAt, true
+	case s.Status == SwapConsented && !s.NeedsApproval:
+		return s.ConsentAt, true
 	}
-	return s.ConsentAt
+	return time.Time{}, false
 }
 
 // Validate checks the record before it is stored.
@@ -145,7 +145,11 @@ func inForceOrder(swaps []Swap, asOf time.Time) []Swap {
 			live = append(live, s)
 		}
 	}
-	sort.SliceStable(live, func(i, j int) bool { return live[i].inForceFrom().Before(live[j].inForceFrom()) })
+	sort.SliceStable(live, func(i, j int) bool {
+		a, _ := live[i].inForceFrom()
+		b, _ := live[j].inForceFrom()
+		return a.Before(b)
+	})
 	return live
 }
 
@@ -216,13 +220,13 @@ func Liable(a Assignment, swaps []Swap, t time.Time) Liability {
 		if s.From != holder || s.InForce(t) {
 			continue
 		}
-		if s.RequestedAt.Before(t) || s.RequestedAt.Equal(t) {
-			basis := NoProof
-			if s.Status == SwapConsented && s.NeedsApproval && !s.ConsentAt.After(t) {
-				basis = AwaitingApproval
-			}
-			l = Liability{Assignment: a.ID, Agent: holder, Basis: basis, Swap: s.ID}
+		basis := NoProof
+		consented := !s.ConsentAt.IsZero() && !s.ConsentAt.After(t)
+		stillOpen := s.DeclinedAt.IsZero() || s.DeclinedAt.After(t)
+		if s.NeedsApproval && consented && stillOpen {
+			basis = AwaitingApproval
 		}
+		l = Liability{Assignment: a.ID, Agent: holder, Basis: basis, Swap: s.ID}
 	}
 	return l
 }

@@ -152,6 +152,11 @@ func TestSwap(t *testing.T) {
 		if on, _ := svc.OnDuty(ctx, "d", hm(day, 21, 0)); on[0].Agent != "ann" {
 			t.Fatalf("approved swap not in force: %+v", on)
 		}
+		// Asked about the minute between consent and approval, after the
+		// approval: still cy, awaiting approval.
+		if l, _ := svc.Liable(ctx, "d", c.ID, clk.t.Add(-30*time.Second)); l.Agent != "cy" || l.Basis != AwaitingApproval {
+			t.Fatalf("between consent and approval, asked later: %+v", l)
+		}
 		if _, err := svc.Decline(ctx, "d", sw.ID, "cy"); !errors.Is(err, ErrSwapState) {
 			t.Fatalf("declining a swap in force: %v", err)
 		}
