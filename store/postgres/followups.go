@@ -1,0 +1,490 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/servicedesk-go/desk/followup"
+)
+
+// Followups is the followup.Store on PostgreSQL. Claims lock the rows
+// they take with FOR UPDATE SKIP LOCKED, in one statement per batch, so
+// several processes claim from one table without waiting on each other
+// and without taking a task twice; a lease that runs out makes the task
+// ready again (its ready_at is the lease expiry).
+type Followups struct{ db DB }
+
+var _ followup.Store = (*Followups)(nil)
+
+// taskCols are the columns derived from a task; the JSON body holds the
+// rest. version, status, lease and updated_at are authoritative in their
+// columns (a claim changes only those).
+type taskCols struct {
+	status, role, rule, subject, owner string
+	ready                              *int64
+	due, closed, updated               int64
+	ticket                             *uuid.UUID
+	leaseOwner                         string
+	leaseToken                         *uuid.UUID
+	leaseExpires                       int64
+}
+
+func colsOf(t *followup.Task) taskCols {
+	c := taskCols{
+		status: string(t.Status), role: string(t.Role), rule: t.Rule, subject: t.Subject,
+		due: nanos(t.Due), closed: nanos(t.ClosedAt), updated: nanos(t.UpdatedAt),
+		leaseOwner: t.Lease.Owner, leaseExpires: nanos(t.Lease.Expires), owner: t.Lease.Owner,
+	}
+	if t.Outcome != nil && t.Status.Final() {
+		c.owner = t.Outcome.By.ID
+	}
+	if r := t.ReadyAt(); t.Open() {
+		n := nanos(r)
+		c.ready = &n
+	}
+	if t.Ticket != uuid.Nil {
+		id := t.Ticket
+		c.ticket = &id
+	}
+	if t.Lease.Token != uuid.Nil {
+		tok := t.Lease.Token
+		c.leaseToken = &tok
+	}
+	return c
+}
+
+const taskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
+
+func scanTask(row pgx.Row) (*followup.Task, error) {
+	var (
+		version, updated, expires int64
+		status, leaseOwner        string
+		token                     *uuid.UUID
+		body                      []byte
+	)
+	if err := row.Scan(&version, &status, &updated, &leaseOwner, &token, &expires, &body); err != nil {
+		return nil, err
+	}
+	t := new(followup.Task)
+	if err := json.Unmarshal(body, t); err != nil {
+		return nil, fmt.Errorf("decode task: %w", err)
+	}
+	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), fromNanos(updated)
+	t.Lease = followup.Lease{Owner: leaseOwner, Expires: fromNanos(expires)}
+	if token != nil {
+		t.Lease.Token = *token
+	}
+	return t, nil
+}
+
+// Create implements followup.Store.
+func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
+	if err := followup.CheckNew(t); err != nil {
+		return err
+	}
+	stored := t.Clone()
+	stored.Version = 1
+	body, err := json.Marshal(stored)
+	if err != nil {
+		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
+	}
+	c := colsOf(stored)
+	tag, err := s.db.Exec(ctx, `
+INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
+    closed_at, updated_at, lease_owner, lease_token, lease_expires, body)
+VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT (id) DO NOTHING`,
+		t.ID, t.Desk, c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
+		c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, body)
+	if err != nil {
+		return fmt.Errorf("postgres: create task %s: %w", t.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &followup.DuplicateError{Task: t.ID}
+	}
+	t.Version = 1
+	return nil
+}
+
+// Get implements followup.Store.
+func (s *Followups) Get(ctx context.Context, desk string, id uuid.UUID) (*followup.Task, error) {
+	t, err := scanTask(s.db.QueryRow(ctx, taskSelect+`WHERE id = $1 AND desk = $2`, id, desk))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("%w: task %s", followup.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: get task %s: %w", id, err)
+	}
+	return t, nil
+}
+
+func checkClaim(c followup.Claim) error {
+	switch {
+	case c.Owner == "":
+		return &followup.InputError{Field: "claim owner", Reason: "name the worker that claims"}
+	case c.Token == uuid.Nil:
+		return &followup.InputError{Field: "claim token", Reason: "give the claim a token"}
+	case c.For <= 0:
+		return &followup.InputError{Field: "lease", Reason: fmt.Sprintf("lease length %s must be positive", c.For)}
+	case c.Now.IsZero():
+		return &followup.InputError{Field: "claim time", Reason: "give the claim a time"}
+	}
+	return nil
+}
+
+// claimSQL takes a batch of ready tasks in one statement. SKIP LOCKED
+// passes over rows another claimer has locked; the re-check of ready_at
+// in the UPDATE guards against a row that changed between the scan and
+// the lock.
+const claimSQL = `
+WITH c AS (
+    SELECT id, ready_at AS was_ready FROM desk_followups
+    WHERE desk = $1 AND ready_at IS NOT NULL AND ready_at <= $2 AND ($3 = '' OR role = $3)
+    ORDER BY ready_at, due, id
+    LIMIT $4
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE desk_followups AS f
+SET status = 'claimed', version = f.version + 1, lease_owner = $5, lease_token = $6,
+    lease_expires = $7, ready_at = $7, owner = $5, updated_at = $2
+FROM c
+WHERE f.id = c.id AND f.ready_at <= $2
+RETURNING c.was_ready, f.due, f.version, f.status, f.updated_at, f.lease_owner, f.lease_token, f.lease_expires, f.body`
+
+// Claim implements followup.Store.
+func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([]*followup.Task, error) {
+	if err := checkClaim(c); err != nil {
+		return nil, err
+	}
+	now := nanos(c.Now)
+	rows, err := s.db.Query(ctx, claimSQL, desk, now, string(c.Role), max(c.Limit, 1),
+		c.Owner, c.Token, nanos(c.Now.Add(c.For)))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+	}
+	defer rows.Close()
+	type claimed struct {
+		ready, due int64
+		t          *followup.Task
+	}
+	var got []claimed
+	for rows.Next() {
+		var cl claimed
+		var rest rowRest
+		if err := rows.Scan(&cl.ready, &cl.due, &rest.version, &rest.status, &rest.updated,
+			&rest.leaseOwner, &rest.token, &rest.expires, &rest.body); err != nil {
+			return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+		}
+		if cl.t, err = rest.task(); err != nil {
+			return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+		}
+		got = append(got, cl)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+	}
+	// RETURNING has no order: restore the queue's.
+	slices.SortFunc(got, func(a, b claimed) int {
+		if a.ready != b.ready {
+			return cmpInt(a.ready, b.ready)
+		}
+		if a.due != b.due {
+			return cmpInt(a.due, b.due)
+		}
+		return slices.Compare(a.t.ID[:], b.t.ID[:])
+	})
+	out := make([]*followup.Task, len(got))
+	for i, cl := range got {
+		out[i] = cl.t
+	}
+	return out, nil
+}
+
+func cmpInt(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// rowRest is a task row as scanned.
+type rowRest struct {
+	version, updated, expires int64
+	status, leaseOwner        string
+	token                     *uuid.UUID
+	body                      []byte
+}
+
+func (r rowRest) task() (*followup.Task, error) {
+	t := new(followup.Task)
+	if err := json.Unmarshal(r.body, t); err != nil {
+		return nil, fmt.Errorf("decode task: %w", err)
+	}
+	t.Version, t.Status, t.UpdatedAt = r.version, followup.Status(r.status), fromNanos(r.updated)
+	t.Lease = followup.Lease{Owner: r.leaseOwner, Expires: fromNanos(r.expires)}
+	if r.token != nil {
+		t.Lease.Token = *r.token
+	}
+	return t, nil
+}
+
+// completeSQL writes the outcome only while the caller's lease is live:
+// the lease check and the write are one statement.
+const completeSQL = `
+UPDATE desk_followups
+SET version = version + 1, status = $5, ready_at = $6, due = $7, ticket_id = $8, rule = $9, subject = $10,
+    owner = $11, closed_at = $12, updated_at = $13, lease_owner = '', lease_token = NULL,
+    lease_expires = $14, body = $15
+WHERE id = $1 AND desk = $2 AND status = 'claimed' AND lease_owner = $3 AND lease_token = $4 AND lease_expires > $16
+RETURNING version`
+
+// completion prepares the row for a completed task.
+func completion(t *followup.Task) (taskCols, []byte, error) {
+	next := t.Clone()
+	next.Lease = followup.Lease{}
+	c := colsOf(next)
+	body, err := json.Marshal(next)
+	return c, body, err
+}
+
+// Complete implements followup.Store.
+func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followup.Lease, now time.Time) error {
+	if t == nil {
+		return &followup.InputError{Field: "task", Reason: "nil task"}
+	}
+	if t.Status == followup.Claimed {
+		return &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
+	}
+	c, body, err := completion(t)
+	if err != nil {
+		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
+	}
+	var version int64
+	err = s.db.QueryRow(ctx, completeSQL, t.ID, t.Desk, held.Owner, held.Token, c.status, c.ready, c.due, c.ticket,
+		c.rule, c.subject, c.owner, c.closed, c.updated, c.leaseExpires, body, nanos(now)).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		cur, gerr := s.Get(ctx, t.Desk, t.ID)
+		if gerr != nil {
+			return gerr
+		}
+		if lerr := followup.LeaseCheck(cur, held, now); lerr != nil {
+			return lerr
+		}
+		// The lease was live when read again: the row changed between
+		// the two statements. Report it as lost; the caller reclaims.
+		return &followup.LeaseError{Task: t.ID, Owner: held.Owner, Holder: cur.Lease.Owner, Status: cur.Status}
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: complete task %s: %w", t.ID, err)
+	}
+	t.Version = version
+	t.Lease = followup.Lease{}
+	return nil
+}
+
+// Completion is one entry of a batch: the task after its outcome, the
+// lease it was claimed under.
+type Completion struct {
+	Task *followup.Task
+	Held followup.Lease
+}
+
+// CompleteBatch records many outcomes in one transaction and one round
+// trip, each under the same rule as Complete: a completion whose lease
+// is not live at now is refused with its *followup.LeaseError (or
+// ErrNotFound) in errs[i] and changes nothing, while the others are
+// written. When CompleteBatch returns a nil error every entry with a nil
+// errs[i] is durable (committed); on a non-nil error nothing is.
+func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now time.Time) (errs []error, err error) {
+	errs = make([]error, len(items))
+	if len(items) == 0 {
+		return errs, nil
+	}
+	ids := make([]uuid.UUID, len(items))
+	desks := make([]string, len(items))
+	owners := make([]string, len(items))
+	tokens := make([]uuid.UUID, len(items))
+	statuses := make([]string, len(items))
+	readies := make([]*int64, len(items))
+	dues := make([]int64, len(items))
+	tickets := make([]*uuid.UUID, len(items))
+	rules := make([]string, len(items))
+	subjects := make([]string, len(items))
+	ownerCols := make([]string, len(items))
+	closeds := make([]int64, len(items))
+	updateds := make([]int64, len(items))
+	bodies := make([]string, len(items))
+	index := make(map[uuid.UUID]int, len(items))
+	for i, it := range items {
+		t := it.Task
+		switch {
+		case t == nil:
+			errs[i] = &followup.InputError{Field: "task", Reason: "nil task"}
+			continue
+		case t.Status == followup.Claimed:
+			errs[i] = &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
+			continue
+		}
+		if _, dup := index[t.ID]; dup {
+			errs[i] = &followup.InputError{Field: "task", Reason: fmt.Sprintf("task %s twice in one batch", t.ID)}
+			continue
+		}
+		c, body, err := completion(t)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
+		}
+		index[t.ID] = i
+		ids[i], desks[i], owners[i], tokens[i] = t.ID, t.Desk, it.Held.Owner, it.Held.Token
+		statuses[i], readies[i], dues[i], tickets[i] = c.status, c.ready, c.due, c.ticket
+		rules[i], subjects[i], ownerCols[i], closeds[i], updateds[i], bodies[i] = c.rule, c.subject, c.owner, c.closed, c.updated, string(body)
+	}
+	rows, err := s.db.Query(ctx, `
+UPDATE desk_followups AS f
+SET version = f.version + 1, status = x.status, ready_at = x.ready, due = x.due, ticket_id = x.ticket,
+    rule = x.rule, subject = x.subject, owner = x.owner, closed_at = x.closed, updated_at = x.updated,
+    lease_owner = '', lease_token = NULL, lease_expires = $15, body = x.body
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::uuid[],
+            $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::jsonb[])
+     AS x (id, desk, lease_owner, lease_token, status, ready, due, ticket, rule, subject, owner, closed, updated, body)
+WHERE f.id = x.id AND f.desk = x.desk AND f.status = 'claimed' AND f.lease_owner = x.lease_owner
+  AND f.lease_token = x.lease_token AND f.lease_expires > $16
+RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues, tickets, rules, subjects,
+		ownerCols, closeds, updateds, bodies, int64(zeroNanos), nanos(now))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: complete batch: %w", err)
+	}
+	done := make(map[uuid.UUID]int64, len(items))
+	for rows.Next() {
+		var id uuid.UUID
+		var v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("postgres: complete batch: %w", err)
+		}
+		done[id] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: complete batch: %w", err)
+	}
+	for id, i := range index {
+		if v, ok := done[id]; ok {
+			items[i].Task.Version = v
+			items[i].Task.Lease = followup.Lease{}
+			continue
+		}
+		cur, gerr := s.Get(ctx, desks[i], id)
+		if gerr != nil {
+			errs[i] = gerr
+			continue
+		}
+		if lerr := followup.LeaseCheck(cur, items[i].Held, now); lerr != nil {
+			errs[i] = lerr
+		} else {
+			errs[i] = &followup.LeaseError{Task: id, Owner: items[i].Held.Owner, Holder: cur.Lease.Owner, Status: cur.Status}
+		}
+	}
+	return errs, nil
+}
+
+// Update implements followup.Store.
+func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
+	if t == nil {
+		return &followup.InputError{Field: "task", Reason: "nil task"}
+	}
+	next := t.Clone()
+	next.Version++
+	if next.Status != followup.Claimed {
+		next.Lease = followup.Lease{}
+	}
+	c := colsOf(next)
+	body, err := json.Marshal(next)
+	if err != nil {
+		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
+	}
+	tag, err := s.db.Exec(ctx, `
+UPDATE desk_followups
+SET version = version + 1, status = $4, role = $5, ready_at = $6, due = $7, ticket_id = $8, rule = $9, subject = $10,
+    owner = $11, closed_at = $12, updated_at = $13, lease_owner = $14, lease_token = $15, lease_expires = $16, body = $17
+WHERE id = $1 AND desk = $2 AND version = $3`,
+		t.ID, t.Desk, t.Version, c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
+		c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, body)
+	if err != nil {
+		return fmt.Errorf("postgres: update task %s: %w", t.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		cur, err := s.Get(ctx, t.Desk, t.ID)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", followup.ErrConflict, t.ID, cur.Version, t.Version)
+	}
+	t.Version = next.Version
+	return nil
+}
+
+// List implements followup.Store.
+func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([]*followup.Task, error) {
+	w := &where{}
+	w.add("desk = ?", desk)
+	if len(f.Statuses) > 0 {
+		w.add("status = ANY(?)", strs(f.Statuses))
+	}
+	if f.Ticket != uuid.Nil {
+		w.add("ticket_id = ?", f.Ticket)
+	}
+	if f.Rule != "" {
+		w.add("rule = ?", f.Rule)
+	}
+	if f.Role != "" {
+		w.add("role = ?", string(f.Role))
+	}
+	if f.Subject != "" {
+		w.add("subject = ?", f.Subject)
+	}
+	if f.Owner != "" {
+		w.add("owner = ?", f.Owner)
+	}
+	if !f.DueFrom.IsZero() {
+		w.add("due >= ?", nanos(f.DueFrom))
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("due < ?", nanos(f.DueBefore))
+	}
+	if !f.ClosedFrom.IsZero() {
+		w.add("closed_at <> ? AND closed_at >= ?", int64(zeroNanos), nanos(f.ClosedFrom))
+	}
+	if !f.ClosedBefore.IsZero() {
+		w.add("closed_at <> ? AND closed_at < ?", int64(zeroNanos), nanos(f.ClosedBefore))
+	}
+	q := taskSelect + "WHERE " + w.String() + " ORDER BY due, id"
+	if f.Limit > 0 {
+		w.args = append(w.args, f.Limit)
+		q += " LIMIT $" + strconv.Itoa(len(w.args))
+	}
+	rows, err := s.db.Query(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []*followup.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: list tasks: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list tasks: %w", err)
+	}
+	return out, nil
+}

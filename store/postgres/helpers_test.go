@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The tests read the server's address from DESK_TEST_POSTGRES (a
+// PostgreSQL URL). Without it they skip, unless DESK_REQUIRE_POSTGRES=1
+// (set by .ci/postgres), in which case they fail.
+func testURL(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv("DESK_TEST_POSTGRES")
+	required := os.Getenv("DESK_REQUIRE_POSTGRES") == "1"
+	if url == "" {
+		if required {
+			t.Fatal("DESK_REQUIRE_POSTGRES=1 but DESK_TEST_POSTGRES is unset; source .ci/postgres or set the URL")
+		}
+		t.Skip("DESK_TEST_POSTGRES is unset: set it to a PostgreSQL URL (see .ci/postgres) to run the PostgreSQL tests")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		if required {
+			t.Fatalf("DESK_TEST_POSTGRES=%s is unreachable: %v", url, err)
+		}
+		t.Skipf("DESK_TEST_POSTGRES is unreachable (%v); skipping", err)
+	}
+	conn.Close(ctx)
+	return url
+}
+
+var schemaSeq atomic.Int64
+
+// freshSchema creates an empty schema and returns a connection string
+// whose search_path is that schema, so each test has its own tables. The
+// schema is dropped when the test ends.
+func freshSchema(t testing.TB) string {
+	t.Helper()
+	url := testURL(t)
+	ctx := context.Background()
+	name := fmt.Sprintf("desk_test_%d_%d", os.Getpid(), schemaSeq.Add(1))
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return
+		}
+		defer c.Close(ctx)
+		_, _ = c.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{name}.Sanitize()+" CASCADE")
+	})
+	return withSearchPath(url, name)
+}
+
+func withSearchPath(url, schema string) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
+}
+
+// openStore opens a migrated store on a fresh schema.
+func openStore(t testing.TB) (*Store, string) {
+	t.Helper()
+	url := freshSchema(t)
+	return openAt(t, url), url
+}
+
+func openAt(t testing.TB, url string) *Store {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 12
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(pool)
+	s.pool = pool
+	if err := s.Migrate(ctx); err != nil {
+		pool.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}

@@ -1,0 +1,150 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// DB is what the stores need from a connection: *pgxpool.Pool, *pgx.Conn
+// and pgx.Tx all provide it. Begin on a pgx.Tx opens a savepoint, so a
+// store bound to the caller's transaction still rolls back its own
+// multi-statement writes on error without ending the caller's work.
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// Store holds the desk's tickets, follow-ups and rosters in PostgreSQL.
+// It is safe for concurrent use by many goroutines and many processes
+// sharing one database.
+type Store struct {
+	db   DB
+	pool *pgxpool.Pool // nil for a store bound to a transaction or a caller's DB
+
+	tickets   *Tickets
+	followups *Followups
+	rosters   *Rosters
+}
+
+// Open connects to the database at url (a PostgreSQL URL or key=value
+// string) with a connection pool. It does not change the schema: call
+// Migrate, or apply the Migrations files with your own tool.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse connection string: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	s := New(pool)
+	s.pool = pool
+	return s, nil
+}
+
+// New returns a store on a connection, pool or transaction the caller
+// owns (Close then does nothing).
+func New(db DB) *Store {
+	s := &Store{db: db}
+	s.tickets = &Tickets{db: db}
+	s.followups = &Followups{db: db}
+	s.rosters = &Rosters{db: db}
+	return s
+}
+
+// WithTx returns the same stores bound to the caller's transaction: their
+// writes commit or roll back with tx, so a CRM saves its own rows and a
+// ticket change atomically. Errors that the stores report (ErrConflict,
+// ErrNotFound, ...) leave tx usable; only a failed statement that the
+// store did not expect aborts it, as any PostgreSQL error does.
+func (s *Store) WithTx(tx pgx.Tx) *Store { return New(tx) }
+
+// Pool returns the connection pool made by Open, or nil.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Tickets returns the ticket.Store.
+func (s *Store) Tickets() ticket.Store { return s.tickets }
+
+// Followups returns the followup.Store.
+func (s *Store) Followups() followup.Store { return s.followups }
+
+// Rosters returns the roster.Store.
+func (s *Store) Rosters() roster.Store { return s.rosters }
+
+// TicketStore returns the concrete ticket store, for adapter-specific
+// methods.
+func (s *Store) TicketStore() *Tickets { return s.tickets }
+
+// FollowupStore returns the concrete follow-up store, for its batch
+// methods (CompleteBatch).
+func (s *Store) FollowupStore() *Followups { return s.followups }
+
+// Close closes the pool made by Open; it does nothing for a store made
+// by New or WithTx.
+func (s *Store) Close() {
+	if s.pool != nil {
+		s.pool.Close()
+	}
+}
+
+// Times that queries compare are stored as Unix nanoseconds (bigint):
+// they then order exactly as time.Time does. The zero time is the
+// smallest value, so "before x" holds for it as it does in Go. Times
+// outside the years 1678-2262 are clamped.
+const (
+	zeroNanos = math.MinInt64
+	openNanos = math.MaxInt64 // an open end (an away period until further notice)
+)
+
+var (
+	minTime = time.Unix(0, math.MinInt64+1)
+	maxTime = time.Unix(0, math.MaxInt64-1)
+)
+
+func nanos(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return zeroNanos
+	case t.Before(minTime):
+		return zeroNanos + 1
+	case t.After(maxTime):
+		return openNanos - 1
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == zeroNanos {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// uniqueViolation reports a duplicate key (SQLSTATE 23505).
+func uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// rollback ends tx after a failure; its own error adds nothing.
+func rollback(ctx context.Context, tx pgx.Tx) {
+	_ = tx.Rollback(context.WithoutCancel(ctx))
+}

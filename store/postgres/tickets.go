@@ -1,0 +1,498 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// Tickets is the ticket.Store on PostgreSQL. Create and Update are each
+// one statement (ticket row, history rows and outbox row together), so
+// they are atomic on their own and inside a caller's transaction alike.
+type Tickets struct{ db DB }
+
+var _ ticket.Store = (*Tickets)(nil)
+
+// ticketKeys are the columns derived from a ticket for queries.
+type ticketKeys struct {
+	state, kind, owner, assignee, customer string
+	class, severity                        *string
+	incomplete                             bool
+	nextDue                                *int64
+	received, updated                      int64
+}
+
+func keysOf(t *ticket.Ticket) ticketKeys {
+	k := ticketKeys{
+		state: string(t.State), kind: string(t.Kind), owner: t.Owner, assignee: t.Assignee,
+		incomplete: t.Incomplete(), received: nanos(t.ReceivedAt), updated: nanos(t.UpdatedAt),
+	}
+	if t.Customer != nil {
+		k.customer = t.Customer.ID
+	}
+	if t.Complaint != nil {
+		c, s := t.Complaint.Class, string(t.Complaint.Severity)
+		k.class, k.severity = &c, &s
+	}
+	if due := t.NextDue(); !due.IsZero() {
+		n := nanos(due)
+		k.nextDue = &n
+	}
+	return k
+}
+
+// checkCreate enforces what MemStore enforces before a write.
+func checkCreate(t *ticket.Ticket, history []ticket.Event) error {
+	if t == nil || t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
+		return &ticket.InputError{Field: "ticket", Reason: "a ticket needs a desk and one event per version"}
+	}
+	for i, e := range history {
+		if e.Desk != t.Desk || e.Ticket != t.ID || e.Seq != int64(i+1) {
+			return &ticket.InputError{Field: "history", Reason: fmt.Sprintf("event %d must carry the ticket's desk, ID and Seq %d", i, i+1)}
+		}
+	}
+	return nil
+}
+
+func checkEvent(t *ticket.Ticket, ev ticket.Event) error {
+	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
+		return &ticket.InputError{Field: "event", Reason: "event must carry the ticket's desk, ID and new version"}
+	}
+	return nil
+}
+
+const createTicketSQL = `
+WITH ok AS (
+    SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM desk_tickets WHERE id = $1)
+               AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE id = ANY($16::uuid[]))
+), n AS (
+    INSERT INTO desk_ticket_numbers AS c (desk, last) SELECT $2, 1 FROM ok
+    ON CONFLICT (desk) DO UPDATE SET last = c.last + 1
+    RETURNING last
+), t AS (
+    INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee, customer,
+        complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body)
+    SELECT $1, $2, n.last, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM n
+    RETURNING id, number
+), e AS (
+    INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
+    SELECT x.id, $2, t.id, x.seq, x.body FROM t, unnest($16::uuid[], $17::bigint[], $18::jsonb[]) AS x (id, seq, body)
+    RETURNING id
+), o AS (
+    INSERT INTO desk_ticket_outbox (desk, event_id) SELECT $2, $19 FROM t
+)
+SELECT number FROM t`
+
+// Create implements ticket.Store.
+func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
+	if err := checkCreate(t, history); err != nil {
+		return err
+	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("postgres: encode ticket %s: %w", t.ID, err)
+	}
+	ids := make([]uuid.UUID, len(history))
+	seqs := make([]int64, len(history))
+	bodies := make([]string, len(history))
+	for i, e := range history {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("postgres: encode event %s: %w", e.ID, err)
+		}
+		ids[i], seqs[i], bodies[i] = e.ID, e.Seq, string(b)
+	}
+	k := keysOf(t)
+	var number int64
+	err = s.db.QueryRow(ctx, createTicketSQL, t.ID, t.Desk, t.Version, k.state, k.kind, k.owner, k.assignee,
+		k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+		ids, seqs, bodies, history[len(history)-1].ID).Scan(&number)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows), uniqueViolation(err):
+		return fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
+	case err != nil:
+		return fmt.Errorf("postgres: create ticket %s: %w", t.ID, err)
+	}
+	t.Number = number
+	return nil
+}
+
+const updateTicketSQL = `
+WITH u AS (
+    UPDATE desk_tickets SET version = $3, state = $4, kind = $5, owner = $6, assignee = $7, customer = $8,
+        complaint_class = $9, complaint_severity = $10, incomplete = $11, next_due = $12,
+        received_at = $13, updated_at = $14, body = $15
+    WHERE id = $1 AND desk = $2 AND version = $3 - 1 AND number = $16
+      AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE id = $17)
+    RETURNING id
+), e AS (
+    INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
+    SELECT $17, $2, u.id, $3, $18 FROM u
+    RETURNING id
+)
+INSERT INTO desk_ticket_outbox (desk, event_id) SELECT $2, e.id FROM e`
+
+// Update implements ticket.Store.
+func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
+	if err := checkEvent(t, ev); err != nil {
+		return err
+	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("postgres: encode ticket %s: %w", t.ID, err)
+	}
+	evBody, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("postgres: encode event %s: %w", ev.ID, err)
+	}
+	k := keysOf(t)
+	tag, err := s.db.Exec(ctx, updateTicketSQL, t.ID, t.Desk, t.Version, k.state, k.kind, k.owner, k.assignee,
+		k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+		t.Number, ev.ID, evBody)
+	if uniqueViolation(err) {
+		return fmt.Errorf("%w: event %s already exists", ticket.ErrConflict, ev.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: update ticket %s: %w", t.ID, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	return s.whyNot(ctx, t)
+}
+
+// whyNot explains a conditional write that matched no row.
+func (s *Tickets) whyNot(ctx context.Context, t *ticket.Ticket) error {
+	var version int64
+	err := s.db.QueryRow(ctx, `SELECT version FROM desk_tickets WHERE id = $1 AND desk = $2`, t.ID, t.Desk).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, t.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: read ticket %s: %w", t.ID, err)
+	}
+	if version != t.Version-1 {
+		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ticket.ErrConflict, t.ID, version, t.Version-1)
+	}
+	return fmt.Errorf("%w: ticket %s: case number changed or event ID already used", ticket.ErrConflict, t.ID)
+}
+
+// Redact implements ticket.Store. It runs in a transaction (a savepoint
+// inside a caller's transaction): the events are checked first, and a
+// refused redaction writes nothing.
+func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket.Event, ev ticket.Event) error {
+	if err := checkEvent(t, ev); err != nil {
+		return err
+	}
+	ids := make([]uuid.UUID, len(history))
+	notes := make([]string, len(history))
+	datas := make([]string, len(history))
+	distinct := map[uuid.UUID]bool{}
+	for i, e := range history {
+		d, err := json.Marshal(e.Data)
+		if err != nil {
+			return fmt.Errorf("postgres: encode event %s: %w", e.ID, err)
+		}
+		ids[i], notes[i], datas[i] = e.ID, e.Note, string(d)
+		distinct[e.ID] = true
+	}
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
+	}
+	defer rollback(ctx, tx)
+	var have int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM desk_ticket_events WHERE ticket_id = $1 AND desk = $2 AND id = ANY($3::uuid[])`,
+		t.ID, t.Desk, ids).Scan(&have); err != nil {
+		return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
+	}
+	if have != len(distinct) {
+		if _, err := (&Tickets{db: tx}).Get(ctx, t.Desk, t.ID); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: an event to redact is not in the history of ticket %s", ticket.ErrNotFound, t.ID)
+	}
+	if err := (&Tickets{db: tx}).Update(ctx, t, ev); err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		if _, err := tx.Exec(ctx, `
+UPDATE desk_ticket_events AS e SET body = e.body || jsonb_build_object('note', x.note, 'data', x.data)
+FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS x (id, note, data)
+WHERE e.id = x.id AND e.ticket_id = $4 AND e.desk = $5`, ids, notes, datas, t.ID, t.Desk); err != nil {
+			return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+func scanTicket(row pgx.Row) (*ticket.Ticket, error) {
+	var number, version int64
+	var body []byte
+	if err := row.Scan(&number, &version, &body); err != nil {
+		return nil, err
+	}
+	t := new(ticket.Ticket)
+	if err := json.Unmarshal(body, t); err != nil {
+		return nil, fmt.Errorf("postgres: decode ticket: %w", err)
+	}
+	t.Number, t.Version = number, version
+	return t, nil
+}
+
+// Get implements ticket.Store.
+func (s *Tickets) Get(ctx context.Context, desk string, id uuid.UUID) (*ticket.Ticket, error) {
+	t, err := scanTicket(s.db.QueryRow(ctx, `SELECT number, version, body FROM desk_tickets WHERE id = $1 AND desk = $2`, id, desk))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: get ticket %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// ByNumber implements ticket.Store.
+func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*ticket.Ticket, error) {
+	t, err := scanTicket(s.db.QueryRow(ctx, `SELECT number, version, body FROM desk_tickets WHERE desk = $1 AND number = $2`, desk, number))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("%w: case number %d", ticket.ErrNotFound, number)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: get case number %d: %w", number, err)
+	}
+	return t, nil
+}
+
+// where builds a parameterised WHERE clause; values never enter the SQL
+// text.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition; each ? in cond becomes the next parameter.
+func (w *where) add(cond string, args ...any) {
+	var b strings.Builder
+	for _, r := range cond {
+		if r == '?' {
+			w.args = append(w.args, args[0])
+			args = args[1:]
+			b.WriteString("$" + strconv.Itoa(len(w.args)))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	w.conds = append(w.conds, b.String())
+}
+
+func (w *where) String() string { return strings.Join(w.conds, " AND ") }
+
+func strs[T ~string](v []T) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// ticketWhere translates a filter into SQL with the same meaning as
+// ticket.Filter.Match.
+func ticketWhere(desk string, f ticket.Filter) *where {
+	w := &where{}
+	w.add("desk = ?", desk)
+	if len(f.States) > 0 {
+		w.add("state = ANY(?)", strs(f.States))
+	}
+	if len(f.Kinds) > 0 {
+		w.add("kind = ANY(?)", strs(f.Kinds))
+	}
+	if f.Owner != "" {
+		w.add("owner = ?", f.Owner)
+	}
+	if f.Assignee != "" {
+		w.add("assignee = ?", f.Assignee)
+	}
+	if f.Customer != "" {
+		w.add("customer = ?", f.Customer)
+	}
+	if len(f.Classes) > 0 {
+		w.add("complaint_class = ANY(?)", f.Classes)
+	}
+	if len(f.Severities) > 0 {
+		w.add("complaint_severity = ANY(?)", strs(f.Severities))
+	}
+	if f.Unowned {
+		w.add("owner = ''")
+	}
+	if f.Incomplete {
+		w.add("incomplete")
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("next_due < ?", nanos(f.DueBefore))
+	}
+	if !f.UpdatedBefore.IsZero() {
+		w.add("updated_at < ?", nanos(f.UpdatedBefore))
+	}
+	if !f.UpdatedFrom.IsZero() {
+		w.add("updated_at >= ?", nanos(f.UpdatedFrom))
+	}
+	if !f.ReceivedBefore.IsZero() {
+		w.add("received_at < ?", nanos(f.ReceivedBefore))
+	}
+	if !f.ReceivedFrom.IsZero() {
+		w.add("received_at >= ?", nanos(f.ReceivedFrom))
+	}
+	if c := f.After; c != nil {
+		switch f.Order {
+		case ticket.ByNumberDesc:
+			w.add("number < ?", c.Number)
+		case ticket.ByUpdated:
+			w.add("(updated_at, number) > (?, ?)", nanos(c.Updated), c.Number)
+		default:
+			w.add("number > ?", c.Number)
+		}
+	}
+	return w
+}
+
+func orderBy(o ticket.Order) string {
+	switch o {
+	case ticket.ByNumberDesc:
+		return "number DESC"
+	case ticket.ByUpdated:
+		return "updated_at, number"
+	}
+	return "number"
+}
+
+// List implements ticket.Store.
+func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
+	w := ticketWhere(desk, f)
+	q := "SELECT number, version, body FROM desk_tickets WHERE " + w.String() + " ORDER BY " + orderBy(f.Order)
+	if f.Limit > 0 {
+		w.args = append(w.args, f.Limit)
+		q += " LIMIT $" + strconv.Itoa(len(w.args))
+	}
+	rows, err := s.db.Query(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: list tickets: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list tickets: %w", err)
+	}
+	return out, nil
+}
+
+// History implements ticket.Store.
+func (s *Tickets) History(ctx context.Context, desk string, id uuid.UUID) ([]ticket.Event, error) {
+	rows, err := s.db.Query(ctx, `SELECT body FROM desk_ticket_events WHERE ticket_id = $1 AND desk = $2 ORDER BY seq`, id, desk)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: history of ticket %s: %w", id, err)
+	}
+	out, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: history of ticket %s: %w", id, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, id)
+	}
+	return out, nil
+}
+
+func scanEvents(rows pgx.Rows) ([]ticket.Event, error) {
+	defer rows.Close()
+	var out []ticket.Event
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var e ticket.Event
+		if err := json.Unmarshal(body, &e); err != nil {
+			return nil, fmt.Errorf("decode event: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Pending implements ticket.Outbox: the events of the consumer's scope
+// that have no acknowledgement row for (consumer, scope), in outbox
+// order. There is no checkpoint, so an event whose transaction committed
+// after later-numbered ones were read is still delivered.
+func (s *Tickets) Pending(ctx context.Context, consumer, desk string, limit int) ([]ticket.Event, error) {
+	if consumer == "" {
+		return nil, &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
+	}
+	rows, err := s.db.Query(ctx, `
+SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
+WHERE ($2 = '' OR o.desk = $2)
+  AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+ORDER BY o.seq
+LIMIT $3`, consumer, desk, max(limit, 1))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: pending events for %s: %w", consumer, err)
+	}
+	out, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: pending events for %s: %w", consumer, err)
+	}
+	return out, nil
+}
+
+// Ack implements ticket.Outbox in one statement: either every ID is an
+// event of the scope and all are acknowledged, or none is.
+func (s *Tickets) Ack(ctx context.Context, consumer, desk string, ids ...uuid.UUID) error {
+	if consumer == "" {
+		return &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
+	}
+	distinct := make([]uuid.UUID, 0, len(ids))
+	seen := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			distinct = append(distinct, id)
+		}
+	}
+	if len(distinct) == 0 {
+		return nil
+	}
+	var found int
+	err := s.db.QueryRow(ctx, `
+WITH v AS (
+    SELECT event_id FROM desk_ticket_outbox WHERE event_id = ANY($3::uuid[]) AND ($2 = '' OR desk = $2)
+), ins AS (
+    INSERT INTO desk_ticket_acks (consumer, scope, event_id)
+    SELECT $1, $2, event_id FROM v WHERE (SELECT count(*) FROM v) = $4
+    ON CONFLICT DO NOTHING
+)
+SELECT count(*) FROM v`, consumer, desk, distinct, len(distinct)).Scan(&found)
+	if err != nil {
+		return fmt.Errorf("postgres: ack events for %s: %w", consumer, err)
+	}
+	if found != len(distinct) {
+		return fmt.Errorf("%w: %d of %d events are not in the outbox of scope %q", ticket.ErrNotFound, len(distinct)-found, len(distinct), desk)
+	}
+	return nil
+}
