@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -177,7 +178,7 @@ func presentUnion(as []Assignment, duties []Duty, away []Away) []span {
 	for _, d := range duties {
 		idx.present(d.Agent, d.Start, d.End, add)
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i][0].Before(spans[j][0]) })
+	slices.SortFunc(spans, func(a, b span) int { return a[0].Compare(b[0]) })
 	merged := spans[:0]
 	for _, s := range spans {
 		if n := len(merged); n > 0 && !s[0].After(merged[n-1][1]) {

@@ -1,8 +1,11 @@
 package roster
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -178,11 +181,13 @@ func Measure(as []Assignment, agents []string, shifts []Shift, cal Calendar, loc
 			f.Agents[i].Shifts[s.Name] = 0
 		}
 	}
-	type dayKey struct {
-		i int
-		d Date
+	// Distinct (agent, day) pairs, packed and sorted: cheaper than a map
+	// at a year's scale.
+	var origin Date
+	if len(as) > 0 {
+		origin = as[0].Date
 	}
-	days := map[dayKey]bool{}
+	pairs := make([]uint64, 0, len(as))
 	for _, a := range as {
 		i, ok := pos[a.Agent]
 		if !ok {
@@ -194,9 +199,12 @@ func Measure(as []Assignment, agents []string, shifts []Shift, cal Calendar, loc
 		if k := cal.Kind(a.Date); k != Workday {
 			l.Weekends++
 		}
-		if !days[dayKey{i, a.Date}] {
-			days[dayKey{i, a.Date}] = true
-			l.Days++
+		pairs = append(pairs, uint64(i)<<32|uint64(uint32(int32(origin.DaysUntil(a.Date)))))
+	}
+	slices.Sort(pairs)
+	for k, p := range pairs {
+		if k == 0 || p != pairs[k-1] {
+			f.Agents[p>>32].Days++
 		}
 	}
 	if len(agents) == 0 {
@@ -403,12 +411,11 @@ func Generate(spec Spec) (*Plan, error) {
 				cand = append(cand, i)
 			}
 			rot := (day*nShift + si) % n
-			sort.Slice(cand, func(x, y int) bool {
-				a, b := cand[x], cand[y]
-				if cost[a] != cost[b] {
-					return cost[a] < cost[b]
+			slices.SortFunc(cand, func(a, b int) int {
+				if c := cmp.Compare(cost[a], cost[b]); c != 0 {
+					return c
 				}
-				return (a-rot+n)%n < (b-rot+n)%n
+				return cmp.Compare((a-rot+n)%n, (b-rot+n)%n)
 			})
 			take := min(need, len(cand))
 			for _, i := range cand[:take] {
@@ -454,12 +461,11 @@ func Generate(spec Spec) (*Plan, error) {
 		}
 		d = d.AddDays(1)
 	}
-	sort.SliceStable(plan.Assignments, func(i, j int) bool {
-		a, b := plan.Assignments[i], plan.Assignments[j]
-		if !a.Start.Equal(b.Start) {
-			return a.Start.Before(b.Start)
+	slices.SortStableFunc(plan.Assignments, func(a, b Assignment) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
 		}
-		return a.Agent < b.Agent
+		return strings.Compare(a.Agent, b.Agent)
 	})
 	plan.Fairness = Measure(plan.Assignments, spec.Agents, spec.Shifts, cal, loc)
 	return plan, nil
@@ -501,12 +507,11 @@ func Audit(as []Assignment, rules Rules, cycleStart Date, leave []Away) []Violat
 	for i := range as {
 		sorted[i] = &as[i]
 	}
-	sort.Slice(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		if a.Agent != b.Agent {
-			return a.Agent < b.Agent
+	slices.SortFunc(sorted, func(a, b *Assignment) int {
+		if c := strings.Compare(a.Agent, b.Agent); c != 0 {
+			return c
 		}
-		return a.Start.Before(b.Start)
+		return a.Start.Compare(b.Start)
 	})
 	idx := indexAway(leave)
 	var out []Violation
