@@ -256,3 +256,46 @@ func FuzzICalText(f *testing.F) {
 		}
 	})
 }
+
+func FuzzWriteICal(f *testing.F) {
+	f.Add("ann", "a", "desk-1", "Desk, 1", int64(0), uint16(480))
+	f.Add("王小明;\\,", "夜班\r\n", "d\n", strings.Repeat("名", 40), int64(1e9), uint16(1))
+	f.Fuzz(func(t *testing.T, agent, shift, desk, name string, startSec int64, minutes uint16) {
+		start := time.Unix(startSec%(1<<33), 0).UTC()
+		a := Assignment{ID: uuid.MustParse("0190a000-0000-7000-8000-000000000001"), Desk: desk, Agent: agent,
+			Shift: shift, Start: start, End: start.Add(time.Duration(minutes+1) * time.Minute)}
+		var buf bytes.Buffer
+		for _, loc := range []*time.Location{nil, mustLoc(t, "Europe/Berlin")} {
+			buf.Reset()
+			if err := WriteICal(&buf, []Assignment{a}, ICalOptions{Name: name, Location: loc, Stamp: start}); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			if !strings.HasSuffix(out, "END:VCALENDAR\r\n") {
+				t.Fatalf("bad ending: %q", out[max(0, len(out)-40):])
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
+			for _, l := range lines {
+				if len(l) > 75 || !utf8.ValidString(l) || strings.ContainsAny(l, "\r\n") {
+					t.Fatalf("bad physical line %q", l)
+				}
+			}
+			// Every logical line is NAME[;params]:value with one BEGIN per END.
+			depth := 0
+			for _, l := range strings.Split(strings.ReplaceAll(strings.TrimSuffix(out, "\r\n"), "\r\n ", ""), "\r\n") {
+				if !strings.Contains(l, ":") {
+					t.Fatalf("content line without a colon: %q", l)
+				}
+				if strings.HasPrefix(l, "BEGIN:") {
+					depth++
+				}
+				if strings.HasPrefix(l, "END:") {
+					depth--
+				}
+			}
+			if depth != 0 || strings.Count(out, "BEGIN:VEVENT") != 1 {
+				t.Fatalf("unbalanced output:\n%s", out)
+			}
+		}
+	})
+}
