@@ -68,8 +68,8 @@ func run(out string, weeks int, tz, start, agent string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %d shifts to %s; R1 coverage leaves %v uncovered in %d gaps\n",
-		len(plan.Assignments), out, rep.Uncovered(), len(rep.Gaps()))
+	fmt.Fprintf(os.Stderr, "wrote %d shifts to %s; R1 coverage of the whole roster leaves %v uncovered in %d gaps\n",
+		bytes.Count(buf.Bytes(), []byte("BEGIN:VEVENT")), out, rep.Uncovered(), len(rep.Gaps()))
 	return nil
 }
 
