@@ -442,9 +442,6 @@ func Generate(spec Spec) (*Plan, error) {
 			}
 			if take < need {
 				u := Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: need - take}
-				for _, i := range cand[take:] { // cannot happen (take = len(cand)); kept for safety
-					reason[i] = ReasonOverlap
-				}
 				groups := map[Reason][]string{}
 				for i := 0; i < n; i++ {
 					if reason[i] != 0 {

@@ -99,8 +99,10 @@ type SwapRequest struct {
 }
 
 // RequestSwap records a request. From must hold the assignment now; To
-// must not hold an overlapping shift; only one request per assignment may
-// be open. The original assignment stands until consent (and approval,
+// must not hold an overlapping shift (the R6 roll call included); only one
+// request per assignment may be open. Minimum rest is a planning rule of
+// Generate and is not enforced here: the colleague agrees to the swap
+// (R4), and Audit over the effective roster shows any short rest. The original assignment stands until consent (and approval,
 // if the policy asks) is recorded.
 func (s *Service) RequestSwap(ctx context.Context, desk string, req SwapRequest) (Swap, error) {
 	if req.From == "" || req.To == "" || req.From == req.To {
