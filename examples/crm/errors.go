@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/phrasebook"
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// apiError is the JSON body of every error answer:
+//
+//	{"error": "...", "field": "...", "missing": ["..."]}
+//
+// Field names the offending input (a JSON field, a query parameter, a
+// header, a path segment) when there is one; Missing lists the intake
+// fields a step needs (T2, 422).
+type apiError struct {
+	Status  int      `json:"-"`
+	Msg     string   `json:"error"`
+	Field   string   `json:"field,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+}
+
+func (e *apiError) Error() string { return e.Msg }
+
+// badRequest is a 400 naming the field.
+func badRequest(field, msg string) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Field: field, Msg: msg}
+}
+
+// errorFor maps an error of the handlers or the library to its answer.
+// Sentinels are checked with errors.Is and details read with errors.As,
+// never from message text. Anything unknown is a 500: a bug to fix, and
+// the tests prove no bad input reaches it.
+func errorFor(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	msg := err.Error()
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Msg: "request body is larger than the limit"}
+
+	// ticket: T2 missing fields are 422 and listed; malformed input is
+	// 400 and named.
+	case errors.Is(err, ticket.ErrIncomplete):
+		out := &apiError{Status: http.StatusUnprocessableEntity, Msg: msg}
+		var mf *ticket.MissingFieldsError
+		if errors.As(err, &mf) {
+			out.Missing = mf.Fields
+		}
+		return out
+	case errors.Is(err, ticket.ErrInvalid):
+		out := &apiError{Status: http.StatusBadRequest, Msg: msg}
+		var ie *ticket.InputError
+		if errors.As(err, &ie) {
+			out.Field = ie.Field
+		}
+		return out
+	case errors.Is(err, ticket.ErrNotFound):
+		return &apiError{Status: http.StatusNotFound, Msg: msg}
+	case errors.Is(err, ticket.ErrForbidden):
+		return &apiError{Status: http.StatusForbidden, Msg: msg}
+	case errors.Is(err, ticket.ErrConflict), errors.Is(err, ticket.ErrInvalidTransition):
+		return &apiError{Status: http.StatusConflict, Msg: msg}
+
+	// followup: a lost lease and a duplicate also match ErrConflict.
+	case errors.Is(err, followup.ErrInvalid):
+		out := &apiError{Status: http.StatusBadRequest, Msg: msg}
+		var ie *followup.InputError
+		if errors.As(err, &ie) {
+			out.Field = ie.Field
+		}
+		return out
+	case errors.Is(err, followup.ErrNotFound):
+		return &apiError{Status: http.StatusNotFound, Msg: msg}
+	case errors.Is(err, followup.ErrConflict):
+		return &apiError{Status: http.StatusConflict, Msg: msg}
+
+	// roster
+	case errors.Is(err, roster.ErrInvalid):
+		out := &apiError{Status: http.StatusBadRequest, Msg: msg}
+		var ie *roster.InvalidError
+		if errors.As(err, &ie) {
+			out.Field = ie.Field
+		}
+		return out
+	case errors.Is(err, roster.ErrNotFound):
+		return &apiError{Status: http.StatusNotFound, Msg: msg}
+	case errors.Is(err, roster.ErrForbidden):
+		return &apiError{Status: http.StatusForbidden, Msg: msg}
+	case errors.Is(err, roster.ErrConflict), errors.Is(err, roster.ErrOverlap), errors.Is(err, roster.ErrSwapState):
+		return &apiError{Status: http.StatusConflict, Msg: msg}
+	case errors.Is(err, roster.ErrUnfilled):
+		return &apiError{Status: http.StatusUnprocessableEntity, Msg: msg}
+
+	// phrasebook
+	case errors.Is(err, phrasebook.ErrNotFound):
+		return &apiError{Status: http.StatusNotFound, Msg: msg}
+	case errors.Is(err, phrasebook.ErrIncomplete):
+		out := &apiError{Status: http.StatusUnprocessableEntity, Msg: msg}
+		var ie *phrasebook.IncompleteError
+		if errors.As(err, &ie) {
+			out.Missing = ie.Missing
+		}
+		return out
+
+	// The client went away or gave up: nothing was refused.
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &apiError{Status: http.StatusServiceUnavailable, Msg: "request cancelled before it completed"}
+	}
+	return &apiError{Status: http.StatusInternalServerError, Msg: "internal error"}
+}
+
+// fail writes the error answer. A 500 is logged with the error, which
+// the client does not see.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ae := errorFor(err)
+	if ae.Status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "pattern", r.Pattern, "err", err)
+	}
+	writeJSON(w, ae.Status, ae)
+}
