@@ -146,6 +146,26 @@ type completeRequest struct {
 	FollowAgain  bool     `json:"follow_again"`
 }
 
+// outcomeFields translates the followup package's names of outcome
+// inputs to this API's JSON fields, so that "field" names what the
+// client sent.
+var outcomeFields = map[string]string{
+	"checklist":       "checked",
+	"signature":       "signed_by",
+	"outcome channel": "channel",
+	"outcome actor":   headerActor,
+}
+
+// renameField rewrites ae.Field through names.
+func renameField(ae *apiError, names map[string]string) *apiError {
+	if n, ok := names[ae.Field]; ok {
+		out := *ae
+		out.Field = n
+		return &out
+	}
+	return ae
+}
+
 var results = []followup.Result{followup.Reached, followup.NotReached, followup.ProblemFound, followup.Withdrawn}
 
 // complete records the outcome of a claimed task. The claim is proved
@@ -194,7 +214,7 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request, d *desk, by ti
 		Satisfaction: in.Satisfaction, Grade: in.Grade, Note: in.Note, FollowAgain: in.FollowAgain,
 	})
 	if err != nil && done == nil {
-		s.fail(w, r, err)
+		s.fail(w, r, renameField(errorFor(err), outcomeFields))
 		return
 	}
 	resp := map[string]any{"task": taskJSON(done, false)}
