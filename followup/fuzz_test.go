@@ -21,8 +21,8 @@ func FuzzRuleEvaluate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, fm, fd int, fdur int64, tm, td int, tdur int64, unix int64, cat, key string, open, close int64, anyTime bool) {
 		r := followup.Rule{
 			ID: "fz", Trigger: followup.TicketResolved, Categories: nil, Channel: followup.ByPhone, Role: ticket.RoleAgent,
-			From: followup.Offset{Months: fm, Days: fd, Time: time.Duration(fdur)},
-			To:   followup.Offset{Months: tm, Days: td, Time: time.Duration(tdur)},
+			From:    followup.Offset{Months: fm, Days: fd, Time: time.Duration(fdur)},
+			To:      followup.Offset{Months: tm, Days: td, Time: time.Duration(tdur)},
 			AnyTime: anyTime,
 		}
 		rules := followup.RuleSet{Rules: []followup.Rule{r}}

@@ -29,10 +29,14 @@ type queueKey struct {
 	role ticket.Role
 }
 
+// entry is a stored task. Its queue slot is found lazily: every push
+// bumps gen, and a heap item whose gen is not its entry's is stale and
+// skipped. Sifting therefore never writes to entries, which keeps a
+// million-task heap from touching a cold cache line per level.
 type entry struct {
 	task *Task
-	q    *queue // nil when final
-	at   int    // index in q.items
+	q    *queue // the queue holding the live item; nil when final
+	gen  uint64
 }
 
 // NewMemStore returns an empty in-memory store.
@@ -107,6 +111,7 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 		return nil, err
 	}
 	limit := max(1, c.Limit)
+	now := stamp{c.Now.Unix(), int32(c.Now.Nanosecond())}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var qs []*queue
@@ -121,23 +126,23 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 	for len(out) < limit {
 		var best *queue
 		for _, q := range qs {
-			if len(q.items) == 0 || q.items[0].task.ReadyAt().After(c.Now) {
+			if !q.live() || q.items[0].readyAfter(now) {
 				continue
 			}
-			if best == nil || less(q.items[0], best.items[0]) {
+			if best == nil || q.items[0].less(&best.items[0]) {
 				best = q
 			}
 		}
 		if best == nil {
 			break
 		}
-		e := best.items[0]
+		e := best.pop()
 		t := e.task
 		t.Status = Claimed
 		t.Lease = Lease{Owner: c.Owner, Token: c.Token, Expires: c.Now.Add(c.For)}
 		t.Version++
 		t.UpdatedAt = c.Now
-		best.fix(0)
+		best.push(e) // keyed by the lease expiry now
 		out = append(out, t.Clone())
 	}
 	return out, nil
@@ -164,12 +169,13 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	if err := leaseCheck(cur, held, now); err != nil {
 		return err
 	}
-	next := t.Clone()
-	next.ID, next.Desk, next.Role = cur.ID, cur.Desk, cur.Role
-	next.Version = cur.Version + 1
-	next.Lease = Lease{}
-	m.replace(e, next)
-	t.Version = next.Version
+	id, desk, role, version := cur.ID, cur.Desk, cur.Role, cur.Version+1
+	m.replace(e, t, func(next *Task) {
+		next.ID, next.Desk, next.Role = id, desk, role
+		next.Version = version
+		next.Lease = Lease{}
+	})
+	t.Version = version
 	return nil
 }
 
@@ -211,24 +217,41 @@ func (m *MemStore) Update(ctx context.Context, t *Task) error {
 	if e.task.Version != t.Version {
 		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", ErrConflict, t.ID, e.task.Version, t.Version)
 	}
-	next := t.Clone()
-	next.Version++
-	if next.Status != Claimed {
-		next.Lease = Lease{}
-	}
-	m.replace(e, next)
-	t.Version = next.Version
+	m.replace(e, t, func(next *Task) {
+		next.Version++
+		if next.Status != Claimed {
+			next.Lease = Lease{}
+		}
+	})
+	t.Version = e.task.Version
 	return nil
 }
 
-// replace stores next in e and moves e in or out of the queues.
-func (m *MemStore) replace(e *entry, next *Task) {
+// replace copies t over e's stored task, lets adjust fix the copy, and
+// moves e in or out of the queues. The stored task is reused rather than
+// reallocated: the store never hands it out, only clones of it.
+func (m *MemStore) replace(e *entry, t *Task, adjust func(*Task)) {
 	if e.q != nil {
-		e.q.remove(e)
+		e.q.drop(e)
 	}
-	e.task = next
-	if next.Open() {
-		m.queue(next.Desk, next.Role).push(e)
+	dst := e.task
+	checklist, outcome := dst.Checklist, dst.Outcome
+	*dst = *t
+	dst.Checklist = append(checklist[:0], t.Checklist...)
+	if t.Checklist == nil {
+		dst.Checklist = nil
+	}
+	dst.Outcome = nil
+	if t.Outcome != nil {
+		if outcome == nil {
+			outcome = new(Outcome)
+		}
+		*outcome = t.Outcome.clone()
+		dst.Outcome = outcome
+	}
+	adjust(dst)
+	if dst.Open() {
+		m.queue(dst.Desk, dst.Role).push(e)
 	}
 }
 
@@ -274,74 +297,148 @@ func compareIDs(a, b uuid.UUID) int {
 	return 0
 }
 
-// less orders the queue: ReadyAt, then Due, then ID.
-func less(a, b *entry) bool {
-	ta, tb := a.task, b.task
-	if c := ta.ReadyAt().Compare(tb.ReadyAt()); c != 0 {
-		return c < 0
-	}
-	if c := ta.Due.Compare(tb.Due); c != 0 {
-		return c < 0
-	}
-	return compareIDs(ta.ID, tb.ID) < 0
+// stamp is an instant as seconds and nanoseconds: comparable without
+// touching the task, and valid for every year time.Time can hold.
+type stamp struct {
+	sec  int64
+	nsec int32
 }
 
-// queue is a 4-ary min-heap of entries that know their index: push,
-// remove and fix are O(log n). Four children per node make the tree
-// half as deep as a binary heap, which keeps a million tasks close to
-// ten thousand in cost per operation.
-type queue struct{ items []*entry }
+func stampOf(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
+
+func (a stamp) cmp(b stamp) int {
+	switch {
+	case a.sec < b.sec:
+		return -1
+	case a.sec > b.sec:
+		return 1
+	case a.nsec < b.nsec:
+		return -1
+	case a.nsec > b.nsec:
+		return 1
+	}
+	return 0
+}
+
+// item is a heap slot: the task's order key, copied out of the task so
+// that sifting compares contiguous memory instead of chasing pointers.
+type item struct {
+	ready stamp
+	due   stamp
+	id    uuid.UUID
+	e     *entry
+	gen   uint64
+}
+
+func (it *item) setKey(t *Task) {
+	it.ready, it.due, it.id = stampOf(t.ReadyAt()), stampOf(t.Due), t.ID
+}
+
+func (it *item) readyAfter(now stamp) bool { return it.ready.cmp(now) > 0 }
+
+// less orders the queue: ReadyAt, then Due, then ID.
+func (it *item) less(b *item) bool {
+	if c := it.ready.cmp(b.ready); c != 0 {
+		return c < 0
+	}
+	if c := it.due.cmp(b.due); c != 0 {
+		return c < 0
+	}
+	return compareIDs(it.id, b.id) < 0
+}
+
+// queue is a 4-ary min-heap of items; push and pop are O(log n). Four
+// children per node make the tree half as deep as a binary heap. Items
+// of entries that were completed, cancelled or moved are dropped
+// lazily: skipped when they reach the top, and swept out when they
+// outnumber the live ones (an O(n) rebuild every n/2 drops: O(1)
+// amortized).
+type queue struct {
+	items []item
+	stale int
+}
 
 const arity = 4
 
 func (q *queue) push(e *entry) {
+	e.gen++
 	e.q = q
-	e.at = len(q.items)
-	q.items = append(q.items, e)
-	q.up(e.at)
+	it := item{e: e, gen: e.gen}
+	it.setKey(e.task)
+	q.items = append(q.items, it)
+	q.up(len(q.items) - 1)
 }
 
-func (q *queue) remove(e *entry) {
-	i := e.at
+// drop makes e's item stale.
+func (q *queue) drop(e *entry) {
+	e.gen++
+	e.q = nil
+	q.stale++
+	if q.stale > 64 && q.stale > len(q.items)/2 {
+		q.sweep()
+	}
+}
+
+// live discards stale items from the top and reports whether a live one
+// is left there.
+func (q *queue) live() bool {
+	for len(q.items) > 0 && q.items[0].gen != q.items[0].e.gen {
+		q.popTop()
+		q.stale--
+	}
+	return len(q.items) > 0
+}
+
+// pop removes the live top item (call live first) and returns its entry.
+func (q *queue) pop() *entry {
+	e := q.items[0].e
+	q.popTop()
+	e.q = nil
+	return e
+}
+
+func (q *queue) popTop() {
 	last := len(q.items) - 1
-	if i != last {
-		q.swap(i, last)
-	}
-	q.items[last] = nil
+	q.items[0] = q.items[last]
+	q.items[last] = item{}
 	q.items = q.items[:last]
-	e.q, e.at = nil, -1
-	if i != last {
-		q.fix(i)
+	if last > 0 {
+		q.down(0)
 	}
 }
 
-func (q *queue) fix(i int) {
-	if !q.down(i) {
-		q.up(i)
+// sweep removes the stale items and restores the heap.
+func (q *queue) sweep() {
+	kept := q.items[:0]
+	for _, it := range q.items {
+		if it.gen == it.e.gen {
+			kept = append(kept, it)
+		}
 	}
-}
-
-func (q *queue) swap(i, j int) {
-	q.items[i], q.items[j] = q.items[j], q.items[i]
-	q.items[i].at = i
-	q.items[j].at = j
+	clear(q.items[len(kept):])
+	q.items = kept
+	q.stale = 0
+	for i := (len(q.items) - 2) / arity; i >= 0; i-- {
+		q.down(i)
+	}
 }
 
 func (q *queue) up(i int) {
+	it := q.items[i]
 	for i > 0 {
 		p := (i - 1) / arity
-		if !less(q.items[i], q.items[p]) {
-			return
+		if !it.less(&q.items[p]) {
+			break
 		}
-		q.swap(i, p)
+		q.items[i] = q.items[p]
 		i = p
 	}
+	q.items[i] = it
 }
 
-// down sifts i down and reports whether it moved.
-func (q *queue) down(i int) bool {
-	start := i
+func (q *queue) down(i int) {
 	n := len(q.items)
+	it := q.items[i]
 	for {
 		first := arity*i + 1
 		if first >= n {
@@ -349,15 +446,15 @@ func (q *queue) down(i int) bool {
 		}
 		m := first
 		for c := first + 1; c < first+arity && c < n; c++ {
-			if less(q.items[c], q.items[m]) {
+			if q.items[c].less(&q.items[m]) {
 				m = c
 			}
 		}
-		if !less(q.items[m], q.items[i]) {
+		if !q.items[m].less(&it) {
 			break
 		}
-		q.swap(i, m)
+		q.items[i] = q.items[m]
 		i = m
 	}
-	return i != start
+	q.items[i] = it
 }
