@@ -1,0 +1,35 @@
+package sqlite
+
+import (
+	"testing"
+
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/roster/rostertest"
+	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
+)
+
+// The adapters pass the same suites as the in-memory stores, unchanged.
+
+func TestTicketStore(t *testing.T) {
+	tickettest.RunStoreTests(t, func(t *testing.T) ticket.Store {
+		s, _ := openStore(t)
+		return s.Tickets()
+	})
+}
+
+func TestFollowupStore(t *testing.T) {
+	followuptest.RunStoreTests(t, func(t *testing.T) followup.Store {
+		s, _ := openStore(t)
+		return s.Followups()
+	})
+}
+
+func TestRosterStore(t *testing.T) {
+	rostertest.RunStoreTests(t, func(t *testing.T) roster.Store {
+		s, _ := openStore(t)
+		return s.Rosters()
+	})
+}

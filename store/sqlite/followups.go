@@ -1,0 +1,389 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/followup"
+)
+
+// Followups is the followup.Store on SQLite. SQLite has one writer at a
+// time, so a claim (select the batch, lease it) is one write
+// transaction and two claimers never take the same task.
+type Followups struct{ s *Store }
+
+var _ followup.Store = (*Followups)(nil)
+
+type taskCols struct {
+	status, role, rule, subject, owner string
+	ready                              *int64
+	due, closed, updated               int64
+	ticket                             *string
+	leaseOwner                         string
+	leaseToken                         *string
+	leaseExpires                       int64
+}
+
+func colsOf(t *followup.Task) taskCols {
+	c := taskCols{
+		status: string(t.Status), role: string(t.Role), rule: t.Rule, subject: t.Subject,
+		due: nanos(t.Due), closed: nanos(t.ClosedAt), updated: nanos(t.UpdatedAt),
+		leaseOwner: t.Lease.Owner, leaseExpires: nanos(t.Lease.Expires), owner: t.Lease.Owner,
+	}
+	if t.Outcome != nil && t.Status.Final() {
+		c.owner = t.Outcome.By.ID
+	}
+	if t.Open() {
+		n := nanos(t.ReadyAt())
+		c.ready = &n
+	}
+	if t.Ticket != uuid.Nil {
+		id := t.Ticket.String()
+		c.ticket = &id
+	}
+	if t.Lease.Token != uuid.Nil {
+		tok := t.Lease.Token.String()
+		c.leaseToken = &tok
+	}
+	return c
+}
+
+const taskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
+
+func scanTask(scan func(...any) error) (*followup.Task, error) {
+	var (
+		version, updated, expires int64
+		status, leaseOwner, body  string
+		token                     sql.NullString
+	)
+	if err := scan(&version, &status, &updated, &leaseOwner, &token, &expires, &body); err != nil {
+		return nil, err
+	}
+	t := new(followup.Task)
+	if err := json.Unmarshal([]byte(body), t); err != nil {
+		return nil, fmt.Errorf("decode task: %w", err)
+	}
+	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), fromNanos(updated)
+	t.Lease = followup.Lease{Owner: leaseOwner, Expires: fromNanos(expires)}
+	if token.Valid {
+		tok, err := uuid.Parse(token.String)
+		if err != nil {
+			return nil, fmt.Errorf("decode lease token: %w", err)
+		}
+		t.Lease.Token = tok
+	}
+	return t, nil
+}
+
+// Create implements followup.Store.
+func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := followup.CheckNew(t); err != nil {
+		return err
+	}
+	stored := t.Clone()
+	stored.Version = 1
+	body, err := json.Marshal(stored)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
+	}
+	c := colsOf(stored)
+	res, err := s.s.db.ExecContext(ctx, `
+INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
+    closed_at, updated_at, lease_owner, lease_token, lease_expires, body)
+VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`,
+		t.ID.String(), t.Desk, c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
+		c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, string(body))
+	if err != nil {
+		return fmt.Errorf("sqlite: create task %s: %w", t.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err != nil {
+			return fmt.Errorf("sqlite: create task %s: %w", t.ID, err)
+		}
+		return &followup.DuplicateError{Task: t.ID}
+	}
+	t.Version = 1
+	return nil
+}
+
+func get(ctx context.Context, db DB, desk string, id uuid.UUID) (*followup.Task, error) {
+	t, err := scanTask(db.QueryRowContext(ctx, taskSelect+`WHERE id = ? AND desk = ?`, id.String(), desk).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: task %s", followup.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get task %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// Get implements followup.Store.
+func (s *Followups) Get(ctx context.Context, desk string, id uuid.UUID) (*followup.Task, error) {
+	return get(ctx, s.s.db, desk, id)
+}
+
+func checkClaim(c followup.Claim) error {
+	switch {
+	case c.Owner == "":
+		return &followup.InputError{Field: "claim owner", Reason: "name the worker that claims"}
+	case c.Token == uuid.Nil:
+		return &followup.InputError{Field: "claim token", Reason: "give the claim a token"}
+	case c.For <= 0:
+		return &followup.InputError{Field: "lease", Reason: fmt.Sprintf("lease length %s must be positive", c.For)}
+	case c.Now.IsZero():
+		return &followup.InputError{Field: "claim time", Reason: "give the claim a time"}
+	}
+	return nil
+}
+
+// Claim implements followup.Store.
+func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([]*followup.Task, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkClaim(c); err != nil {
+		return nil, err
+	}
+	now, expires := nanos(c.Now), nanos(c.Now.Add(c.For))
+	var out []*followup.Task
+	err := s.s.atomic(ctx, func(db DB) error {
+		rows, err := db.QueryContext(ctx, `SELECT id FROM desk_followups
+WHERE desk = ?1 AND ready_at IS NOT NULL AND ready_at <= ?2 AND (?3 = '' OR role = ?3)
+ORDER BY ready_at, due, id LIMIT ?4`, desk, now, string(c.Role), max(c.Limit, 1))
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			t, err := scanTask(db.QueryRowContext(ctx, `UPDATE desk_followups
+SET status = 'claimed', version = version + 1, lease_owner = ?, lease_token = ?, lease_expires = ?,
+    ready_at = ?, owner = ?, updated_at = ?
+WHERE id = ?
+RETURNING version, status, updated_at, lease_owner, lease_token, lease_expires, body`,
+				c.Owner, c.Token.String(), expires, expires, c.Owner, now, id).Scan)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claim tasks of %s: %w", desk, err)
+	}
+	return out, nil
+}
+
+func completion(t *followup.Task) (taskCols, string, error) {
+	next := t.Clone()
+	next.Lease = followup.Lease{}
+	body, err := json.Marshal(next)
+	return colsOf(next), string(body), err
+}
+
+// complete writes one outcome inside db's transaction, under the lease.
+func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease, now time.Time) error {
+	if t == nil {
+		return &followup.InputError{Field: "task", Reason: "nil task"}
+	}
+	if t.Status == followup.Claimed {
+		return &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
+	}
+	cur, err := get(ctx, db, t.Desk, t.ID)
+	if err != nil {
+		return err
+	}
+	if err := followup.LeaseCheck(cur, held, now); err != nil {
+		return err
+	}
+	c, body, err := completion(t)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE desk_followups
+SET version = ?, status = ?, ready_at = ?, due = ?, ticket_id = ?, rule = ?, subject = ?, owner = ?,
+    closed_at = ?, updated_at = ?, lease_owner = '', lease_token = NULL, lease_expires = ?, body = ?
+WHERE id = ? AND desk = ?`, cur.Version+1, c.status, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
+		c.closed, c.updated, int64(zeroNanos), body, t.ID.String(), t.Desk); err != nil {
+		return fmt.Errorf("sqlite: complete task %s: %w", t.ID, err)
+	}
+	t.Version = cur.Version + 1
+	t.Lease = followup.Lease{}
+	return nil
+}
+
+// Complete implements followup.Store: the lease check and the write are
+// one transaction.
+func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followup.Lease, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var refused error
+	err := s.s.atomic(ctx, func(db DB) error {
+		refused = complete(ctx, db, t, held, now)
+		return refused
+	})
+	if refused != nil {
+		return refused
+	}
+	return err
+}
+
+// Completion is one entry of a batch: the task after its outcome and the
+// lease it was claimed under.
+type Completion struct {
+	Task *followup.Task
+	Held followup.Lease
+}
+
+// CompleteBatch records many outcomes in one transaction (one commit),
+// each under the rule of Complete: a refused completion gets its error
+// in errs[i] and changes nothing; the others are written. With a nil
+// error every entry whose errs[i] is nil is committed; with a non-nil
+// error nothing is.
+func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now time.Time) (errs []error, err error) {
+	errs = make([]error, len(items))
+	err = s.s.atomic(ctx, func(db DB) error {
+		for i, it := range items {
+			e := complete(ctx, db, it.Task, it.Held, now)
+			var le *followup.LeaseError
+			var ie *followup.InputError
+			if e != nil && !errors.As(e, &le) && !errors.As(e, &ie) && !errors.Is(e, followup.ErrNotFound) {
+				return e
+			}
+			errs[i] = e
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: complete batch: %w", err)
+	}
+	return errs, nil
+}
+
+// Update implements followup.Store.
+func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t == nil {
+		return &followup.InputError{Field: "task", Reason: "nil task"}
+	}
+	next := t.Clone()
+	next.Version++
+	if next.Status != followup.Claimed {
+		next.Lease = followup.Lease{}
+	}
+	c := colsOf(next)
+	body, err := json.Marshal(next)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
+	}
+	res, err := s.s.db.ExecContext(ctx, `UPDATE desk_followups
+SET version = version + 1, status = ?, role = ?, ready_at = ?, due = ?, ticket_id = ?, rule = ?, subject = ?,
+    owner = ?, closed_at = ?, updated_at = ?, lease_owner = ?, lease_token = ?, lease_expires = ?, body = ?
+WHERE id = ? AND desk = ? AND version = ?`,
+		c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner, c.closed, c.updated,
+		c.leaseOwner, c.leaseToken, c.leaseExpires, string(body), t.ID.String(), t.Desk, t.Version)
+	if err != nil {
+		return fmt.Errorf("sqlite: update task %s: %w", t.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err != nil {
+			return fmt.Errorf("sqlite: update task %s: %w", t.ID, err)
+		}
+		cur, err := s.Get(ctx, t.Desk, t.ID)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", followup.ErrConflict, t.ID, cur.Version, t.Version)
+	}
+	t.Version = next.Version
+	return nil
+}
+
+// List implements followup.Store.
+func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([]*followup.Task, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	w := &where{}
+	w.add("desk = ?", desk)
+	if len(f.Statuses) > 0 {
+		in(w, "status", f.Statuses)
+	}
+	if f.Ticket != uuid.Nil {
+		w.add("ticket_id = ?", f.Ticket.String())
+	}
+	if f.Rule != "" {
+		w.add("rule = ?", f.Rule)
+	}
+	if f.Role != "" {
+		w.add("role = ?", string(f.Role))
+	}
+	if f.Subject != "" {
+		w.add("subject = ?", f.Subject)
+	}
+	if f.Owner != "" {
+		w.add("owner = ?", f.Owner)
+	}
+	if !f.DueFrom.IsZero() {
+		w.add("due >= ?", nanos(f.DueFrom))
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("due < ?", nanos(f.DueBefore))
+	}
+	if !f.ClosedFrom.IsZero() {
+		w.add("closed_at <> ? AND closed_at >= ?", int64(zeroNanos), nanos(f.ClosedFrom))
+	}
+	if !f.ClosedBefore.IsZero() {
+		w.add("closed_at <> ? AND closed_at < ?", int64(zeroNanos), nanos(f.ClosedBefore))
+	}
+	var q strings.Builder
+	q.WriteString(taskSelect + "WHERE " + w.String() + " ORDER BY due, id")
+	if f.Limit > 0 {
+		q.WriteString(" LIMIT ?")
+		w.args = append(w.args, f.Limit)
+	}
+	rows, err := s.s.db.QueryContext(ctx, q.String(), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []*followup.Task
+	for rows.Next() {
+		t, err := scanTask(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list tasks: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list tasks: %w", err)
+	}
+	return out, nil
+}
+

@@ -1,0 +1,194 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// DB is what the stores need from database/sql: *sql.DB and *sql.Tx
+// both provide it.
+type DB interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store holds the desk's tickets, follow-ups and rosters in one SQLite
+// file: the durable embedded default for a desk run by one process.
+// It is safe for concurrent use by many goroutines.
+type Store struct {
+	db    DB
+	sqlDB *sql.DB // for transactions; nil when bound to a caller's tx
+	tx    *sql.Tx // the caller's transaction, if any
+	owned bool    // Close closes sqlDB
+
+	tickets   *Tickets
+	followups *Followups
+	rosters   *Rosters
+}
+
+// Open opens (creating if needed) the SQLite database file at path with
+// WAL journaling, a busy timeout of 10 s, foreign keys on and write
+// transactions that take the write lock at BEGIN (so two writers wait
+// for each other instead of failing). It does not change the schema:
+// call Migrate, or apply Migrations with your own tool.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	db, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s := New(db)
+	s.owned = true
+	return s, nil
+}
+
+// DSN returns the connection string Open uses for path, for a caller
+// that opens its own *sql.DB with the "sqlite" driver.
+func DSN(path string) string {
+	name := path
+	if !strings.HasPrefix(name, "file:") {
+		name = "file:" + strings.ReplaceAll(strings.ReplaceAll(path, "%", "%25"), "?", "%3f")
+	}
+	sep := "?"
+	if strings.Contains(name, "?") {
+		sep = "&"
+	}
+	return name + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+}
+
+// New returns a store on a *sql.DB the caller owns (opened with the
+// "sqlite" driver of modernc.org/sqlite, preferably with DSN); Close
+// then does nothing.
+func New(db *sql.DB) *Store {
+	s := &Store{db: db, sqlDB: db}
+	s.bind()
+	return s
+}
+
+// WithTx returns the same stores bound to the caller's transaction: their
+// writes commit or roll back with tx, so the caller saves its own rows
+// and a ticket change atomically. Multi-statement writes run inside a
+// savepoint, so a refused write leaves tx as it was.
+func (s *Store) WithTx(tx *sql.Tx) *Store {
+	t := &Store{db: tx, tx: tx}
+	t.bind()
+	return t
+}
+
+func (s *Store) bind() {
+	s.tickets = &Tickets{s: s}
+	s.followups = &Followups{s: s}
+	s.rosters = &Rosters{s: s}
+}
+
+// Tickets returns the ticket.Store.
+func (s *Store) Tickets() ticket.Store { return s.tickets }
+
+// Followups returns the followup.Store.
+func (s *Store) Followups() followup.Store { return s.followups }
+
+// Rosters returns the roster.Store.
+func (s *Store) Rosters() roster.Store { return s.rosters }
+
+// FollowupStore returns the concrete follow-up store, for CompleteBatch.
+func (s *Store) FollowupStore() *Followups { return s.followups }
+
+// Close closes the database opened by Open; it does nothing otherwise.
+func (s *Store) Close() error {
+	if s.owned && s.sqlDB != nil {
+		return s.sqlDB.Close()
+	}
+	return nil
+}
+
+var savepoints atomic.Int64
+
+// atomic runs fn in a transaction, or in a savepoint of the caller's
+// transaction: all of fn's writes or none.
+func (s *Store) atomic(ctx context.Context, fn func(DB) error) (err error) {
+	if s.tx != nil {
+		name := fmt.Sprintf("desk_sp_%d", savepoints.Add(1))
+		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+			return err
+		}
+		if err := fn(s.tx); err != nil {
+			bg := context.WithoutCancel(ctx)
+			_, _ = s.tx.ExecContext(bg, "ROLLBACK TO "+name)
+			_, _ = s.tx.ExecContext(bg, "RELEASE "+name)
+			return err
+		}
+		_, err := s.tx.ExecContext(ctx, "RELEASE "+name)
+		return err
+	}
+	tx, err := s.sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Times that queries compare are stored as Unix nanoseconds: they order
+// exactly as time.Time does. The zero time is the smallest value. Times
+// outside the years 1678-2262 are clamped.
+const (
+	zeroNanos = math.MinInt64
+	openNanos = math.MaxInt64
+)
+
+var (
+	minTime = time.Unix(0, math.MinInt64+1)
+	maxTime = time.Unix(0, math.MaxInt64-1)
+)
+
+func nanos(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return zeroNanos
+	case t.Before(minTime):
+		return zeroNanos + 1
+	case t.After(maxTime):
+		return openNanos - 1
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == zeroNanos {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// uniqueViolation reports a UNIQUE or PRIMARY KEY constraint failure.
+func uniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code()
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}

@@ -1,0 +1,488 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// Tickets is the ticket.Store on SQLite. Every write is one transaction
+// (a savepoint inside a caller's transaction): ticket row, history rows
+// and outbox row together or not at all.
+type Tickets struct{ s *Store }
+
+var _ ticket.Store = (*Tickets)(nil)
+
+type ticketKeys struct {
+	state, kind, owner, assignee, customer string
+	class, severity                        *string
+	incomplete                             bool
+	nextDue                                *int64
+	received, updated                      int64
+}
+
+func keysOf(t *ticket.Ticket) ticketKeys {
+	k := ticketKeys{
+		state: string(t.State), kind: string(t.Kind), owner: t.Owner, assignee: t.Assignee,
+		incomplete: t.Incomplete(), received: nanos(t.ReceivedAt), updated: nanos(t.UpdatedAt),
+	}
+	if t.Customer != nil {
+		k.customer = t.Customer.ID
+	}
+	if t.Complaint != nil {
+		c, s := t.Complaint.Class, string(t.Complaint.Severity)
+		k.class, k.severity = &c, &s
+	}
+	if due := t.NextDue(); !due.IsZero() {
+		n := nanos(due)
+		k.nextDue = &n
+	}
+	return k
+}
+
+func checkCreate(t *ticket.Ticket, history []ticket.Event) error {
+	if t == nil || t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
+		return &ticket.InputError{Field: "ticket", Reason: "a ticket needs a desk and one event per version"}
+	}
+	for i, e := range history {
+		if e.Desk != t.Desk || e.Ticket != t.ID || e.Seq != int64(i+1) {
+			return &ticket.InputError{Field: "history", Reason: fmt.Sprintf("event %d must carry the ticket's desk, ID and Seq %d", i, i+1)}
+		}
+	}
+	return nil
+}
+
+func checkEvent(t *ticket.Ticket, ev ticket.Event) error {
+	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
+		return &ticket.InputError{Field: "event", Reason: "event must carry the ticket's desk, ID and new version"}
+	}
+	return nil
+}
+
+func exists(ctx context.Context, db DB, query string, args ...any) (bool, error) {
+	var one int
+	err := db.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func insertEvent(ctx context.Context, db DB, e ticket.Event) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode event %s: %w", e.ID, err)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body) VALUES (?, ?, ?, ?, ?)`,
+		e.ID.String(), e.Desk, e.Ticket.String(), e.Seq, string(b))
+	return err
+}
+
+// Create implements ticket.Store.
+func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
+	if err := checkCreate(t, history); err != nil {
+		return err
+	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
+	}
+	k := keysOf(t)
+	var number int64
+	conflict := fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
+	err = s.s.atomic(ctx, func(db DB) error {
+		if dup, err := exists(ctx, db, `SELECT 1 FROM desk_tickets WHERE id = ?`, t.ID.String()); err != nil || dup {
+			return errors.Join(err, ifTrue(dup, conflict))
+		}
+		for _, e := range history {
+			if dup, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ?`, e.ID.String()); err != nil || dup {
+				return errors.Join(err, ifTrue(dup, conflict))
+			}
+		}
+		if err := db.QueryRowContext(ctx, `INSERT INTO desk_ticket_numbers (desk, last) VALUES (?, 1)
+ON CONFLICT (desk) DO UPDATE SET last = last + 1 RETURNING last`, t.Desk).Scan(&number); err != nil {
+			return err
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee,
+    customer, complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID.String(), t.Desk, number, t.Version, k.state, k.kind, k.owner, k.assignee, k.customer,
+			k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, string(body)); err != nil {
+			return err
+		}
+		for _, e := range history {
+			if err := insertEvent(ctx, db, e); err != nil {
+				return err
+			}
+		}
+		_, err := db.ExecContext(ctx, `INSERT INTO desk_ticket_outbox (desk, event_id) VALUES (?, ?)`,
+			t.Desk, history[len(history)-1].ID.String())
+		return err
+	})
+	switch {
+	case errors.Is(err, ticket.ErrConflict):
+		return conflict
+	case uniqueViolation(err):
+		return conflict
+	case err != nil:
+		return fmt.Errorf("sqlite: create ticket %s: %w", t.ID, err)
+	}
+	t.Number = number
+	return nil
+}
+
+func ifTrue(b bool, err error) error {
+	if b {
+		return err
+	}
+	return nil
+}
+
+// update writes the next version of t with ev inside db's transaction.
+func (s *Tickets) update(ctx context.Context, db DB, t *ticket.Ticket, ev ticket.Event) error {
+	body, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
+	}
+	k := keysOf(t)
+	res, err := db.ExecContext(ctx, `UPDATE desk_tickets SET version = ?, state = ?, kind = ?, owner = ?, assignee = ?,
+    customer = ?, complaint_class = ?, complaint_severity = ?, incomplete = ?, next_due = ?, received_at = ?,
+    updated_at = ?, body = ?
+WHERE id = ? AND desk = ? AND version = ? AND number = ?`,
+		t.Version, k.state, k.kind, k.owner, k.assignee, k.customer, k.class, k.severity, k.incomplete,
+		k.nextDue, k.received, k.updated, string(body), t.ID.String(), t.Desk, t.Version-1, t.Number)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(err, whyNot(ctx, db, t))
+	}
+	if dup, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ?`, ev.ID.String()); err != nil || dup {
+		return errors.Join(err, ifTrue(dup, fmt.Errorf("%w: event %s already exists", ticket.ErrConflict, ev.ID)))
+	}
+	if err := insertEvent(ctx, db, ev); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO desk_ticket_outbox (desk, event_id) VALUES (?, ?)`, t.Desk, ev.ID.String())
+	return err
+}
+
+func whyNot(ctx context.Context, db DB, t *ticket.Ticket) error {
+	var version int64
+	err := db.QueryRowContext(ctx, `SELECT version FROM desk_tickets WHERE id = ? AND desk = ?`, t.ID.String(), t.Desk).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, t.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if version != t.Version-1 {
+		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ticket.ErrConflict, t.ID, version, t.Version-1)
+	}
+	return fmt.Errorf("%w: ticket %s: the case number changed", ticket.ErrConflict, t.ID)
+}
+
+// wrapWrite keeps the package's sentinels visible and names the ticket.
+func wrapWrite(op string, id uuid.UUID, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ticket.ErrConflict), errors.Is(err, ticket.ErrNotFound):
+		return err
+	case uniqueViolation(err):
+		return fmt.Errorf("%w: ticket %s: an ID is already used", ticket.ErrConflict, id)
+	}
+	return fmt.Errorf("sqlite: %s ticket %s: %w", op, id, err)
+}
+
+// Update implements ticket.Store.
+func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
+	if err := checkEvent(t, ev); err != nil {
+		return err
+	}
+	return wrapWrite("update", t.ID, s.s.atomic(ctx, func(db DB) error { return s.update(ctx, db, t, ev) }))
+}
+
+// Redact implements ticket.Store.
+func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket.Event, ev ticket.Event) error {
+	if err := checkEvent(t, ev); err != nil {
+		return err
+	}
+	return wrapWrite("redact", t.ID, s.s.atomic(ctx, func(db DB) error {
+		for _, e := range history {
+			ok, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ? AND ticket_id = ? AND desk = ?`,
+				e.ID.String(), t.ID.String(), t.Desk)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				if found, err := exists(ctx, db, `SELECT 1 FROM desk_tickets WHERE id = ? AND desk = ?`, t.ID.String(), t.Desk); err != nil || !found {
+					return errors.Join(err, fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, t.ID))
+				}
+				return fmt.Errorf("%w: event %s of ticket %s", ticket.ErrNotFound, e.ID, t.ID)
+			}
+		}
+		if err := s.update(ctx, db, t, ev); err != nil {
+			return err
+		}
+		for _, e := range history {
+			data, err := json.Marshal(e.Data)
+			if err != nil {
+				return err
+			}
+			if _, err := db.ExecContext(ctx, `UPDATE desk_ticket_events SET body = json_set(body, '$.note', ?, '$.data', json(?))
+WHERE id = ? AND ticket_id = ? AND desk = ?`, e.Note, string(data), e.ID.String(), t.ID.String(), t.Desk); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+func scanTicket(scan func(...any) error) (*ticket.Ticket, error) {
+	var number, version int64
+	var body string
+	if err := scan(&number, &version, &body); err != nil {
+		return nil, err
+	}
+	t := new(ticket.Ticket)
+	if err := json.Unmarshal([]byte(body), t); err != nil {
+		return nil, fmt.Errorf("decode ticket: %w", err)
+	}
+	t.Number, t.Version = number, version
+	return t, nil
+}
+
+// Get implements ticket.Store.
+func (s *Tickets) Get(ctx context.Context, desk string, id uuid.UUID) (*ticket.Ticket, error) {
+	t, err := scanTicket(s.s.db.QueryRowContext(ctx, `SELECT number, version, body FROM desk_tickets WHERE id = ? AND desk = ?`, id.String(), desk).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get ticket %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// ByNumber implements ticket.Store.
+func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*ticket.Ticket, error) {
+	t, err := scanTicket(s.s.db.QueryRowContext(ctx, `SELECT number, version, body FROM desk_tickets WHERE desk = ? AND number = ?`, desk, number).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: case number %d", ticket.ErrNotFound, number)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get case number %d: %w", number, err)
+	}
+	return t, nil
+}
+
+// where builds a parameterised WHERE clause; values never enter the SQL
+// text.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// in adds "col IN (?, ?, ...)".
+func in[T ~string](w *where, col string, vals []T) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")
+	w.conds = append(w.conds, col+" IN ("+marks+")")
+	for _, v := range vals {
+		w.args = append(w.args, string(v))
+	}
+}
+
+func (w *where) String() string { return strings.Join(w.conds, " AND ") }
+
+func ticketWhere(desk string, f ticket.Filter) *where {
+	w := &where{}
+	w.add("desk = ?", desk)
+	if len(f.States) > 0 {
+		in(w, "state", f.States)
+	}
+	if len(f.Kinds) > 0 {
+		in(w, "kind", f.Kinds)
+	}
+	if f.Owner != "" {
+		w.add("owner = ?", f.Owner)
+	}
+	if f.Assignee != "" {
+		w.add("assignee = ?", f.Assignee)
+	}
+	if f.Customer != "" {
+		w.add("customer = ?", f.Customer)
+	}
+	if len(f.Classes) > 0 {
+		in(w, "complaint_class", f.Classes)
+	}
+	if len(f.Severities) > 0 {
+		in(w, "complaint_severity", f.Severities)
+	}
+	if f.Unowned {
+		w.add("owner = ''")
+	}
+	if f.Incomplete {
+		w.add("incomplete")
+	}
+	if !f.DueBefore.IsZero() {
+		w.add("next_due < ?", nanos(f.DueBefore))
+	}
+	if !f.UpdatedBefore.IsZero() {
+		w.add("updated_at < ?", nanos(f.UpdatedBefore))
+	}
+	if !f.UpdatedFrom.IsZero() {
+		w.add("updated_at >= ?", nanos(f.UpdatedFrom))
+	}
+	if !f.ReceivedBefore.IsZero() {
+		w.add("received_at < ?", nanos(f.ReceivedBefore))
+	}
+	if !f.ReceivedFrom.IsZero() {
+		w.add("received_at >= ?", nanos(f.ReceivedFrom))
+	}
+	if c := f.After; c != nil {
+		switch f.Order {
+		case ticket.ByNumberDesc:
+			w.add("number < ?", c.Number)
+		case ticket.ByUpdated:
+			w.add("(updated_at, number) > (?, ?)", nanos(c.Updated), c.Number)
+		default:
+			w.add("number > ?", c.Number)
+		}
+	}
+	return w
+}
+
+func orderBy(o ticket.Order) string {
+	switch o {
+	case ticket.ByNumberDesc:
+		return "number DESC"
+	case ticket.ByUpdated:
+		return "updated_at, number"
+	}
+	return "number"
+}
+
+// List implements ticket.Store.
+func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
+	w := ticketWhere(desk, f)
+	q := "SELECT number, version, body FROM desk_tickets WHERE " + w.String() + " ORDER BY " + orderBy(f.Order)
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		w.args = append(w.args, f.Limit)
+	}
+	rows, err := s.s.db.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list tickets: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list tickets: %w", err)
+	}
+	return out, nil
+}
+
+func scanEvents(rows *sql.Rows) ([]ticket.Event, error) {
+	defer rows.Close()
+	var out []ticket.Event
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var e ticket.Event
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			return nil, fmt.Errorf("decode event: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// History implements ticket.Store.
+func (s *Tickets) History(ctx context.Context, desk string, id uuid.UUID) ([]ticket.Event, error) {
+	rows, err := s.s.db.QueryContext(ctx, `SELECT body FROM desk_ticket_events WHERE ticket_id = ? AND desk = ? ORDER BY seq`, id.String(), desk)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: history of ticket %s: %w", id, err)
+	}
+	out, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: history of ticket %s: %w", id, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, id)
+	}
+	return out, nil
+}
+
+// Pending implements ticket.Outbox: the events of the consumer's scope
+// without an acknowledgement row for (consumer, scope), in outbox order.
+func (s *Tickets) Pending(ctx context.Context, consumer, desk string, limit int) ([]ticket.Event, error) {
+	if consumer == "" {
+		return nil, &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
+	}
+	rows, err := s.s.db.QueryContext(ctx, `
+SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
+WHERE (?1 = '' OR o.desk = ?1)
+  AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = ?2 AND a.scope = ?1 AND a.event_id = o.event_id)
+ORDER BY o.seq
+LIMIT ?3`, desk, consumer, max(limit, 1))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pending events for %s: %w", consumer, err)
+	}
+	out, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pending events for %s: %w", consumer, err)
+	}
+	return out, nil
+}
+
+// Ack implements ticket.Outbox: every ID is an event of the scope and
+// all are acknowledged, or none is.
+func (s *Tickets) Ack(ctx context.Context, consumer, desk string, ids ...uuid.UUID) error {
+	if consumer == "" {
+		return &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
+	}
+	err := s.s.atomic(ctx, func(db DB) error {
+		for _, id := range ids {
+			ok, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_outbox WHERE event_id = ?1 AND (?2 = '' OR desk = ?2)`, id.String(), desk)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: event %s is not in the outbox of scope %q", ticket.ErrNotFound, id, desk)
+			}
+		}
+		for _, id := range ids {
+			if _, err := db.ExecContext(ctx, `INSERT INTO desk_ticket_acks (consumer, scope, event_id) VALUES (?, ?, ?)
+ON CONFLICT DO NOTHING`, consumer, desk, id.String()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ticket.ErrNotFound) {
+		return fmt.Errorf("sqlite: ack events for %s: %w", consumer, err)
+	}
+	return err
+}
