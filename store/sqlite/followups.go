@@ -386,4 +386,3 @@ func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([
 	}
 	return out, nil
 }
-
