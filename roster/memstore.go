@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +19,7 @@ type MemStore struct {
 	mu          sync.RWMutex
 	ids         map[uuid.UUID]string // every ID ever stored -> its desk
 	assignments map[string]map[uuid.UUID]Assignment
+	byStart     map[string][]Assignment // per desk, ordered by Start, Agent, ID
 	swaps       map[string]map[uuid.UUID]Swap
 	aways       map[string]map[uuid.UUID]Away
 	duties      map[string]map[uuid.UUID]Duty
@@ -31,6 +34,7 @@ func (m *MemStore) init() {
 	if m.ids == nil {
 		m.ids = map[uuid.UUID]string{}
 		m.assignments = map[string]map[uuid.UUID]Assignment{}
+		m.byStart = map[string][]Assignment{}
 		m.swaps = map[string]map[uuid.UUID]Swap{}
 		m.aways = map[string]map[uuid.UUID]Away{}
 		m.duties = map[string]map[uuid.UUID]Duty{}
@@ -87,7 +91,46 @@ func (m *MemStore) AddAssignments(ctx context.Context, desk string, as []Assignm
 		m.ids[a.ID] = desk
 		b[a.ID] = a
 	}
+	batch := slices.Clone(as)
+	slices.SortFunc(batch, compareAssignments)
+	m.byStart[desk] = mergeSorted(m.byStart[desk], batch)
 	return nil
+}
+
+// mergeSorted merges two lists ordered by compareAssignments.
+func mergeSorted(a, b []Assignment) []Assignment {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	if compareAssignments(a[len(a)-1], b[0]) < 0 {
+		return append(a, b...) // the common case: a later period
+	}
+	out := make([]Assignment, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if compareAssignments(a[i], b[j]) <= 0 {
+			out = append(out, a[i])
+			i++
+		} else {
+			out = append(out, b[j])
+			j++
+		}
+	}
+	out = append(append(out, a[i:]...), b[j:]...)
+	return out
+}
+
+func compareAssignments(a, b Assignment) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Agent, b.Agent); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
 // Assignment implements Store.
@@ -110,16 +153,20 @@ func (m *MemStore) Assignments(ctx context.Context, desk string, from, to time.T
 		return nil, err
 	}
 	m.mu.RLock()
+	defer m.mu.RUnlock()
+	// No assignment is longer than MaxAssignment, so every one overlapping
+	// [from, to) starts in [from-MaxAssignment, to).
+	list := m.byStart[desk]
+	lo := sort.Search(len(list), func(i int) bool { return !list[i].Start.Before(from.Add(-MaxAssignment)) })
 	var out []Assignment
-	for _, a := range m.assignments[desk] {
-		if overlaps(a.Start, a.End, from, to) {
+	for _, a := range list[lo:] {
+		if !a.Start.Before(to) {
+			break
+		}
+		if a.End.After(from) {
 			out = append(out, a)
 		}
 	}
-	m.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		return lessTAI(out[i].Start, out[i].Agent, out[i].ID, out[j].Start, out[j].Agent, out[j].ID)
-	})
 	return out, nil
 }
 

@@ -96,13 +96,30 @@ func testAssignmentsOrder(t *testing.T, s roster.Store) {
 		one.ReportEarly != 10*time.Minute || one.Date != in[3].Date {
 		t.Fatalf("roundtrip changed the record: %+v", one)
 	}
+	// A later batch with earlier shifts still lists in order.
+	early := assignment("d1", 6, "eve", 0, 10)
+	if err := s.AddAssignments(ctx, "d1", []roster.Assignment{early}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Assignments(ctx, "d1", base, base.Add(48*time.Hour))
+	if err != nil || len(got) != 5 || got[0].ID != early.ID || got[1].ID != id(4) || got[4].ID != id(5) {
+		t.Fatalf("after an earlier batch: %v %v", got, err)
+	}
+	// An assignment that started before the range but runs into it is
+	// listed.
+	got, err = s.Assignments(ctx, "d1", base.Add(9*time.Hour+30*time.Minute), base.Add(9*time.Hour+31*time.Minute))
+	if err != nil || len(got) != 4 || got[0].ID != early.ID {
+		t.Fatalf("range inside running shifts: %v %v", got, err)
+	}
 	// Overlap is half-open: a range ending at a start excludes it.
-	got, err = s.Assignments(ctx, "d1", base, base.Add(9*time.Hour))
+	got, err = s.Assignments(ctx, "d1", base.Add(10*time.Hour+time.Minute), base.Add(9*time.Hour+24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 0 {
-		t.Fatalf("range [0h,9h) returned %d assignments starting at 9h", len(got))
+	for _, a := range got {
+		if a.ID == early.ID || a.ID == id(5) {
+			t.Fatalf("half-open range listed %s (ends at/before from, or starts at to)", a.ID)
+		}
 	}
 	// A returned record is a copy.
 	got, _ = s.Assignments(ctx, "d1", base, base.Add(48*time.Hour))
@@ -117,6 +134,9 @@ func testAssignmentsAtomic(t *testing.T, s roster.Store) {
 	ctx := context.Background()
 	if err := s.AddAssignments(ctx, "d1", []roster.Assignment{assignment("d1", 1, "amy", 9, 8)}); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.AddAssignments(ctx, "d1", nil); err != nil {
+		t.Fatalf("adding no assignments: %v, want no error", err)
 	}
 	err := s.AddAssignments(ctx, "d1", []roster.Assignment{assignment("d1", 2, "bob", 9, 8), assignment("d1", 1, "amy", 9, 8)})
 	if !errors.Is(err, roster.ErrConflict) {
