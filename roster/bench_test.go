@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -93,6 +94,52 @@ func BenchmarkYearBaselineCopy(b *testing.B) {
 		}
 		if total <= 0 {
 			b.Fatal(total)
+		}
+	}
+}
+
+// BenchmarkOnDutyYearStore asks the Service who is on duty at one instant
+// with a year for 500 agents in the MemStore (the first-contact pick of a
+// ticket system). BenchmarkOnDutyBaseline answers the same question from
+// the assignments of that day already in memory.
+func BenchmarkOnDutyYearStore(b *testing.B) {
+	spec := yearSpec(b)
+	plan, err := Generate(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := New(NewMemStore(), Config{})
+	ctx := context.Background()
+	if err := svc.Publish(ctx, spec.Desk, plan.Assignments); err != nil {
+		b.Fatal(err)
+	}
+	at := Instant(spec.Start.AddDays(200), At(13, 0), spec.Location)
+	b.ReportAllocs()
+	for b.Loop() {
+		on, err := svc.OnDuty(ctx, spec.Desk, at)
+		if err != nil || len(on) != 300 {
+			b.Fatalf("%d on duty, %v", len(on), err)
+		}
+	}
+}
+
+func BenchmarkOnDutyBaseline(b *testing.B) {
+	spec := yearSpec(b)
+	plan, err := Generate(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := Instant(spec.Start.AddDays(200), At(13, 0), spec.Location)
+	var day []Assignment
+	for _, a := range plan.Assignments {
+		if a.Date == spec.Start.AddDays(200) {
+			day = append(day, a)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if on := WhoIsOn(at, day, nil, nil); len(on) != 300 {
+			b.Fatalf("%d on duty", len(on))
 		}
 	}
 }
