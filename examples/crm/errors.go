@@ -127,3 +127,16 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	writeJSON(w, ae.Status, ae)
 }
+
+// failNamed is fail with the library's names of input fields translated
+// to this API's JSON names (names maps one to the other), so that
+// "field" names what the client sent.
+func (s *server) failNamed(w http.ResponseWriter, r *http.Request, err error, names map[string]string) {
+	ae := errorFor(err)
+	if n, ok := names[ae.Field]; ok && ae.Status < 500 {
+		renamed := *ae
+		renamed.Field = n
+		err = &renamed
+	}
+	s.fail(w, r, err)
+}

@@ -193,6 +193,10 @@ var actions = map[string]action{
 	}},
 }
 
+// actionFields translates the ticket package's names of action inputs
+// to this API's JSON fields.
+var actionFields = map[string]string{"reply time": "reply_by"}
+
 // actionNames lists the actions for error messages.
 var actionNames = func() string {
 	names := make([]string, 0, len(actions))
@@ -225,7 +229,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, d *desk, by ticket.
 	}
 	t, err := a.run(r.Context(), d.tickets, by, id, body)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, actionFields)
 		return
 	}
 	s.log.Info("ticket "+name, "desk", d.name, "ticket", t) // LogValuer: no personal data (S1)

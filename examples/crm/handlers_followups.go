@@ -156,16 +156,6 @@ var outcomeFields = map[string]string{
 	"outcome actor":   headerActor,
 }
 
-// renameField rewrites ae.Field through names.
-func renameField(ae *apiError, names map[string]string) *apiError {
-	if n, ok := names[ae.Field]; ok {
-		out := *ae
-		out.Field = n
-		return &out
-	}
-	return ae
-}
-
 var results = []followup.Result{followup.Reached, followup.NotReached, followup.ProblemFound, followup.Withdrawn}
 
 // complete records the outcome of a claimed task. The claim is proved
@@ -214,7 +204,7 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request, d *desk, by ti
 		Satisfaction: in.Satisfaction, Grade: in.Grade, Note: in.Note, FollowAgain: in.FollowAgain,
 	})
 	if err != nil && done == nil {
-		s.fail(w, r, renameField(errorFor(err), outcomeFields))
+		s.failNamed(w, r, err, outcomeFields)
 		return
 	}
 	resp := map[string]any{"task": taskJSON(done, false)}
@@ -243,7 +233,11 @@ func (s *server) syncFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 // listFollowups answers the desk's tasks: ?status=pending,claimed
 // &ticket=UUID&owner=li (handover, T15).
 func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
-	q := r.URL.Query()
+	q, err := queryOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var f followup.Filter
 	all := []followup.Status{followup.Pending, followup.Claimed, followup.Done, followup.Unreachable, followup.Problem, followup.Cancelled}
 	for _, v := range listValues(q["status"]) {

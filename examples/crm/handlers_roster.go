@@ -42,8 +42,13 @@ func placeName(p roster.Place) string {
 // working at that instant, on site first, leave and offline periods
 // left out (R5).
 func (s *server) duty(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
+	q, err := queryOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	at := s.now()
-	if raw := r.URL.Query().Get("at"); raw != "" {
+	if raw := q.Get("at"); raw != "" {
 		t, err := parseTime("at", raw)
 		if err != nil {
 			s.fail(w, r, err)

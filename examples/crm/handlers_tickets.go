@@ -181,8 +181,11 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 }
 
 func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, error) {
-	q := r.URL.Query()
 	var f ticket.Filter
+	q, err := queryOf(r)
+	if err != nil {
+		return f, "", err
+	}
 	for _, v := range listValues(q["state"]) {
 		st := ticket.State(v)
 		if !slices.Contains(ticket.States(), st) {
@@ -198,7 +201,6 @@ func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, erro
 		f.Kinds = append(f.Kinds, k)
 	}
 	f.Owner, f.Assignee, f.Customer = q.Get("owner"), q.Get("assignee"), q.Get("customer")
-	var err error
 	if f.Incomplete, err = parseBool("incomplete", q.Get("incomplete")); err != nil {
 		return f, "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -106,7 +107,8 @@ func jsonError(err error) error {
 	case errors.As(err, &se):
 		return badRequest("body", fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se))
 	case errors.As(err, &te):
-		field := te.Field
+		// Every action body embeds versioned; its fields are the body's own.
+		field := strings.TrimPrefix(te.Field, "versioned.")
 		if field == "" {
 			field = "body"
 		}
@@ -232,4 +234,14 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// queryOf parses the query string, refusing a malformed one rather than
+// dropping the pairs it cannot read.
+func queryOf(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("query", "malformed query string: "+err.Error())
+	}
+	return q, nil
 }
