@@ -176,7 +176,7 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (*Task, error)
 			return next, err
 		}
 	}
-	if !next.Synced {
+	if next.Status.Final() && !next.Synced {
 		if _, err := q.sync(ctx, next); err != nil {
 			return next, fmt.Errorf("task %s is completed; recording it on ticket %s failed, SyncTicket retries: %w", next.ID, next.Ticket, err)
 		}
@@ -267,7 +267,9 @@ func (q *Queue) SyncTicket(ctx context.Context, id uuid.UUID) (int, error) {
 // sync records a final revisit task's outcome on its ticket and marks
 // the task synced. It reports whether the ticket took the outcome.
 func (q *Queue) sync(ctx context.Context, t *Task) (bool, error) {
-	if q.tickets == nil || t.Synced || t.Outcome == nil {
+	// Only a final outcome of a ticket's revisit is recorded: a customer
+	// not reached yet is tried again, and the ticket keeps waiting.
+	if q.tickets == nil || t.Synced || t.Outcome == nil || !t.Status.Final() || !t.Revisit || t.Ticket == uuid.Nil {
 		return false, nil
 	}
 	tk, err := q.tickets.Get(ctx, t.Ticket)
