@@ -167,6 +167,13 @@ func TestRetry(t *testing.T) {
 		if len(r.Unreachable) != 1 || r.Unreachable[0].Subject != "cust:E7" || r.Unreachable[0].Attempts != 3 {
 			t.Errorf("March unreachable list %+v", r.Unreachable)
 		}
+		list, err := d.queue.Unreachable(ctx, from, to)
+		if err != nil || len(list) != 1 || list[0].Subject != "cust:E7" {
+			t.Errorf("Unreachable(March) = %+v, %v", list, err)
+		}
+		if list, _ := d.queue.Unreachable(ctx, to, to.AddDate(0, 1, 0)); len(list) != 0 {
+			t.Errorf("April's list holds %+v", list)
+		}
 		if !from.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai)) || !to.Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, shanghai)) {
 			t.Errorf("PreviousMonth = %s .. %s", from, to)
 		}

@@ -31,6 +31,18 @@ func PreviousMonth(t time.Time, loc *time.Location) (from, to time.Time) {
 	return Month(from.AddDate(0, 0, -1), loc)
 }
 
+// Unreachable lists the customers whose follow-ups ended unreachable in
+// [from, to), oldest first: at the start of a month, pass
+// PreviousMonth(now) and send the list on (F10).
+func (q *Queue) Unreachable(ctx context.Context, from, to time.Time) ([]UnreachableEntry, error) {
+	ts, err := q.store.List(ctx, q.desk, Filter{Statuses: []Status{Unreachable}, ClosedFrom: from, ClosedBefore: to})
+	if err != nil {
+		return nil, err
+	}
+	r := BuildReport(q.desk, from, to, nil, ts, ReportOptions{})
+	return r.Unreachable, nil
+}
+
 // Targets are the thresholds a report judges against. The zero value
 // takes the seeds' defaults.
 type Targets struct {
@@ -127,6 +139,9 @@ type Report struct {
 	// Unrecorded: revisits that found a problem the ticket did not take
 	// (it had closed without waiting): a lead reopens those tickets.
 	Unrecorded []uuid.UUID `json:"unrecorded,omitempty"`
+	// Waiting: tickets whose revisit ended unreachable. Their revisit
+	// stays outstanding (only an outcome clears it): plan another visit.
+	Waiting []uuid.UUID `json:"waiting,omitempty"`
 
 	F3 QuotaCheck   `json:"f3"`
 	F5 *SampleCheck `json:"f5,omitempty"`
@@ -248,6 +263,9 @@ func BuildReport(desk string, from, to time.Time, due, ended []*Task, opts Repor
 			contacted++
 		case Unreachable:
 			unreachable++
+			if t.Revisit && t.Ticket != uuid.Nil {
+				r.Waiting = append(r.Waiting, t.Ticket)
+			}
 			r.Unreachable = append(r.Unreachable, UnreachableEntry{
 				Subject: t.Subject, Task: t.ID, Rule: t.Rule, Attempts: t.Attempts, At: t.ClosedAt,
 			})
@@ -339,6 +357,9 @@ func (r Report) Text(w io.Writer) error {
 	}
 	for _, id := range r.Unrecorded {
 		p("reopen ticket %s: its revisit found a problem after it closed\n", id)
+	}
+	for _, id := range r.Waiting {
+		p("ticket %s still waits for its revisit: the customer was not reached\n", id)
 	}
 	return tw.Flush()
 }

@@ -127,6 +127,31 @@ func TestRevisitCycle(t *testing.T) {
 			t.Error("task not marked synced after the ticket took the outcome")
 		}
 	})
+	t.Run("unreachable_revisit_keeps_the_ticket_waiting", func(t *testing.T) {
+		d := newDesk(t, "d1", followup.PropertyRules(1))
+		tk := d.repair(t, followup.Leak)
+		d.answerAndAccept(t, tk.ID)
+		d.drain(t)
+		task := onlyTask(t, d.queue, "F2.leak")
+		for range task.MaxAttempts {
+			cur, _ := d.queue.Get(ctx, task.ID)
+			d.clock.Set(cur.NotBefore)
+			c := claimTask(t, d.queue, "zhao", task.ID)
+			if _, err := d.queue.Complete(ctx, c, followup.Outcome{Result: followup.NotReached, By: lead}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := d.queue.Get(ctx, task.ID)
+		tk, _ = d.tickets.Get(ctx, tk.ID)
+		if got.Status != followup.Unreachable || tk.State != ticket.Revisit || tk.Revisit.Done {
+			t.Fatalf("after %d failed attempts: task %s, ticket %s %+v", task.MaxAttempts, got.Status, tk.State, tk.Revisit)
+		}
+		from, to := followup.Month(d.clock.Now(), shanghai)
+		r, _ := d.queue.Report(ctx, from, to, followup.ReportOptions{})
+		if len(r.Waiting) != 1 || r.Waiting[0] != tk.ID {
+			t.Errorf("report waiting list %v, want the ticket", r.Waiting)
+		}
+	})
 	t.Run("F2_unknown_category_falls_back_to_general", func(t *testing.T) {
 		d := newDesk(t, "d1", followup.PropertyRules(1))
 		d.repair(t, "electrical")
