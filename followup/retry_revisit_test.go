@@ -35,7 +35,9 @@ func TestRevisitNotReachedKeepsTicketWaiting(t *testing.T) {
 	}
 	ref := ticket.Ref{ID: tk.ID}
 	steps := []func() (*ticket.Ticket, error){
-		func() (*ticket.Ticket, error) { return tickets.Dispatch(ctx, li, ref, ticket.Assignment{Department: "eng"}) },
+		func() (*ticket.Ticket, error) {
+			return tickets.Dispatch(ctx, li, ref, ticket.Assignment{Department: "eng"})
+		},
 		func() (*ticket.Ticket, error) {
 			return tickets.Resolve(ctx, ticket.Actor{ID: "z", Role: ticket.RoleDepartment}, ref, "fixed")
 		},
