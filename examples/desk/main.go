@@ -1,15 +1,21 @@
-// Command desk simulates a property service desk and prints what a desk
-// manager reads: tickets by kind and state, the three-minute dispatch
-// rate (T5), answers within 48 hours (T7a), the overdue list (T10).
+// Command desk simulates a service desk with the whole library at work:
+// a generated a/b/c roster answers the phones, tickets run their
+// lifecycle under the desk's deadlines, follow-up rules schedule the
+// revisits and callbacks, the phrase linter checks what agents say and
+// QA reviews a sample of calls. It prints the measures the regulations
+// ask for.
 //
-//	go run ./examples/desk            # one week from the default start
-//	go run ./examples/desk -days 1 -seed 7
+//	go run ./examples/desk                       # a property desk, one week
+//	go run ./examples/desk -dealer -days 30      # a car dealer's service desk
+//	go run ./examples/desk -format json          # for machines
+//	go run ./examples/desk -html report.html     # a page with charts
 //
 // The run is deterministic: the same flags print the same report.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -30,11 +36,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same report")
 	days := fs.Int("days", 7, "days to simulate")
 	start := fs.String("start", "2026-03-02", "first day (YYYY-MM-DD, desk local time)")
+	dealer := fs.Bool("dealer", false, "simulate a car dealer's service desk instead of a property desk")
+	format := fs.String("format", "text", "report format: text or json")
+	htmlOut := fs.String("html", "", "also write a self-contained HTML report with charts to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
 	if *days < 1 || *days > 366 {
 		return fmt.Errorf("-days %d: give 1 to 366", *days)
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("-format %q: give text or json", *format)
 	}
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
@@ -44,17 +59,47 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-start: %w", err)
 	}
-	sim, err := newSim(Config{Seed: *seed, Start: day, Days: *days})
+	ctx := context.Background()
+	cfg := Config{Seed: *seed, Start: day, Days: *days, Dealer: *dealer, Progress: progress(stderr)}
+	sim, err := newSim(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if err := sim.Run(context.Background()); err != nil {
+	if err := sim.Run(ctx); err != nil {
 		return err
 	}
-	rep, err := sim.Report(context.Background())
+	rep, err := sim.Report(ctx)
 	if err != nil {
 		return err
+	}
+	if *htmlOut != "" {
+		if err := writeHTML(*htmlOut, rep); err != nil {
+			return err
+		}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
 	}
 	rep.Print(stdout)
 	return nil
+}
+
+// progress returns a progress indicator for long runs, shown only when
+// stderr is a terminal.
+func progress(stderr io.Writer) func(day, days int) {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(day, days int) {
+		fmt.Fprintf(f, "\rsimulating day %d of %d", day, days)
+		if day == days {
+			fmt.Fprint(f, "\r\033[K")
+		}
+	}
 }

@@ -28,7 +28,7 @@ func TestDeterministic(t *testing.T) {
 	if c := runReport(t, "-days", "2", "-seed", "8"); c == a {
 		t.Fatal("another seed printed the same report")
 	}
-	for _, want := range []string{"T5  dispatched within 3 min", "T7a answered within 48 h", "Overdue at the end (T10)"} {
+	for _, want := range []string{"T5  dispatched within 3 min", "T7a answered within 48 h", "Overdue and stagnating at the end (T10)"} {
 		if !strings.Contains(a, want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -50,7 +50,7 @@ func TestBadFlags(t *testing.T) {
 // handover, and the report's counts add up.
 func TestSimulationInvariants(t *testing.T) {
 	ctx := context.Background()
-	sim, err := newSim(Config{Seed: 3, Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Days: 7})
+	sim, err := newSim(ctx, Config{Seed: 3, Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Days: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,24 +64,24 @@ func TestSimulationInvariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, _ := sim.svc.List(ctx, ticket.Filter{})
+	all, _ := sim.tickets.List(ctx, ticket.Filter{})
 	if rep.Total != len(all) || rep.Total < 150 {
 		t.Fatalf("report counts %d tickets, store has %d", rep.Total, len(all))
 	}
 	sum := 0
-	for _, m := range rep.ByKind {
-		for _, n := range m {
+	for _, row := range rep.ByKind {
+		for _, n := range row.States {
 			sum += n
 		}
 	}
 	if sum != rep.Total {
 		t.Fatalf("kind × state table adds up to %d, total %d", sum, rep.Total)
 	}
-	if rep.Dispatch.Of == 0 || rep.Dispatch.OK == rep.Dispatch.Of || rep.Unowned == 0 || rep.Incomplet == 0 || rep.Rejected == 0 {
+	if rep.Dispatch.Of == 0 || rep.Dispatch.OK == rep.Dispatch.Of || rep.Unowned == 0 || rep.Incomplete == 0 || rep.Rejected == 0 {
 		t.Fatalf("the week did not exercise late dispatch, unowned arrivals, incomplete intakes and rejections: %+v", rep)
 	}
 	for _, tk := range all {
-		h, err := sim.svc.History(ctx, tk.ID)
+		h, err := sim.tickets.History(ctx, tk.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// hourly is the arrival rate per hour of the day, from 00:00 to 23:00.
+var hourly = [24]float64{0.2, 0.1, 0.1, 0, 0, 0.1, 0.3, 0.8, 1.5, 3, 3.5, 3, 2, 2.5, 3, 3, 2.5, 2.5, 3, 3.5, 3, 2, 1.2, 0.6}
+
+func (s *Sim) scheduleArrivals(day time.Time) {
+	for h := range 24 {
+		if hourly[h] == 0 {
+			continue
+		}
+		t := day.Add(time.Duration(h) * time.Hour)
+		end := t.Add(time.Hour)
+		for {
+			t = t.Add(time.Duration(s.rng.ExpFloat64() / hourly[h] * float64(time.Hour)))
+			if !t.Before(end) {
+				break
+			}
+			in := s.draw()
+			s.arrivals[h]++
+			s.at(t, func(ctx context.Context) error { return s.arrive(ctx, in) })
+		}
+	}
+	if s.cfg.Dealer {
+		s.scheduleDealerTriggers(day)
+	}
+}
+
+// request is a simulated customer request.
+type request struct {
+	in         ticket.Intake
+	outOfScope bool
+	onSpot     bool
+	dept       string
+}
+
+var customers = []string{"c-1001", "c-1002", "c-1003", "c-1004", "c-1005", "c-1006", "c-1007", "c-1008", "c-1009", "c-1010"}
+
+func (s *Sim) draw() request {
+	if s.cfg.Dealer {
+		return s.drawDealer()
+	}
+	fields := map[string]string{"person": "resident", "phone": "138-0000-0000", "time": "now", "place": "block 3"}
+	r := request{in: ticket.Intake{Fields: fields, Customer: &ticket.Customer{ID: pick(s.rng, customers)}}}
+	switch x := s.rng.Float64(); {
+	case x < 0.35:
+		r.in.Kind, r.dept = ticket.Repair, "engineering"
+		r.in.Category = pick(s.rng, []string{"safety", "leak", "leak", "general", "general", "general"})
+		fields["location"], fields["item"] = "3-201", "tap"
+	case x < 0.55:
+		r.in.Kind, r.dept, r.onSpot = ticket.Inquiry, "finance", s.chance(0.7)
+		fields["event"] = "fee question"
+	case x < 0.65:
+		r.in.Kind, r.dept, r.onSpot = ticket.Query, "finance", s.chance(0.6)
+		fields["event"] = "parcel"
+	case x < 0.78:
+		r.in.Kind, r.dept = ticket.Complaint, "security"
+		fields["event"] = "noise at night"
+		sev := pick(s.rng, []ticket.Severity{ticket.Minor, ticket.Minor, ticket.Normal, ticket.Normal, ticket.Major})
+		r.in.Complaint = &ticket.ComplaintInfo{Class: pick(s.rng, []string{"noise", "service", "cleanliness", "fees"}), Severity: sev}
+	case x < 0.86:
+		r.in.Kind, r.dept = ticket.Suggestion, "cleaning"
+		fields["event"] = "more bins"
+	case x < 0.91:
+		r.in.Kind, r.dept = ticket.Renovation, "engineering"
+		fields["location"], fields["event"] = "5-1102", "kitchen works"
+	default:
+		r.in.Kind, r.outOfScope = ticket.Inquiry, true
+		fields["event"] = "street lights outside the estate"
+	}
+	r.in.Channel = pick(s.rng, []ticket.Channel{ticket.Phone, ticket.Phone, ticket.Phone, ticket.InPerson, ticket.Online, ticket.Letter})
+	if s.chance(0.1) { // T2: the caller would not say everything
+		delete(fields, "location")
+		delete(fields, "phone")
+	}
+	return r
+}
+
+// arrive records the request: received by an agent on duty, or, when
+// nobody is on duty or it came online, unowned until the first agent on
+// duty takes it (T19).
+func (s *Sim) arrive(ctx context.Context, r request) error {
+	by, ok, err := s.firstContact(ctx, s.now)
+	if err != nil {
+		return err
+	}
+	if !ok || r.in.Channel == ticket.Online || r.in.Channel == ticket.Letter {
+		r.in.Unattended = true
+		by = webform
+	}
+	tk, err := s.tickets.Receive(ctx, by, r.in)
+	if err != nil {
+		return err
+	}
+	ref := ticket.Ref{ID: tk.ID}
+	if tk.Owner == "" {
+		at, owner, err := s.nextOnDuty(ctx, s.now)
+		if err != nil {
+			return err
+		}
+		s.at(at.Add(s.minutes(0, 2)), func(ctx context.Context) error {
+			if _, err := s.tickets.Take(ctx, owner, ref); err != nil {
+				return err
+			}
+			s.work(owner, ref, r)
+			return nil
+		})
+		return nil
+	}
+	s.speak(by.ID, "inbound")
+	s.work(by, ref, r)
+	return nil
+}
+
+// work schedules the owner's first step.
+func (s *Sim) work(owner ticket.Actor, ref ticket.Ref, r request) {
+	switch {
+	case r.outOfScope: // T11
+		s.after(s.minutes(1, 4), func(ctx context.Context) error {
+			s.speak(owner.ID, "refusal")
+			_, err := s.tickets.Cancel(ctx, owner, ref, ticket.OutOfScope, "explained who handles it and gave their number")
+			return err
+		})
+	case r.onSpot: // T3
+		s.after(s.minutes(1, 5), func(ctx context.Context) error {
+			if _, err := s.tickets.ResolveOnSpot(ctx, owner, ref, "answered at once"); err != nil {
+				return err
+			}
+			return s.customerReply(ctx, owner, ref)
+		})
+	default: // T4, T5: most within three minutes, some not
+		s.after(s.minutes(0.5, 3.6), func(ctx context.Context) error { return s.dispatch(ctx, owner, ref, r.dept, false) })
+	}
+}
+
+// dispatch routes the ticket (T4); a missing field is completed first
+// (T2), which costs a call back to the customer.
+func (s *Sim) dispatch(ctx context.Context, owner ticket.Actor, ref ticket.Ref, dept string, written bool) error {
+	worker := workers[dept]
+	_, err := s.tickets.Dispatch(ctx, owner, ref, ticket.Assignment{Assignee: worker.ID, Department: dept, Written: written})
+	var missing *ticket.MissingFieldsError
+	if errors.As(err, &missing) {
+		s.after(s.minutes(5, 60), func(ctx context.Context) error {
+			fill := map[string]string{"phone": "139-0000-0000"}
+			for _, f := range missing.Fields {
+				fill[f] = "given on call-back"
+			}
+			if _, err := s.tickets.Complete(ctx, owner, ref, fill); err != nil {
+				return err
+			}
+			return s.dispatch(ctx, owner, ref, dept, written)
+		})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// The department works on it; complaints get an agreed reply time (T7b).
+	work := s.minutes(60, 30*60)
+	tk, err := s.tickets.Get(ctx, ref.ID)
+	if err != nil {
+		return err
+	}
+	if tk.Kind == ticket.Complaint && !written {
+		promise := s.now.Add(24 * time.Hour)
+		if _, err := s.tickets.Promise(ctx, owner, ref, promise, "will call back tomorrow"); err != nil {
+			return err
+		}
+		if work > 24*time.Hour {
+			s.at(promise.Add(s.minutes(-60, 90)), func(ctx context.Context) error {
+				if t, err := s.tickets.Get(ctx, ref.ID); err != nil || t.State == ticket.Answered || t.State.Terminal() {
+					return err
+				}
+				s.speak(owner.ID, "apology")
+				_, err := s.tickets.Progress(ctx, owner, ref, ticket.Progress{
+					Note: "still checking, sorry for the wait", Apologize: true, NextReply: s.now.Add(24 * time.Hour)})
+				return err
+			})
+		}
+	}
+	s.after(work, func(ctx context.Context) error {
+		if _, err := s.tickets.Resolve(ctx, worker, ref, "done by "+dept); err != nil {
+			return err
+		}
+		// T7a: most answers come within hours; a few slip past 48 h.
+		delay := s.minutes(20, 8*60)
+		if s.chance(0.05) {
+			delay = s.minutes(4*24*60, 6*24*60)
+		}
+		s.after(delay, func(ctx context.Context) error {
+			s.speak(owner.ID, "answer")
+			if _, err := s.tickets.Answer(ctx, owner, ref, "told the customer"); err != nil {
+				return err
+			}
+			return s.customerReply(ctx, owner, ref)
+		})
+		return nil
+	})
+	return nil
+}
+
+// customerReply: the customer accepts or rejects (T8); twice rejected
+// goes to the shift lead (T6). An accepted ticket with a revisit
+// outstanding waits for the follow-up workers.
+func (s *Sim) customerReply(ctx context.Context, owner ticket.Actor, ref ticket.Ref) error {
+	cur, err := s.tickets.Get(ctx, ref.ID)
+	if err != nil {
+		return err
+	}
+	if cur.Rejections < 2 && s.chance(0.12) {
+		tk, err := s.tickets.Reject(ctx, owner, ref, "customer not satisfied")
+		if err != nil {
+			return err
+		}
+		if tk.Rejections >= 2 {
+			if _, err := s.tickets.Escalate(ctx, owner, ref, 0, "rejected twice"); err != nil {
+				return err
+			}
+		}
+		s.after(s.minutes(5, 60), func(ctx context.Context) error {
+			return s.dispatch(ctx, owner, ref, deptOf(tk), false)
+		})
+		return nil
+	}
+	_, err = s.tickets.Accept(ctx, owner, ref, "")
+	return err
+}
+
+func deptOf(tk *ticket.Ticket) string {
+	if tk.Department != "" {
+		return tk.Department
+	}
+	return "engineering"
+}
