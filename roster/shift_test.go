@@ -198,3 +198,48 @@ func TestCalendar(t *testing.T) {
 		}
 	})
 }
+
+// TestInstant checks the clock-change rule over every quarter hour of two
+// years in zones with one-hour and half-hour (Lord Howe) shifts: a wall
+// time that exists maps to itself, the first of two occurrences is taken,
+// and a skipped one moves forward by the length of the gap.
+func TestInstant(t *testing.T) {
+	for _, name := range []string{"America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Shanghai"} {
+		loc := mustLoc(t, name)
+		checked, skipped := 0, 0
+		for d := D(2026, 1, 1); d.Before(D(2028, 1, 1)); d = d.AddDays(1) {
+			for tod := TimeOfDay(0); tod < EndOfDay; tod += 15 {
+				got := Instant(d, tod, loc)
+				wall := got.In(loc)
+				checked++
+				h, m := int(tod)/60, int(tod)%60
+				if wall.Hour() == h && wall.Minute() == m && DateOf(got, loc) == d {
+					// Exists: must be the first occurrence.
+					if earlier := got.Add(-time.Hour); earlier.In(loc).Hour() == h && earlier.In(loc).Minute() == m && DateOf(earlier, loc) == d {
+						t.Fatalf("%s %s %s: took the second occurrence", name, d, tod)
+					}
+					if earlier := got.Add(-30 * time.Minute); earlier.In(loc).Hour() == h && earlier.In(loc).Minute() == m && DateOf(earlier, loc) == d {
+						t.Fatalf("%s %s %s: took the second occurrence", name, d, tod)
+					}
+					continue
+				}
+				// Skipped: the offset before the gap applies, so the result
+				// is later than asked by exactly the gap.
+				_, offBefore := got.Add(-3 * time.Hour).In(loc).Zone()
+				_, offAfter := got.In(loc).Zone()
+				gap := time.Duration(offAfter-offBefore) * time.Second
+				want := time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, time.UTC).Add(-time.Duration(offBefore) * time.Second)
+				if gap <= 0 || !got.Equal(want) {
+					t.Fatalf("%s %s %s: got %v (gap %v)", name, d, tod, wall, gap)
+				}
+				skipped++
+			}
+		}
+		// Two spring-forward nights in two years: 4 skipped quarters each
+		// for a one-hour gap, 2 for Lord Howe's half hour, none in Shanghai.
+		want := map[string]int{"America/New_York": 8, "Europe/Berlin": 8, "Australia/Lord_Howe": 4, "Asia/Shanghai": 0}[name]
+		if checked != 730*96 || skipped != want {
+			t.Fatalf("%s: %d checked, %d skipped; want %d, %d", name, checked, skipped, 730*96, want)
+		}
+	}
+}
