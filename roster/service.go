@@ -64,7 +64,7 @@ func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) err
 	}
 	batch := make([]Assignment, len(as))
 	copy(batch, as)
-	lo, hi := batch[0].Start, batch[0].End
+	lo, hi := batch[0].ReportAt(), batch[0].End
 	for i := range batch {
 		if batch[i].ID == uuid.Nil {
 			batch[i].ID = s.newID()
@@ -75,7 +75,7 @@ func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) err
 		if err := batch[i].Validate(); err != nil {
 			return err
 		}
-		lo, hi = minTime(lo, batch[i].Start), maxTime(hi, batch[i].End)
+		lo, hi = minTime(lo, batch[i].ReportAt()), maxTime(hi, batch[i].End)
 	}
 	existing, err := s.store.Assignments(ctx, desk, lo, hi)
 	if err != nil {

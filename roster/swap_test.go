@@ -266,6 +266,12 @@ func TestPresenceAndLeave(t *testing.T) {
 		if err := svc.Publish(ctx, "d", []Assignment{dup}); !errors.Is(err, ErrOverlap) {
 			t.Fatalf("overlapping publish: %v", err)
 		}
+		// Only the R6 roll call overlaps: cy's c ends 22:00 on day 1, a
+		// shift starting 22:05 reports at 21:55.
+		late := NewAssignment(uuid.Nil, "d", "cy", Shift{Name: "late", Start: At(22, 5), End: At(23, 0), ReportEarly: 10 * time.Minute}, day, time.UTC)
+		if err := svc.Publish(ctx, "d", []Assignment{late}); !errors.Is(err, ErrOverlap) {
+			t.Fatalf("publish overlapping through roll call: %v", err)
+		}
 	})
 }
 
