@@ -107,6 +107,7 @@ func (s *Sim) perform(ctx context.Context, by ticket.Actor, t *followup.Task) er
 		}
 	}
 	s.speak(by.ID, "callback")
+	s.claims[claimKey{t.ID, t.Attempts}]++
 	if _, err := s.fqueue.Complete(ctx, t, o); err != nil {
 		return err
 	}

@@ -61,6 +61,7 @@ type Sim struct {
 	fstore   followup.Store
 	outcomes map[followup.Result]int
 	noticed  map[uuid.UUID]bool // reopened tickets whose rework notice is planned
+	claims   map[claimKey]int   // how often each attempt of each task was worked
 
 	catalogue *phrasebook.Catalogue
 	linter    *phrasebook.Linter
@@ -105,6 +106,7 @@ func newSim(ctx context.Context, cfg Config) (*Sim, error) {
 		findings: map[phrasebook.Fault]int{},
 		outcomes: map[followup.Result]int{},
 		noticed:  map[uuid.UUID]bool{},
+		claims:   map[claimKey]int{},
 		revisit: map[ticket.Role][]ticket.Actor{
 			ticket.RoleDirector:      {{ID: "dir-gao", Role: ticket.RoleDirector}},
 			ticket.RoleAdministrator: {{ID: "adm-lin", Role: ticket.RoleAdministrator}, {ID: "adm-xu", Role: ticket.RoleAdministrator}},
@@ -236,6 +238,12 @@ func refusalKind(err error) string {
 		}
 	}
 	return "other"
+}
+
+// claimKey is one attempt at one follow-up task.
+type claimKey struct {
+	task    uuid.UUID
+	attempt int
 }
 
 // happening is one scheduled step; agenda orders them by time, then by
