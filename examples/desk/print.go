@@ -37,7 +37,6 @@ func (r *Report) Print(w io.Writer) {
 	section(w, "Deadlines and handling")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "T5  dispatched within 3 min\t%s\n", r.Dispatch)
-	fmt.Fprintln(tw, "    of tickets that needed dispatch; after-hours arrivals counted from the 09:00 opening\t")
 	fmt.Fprintf(tw, "T7a answered within 48 h of the solution\t%s\n", r.Answers)
 	fmt.Fprintf(tw, "T7b agreed reply times kept\t%s\n", r.Replies)
 	fmt.Fprintf(tw, "T13 written rework notice within 24 h\t%s\n", r.Rework)
@@ -48,6 +47,7 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(tw, "T11 out of scope, ended politely\t%d\n", r.Cancelled)
 	fmt.Fprintf(tw, "T15 handed over before leave\t%d\n", r.HandedOver)
 	tw.Flush()
+	fmt.Fprintln(w, "(T5 counts the tickets that needed dispatch; arrivals outside service hours count from the next opening)")
 
 	section(w, fmt.Sprintf("Overdue and stagnating at the end (T10): %d", len(r.Overdue)))
 	for _, k := range sortedKeys(r.OverdueByRule) {
