@@ -82,3 +82,50 @@ func benchClaimComplete(b *testing.B, n int) {
 		}
 	}
 }
+
+// BenchmarkQueueClaimComplete is the same cycle through the Queue API a
+// worker uses: Claim, Complete with an outcome (checked against the
+// task), and a replacement task derived by the Deriver.
+func BenchmarkQueueClaimComplete(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprintf("pending=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			s := followup.NewMemStore()
+			rng := rand.New(rand.NewPCG(2, uint64(n)))
+			base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+			for i := range n {
+				if err := s.Create(ctx, benchTask(i, rng, base)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			now := func() time.Time { return base }
+			var tok uint64
+			q, _ := followup.NewQueue(s, followup.QueueConfig{Desk: "d1", Calendar: followup.AnyTime{}, Now: now,
+				NewID: func() uuid.UUID { tok++; return benchID(int(tok)) }})
+			d, _ := followup.NewDeriver(s, followup.DeriverConfig{Desk: "d1", Rules: followup.DealerRules(1), Calendar: followup.AnyTime{}, Now: now})
+			me := ticket.Actor{ID: "w", Role: ticket.RoleAgent}
+			keys := make([]string, 1<<16)
+			for i := range keys {
+				keys[i] = fmt.Sprintf("enquiry-%d", i)
+			}
+			next := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				ts, err := q.Claim(ctx, "w", "", 1)
+				if err != nil || len(ts) != 1 {
+					b.Fatalf("claim: %d, %v", len(ts), err)
+				}
+				if _, err := q.Complete(ctx, ts[0], followup.Outcome{Result: followup.Reached, By: me}); err != nil {
+					b.Fatal(err)
+				}
+				tr := followup.Trigger{Kind: followup.Enquiry, Key: keys[next%len(keys)] + "/" + fmt.Sprint(next/len(keys)),
+					At: base.Add(-time.Duration(rng.Int64N(int64(30 * 24 * time.Hour))))}
+				next++
+				if _, err := d.Derive(ctx, tr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
