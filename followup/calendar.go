@@ -130,6 +130,7 @@ func (o Offset) From(t time.Time) time.Time {
 // IsZero reports whether the offset moves nothing.
 func (o Offset) IsZero() bool { return o == Offset{} }
 
+// String writes the offset compactly, e.g. "1mo3d" or "24h0m0s".
 func (o Offset) String() string {
 	s := ""
 	if o.Months != 0 {

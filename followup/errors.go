@@ -42,6 +42,7 @@ type InputError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("followup: invalid %s: %s", e.Field, e.Reason)
 }
@@ -64,6 +65,7 @@ type LeaseError struct {
 	Expired time.Time
 }
 
+// Error implements error.
 func (e *LeaseError) Error() string {
 	switch {
 	case e.Status.Final():
@@ -84,6 +86,7 @@ func (e *LeaseError) Is(target error) bool { return target == ErrLeaseLost || ta
 // ErrDuplicate and ErrConflict.
 type DuplicateError struct{ Task uuid.UUID }
 
+// Error implements error.
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("followup: task %s already exists", e.Task)
 }

@@ -73,7 +73,7 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkNew(t); err != nil {
+	if err := CheckNew(t); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -166,7 +166,7 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 		return notFound(t.ID)
 	}
 	cur := e.task
-	if err := leaseCheck(cur, held, now); err != nil {
+	if err := LeaseCheck(cur, held, now); err != nil {
 		return err
 	}
 	id, desk, role, version := cur.ID, cur.Desk, cur.Role, cur.Version+1
@@ -180,11 +180,9 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 }
 
 // LeaseCheck reports whether held is the live lease of the stored task
-// cur at now; adapters call it so that they refuse exactly what MemStore
-// refuses.
-func LeaseCheck(cur *Task, held Lease, now time.Time) error { return leaseCheck(cur, held, now) }
-
-func leaseCheck(cur *Task, held Lease, now time.Time) error {
+// cur at now, as a *LeaseError when it is not; adapters call it so that
+// they refuse exactly what MemStore refuses.
+func LeaseCheck(cur *Task, held Lease, now time.Time) error {
 	le := &LeaseError{Task: cur.ID, Owner: held.Owner, Status: cur.Status}
 	if cur.Status != Claimed {
 		return le

@@ -143,7 +143,7 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (*Task, error)
 		return nil, err
 	}
 	now := q.now()
-	if err := leaseCheck(cur, t.Lease, now); err != nil {
+	if err := LeaseCheck(cur, t.Lease, now); err != nil {
 		return nil, err
 	}
 	o = o.clone()

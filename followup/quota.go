@@ -183,6 +183,7 @@ func (q Quota) Check(repairs int, byRole map[ticket.Role]int) QuotaCheck {
 	return c
 }
 
+// String summarises the check on one line.
 func (c QuotaCheck) String() string {
 	s := fmt.Sprintf("F3 repairs %d, revisited %d", c.Repairs, c.Revisited)
 	for _, r := range c.Rows {

@@ -75,6 +75,7 @@ type Rate struct {
 
 func rate(n, base int) Rate { return Rate{Count: n, Base: base, Rate: ratio(n, base)} }
 
+// String writes "count/base rate%", or "-" without a base.
 func (r Rate) String() string {
 	if r.Base == 0 {
 		return "-"

@@ -75,6 +75,7 @@ func (s Sampling) Check(complaints, revisits, onSiteSigned int) SampleCheck {
 	return c
 }
 
+// String summarises the check on one line.
 func (c SampleCheck) String() string {
 	return fmt.Sprintf("F5 complaints %d, revisited %d (%.1f%%), on site signed %d (%.1f%%), met %v",
 		c.Complaints, c.Revisits, 100*c.RevisitShare, c.OnSiteSigned, 100*c.OnSiteShare, c.Met)

@@ -140,8 +140,9 @@ func (f *Filter) Match(t *Task) bool {
 	return true
 }
 
-// checkNew reports a task a store must refuse to create.
-func checkNew(t *Task) error {
+// CheckNew reports a task a Store must refuse to create: adapters call
+// it so that they refuse exactly what MemStore refuses.
+func CheckNew(t *Task) error {
 	if t == nil {
 		return invalid("task", "nil task")
 	}
@@ -156,7 +157,3 @@ func checkNew(t *Task) error {
 	}
 	return nil
 }
-
-// CheckNew reports a task a Store must refuse to create: adapters call
-// it so that they refuse exactly what MemStore refuses.
-func CheckNew(t *Task) error { return checkNew(t) }
