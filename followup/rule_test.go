@@ -3,6 +3,8 @@ package followup_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -48,7 +50,11 @@ func TestPresetWindows(t *testing.T) {
 		{"F2_leak_three_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair, Category: followup.Leak}, "F2.leak", at, day(3), followup.OnSite},
 		{"F2_general_seven_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair, Category: followup.General}, "F2.general", at, day(7), followup.OnSite},
 		{"F2_uncategorised_is_general", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair}, "F2.general", at, day(7), followup.OnSite},
-		{"F6_major_one_day", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, Category: followup.SeverityMajor, RevisitRequired: true}, "F6.major", at, day(1), followup.ByPhone},
+		{"F6_major_one_day", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, Category: followup.SeverityMajor, RevisitRequired: true}, "F6.major", at, day(1), ""},
+		{"F6_normal_three_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, Category: followup.SeverityNormal, RevisitRequired: true}, "F6.normal", at, day(3), ""},
+		{"F6_minor_seven_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, Category: followup.SeverityMinor, RevisitRequired: true}, "F6.minor", at, day(7), ""},
+		{"F6_unknown_severity_three_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, RevisitRequired: true}, "F6.other", at, day(3), ""},
+		{"F6_dealer_complaint", followup.DealerRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, RevisitRequired: true}, "F6.complaint", at, day(3), ""},
 		{"F7_at_once_after_service", followup.PropertyRules(1), followup.Trigger{Kind: followup.ServiceEnded}, "F7.service", at, at, followup.ByPhone},
 		{"F7_at_once_after_answer", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketAnswered, TicketKind: ticket.Inquiry}, "F7.answered", at, at, followup.ByPhone},
 		{"F8_new_resident_within_a_month_clamped", followup.PropertyRules(1), followup.Trigger{Kind: followup.MoveIn}, "F8.move_in", at, feb28, followup.OnSite},
@@ -74,7 +80,7 @@ func TestPresetWindows(t *testing.T) {
 			if !task.NotBefore.Equal(c.from) || !task.Due.Equal(c.due) {
 				t.Errorf("window %s .. %s, want %s .. %s", task.NotBefore, task.Due, c.from, c.due)
 			}
-			if task.Channel != c.channel {
+			if c.channel != "" && task.Channel != c.channel { // F6 channels follow F5 sampling
 				t.Errorf("channel %s, want %s", task.Channel, c.channel)
 			}
 			if task.Role == "" {
@@ -114,6 +120,33 @@ func TestPresetContents(t *testing.T) {
 		}
 		if len(count) != 3 || count[ticket.RoleRepairLead] < count[ticket.RoleAdministrator] || count[ticket.RoleAdministrator] < count[ticket.RoleDirector] {
 			t.Errorf("roles over 600 repairs: %v", count)
+		}
+	})
+	t.Run("F5_on_site_revisits_need_a_signature", func(t *testing.T) {
+		onSite, phone := 0, 0
+		for i := range 200 {
+			tr := followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, Category: followup.SeverityMajor,
+				RevisitRequired: true, Desk: "d1", Key: fmt.Sprint("c", i), At: at}
+			task := planOne(t, followup.PropertyRules(1), followup.AnyTime{}, tr, "F6.major")
+			signs := slices.Contains(task.Checklist, followup.CheckSignature)
+			switch task.Channel {
+			case followup.OnSite:
+				onSite++
+				if !signs {
+					t.Fatalf("on-site complaint revisit %s without a signature", tr.Key)
+				}
+			case followup.ByPhone:
+				phone++
+				if signs {
+					t.Fatalf("phone revisit %s asks for a signature", tr.Key)
+				}
+			}
+			if task.Channel == followup.OnSite != followup.F5Sampling(1).OnSiteFor(tr.Key) {
+				t.Fatalf("channel of %s does not follow the sampling", tr.Key)
+			}
+		}
+		if onSite == 0 || phone == 0 {
+			t.Errorf("200 major complaints: %d on site, %d by phone", onSite, phone)
 		}
 	})
 	t.Run("F9_seven_day_call_grades_the_customer", func(t *testing.T) {
