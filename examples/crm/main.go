@@ -22,7 +22,7 @@
 //	curl -s -H X-Actor:eng-zhao -H X-Role:department -d '{"summary":"pipe replaced"}' \
 //	  localhost:8080/desks/harbour-view/tickets/ID/resolve
 //	curl -s $H -d '{"note":"told by phone"}' localhost:8080/desks/harbour-view/tickets/ID/answer
-//	curl -s $H -d '{"version":5}' localhost:8080/desks/harbour-view/tickets/ID/accept
+//	curl -s $H -d '{"version":4}' localhost:8080/desks/harbour-view/tickets/ID/accept
 //	curl -s $H 'localhost:8080/desks/harbour-view/tickets?state=revisit&kind=repair&limit=20'
 //	curl -s $H localhost:8080/desks/harbour-view/tickets/ID/history
 //	curl -s $H localhost:8080/desks/harbour-view/overdue
