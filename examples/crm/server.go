@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -119,7 +118,7 @@ func newServer(cfg Config) (*server, error) {
 		cfg.NewID = ticket.NewV7
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = discardLogger()
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 64 << 10
@@ -368,3 +367,7 @@ func (s *server) drainAll(ctx context.Context) {
 		s.afterWrite(ctx, s.desks[name])
 	}
 }
+
+// discardLogger is the silent default: the library logs nothing unless
+// asked.
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
