@@ -168,13 +168,16 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (*Task, error)
 		next.ClosedAt = now
 		next.Synced = !next.Revisit || next.Ticket == uuid.Nil || next.Status == Unreachable
 	}
+	if next.Status == Done && o.FollowAgain && next.Repeat > 0 {
+		// The next follow-up is stored first: a crash between the two
+		// writes then leaves an extra call, never a forgotten one; its ID
+		// comes from this task's, so a second completion adds nothing.
+		if _, err := q.chain(ctx, next, now); err != nil {
+			return nil, err
+		}
+	}
 	if err := q.store.Complete(ctx, next, t.Lease, now); err != nil {
 		return nil, err
-	}
-	if next.Status == Done && o.FollowAgain && next.Repeat > 0 {
-		if _, err := q.chain(ctx, next, now); err != nil {
-			return next, err
-		}
 	}
 	if next.Status.Final() && !next.Synced {
 		if _, err := q.sync(ctx, next); err != nil {
@@ -234,6 +237,35 @@ func (q *Queue) Cancel(ctx context.Context, id uuid.UUID, by ticket.Actor, note 
 		return t, nil
 	}
 	return nil, fmt.Errorf("%w: task %s kept changing; try again", ErrConflict, id)
+}
+
+// SyncAll records every outcome of the desk's revisit tasks that a
+// ticket has not taken yet (after a crash between the task write and the
+// ticket write, say) and reports how many it recorded. It scans the
+// desk's finished tasks: run it at start-up or now and then, not per
+// call.
+func (q *Queue) SyncAll(ctx context.Context) (int, error) {
+	if q.tickets == nil {
+		return 0, nil
+	}
+	ts, err := q.store.List(ctx, q.desk, Filter{Statuses: []Status{Done, Problem}})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range ts {
+		if t.Synced || !t.Revisit {
+			continue
+		}
+		ok, err := q.sync(ctx, t)
+		if err != nil {
+			return n, fmt.Errorf("task %s of ticket %s: %w", t.ID, t.Ticket, err)
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // SyncTicket records on the ticket the outcomes of its revisit tasks

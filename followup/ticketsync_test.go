@@ -388,3 +388,56 @@ func TestTenancy(t *testing.T) {
 		t.Errorf("deriving another desk's trigger: %v, want ErrInvalid", err)
 	}
 }
+
+// flakyTickets fails the first RecordRevisit, as a process would that
+// dies between the task write and the ticket write.
+type flakyTickets struct {
+	followup.Tickets
+	mu   sync.Mutex
+	fail int
+}
+
+func (f *flakyTickets) RecordRevisit(ctx context.Context, by ticket.Actor, ref ticket.Ref, o ticket.RevisitOutcome) (*ticket.Ticket, error) {
+	f.mu.Lock()
+	fail := f.fail > 0
+	f.fail--
+	f.mu.Unlock()
+	if fail {
+		return nil, errors.New("connection lost")
+	}
+	return f.Tickets.RecordRevisit(ctx, by, ref, o)
+}
+
+// TestSyncAll: an outcome whose ticket write failed is recorded later;
+// the ticket's revisit is cleared by that outcome and nothing else.
+func TestSyncAll(t *testing.T) {
+	ctx := context.Background()
+	d := newDesk(t, "d1", followup.PropertyRules(1))
+	flaky := &flakyTickets{Tickets: d.tickets, fail: 1}
+	q, err := followup.NewQueue(d.store, followup.QueueConfig{Desk: "d1", Tickets: flaky, Calendar: hours, Now: d.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := d.repair(t, followup.Leak)
+	d.answerAndAccept(t, tk.ID)
+	d.drain(t)
+	task := onlyTask(t, q, "F2.leak")
+	c := claimTask(t, q, "zhao", task.ID)
+	done, err := q.Complete(ctx, c, revisitDone(lead))
+	if err == nil || done == nil || done.Status != followup.Done || done.Synced {
+		t.Fatalf("Complete with a failing ticket write: %v, task %+v", err, done)
+	}
+	if tk, _ = d.tickets.Get(ctx, tk.ID); tk.State != ticket.Revisit {
+		t.Fatalf("ticket %s; the failed write must leave it waiting", tk.State)
+	}
+	n, err := q.SyncAll(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("SyncAll recorded %d: %v", n, err)
+	}
+	if tk, _ = d.tickets.Get(ctx, tk.ID); tk.State != ticket.Closed {
+		t.Errorf("ticket after SyncAll: %s, want closed", tk.State)
+	}
+	if n, _ := q.SyncAll(ctx); n != 0 {
+		t.Errorf("a second SyncAll recorded %d", n)
+	}
+}
