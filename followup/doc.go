@@ -61,7 +61,8 @@
 //
 // Run Drain again after ticket changes (or on a timer); a crash before
 // its acknowledgement replays events, and derivation creates nothing
-// twice.
+// twice. At start-up, q.SyncAll(ctx) records outcomes whose ticket write
+// a crash cut off.
 //
 // # Sampling, quotas, reports
 //

@@ -132,8 +132,8 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
 // An expired, stolen or used lease is ErrLeaseLost and records nothing.
 // The task is stored before the ticket is told: if telling it fails, the
 // returned task is completed, Synced is false, the error says why, and
-// SyncTicket (or TicketSync when the ticket reaches its revisit) records
-// it later.
+// SyncAll or SyncTicket (or TicketSync when the ticket reaches its
+// revisit) records it later.
 func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (*Task, error) {
 	if t == nil {
 		return nil, invalid("task", "nil task")
