@@ -67,6 +67,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -76,33 +77,49 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
-	desks := flag.String("desks", "harbour-view", "comma-separated desks to serve")
-	agents := flag.String("agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
-	tz := flag.String("tz", "Asia/Shanghai", "IANA time zone of the desks")
-	every := flag.Duration("sync-every", 30*time.Second, "how often pending ticket events are derived into follow-ups in the background (0: only after writes)")
+	var o options
+	flag.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	flag.StringVar(&o.desks, "desks", "harbour-view", "comma-separated desks to serve")
+	flag.StringVar(&o.agents, "agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
+	flag.StringVar(&o.tz, "tz", "Asia/Shanghai", "IANA time zone of the desks")
+	flag.DurationVar(&o.syncEvery, "sync-every", 30*time.Second, "how often pending ticket events are derived into follow-ups in the background (0: only after writes)")
 	flag.Parse()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := run(*addr, *desks, *agents, *tz, *every, log); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, log, nil); err != nil {
 		log.Error("crm stopped", "err", err)
+		stop()
 		os.Exit(1)
 	}
 }
 
-func run(addr, desks, agents, tz string, every time.Duration, log *slog.Logger) error {
-	loc, err := time.LoadLocation(tz)
+// options are the command-line flags.
+type options struct {
+	addr, desks, agents, tz string
+	syncEvery               time.Duration
+}
+
+// run serves until ctx is done, then shuts down gracefully. ready, if
+// set, is told the address actually listened on (for -addr with port 0).
+func run(ctx context.Context, o options, log *slog.Logger, ready func(addr string)) error {
+	loc, err := time.LoadLocation(o.tz)
 	if err != nil {
-		return fmt.Errorf("time zone %q: %w", tz, err)
+		return fmt.Errorf("time zone %q: %w", o.tz, err)
 	}
-	srv, err := newServer(Config{Desks: splitList(desks), Agents: splitList(agents), Location: loc, Logger: log})
+	srv, err := newServer(Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log})
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if every > 0 {
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if o.syncEvery > 0 {
 		go func() {
-			tick := time.NewTicker(every)
+			tick := time.NewTicker(o.syncEvery)
 			defer tick.Stop()
 			for {
 				select {
@@ -115,22 +132,29 @@ func run(addr, desks, agents, tz string, every time.Duration, log *slog.Logger) 
 		}()
 	}
 	hs := &http.Server{
-		Addr: addr, Handler: srv,
+		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.ListenAndServe() }()
-	log.Info("crm listening", "addr", addr, "desks", desks)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("crm listening", "addr", ln.Addr().String(), "desks", o.desks)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	shut, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	if err := hs.Shutdown(shut); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,4 +77,42 @@ func Example() {
 	// "state":"received" true
 	// "owner":"li" true
 	// "missing":["person","phone"] true
+}
+
+// TestRun starts the command as main does, on a free port, asks it who
+// is on duty over a real connection, and shuts it down.
+func TestRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, options{addr: "127.0.0.1:0", desks: "north,south", agents: "a1,a2,a3,a4", tz: "Asia/Shanghai", syncEvery: time.Hour},
+			slog.New(slog.DiscardHandler), func(addr string) { addrc <- addr })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-errc:
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/desks/south/duty", nil)
+	req.Header.Set(headerActor, "a1")
+	req.Header.Set(headerRole, "agent")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dutyResponse
+	err = json.NewDecoder(res.Body).Decode(&d)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK || d.RosterUntil.Sub(d.RosterFrom) != 12*7*24*time.Hour {
+		t.Errorf("status %d, %+v, %v: want four three-week cycles", res.StatusCode, d, err)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if err := run(context.Background(), options{addr: "127.0.0.1:0", desks: "x", tz: "Mars/Olympus"}, slog.New(slog.DiscardHandler), nil); err == nil {
+		t.Error("an unknown time zone was accepted")
+	}
 }
