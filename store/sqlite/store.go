@@ -113,6 +113,10 @@ func (s *Store) Rosters() roster.Store { return s.rosters }
 // FollowupStore returns the concrete follow-up store, for CompleteBatch.
 func (s *Store) FollowupStore() *Followups { return s.followups }
 
+// DB returns the *sql.DB the store uses, for the caller's own tables and
+// transactions (see WithTx); nil for a store bound to a transaction.
+func (s *Store) DB() *sql.DB { return s.sqlDB }
+
 // Close closes the database opened by Open; it does nothing otherwise.
 func (s *Store) Close() error {
 	if s.owned && s.sqlDB != nil {
@@ -146,9 +150,18 @@ func (s *Store) atomic(ctx context.Context, fn func(DB) error) (err error) {
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return err
+		return cancelled(ctx, err)
 	}
-	return tx.Commit()
+	return cancelled(ctx, tx.Commit())
+}
+
+// cancelled reports a transaction that database/sql rolled back because
+// ctx ended as the context's error, not as sql.ErrTxDone.
+func cancelled(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w: the transaction was rolled back", ctx.Err())
+	}
+	return err
 }
 
 // Times that queries compare are stored as Unix nanoseconds: they order

@@ -1,0 +1,258 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+var testBase = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func newTicket(desk string, n int) (*ticket.Ticket, ticket.Event) {
+	id := uuid.New()
+	at := testBase.Add(time.Duration(n) * time.Minute)
+	t := &ticket.Ticket{
+		ID: id, Desk: desk, Version: 1, Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone,
+		State: ticket.Received, Owner: "li", Fields: map[string]string{"location": fmt.Sprintf("block %d", n)},
+		ReceivedAt: at, UpdatedAt: at,
+	}
+	ev := ticket.Event{ID: uuid.New(), Desk: desk, Ticket: id, Seq: 1, Action: ticket.ActReceive, Actor: "li",
+		Role: ticket.RoleAgent, At: at, To: ticket.Received, Kind: t.Kind, Category: t.Category}
+	return t, ev
+}
+
+func next(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticket.Event) {
+	n := t.Clone()
+	n.Version++
+	n.UpdatedAt = n.UpdatedAt.Add(time.Minute)
+	ev := ticket.Event{ID: uuid.New(), Desk: n.Desk, Ticket: n.ID, Seq: n.Version, Action: ticket.ActNote,
+		Actor: "li", Role: ticket.RoleAgent, At: n.UpdatedAt, From: t.State, To: to, Note: note}
+	n.State = to
+	return n, ev
+}
+
+func tables(t *testing.T, s *Store) []string {
+	t.Helper()
+	rows, err := s.db.QueryContext(context.Background(),
+		`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func TestMigrations(t *testing.T) {
+	files, err := fs.Glob(Migrations, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"001_tickets.down.sql", "001_tickets.up.sql", "002_followups.down.sql", "002_followups.up.sql",
+		"003_rosters.down.sql", "003_rosters.up.sql"}
+	if !slices.Equal(files, want) {
+		t.Fatalf("exported files %v, want %v", files, want)
+	}
+	s, _ := openStore(t)
+	ctx := context.Background()
+	before := tables(t, s)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("second Migrate: %v", err)
+	}
+	if after := tables(t, s); !slices.Equal(before, after) {
+		t.Fatalf("a second Migrate changed the tables: %v -> %v", before, after)
+	}
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
+		t.Fatalf("schema version %d (%v), want 3", v, err)
+	}
+	if err := s.MigrateTo(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := tables(t, s); !slices.Equal(got, []string{"desk_schema_migrations"}) {
+		t.Fatalf("after migrating down to 0: %v", got)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := tables(t, s); !slices.Equal(got, before) {
+		t.Fatalf("after migrating up again: %v, want %v", got, before)
+	}
+}
+
+// The point of the adapter: a single-process desk keeps its data across
+// restarts (T14).
+func TestDataSurvivesReopen(t *testing.T) {
+	s, path := openStore(t)
+	ctx := context.Background()
+	tk, ev := newTicket("north", 1)
+	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	n, nev := next(tk, ticket.Dispatched, "to the plumber")
+	if err := s.Tickets().Update(ctx, n, nev); err != nil {
+		t.Fatal(err)
+	}
+	task := followuptest.NewTask("north", 1, testBase)
+	if err := s.Followups().Create(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if err := again.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := again.Tickets().ByNumber(ctx, "north", 1)
+	if err != nil || got.Version != 2 || got.State != ticket.Dispatched {
+		t.Fatalf("after reopening: %+v, %v", got, err)
+	}
+	h, _ := again.Tickets().History(ctx, "north", tk.ID)
+	if len(h) != 2 || h[1].Note != "to the plumber" {
+		t.Fatalf("history after reopening: %+v", h)
+	}
+	if p, _ := again.Tickets().Pending(ctx, "deriver", "north", 10); len(p) != 2 {
+		t.Fatalf("%d outbox events after reopening, want 2", len(p))
+	}
+	if ft, err := again.Followups().Get(ctx, "north", task.ID); err != nil || ft.Version != 1 {
+		t.Fatalf("task after reopening: %v, %v", ft, err)
+	}
+	var mode string
+	if err := again.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal mode %q (%v), want wal", mode, err)
+	}
+}
+
+// A caller saves its own row and a ticket change in one transaction:
+// both commit or neither, and refusals leave the transaction usable.
+func TestWithTx(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	db := s.sqlDB
+	if _, err := db.ExecContext(ctx, `CREATE TABLE crm_notes (ticket TEXT PRIMARY KEY, text TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, commit := range []bool{false, true} {
+		tk, ev := newTicket("north", 1)
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crm_notes VALUES (?, 'called back')`, tk.ID.String()); err != nil {
+			t.Fatal(err)
+		}
+		in := s.WithTx(tx)
+		if err := in.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Tickets().Create(ctx, tk, []ticket.Event{ev}); !errors.Is(err, ticket.ErrConflict) {
+			t.Fatalf("duplicate create in tx: %v, want ErrConflict", err)
+		}
+		stale, sev := next(tk, ticket.Dispatched, "x")
+		stale.Version, sev.Seq = 7, 7
+		if err := in.Tickets().Update(ctx, stale, sev); !errors.Is(err, ticket.ErrConflict) {
+			t.Fatalf("stale update in tx: %v, want ErrConflict", err)
+		}
+		if err := in.Followups().Create(ctx, followuptest.NewTask("north", 1, testBase)); err != nil && !errors.Is(err, followup.ErrDuplicate) {
+			t.Fatal(err)
+		}
+		if commit {
+			err = tx.Commit()
+		} else {
+			err = tx.Rollback()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, getErr := s.Tickets().Get(ctx, "north", tk.ID)
+		var notes int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM crm_notes WHERE ticket = ?`, tk.ID.String()).Scan(&notes); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := s.Tickets().History(ctx, "north", tk.ID)
+		if commit && (getErr != nil || notes != 1 || len(h) != 1) {
+			t.Fatalf("after commit: ticket %v, %d notes, %d events; want all, once", getErr, notes, len(h))
+		}
+		if !commit && (!errors.Is(getErr, ticket.ErrNotFound) || notes != 0) {
+			t.Fatalf("after rollback: ticket %v, %d notes; want none", getErr, notes)
+		}
+	}
+}
+
+// A transition cancelled at any moment leaves the old state or the new
+// one with its history and outbox rows.
+func TestCancelledTransitions(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	tk, ev := newTicket("north", 1)
+	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	cur := tk
+	interrupted := 0
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 200 {
+		n, nev := next(cur, ticket.Received, "step")
+		wctx, cancel := context.WithTimeout(ctx, time.Duration(rng.IntN(3000))*time.Microsecond)
+		err := s.Tickets().Update(wctx, n, nev)
+		cancel()
+		var version, events, outbox int64
+		if err := s.db.QueryRowContext(ctx, `SELECT version,
+			(SELECT count(*) FROM desk_ticket_events WHERE ticket_id = t.id),
+			(SELECT count(*) FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id WHERE e.ticket_id = t.id)
+			FROM desk_tickets t WHERE id = ?`, tk.ID.String()).Scan(&version, &events, &outbox); err != nil {
+			t.Fatal(err)
+		}
+		if events != version || outbox != version {
+			t.Fatalf("step %d: half-written: version %d, %d events, %d outbox entries", i, version, events, outbox)
+		}
+		if err == nil && version != n.Version {
+			t.Fatalf("step %d reported success at version %d", i, version)
+		}
+		if err != nil {
+			interrupted++
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("step %d: %v, want a deadline error", i, err)
+			}
+		}
+		if version == n.Version {
+			cur = n
+		}
+	}
+	if interrupted == 0 {
+		t.Fatal("no transition was interrupted")
+	}
+	t.Logf("%d of 200 transitions interrupted; ticket at version %d", interrupted, cur.Version)
+}
+
+func TestOpenRefusesEmptyPath(t *testing.T) {
+	if _, err := Open(context.Background(), ""); err == nil {
+		t.Fatal("Open with an empty path succeeded")
+	}
+	if got := DSN(filepath.Join("a?b", "c.db")); got[:14] != "file:a%3fb/c.d" {
+		t.Fatalf("DSN did not escape the path: %s", got)
+	}
+}
