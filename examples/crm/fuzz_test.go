@@ -19,6 +19,7 @@ var fuzzSeeds = []string{
 	`{"level":2,"reason":"vip"}`,
 	`{"reply_by":"2026-03-02T12:00:00+08:00"}`,
 	`{"reason":"out_of_scope","note":"not ours"}`,
+	`{"to":"wang","note":"leave"}`,
 	`{"fields":{"location":"1-101"}}`,
 	`{"version":-9223372036854775808}`,
 	`{"version":1e400}`,
@@ -51,7 +52,7 @@ func FuzzIntake(f *testing.F) {
 // FuzzAction: no body posted to any ticket action answers 5xx, whatever
 // state the ticket is in by then.
 func FuzzAction(f *testing.F) {
-	names := []string{"dispatch", "resolve", "answer", "accept", "reject", "escalate", "promise", "cancel", "complete", "take"}
+	names := []string{"dispatch", "resolve", "answer", "accept", "reject", "escalate", "promise", "cancel", "complete", "take", "refer", "handover"}
 	for i, s := range fuzzSeeds {
 		f.Add(uint8(i), []byte(s))
 	}

@@ -76,6 +76,11 @@ type (
 	takeBody struct { // T19
 		versioned
 	}
+	moveBody struct { // refer (T18), handover (T15)
+		versioned
+		To   string `json:"to"`
+		Note string `json:"note"`
+	}
 )
 
 // action runs one ticket action from its decoded body.
@@ -190,6 +195,24 @@ var actions = map[string]action{
 			return nil, err
 		}
 		return svc.Take(ctx, by, ref)
+	}},
+	// Ownership moves only by a recorded referral at reception (T18) or
+	// a handover before leave (T15).
+	"refer": {func() any { return new(moveBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*moveBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Refer(ctx, by, ref, b.To, b.Note)
+	}},
+	"handover": {func() any { return new(moveBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*moveBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Handover(ctx, by, ref, b.To, b.Note)
 	}},
 }
 

@@ -44,7 +44,8 @@
 //	GET  /desks/{desk}/tickets/{id}                   one ticket
 //	GET  /desks/{desk}/tickets/{id}/history           its events (T14)
 //	POST /desks/{desk}/tickets/{id}/{action}          dispatch, resolve, answer, accept, reject,
-//	                                                  escalate, promise, cancel, complete, take;
+//	                                                  escalate, promise, cancel, complete, take,
+//	                                                  refer (T18), handover (T15);
 //	                                                  "version" in the body: 409 if it moved on
 //	GET  /desks/{desk}/overdue                        past a deadline or stagnating (T4–T13)
 //	GET  /desks/{desk}/followups?status=&ticket=&owner=
@@ -52,6 +53,7 @@
 //	POST /desks/{desk}/followups/{id}/complete        the outcome, with the claim's token
 //	POST /desks/{desk}/followups/sync                 derive from pending ticket events now
 //	GET  /desks/{desk}/duty?at=RFC3339                who is on duty (R2, R5)
+//	GET  /desks/{desk}/handover?agent=                open work to hand over before leave (T15)
 //	POST /lint                                        {"text"} → findings (P2, P3)
 //
 // Errors are JSON, {"error": "...", "field": "...", "missing": [...]}:

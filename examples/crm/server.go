@@ -260,6 +260,7 @@ func (s *server) routes() http.Handler {
 		{"POST", "/desks/{desk}/followups/sync", s.withDesk(s.syncFollowups)},
 		{"POST", "/desks/{desk}/followups/{id}/complete", s.withDesk(s.complete)},
 		{"GET", "/desks/{desk}/duty", s.withDesk(s.duty)},
+		{"GET", "/desks/{desk}/handover", s.withDesk(s.handover)},
 		{"POST", "/lint", s.lint},
 	}
 	for _, r := range rs {
