@@ -75,3 +75,15 @@ func ExampleStore_WithTx() {
 	fmt.Println("case", tk.Number, "and", calls, "call row committed together")
 	// Output: case 1 and 1 call row committed together
 }
+
+// A program that runs its own migration tool copies the embedded files.
+func ExampleMigrations() {
+	ms, _ := sqlite.ListMigrations()
+	for _, m := range ms {
+		fmt.Printf("%03d_%s\n", m.Version, m.Name)
+	}
+	// Output:
+	// 001_tickets
+	// 002_followups
+	// 003_rosters
+}
