@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"regexp"
 	"sync"
 	"time"
@@ -274,6 +275,14 @@ func (s *server) routes() http.Handler {
 // plain text.
 func (s *server) jsonFallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
+			// The mux would redirect in HTML; say the same in JSON.
+			u := *r.URL
+			u.Path, u.RawPath = clean, ""
+			w.Header().Set("Location", u.String())
+			s.fail(w, r, &apiError{Status: http.StatusTemporaryRedirect, Msg: fmt.Sprintf("%s is not a clean path; use %s", r.URL.Path, clean)})
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -289,16 +298,31 @@ func (s *server) jsonFallback(mux *http.ServeMux) http.Handler {
 		case http.StatusNotFound, 0:
 			s.fail(w, r, &apiError{Status: http.StatusNotFound, Msg: fmt.Sprintf("no endpoint %s", r.URL.Path)})
 		default:
-			// A redirect the mux makes for a path that is not clean
-			// (double slashes, "..").
+			// Any other answer of the mux itself, kept with its headers.
 			for k, v := range probe.header {
 				if k != "Content-Type" && k != "Content-Length" {
 					w.Header()[k] = v
 				}
 			}
-			s.fail(w, r, &apiError{Status: probe.status, Msg: fmt.Sprintf("%s is not a clean path", r.URL.Path)})
+			s.fail(w, r, &apiError{Status: probe.status, Msg: http.StatusText(probe.status)})
 		}
 	})
+}
+
+// cleanPath is the path the mux routes: path.Clean, keeping a trailing
+// slash and a leading one.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // headerProbe records what the mux's built-in answer would be.

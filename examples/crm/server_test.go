@@ -116,3 +116,24 @@ func TestRun(t *testing.T) {
 		t.Error("an unknown time zone was accepted")
 	}
 }
+
+// TestRouting: the mux's own answers come in JSON too: 404 for an
+// unknown path, 405 with Allow, and the redirect of a path that is not
+// clean.
+func TestRouting(t *testing.T) {
+	f := newFixture(t)
+	a := f.as(li, "agent")
+	if r := a.do(t, "DELETE", "/desks/north/tickets", nil); r.Status != http.StatusMethodNotAllowed || !strings.Contains(r.Header.Get("Allow"), "POST") {
+		t.Errorf("405: %d allow %q", r.Status, r.Header.Get("Allow"))
+	}
+	if r := a.do(t, "GET", "/desks/north/tickets/x/y/z", nil); r.Status != http.StatusNotFound {
+		t.Errorf("deep path: %d", r.Status)
+	}
+	r := a.do(t, "GET", "/desks/north/../north/tickets", nil)
+	if r.Status != http.StatusTemporaryRedirect || r.Header.Get("Location") != "/desks/north/tickets" {
+		t.Errorf("unclean path: %d location %q: %s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+	if r := a.do(t, "HEAD", "/desks/north/duty", nil); r.Status != http.StatusOK {
+		t.Errorf("HEAD on a GET route: %d", r.Status)
+	}
+}
