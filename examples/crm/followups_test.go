@@ -112,3 +112,38 @@ func TestLeaseExpiry(t *testing.T) {
 	// Completing twice records nothing more.
 	f.as("wang", ticket.RoleAgent).must(t, http.StatusConflict, "POST", "/desks/north/followups/"+task.ID.String()+"/complete", outcome)
 }
+
+// TestClaimByRole: a worker can take only the tasks of their role (F3
+// assigns each repair revisit to the director, an administrator or the
+// repair lead).
+func TestClaimByRole(t *testing.T) {
+	f := newFixture(t)
+	agent := f.as(li, ticket.RoleAgent)
+	for range 8 {
+		tk := f.newRepair(t, "north")
+		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
+		f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "ok"})
+	}
+	var all taskList
+	agent.must(t, http.StatusOK, "GET", "/desks/north/followups?status=pending", nil).decode(t, &all)
+	want := 0
+	for _, task := range all.Tasks {
+		if task.Role == ticket.RoleRepairLead && !task.NotBefore.After(f.clock.Now()) {
+			want++
+		}
+	}
+	if want == 0 {
+		t.Fatalf("F3: no ready repair-lead revisit among %d tasks; the test needs one", len(all.Tasks))
+	}
+	var got taskList
+	f.as(chen, ticket.RoleRepairLead).must(t, http.StatusOK, "POST", "/desks/north/followups/claim",
+		map[string]any{"n": 50, "role": "repair_lead"}).decode(t, &got)
+	if len(got.Tasks) != want {
+		t.Errorf("claimed %d, want the %d ready repair-lead tasks", len(got.Tasks), want)
+	}
+	for _, task := range got.Tasks {
+		if task.Role != ticket.RoleRepairLead {
+			t.Errorf("task %s of role %s handed to the repair lead", task.ID, task.Role)
+		}
+	}
+}

@@ -56,11 +56,23 @@
 //	GET  /desks/{desk}/handover?agent=                open work to hand over before leave (T15)
 //	POST /lint                                        {"text"} → findings (P2, P3)
 //
+// Every /desks route needs the actor headers; /lint needs none. A
+// desk's roster is generated at start: four three-week cycles (R3) of
+// the a/b/c shifts (R2) from the Monday of the current week. Follow-ups
+// are derived from the ticket outbox after every write, and every
+// -sync-every in the background.
+//
 // Errors are JSON, {"error": "...", "field": "...", "missing": [...]}:
 // 400 malformed input (the field named), 403 not allowed, 404 not found
 // (another desk's ticket too), 409 version conflict, illegal transition
 // or lost lease, 413 body too large, 422 intake fields missing for a
 // step (listed).
+//
+// Test it (httptest, -race, and fuzz targets over request bodies):
+//
+//	go test -race ./examples/crm
+//	go test -run '^$' -fuzz '^FuzzAction$' -fuzztime 30s ./examples/crm
+//	go test -run '^$' -bench . ./examples/crm
 package main
 
 import (
