@@ -34,9 +34,10 @@ type queueKey struct {
 // skipped. Sifting therefore never writes to entries, which keeps a
 // million-task heap from touching a cold cache line per level.
 type entry struct {
-	task *Task
+	task *Task  // points at t
 	q    *queue // the queue holding the live item; nil when final
 	gen  uint64
+	t    Task // the stored task, in the same allocation
 }
 
 // NewMemStore returns an empty in-memory store.
@@ -82,7 +83,8 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 		return &DuplicateError{Task: t.ID}
 	}
 	t.Version = 1
-	e := &entry{task: t.Clone()}
+	e := &entry{t: *t.Clone()}
+	e.task = &e.t
 	m.tasks[t.ID] = e
 	m.queue(t.Desk, t.Role).push(e)
 	return nil
@@ -111,7 +113,7 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 		return nil, err
 	}
 	limit := max(1, c.Limit)
-	now := stamp{c.Now.Unix(), int32(c.Now.Nanosecond())}
+	nowSec, nowNs := c.Now.Unix(), int32(c.Now.Nanosecond())
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var qs []*queue
@@ -126,7 +128,7 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 	for len(out) < limit {
 		var best *queue
 		for _, q := range qs {
-			if !q.live() || q.items[0].readyAfter(now) {
+			if !q.live() || q.items[0].readyAfter(nowSec, nowNs) {
 				continue
 			}
 			if best == nil || q.items[0].less(&best.items[0]) {
@@ -295,54 +297,42 @@ func compareIDs(a, b uuid.UUID) int {
 	return 0
 }
 
-// stamp is an instant as seconds and nanoseconds: comparable without
-// touching the task, and valid for every year time.Time can hold.
-type stamp struct {
-	sec  int64
-	nsec int32
-}
-
-func stampOf(t time.Time) stamp { return stamp{t.Unix(), int32(t.Nanosecond())} }
-
-func (a stamp) cmp(b stamp) int {
-	switch {
-	case a.sec < b.sec:
-		return -1
-	case a.sec > b.sec:
-		return 1
-	case a.nsec < b.nsec:
-		return -1
-	case a.nsec > b.nsec:
-		return 1
-	}
-	return 0
-}
-
 // item is a heap slot: the task's order key, copied out of the task so
 // that sifting compares contiguous memory instead of chasing pointers.
+// Instants are kept as seconds and nanoseconds (exact for every year
+// time.Time holds) in 40 bytes; the ID, the last tie-break, is read
+// from the task only when ready and due times are equal.
 type item struct {
-	ready stamp
-	due   stamp
-	id    uuid.UUID
-	e     *entry
-	gen   uint64
+	readySec, dueSec int64
+	readyNs, dueNs   int32
+	e                *entry
+	gen              uint64
 }
 
 func (it *item) setKey(t *Task) {
-	it.ready, it.due, it.id = stampOf(t.ReadyAt()), stampOf(t.Due), t.ID
+	r := t.ReadyAt()
+	it.readySec, it.readyNs = r.Unix(), int32(r.Nanosecond())
+	it.dueSec, it.dueNs = t.Due.Unix(), int32(t.Due.Nanosecond())
 }
 
-func (it *item) readyAfter(now stamp) bool { return it.ready.cmp(now) > 0 }
+// readyAfter reports whether the item is not ready at now.
+func (it *item) readyAfter(sec int64, ns int32) bool {
+	return it.readySec > sec || it.readySec == sec && it.readyNs > ns
+}
 
 // less orders the queue: ReadyAt, then Due, then ID.
 func (it *item) less(b *item) bool {
-	if c := it.ready.cmp(b.ready); c != 0 {
-		return c < 0
+	switch {
+	case it.readySec != b.readySec:
+		return it.readySec < b.readySec
+	case it.readyNs != b.readyNs:
+		return it.readyNs < b.readyNs
+	case it.dueSec != b.dueSec:
+		return it.dueSec < b.dueSec
+	case it.dueNs != b.dueNs:
+		return it.dueNs < b.dueNs
 	}
-	if c := it.due.cmp(b.due); c != 0 {
-		return c < 0
-	}
-	return compareIDs(it.id, b.id) < 0
+	return compareIDs(it.e.t.ID, b.e.t.ID) < 0
 }
 
 // queue is a 4-ary min-heap of items; push and pop are O(log n). Four
