@@ -35,6 +35,8 @@ const (
 //	F13.fee        fee due: remind from 3 days before until the due date
 //	F13.holiday    holiday: care call from 2 days before until the day
 //	F13.birthday   birthday: wishes on the day
+//	F13.care       regular care call planned from the sales plan: within
+//	               3 days of the planned date
 //
 // The seeds give the 48 h, 2/3/7 days, one month, 10/30/60 % and 10 %/30 %;
 // the complaint timings by severity (F6 says only "by severity and
@@ -116,6 +118,12 @@ func PropertyRules(seed uint64) RuleSet {
 		{
 			ID: "F13.birthday", Cites: "F13", Name: "birthday wishes",
 			Trigger: Birthday, To: Hours(12), Channel: ByPhone, Role: ticket.RoleAgent,
+		},
+		{
+			ID: "F13.care", Cites: "F13", Name: "regular care call",
+			Trigger: CareCall, To: Days(3), Channel: ByPhone, Role: ticket.RoleAgent,
+			Checklist: []CheckItem{CheckService, CheckSuggestions},
+			Attempts:  3, RetryAfter: 24 * time.Hour,
 		},
 	}}
 }

@@ -61,6 +61,7 @@ func TestPresetWindows(t *testing.T) {
 		{"F13_fee_reminder_three_days_ahead", followup.PropertyRules(1), followup.Trigger{Kind: followup.FeeDue}, "F13.fee", day(-3), at, followup.ByPhone},
 		{"F13_holiday_care", followup.PropertyRules(1), followup.Trigger{Kind: followup.Holiday}, "F13.holiday", day(-2), at, followup.ByPhone},
 		{"F13_birthday_on_the_day", followup.PropertyRules(1), followup.Trigger{Kind: followup.Birthday}, "F13.birthday", at, at.Add(12 * time.Hour), followup.ByPhone},
+		{"F13_regular_care_call", followup.PropertyRules(1), followup.Trigger{Kind: followup.CareCall}, "F13.care", at, day(3), followup.ByPhone},
 		{"F9_enquiry_within_24h", followup.DealerRules(1), followup.Trigger{Kind: followup.Enquiry}, "F9.enquiry", at, at.Add(24 * time.Hour), followup.ByPhone},
 		{"F9_delivery_seven_days", followup.DealerRules(1), followup.Trigger{Kind: followup.VehicleDelivery}, "F9.delivery_7d", day(7), day(8), followup.ByPhone},
 		{"F9_delivery_one_month_clamped", followup.DealerRules(1), followup.Trigger{Kind: followup.VehicleDelivery}, "F9.delivery_1m", feb28, feb28.AddDate(0, 0, 3), followup.ByPhone},
