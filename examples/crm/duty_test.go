@@ -89,3 +89,68 @@ func TestDuty(t *testing.T) {
 		agent.must(t, http.StatusNotFound, "GET", "/desks/west/duty", nil)
 	})
 }
+
+// TestPresenceAndLeave: an agent who goes offline (R5) or is on leave
+// is left out of the duty answer; only leads grant leave or mark
+// someone else.
+func TestPresenceAndLeave(t *testing.T) {
+	f := newFixture(t)
+	now := func() dutyResponse {
+		var d dutyResponse
+		f.as(zhou, ticket.RoleShiftLead).must(t, http.StatusOK, "GET", "/desks/north/duty", nil).decode(t, &d)
+		return d
+	}
+	on := now().First
+	if on == "" {
+		t.Fatal("nobody on shift a at 10:00")
+	}
+	self := f.as(on, ticket.RoleAgent)
+	self.must(t, http.StatusOK, "POST", "/desks/north/presence", map[string]any{"online": false, "note": "network down"})
+	if d := now(); len(d.OnDuty) != 0 {
+		t.Errorf("R5: %s is offline, yet on duty: %+v", on, d.OnDuty)
+	}
+	f.clock.Advance(10 * time.Minute)
+	self.must(t, http.StatusOK, "POST", "/desks/north/presence", map[string]any{"online": true})
+	if d := now(); d.First != on {
+		t.Errorf("back online, first on duty is %q, want %q", d.First, on)
+	}
+	// South's roster is its own.
+	var south dutyResponse
+	f.as(zhou, ticket.RoleShiftLead).must(t, http.StatusOK, "GET", "/desks/south/duty", nil).decode(t, &south)
+	if len(south.OnDuty) != 1 {
+		t.Errorf("north's presence changed south: %+v", south.OnDuty)
+	}
+
+	lead := f.as(zhou, ticket.RoleShiftLead)
+	from, until := f.clock.Now().Add(-time.Hour), f.clock.Now().Add(8*time.Hour)
+	leave := map[string]any{"agent": on, "from": from.Format(time.RFC3339), "until": until.Format(time.RFC3339), "note": "sick"}
+	self.must(t, http.StatusForbidden, "POST", "/desks/north/leave", leave)
+	lead.must(t, http.StatusCreated, "POST", "/desks/north/leave", leave)
+	if d := now(); len(d.OnDuty) != 0 {
+		t.Errorf("%s is on leave, yet on duty: %+v", on, d.OnDuty)
+	}
+
+	for _, c := range []struct {
+		name   string
+		who    as
+		path   string
+		body   any
+		status int
+		field  string
+	}{
+		{"online_missing", self, "/desks/north/presence", map[string]any{}, 400, "online"},
+		{"offline_for_another", self, "/desks/north/presence", map[string]any{"agent": "someone", "online": false}, 403, "agent"},
+		{"online_when_not_offline", self, "/desks/north/presence", map[string]any{"online": true}, 404, ""},
+		{"leave_without_agent", lead, "/desks/north/leave", map[string]any{"from": from.Format(time.RFC3339), "until": until.Format(time.RFC3339)}, 400, "agent"},
+		{"leave_bad_from", lead, "/desks/north/leave", map[string]any{"agent": "x", "from": "monday", "until": until.Format(time.RFC3339)}, 400, "from"},
+		{"leave_backwards", lead, "/desks/north/leave", map[string]any{"agent": "x", "from": until.Format(time.RFC3339), "until": from.Format(time.RFC3339)}, 400, "until"},
+		{"leave_without_times", lead, "/desks/north/leave", map[string]any{"agent": "x"}, 400, "from"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := c.who.must(t, c.status, "POST", c.path, c.body).err(t)
+			if e.Field != c.field {
+				t.Errorf("field %q, want %q", e.Field, c.field)
+			}
+		})
+	}
+}

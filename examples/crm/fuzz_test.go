@@ -95,3 +95,29 @@ func FuzzComplete(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOtherBodies: no body posted to the claim, presence, leave, sync
+// or lint endpoints answers 5xx, whoever sends it.
+func FuzzOtherBodies(f *testing.F) {
+	paths := []string{"/desks/north/followups/claim", "/desks/north/presence", "/desks/north/leave", "/desks/north/followups/sync", "/lint"}
+	seeds := []string{
+		`{"worker":"wang","n":3,"lease":"1h","role":"repair_lead"}`,
+		`{"lease":"-1ns"}`, `{"n":1e9}`, `{"lease":"9999999h"}`,
+		`{"online":false,"note":"x"}`, `{"online":true,"agent":"li"}`, `{"online":"yes"}`,
+		`{"agent":"li","from":"2026-03-02T10:00:00+08:00","until":"2026-03-03T10:00:00+08:00"}`,
+		`{"agent":"li","from":"0001-01-01T00:00:00Z","until":"9999-12-31T23:59:59Z"}`,
+		`{"text":"不知道"}`, `{"text":"\u0000\uffff"}`, `{"text":null}`,
+	}
+	for i, s := range seeds {
+		f.Add(uint8(i), []byte(s))
+	}
+	fx := newFixture(f)
+	roles := []ticket.Role{ticket.RoleAgent, ticket.RoleShiftLead, ticket.RoleDepartment}
+	f.Fuzz(func(t *testing.T, pick uint8, body []byte) {
+		path := paths[int(pick)%len(paths)]
+		who := fx.as(li, roles[int(pick/8)%len(roles)])
+		if r := who.do(t, "POST", path, body); r.Status >= 500 {
+			t.Fatalf("%s: status %d for %q: %s", path, r.Status, body, r.Body)
+		}
+	})
+}

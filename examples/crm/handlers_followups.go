@@ -88,13 +88,9 @@ func (s *server) claim(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 		s.fail(w, r, err)
 		return
 	}
-	worker := in.Worker
-	if worker == "" {
-		worker = by.ID
-	}
-	if worker != by.ID && by.Role != ticket.RoleShiftLead && by.Role != ticket.RoleDirector {
-		s.fail(w, r, &apiError{Status: http.StatusForbidden, Field: "worker",
-			Msg: fmt.Sprintf("%s may claim only for themselves; a shift lead or the director claims for %s", by, worker)})
+	worker, err := s.onBehalf(by, in.Worker, "worker")
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if in.N < 0 || in.N > s.cfg.MaxPage {
@@ -103,7 +99,6 @@ func (s *server) claim(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 	}
 	lease := 15 * time.Minute
 	if in.Lease != "" {
-		var err error
 		lease, err = time.ParseDuration(in.Lease)
 		if err != nil || lease <= 0 || lease > s.cfg.MaxLease {
 			s.fail(w, r, badRequest("lease", fmt.Sprintf("lease %q must be a duration such as 15m, above 0 and at most %v", in.Lease, s.cfg.MaxLease)))

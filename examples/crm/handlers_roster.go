@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -74,4 +75,108 @@ func (s *server) duty(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 	}
 	resp.First, _ = list.First()
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// presenceRequest marks an agent online or offline (R5: staff stay
+// online all shift). Agent defaults to the actor; marking someone else
+// is for shift leads and the director.
+type presenceRequest struct {
+	Agent  string `json:"agent"`
+	Online *bool  `json:"online"`
+	Note   string `json:"note"`
+}
+
+// presence answers POST /desks/{desk}/presence: going offline leaves the
+// agent out of duty answers until they are marked online again.
+func (s *server) presence(w http.ResponseWriter, r *http.Request, d *desk, by ticket.Actor) {
+	var in presenceRequest
+	if err := s.decodeJSON(w, r, &in, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if in.Online == nil {
+		s.fail(w, r, badRequest("online", "online is required: true or false"))
+		return
+	}
+	agent, err := s.onBehalf(by, in.Agent, "agent")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if *in.Online {
+		_, err = s.roster.MarkOnline(r.Context(), d.name, agent)
+	} else {
+		_, err = s.roster.MarkOffline(r.Context(), d.name, agent, in.Note)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"agent": agent, "online": *in.Online})
+}
+
+// leaveRequest records leave (T15, R5). Only shift leads and the
+// director grant it.
+type leaveRequest struct {
+	Agent string `json:"agent"`
+	From  string `json:"from"`
+	Until string `json:"until"`
+	Note  string `json:"note"`
+}
+
+// leave answers POST /desks/{desk}/leave: the agent is left out of
+// duty answers in [from, until). Their open work is listed by GET
+// .../handover?agent= for the handover before leave (T15).
+func (s *server) leave(w http.ResponseWriter, r *http.Request, d *desk, by ticket.Actor) {
+	var in leaveRequest
+	if err := s.decodeJSON(w, r, &in, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if by.Role != ticket.RoleShiftLead && by.Role != ticket.RoleDirector {
+		s.fail(w, r, &apiError{Status: http.StatusForbidden, Msg: fmt.Sprintf("%s may not grant leave; a shift lead or the director does", by)})
+		return
+	}
+	if in.Agent == "" {
+		s.fail(w, r, badRequest("agent", "agent is required: who goes on leave"))
+		return
+	}
+	from, err := parseTime("from", in.From)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	until, err := parseTime("until", in.Until)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if from.IsZero() || until.IsZero() {
+		s.fail(w, r, badRequest("from", "from and until are required"))
+		return
+	}
+	if !until.After(from) {
+		s.fail(w, r, badRequest("until", "until must be after from"))
+		return
+	}
+	a, err := s.roster.GrantLeave(r.Context(), d.name, in.Agent, from, until, in.Note)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "agent": a.Agent, "from": a.From.In(s.cfg.Location), "until": a.Until.In(s.cfg.Location)})
+}
+
+// onBehalf returns the agent an actor acts for: themselves, or anyone
+// when the actor is a shift lead or the director. field names the
+// input in a refusal.
+func (s *server) onBehalf(by ticket.Actor, agent, field string) (string, error) {
+	if agent == "" || agent == by.ID {
+		return by.ID, nil
+	}
+	if by.Role == ticket.RoleShiftLead || by.Role == ticket.RoleDirector {
+		return agent, nil
+	}
+	return "", &apiError{Status: http.StatusForbidden, Field: field,
+		Msg: fmt.Sprintf("%s may act only for themselves; a shift lead or the director acts for %s", by, agent)}
 }

@@ -54,6 +54,8 @@
 //	POST /desks/{desk}/followups/sync                 derive from pending ticket events now
 //	GET  /desks/{desk}/duty?at=RFC3339                who is on duty (R2, R5)
 //	GET  /desks/{desk}/handover?agent=                open work to hand over before leave (T15)
+//	POST /desks/{desk}/presence                       {"online": false, "agent", "note"} (R5)
+//	POST /desks/{desk}/leave                          {"agent","from","until","note"}, leads only
 //	POST /lint                                        {"text"} → findings (P2, P3)
 //
 // Every /desks route needs the actor headers; /lint needs none. A

@@ -262,6 +262,8 @@ func (s *server) routes() http.Handler {
 		{"POST", "/desks/{desk}/followups/{id}/complete", s.withDesk(s.complete)},
 		{"GET", "/desks/{desk}/duty", s.withDesk(s.duty)},
 		{"GET", "/desks/{desk}/handover", s.withDesk(s.handover)},
+		{"POST", "/desks/{desk}/presence", s.withDesk(s.presence)},
+		{"POST", "/desks/{desk}/leave", s.withDesk(s.leave)},
 		{"POST", "/lint", s.lint},
 	}
 	for _, r := range rs {
