@@ -25,6 +25,13 @@
 //     commit after a higher one was read; with acknowledgement rows that
 //     late event is simply still pending and is delivered. A system
 //     consumer (scope "") reads every desk; a desk consumer only its own.
+//     Acknowledgements fold into a per-consumer low-water mark on the
+//     writing transaction's ID (xid8), never past pg_snapshot_xmin, the
+//     oldest transaction still running: below that no event can still
+//     commit. Pending reads from the mark on, so its cost follows the
+//     unacknowledged tail, not the outbox's age; a transaction left open
+//     for long holds the mark back (and with it that saving), never an
+//     event.
 //   - Redaction (S1) rewrites the Note and Data of named history events;
 //     outbox entries point at history rows, so the outbox is redacted too.
 //   - Follow-ups (F1-F13): Claim leases a batch of ready tasks in one

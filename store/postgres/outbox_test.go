@@ -211,3 +211,80 @@ func TestOutboxConcurrentWritersAndConsumers(t *testing.T) {
 		}
 	}
 }
+
+// TestOutboxLowWaterMark: acknowledgements fold into the consumer's
+// low-water mark and their rows are pruned, so Pending does not rescan
+// the acknowledged past; a transaction still open keeps the mark below
+// its own events, which are then delivered when it commits.
+func TestOutboxLowWaterMark(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	var ids []uuid.UUID
+	var tickets []*ticket.Ticket
+	for i := range 20 {
+		tk, ev := newTicket("north", i)
+		if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ev.ID)
+		tickets = append(tickets, tk)
+	}
+	if err := s.Tickets().Ack(ctx, "deriver", "north", ids...); err != nil {
+		t.Fatal(err)
+	}
+	var acks int
+	var low, maxXid string
+	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM desk_ticket_acks WHERE consumer = 'deriver'`).Scan(&acks); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Pool().QueryRow(ctx, `SELECT c.low::text, (SELECT max(xid)::text FROM desk_ticket_outbox)
+		FROM desk_ticket_consumers c WHERE consumer = 'deriver' AND scope = 'north'`).Scan(&low, &maxXid); err != nil {
+		t.Fatal(err)
+	}
+	if acks != 0 {
+		t.Errorf("%d ack rows left after the mark passed them, want 0 (pruned)", acks)
+	}
+	var passed bool
+	if err := s.Pool().QueryRow(ctx, `SELECT $1::xid8 > $2::xid8`, low, maxXid).Scan(&passed); err != nil || !passed {
+		t.Errorf("low-water mark %s is not past the acknowledged events (max xid %s): %v", low, maxXid, err)
+	}
+
+	// An open transaction writes an event; others commit and are
+	// acknowledged meanwhile. The mark must stay at or below the open
+	// transaction's xid, or its event would be lost.
+	open, err := s.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Rollback(ctx)
+	late, lev := next(tickets[0], ticket.Dispatched, "late")
+	if err := s.WithTx(open).Tickets().Update(ctx, late, lev); err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range tickets[1:5] {
+		n, nev := next(tk, ticket.Dispatched, "quick")
+		if err := s.Tickets().Update(ctx, n, nev); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Tickets().Ack(ctx, "deriver", "north", nev.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := open.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Tickets().Pending(ctx, "deriver", "north", 10)
+	if err != nil || len(got) != 1 || got[0].ID != lev.ID {
+		t.Fatalf("after the late commit pending = %v, %v; want the late event", got, err)
+	}
+	if err := s.Tickets().Ack(ctx, "deriver", "north", lev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Tickets().Pending(ctx, "deriver", "north", 10); len(got) != 0 {
+		t.Fatalf("%d pending after acknowledging everything", len(got))
+	}
+	// Acknowledging an event below the mark again is still a no-op.
+	if err := s.Tickets().Ack(ctx, "deriver", "north", ids[0]); err != nil {
+		t.Fatalf("acknowledging an old event twice: %v", err)
+	}
+}

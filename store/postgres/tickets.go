@@ -439,15 +439,17 @@ func scanEvents(rows pgx.Rows) ([]ticket.Event, error) {
 
 // Pending implements ticket.Outbox: the events of the consumer's scope
 // that have no acknowledgement row for (consumer, scope), in outbox
-// order. There is no checkpoint, so an event whose transaction committed
-// after later-numbered ones were read is still delivered.
+// order, read from the consumer's low-water mark on. There is no
+// checkpoint on seq, so an event whose transaction committed after
+// later-numbered ones were read is still delivered.
 func (s *Tickets) Pending(ctx context.Context, consumer, desk string, limit int) ([]ticket.Event, error) {
 	if consumer == "" {
 		return nil, &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
 	}
 	rows, err := s.db.Query(ctx, `
 SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
-WHERE ($2 = '' OR o.desk = $2)
+WHERE o.xid >= coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = $1 AND scope = $2), '0'::xid8)
+  AND ($2 = '' OR o.desk = $2)
   AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
 ORDER BY o.seq
 LIMIT $3`, consumer, desk, max(limit, 1))
@@ -461,8 +463,44 @@ LIMIT $3`, consumer, desk, max(limit, 1))
 	return out, nil
 }
 
-// Ack implements ticket.Outbox in one statement: either every ID is an
-// event of the scope and all are acknowledged, or none is.
+// ackSQL validates and records acknowledgements in one statement: either
+// every ID is an event of the scope and all are acknowledged, or none.
+const ackSQL = `
+WITH v AS (
+    SELECT event_id FROM desk_ticket_outbox WHERE event_id = ANY($3::uuid[]) AND ($2 = '' OR desk = $2)
+), ins AS (
+    INSERT INTO desk_ticket_acks (consumer, scope, event_id)
+    SELECT $1, $2, event_id FROM v WHERE (SELECT count(*) FROM v) = $4
+    ON CONFLICT DO NOTHING
+)
+SELECT count(*) FROM v`
+
+// advanceSQL moves the consumer's low-water mark to the smallest xid
+// that may still matter: no higher than the oldest transaction still
+// running (pg_snapshot_xmin: every transaction below it has ended, so
+// no row below it can appear later), and no higher than the oldest
+// unacknowledged row of the scope. The mark never moves back. The ack
+// rows below the new mark are pruned: the mark stands for them.
+const advanceSQL = `
+WITH cur AS (
+    SELECT coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = $1 AND scope = $2), '0'::xid8) AS low,
+           pg_snapshot_xmin(pg_current_snapshot()) AS horizon
+), oldest AS (
+    SELECT min(o.xid) AS xid FROM desk_ticket_outbox o, cur
+    WHERE o.xid >= cur.low AND ($2 = '' OR o.desk = $2)
+      AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+), up AS (
+    INSERT INTO desk_ticket_consumers AS c (consumer, scope, low)
+    SELECT $1, $2, least(cur.horizon, coalesce(oldest.xid, cur.horizon)) FROM cur, oldest
+    ON CONFLICT (consumer, scope) DO UPDATE SET low = greatest(c.low, excluded.low)
+    RETURNING low
+)
+DELETE FROM desk_ticket_acks a USING desk_ticket_outbox o, up
+WHERE a.consumer = $1 AND a.scope = $2 AND o.event_id = a.event_id AND o.xid < up.low`
+
+// Ack implements ticket.Outbox. After recording the acknowledgements it
+// advances the consumer's low-water mark, so Pending stays proportional
+// to the unacknowledged tail, not to the whole outbox.
 func (s *Tickets) Ack(ctx context.Context, consumer, desk string, ids ...uuid.UUID) error {
 	if consumer == "" {
 		return &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
@@ -479,20 +517,14 @@ func (s *Tickets) Ack(ctx context.Context, consumer, desk string, ids ...uuid.UU
 		return nil
 	}
 	var found int
-	err := s.db.QueryRow(ctx, `
-WITH v AS (
-    SELECT event_id FROM desk_ticket_outbox WHERE event_id = ANY($3::uuid[]) AND ($2 = '' OR desk = $2)
-), ins AS (
-    INSERT INTO desk_ticket_acks (consumer, scope, event_id)
-    SELECT $1, $2, event_id FROM v WHERE (SELECT count(*) FROM v) = $4
-    ON CONFLICT DO NOTHING
-)
-SELECT count(*) FROM v`, consumer, desk, distinct, len(distinct)).Scan(&found)
-	if err != nil {
+	if err := s.db.QueryRow(ctx, ackSQL, consumer, desk, distinct, len(distinct)).Scan(&found); err != nil {
 		return fmt.Errorf("postgres: ack events for %s: %w", consumer, err)
 	}
 	if found != len(distinct) {
 		return fmt.Errorf("%w: %d of %d events are not in the outbox of scope %q", ticket.ErrNotFound, len(distinct)-found, len(distinct), desk)
+	}
+	if _, err := s.db.Exec(ctx, advanceSQL, consumer, desk); err != nil {
+		return fmt.Errorf("postgres: ack events for %s: advance the low-water mark: %w", consumer, err)
 	}
 	return nil
 }

@@ -42,19 +42,37 @@ CREATE TABLE desk_ticket_events (
 );
 
 -- The outbox points at history rows, so a redaction (S1) rewrites both.
--- seq orders delivery; it is never used as a checkpoint: a consumer's
--- progress is its acknowledgement rows, so an event whose transaction
--- commits after a later-numbered one is still delivered.
+-- seq orders delivery; it is never used as a checkpoint: a transaction
+-- holding a lower seq can commit after a higher one was read. A
+-- consumer's progress is its acknowledgement rows, so such a late event
+-- is still pending and is delivered.
+--
+-- xid is the writing transaction. It lets acknowledgements be folded
+-- into a safe low-water mark (desk_ticket_consumers.low): every
+-- transaction with an xid below pg_snapshot_xmin of a snapshot has
+-- ended, so no row with such an xid can appear later.
 CREATE TABLE desk_ticket_outbox (
     seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     desk     text   NOT NULL,
-    event_id uuid   NOT NULL UNIQUE REFERENCES desk_ticket_events (id)
+    event_id uuid   NOT NULL UNIQUE REFERENCES desk_ticket_events (id),
+    xid      xid8   NOT NULL DEFAULT pg_current_xact_id()
 );
-CREATE INDEX desk_ticket_outbox_desk ON desk_ticket_outbox (desk, seq);
+CREATE INDEX desk_ticket_outbox_desk ON desk_ticket_outbox (desk, xid);
+CREATE INDEX desk_ticket_outbox_xid ON desk_ticket_outbox (xid);
 
 CREATE TABLE desk_ticket_acks (
     consumer text NOT NULL,
     scope    text NOT NULL,
     event_id uuid NOT NULL REFERENCES desk_ticket_outbox (event_id),
     PRIMARY KEY (consumer, scope, event_id)
+);
+
+-- Per consumer and scope: every outbox row of the scope whose xid is
+-- below low has been acknowledged (its ack row may since be pruned),
+-- and no such row can still commit. Pending reads only from low on.
+CREATE TABLE desk_ticket_consumers (
+    consumer text NOT NULL,
+    scope    text NOT NULL,
+    low      xid8 NOT NULL,
+    PRIMARY KEY (consumer, scope)
 );
