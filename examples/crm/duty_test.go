@@ -154,3 +154,29 @@ func TestPresenceAndLeave(t *testing.T) {
 		})
 	}
 }
+
+// TestCoverage: R1 asks for 09:00–24:00 every day; the seed's a/b/c
+// plan (R2) ends at 22:00, and the coverage answer reports that
+// two-hour gap on every day rather than hiding it.
+func TestCoverage(t *testing.T) {
+	f := newFixture(t)
+	lead := f.as(zhou, ticket.RoleShiftLead)
+	var c coverageResponse
+	lead.must(t, http.StatusOK, "GET", "/desks/north/coverage?from=2026-03-02&days=7", nil).decode(t, &c)
+	if c.Covered || len(c.Gaps) != 7 || c.UncoveredMinutes != 7*120 {
+		t.Fatalf("R1/R2: covered %v, %d gaps, %d minutes: %+v", c.Covered, len(c.Gaps), c.UncoveredMinutes, c.Gaps)
+	}
+	for i, g := range c.Gaps {
+		day := time.Date(2026, 3, 2+i, 0, 0, 0, 0, shanghai)
+		if !g.Start.Equal(day.Add(22*time.Hour)) || !g.End.Equal(day.Add(24*time.Hour)) || g.Minutes != 120 {
+			t.Errorf("R2_gap_22_to_24 on %s: %+v", day.Format(time.DateOnly), g)
+		}
+	}
+	for _, bad := range []struct{ query, field string }{
+		{"from=March", "from"}, {"days=0", "days"}, {"days=1000", "days"}, {"days=x", "days"},
+	} {
+		if e := lead.must(t, http.StatusBadRequest, "GET", "/desks/north/coverage?"+bad.query, nil).err(t); e.Field != bad.field {
+			t.Errorf("%s: field %q", bad.query, e.Field)
+		}
+	}
+}

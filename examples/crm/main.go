@@ -53,6 +53,7 @@
 //	POST /desks/{desk}/followups/{id}/complete        the outcome, with the claim's token
 //	POST /desks/{desk}/followups/sync                 derive from pending ticket events now
 //	GET  /desks/{desk}/duty?at=RFC3339                who is on duty (R2, R5)
+//	GET  /desks/{desk}/coverage?from=DATE&days=7      gaps in the service hours (R1)
 //	GET  /desks/{desk}/handover?agent=                open work to hand over before leave (T15)
 //	POST /desks/{desk}/presence                       {"online": false, "agent", "note"} (R5)
 //	POST /desks/{desk}/leave                          {"agent","from","until","note"}, leads only

@@ -68,6 +68,8 @@ type desk struct {
 	sync        *followup.TicketSync
 	rosterFrom  time.Time
 	rosterUntil time.Time
+
+	syncMu sync.Mutex // serialises this desk's outbox drains in this process
 }
 
 // server is the HTTP JSON service. Its desks are fixed at construction,
@@ -83,8 +85,6 @@ type server struct {
 	roster  *roster.Service
 	linter  *phrasebook.Linter
 	handler http.Handler
-
-	syncMu sync.Mutex // serialises outbox drains of the same process
 }
 
 // deskName is what a desk may be called: it appears in paths.
@@ -261,6 +261,7 @@ func (s *server) routes() http.Handler {
 		{"POST", "/desks/{desk}/followups/sync", s.withDesk(s.syncFollowups)},
 		{"POST", "/desks/{desk}/followups/{id}/complete", s.withDesk(s.complete)},
 		{"GET", "/desks/{desk}/duty", s.withDesk(s.duty)},
+		{"GET", "/desks/{desk}/coverage", s.withDesk(s.coverage)},
 		{"GET", "/desks/{desk}/handover", s.withDesk(s.handover)},
 		{"POST", "/desks/{desk}/presence", s.withDesk(s.presence)},
 		{"POST", "/desks/{desk}/leave", s.withDesk(s.leave)},
@@ -381,10 +382,11 @@ func (s *server) afterWrite(ctx context.Context, d *desk) {
 
 // drain derives follow-ups from every pending ticket event of the desk.
 // TicketSync is idempotent and safe to run twice at once; serialising
-// the drains of one process only saves duplicate work.
+// one desk's drains in this process only saves duplicate work, and
+// desks drain independently.
 func (s *server) drain(ctx context.Context, d *desk) (int, error) {
-	s.syncMu.Lock()
-	defer s.syncMu.Unlock()
+	d.syncMu.Lock()
+	defer d.syncMu.Unlock()
 	return d.sync.Drain(ctx)
 }
 
