@@ -118,10 +118,7 @@ func (s *Store) MigrateTo(ctx context.Context, version int) error {
 	if version < 0 || version > len(ms) {
 		return fmt.Errorf("postgres: no schema version %d; the latest is %d", version, len(ms))
 	}
-	if _, err := s.db.Exec(ctx, `CREATE TABLE IF NOT EXISTS desk_schema_migrations (
-		version    integer     PRIMARY KEY,
-		name       text        NOT NULL,
-		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil && !uniqueViolation(err) {
+	if err := s.createVersionTable(ctx); err != nil {
 		return fmt.Errorf("postgres: create desk_schema_migrations: %w", err)
 	}
 	for {
@@ -130,6 +127,27 @@ func (s *Store) MigrateTo(ctx context.Context, version int) error {
 			return err
 		}
 	}
+}
+
+// createVersionTable creates desk_schema_migrations under the advisory
+// lock: CREATE TABLE IF NOT EXISTS alone fails when two sessions run it
+// at once.
+func (s *Store) createVersionTable(ctx context.Context) error {
+	tx, err := s.db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer rollback(ctx, tx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS desk_schema_migrations (
+		version    integer     PRIMARY KEY,
+		name       text        NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 // migrateStep applies one step towards target under the advisory lock
