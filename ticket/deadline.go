@@ -61,11 +61,11 @@ func (d Deadline) Late(now time.Time) bool {
 
 // Overdue is a ticket past one of its deadlines, or stagnating (T10).
 type Overdue struct {
-	Ticket   *Ticket
-	Deadline DeadlineName
-	Rule     string
-	Due      time.Time
-	By       time.Duration // how far past due at the time asked
+	Ticket   *Ticket       `json:"ticket"`
+	Deadline DeadlineName  `json:"deadline"`
+	Rule     string        `json:"rule"`
+	Due      time.Time     `json:"due"`
+	By       time.Duration `json:"by_ns"` // how far past due at the time asked
 }
 
 // start opens a new clock on t, unless the policy's limit is off.

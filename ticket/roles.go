@@ -23,6 +23,11 @@ const (
 	RoleSystem Role = "system"
 )
 
+// Roles lists the built-in roles.
+func Roles() []Role {
+	return []Role{RoleAgent, RoleShiftLead, RoleQA, RoleDirector, RoleAdministrator, RoleRepairLead, RoleDepartment, RoleSystem}
+}
+
 // Actor is who performs an action.
 type Actor struct {
 	ID   string

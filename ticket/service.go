@@ -200,7 +200,8 @@ func (s *Service) History(ctx context.Context, id uuid.UUID) ([]Event, error) {
 	return s.store.History(ctx, s.desk, id)
 }
 
-// List returns the desk's tickets matching f, in case-number order.
+// List returns the desk's tickets matching f, in f.Order (case-number
+// order by default), from f.After on, at most f.Limit of them.
 func (s *Service) List(ctx context.Context, f Filter) ([]*Ticket, error) {
 	return s.store.List(ctx, s.desk, f)
 }
