@@ -17,6 +17,10 @@
 //     the same transaction: 1, 2, 3, ... without gaps.
 //   - Outbox: each consumer's progress is its acknowledgement rows per
 //     (consumer, scope); a system consumer (scope "") reads every desk.
+//     SQLite has one writer at a time and numbers outbox entries inside
+//     the write transaction, so numbers follow commit order here, and an
+//     acknowledged prefix folds into a per-consumer low-water mark:
+//     Pending costs what the unacknowledged tail costs.
 //   - Redaction (S1) rewrites the Note and Data of named history events,
 //     which the outbox entries point at.
 //   - Follow-ups (F1-F13): a claim selects and leases its batch in one

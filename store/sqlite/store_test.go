@@ -256,3 +256,48 @@ func TestOpenRefusesEmptyPath(t *testing.T) {
 		t.Fatalf("DSN did not escape the path: %s", got)
 	}
 }
+
+// TestOutboxLowWaterMark: acknowledgements of a prefix fold into the
+// consumer's mark and their rows are pruned; out-of-order acks keep the
+// unacknowledged events pending; an event committed later is delivered.
+func TestOutboxLowWaterMark(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	var ids []uuid.UUID
+	for i := range 10 {
+		tk, ev := newTicket([]string{"north", "south"}[i%2], i)
+		if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ev.ID)
+	}
+	// North's events are 0, 2, 4, 6, 8. Acknowledge 0, 2 and 6.
+	if err := s.Tickets().Ack(ctx, "d", "north", ids[0], ids[2], ids[6]); err != nil {
+		t.Fatal(err)
+	}
+	var low, acks int64
+	if err := s.db.QueryRowContext(ctx, `SELECT low, (SELECT count(*) FROM desk_ticket_acks) FROM desk_ticket_consumers`).Scan(&low, &acks); err != nil {
+		t.Fatal(err)
+	}
+	if low != 5 || acks != 1 { // seq 5 is north's 4th event (ids[4]); only the ack of ids[6] is above it
+		t.Fatalf("mark %d with %d ack rows, want 5 and 1", low, acks)
+	}
+	got, _ := s.Tickets().Pending(ctx, "d", "north", 10)
+	if len(got) != 2 || got[0].ID != ids[4] || got[1].ID != ids[8] {
+		t.Fatalf("pending %v, want events 4 and 8", got)
+	}
+	if err := s.Tickets().Ack(ctx, "d", "north", ids[4], ids[8]); err != nil {
+		t.Fatal(err)
+	}
+	late, lev := newTicket("north", 11)
+	if err := s.Tickets().Create(ctx, late, []ticket.Event{lev}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Tickets().Pending(ctx, "d", "north", 10)
+	if len(got) != 1 || got[0].ID != lev.ID {
+		t.Fatalf("pending after the mark passed everything: %v, want the new event", got)
+	}
+	if err := s.Tickets().Ack(ctx, "d", "north", ids[0]); err != nil {
+		t.Fatalf("acknowledging an event behind the mark: %v", err)
+	}
+}

@@ -443,7 +443,8 @@ func (s *Tickets) Pending(ctx context.Context, consumer, desk string, limit int)
 	}
 	rows, err := s.s.db.QueryContext(ctx, `
 SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
-WHERE (?1 = '' OR o.desk = ?1)
+WHERE o.seq >= coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = ?2 AND scope = ?1), 0)
+  AND (?1 = '' OR o.desk = ?1)
   AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = ?2 AND a.scope = ?1 AND a.event_id = o.event_id)
 ORDER BY o.seq
 LIMIT ?3`, desk, consumer, max(limit, 1))
@@ -479,10 +480,35 @@ ON CONFLICT DO NOTHING`, consumer, desk, id.String()); err != nil {
 				return err
 			}
 		}
-		return nil
+		return advance(ctx, db, consumer, desk)
 	})
 	if err != nil && !errors.Is(err, ticket.ErrNotFound) {
 		return fmt.Errorf("sqlite: ack events for %s: %w", consumer, err)
 	}
+	return err
+}
+
+// advance moves the consumer's low-water mark over the acknowledged
+// prefix of its scope and prunes the ack rows behind it. It runs in the
+// acknowledging write transaction: no other writer can commit a lower
+// seq meanwhile, and later ones get higher seqs.
+func advance(ctx context.Context, db DB, consumer, desk string) error {
+	if _, err := db.ExecContext(ctx, `
+INSERT INTO desk_ticket_consumers (consumer, scope, low)
+SELECT ?1, ?2, coalesce(
+    (SELECT min(o.seq) FROM desk_ticket_outbox o
+     WHERE o.seq >= coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = ?1 AND scope = ?2), 0)
+       AND (?2 = '' OR o.desk = ?2)
+       AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = ?1 AND a.scope = ?2 AND a.event_id = o.event_id)),
+    (SELECT coalesce(max(seq), 0) + 1 FROM desk_ticket_outbox))
+WHERE true
+ON CONFLICT (consumer, scope) DO UPDATE SET low = max(low, excluded.low)`, consumer, desk); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `
+DELETE FROM desk_ticket_acks
+WHERE consumer = ?1 AND scope = ?2
+  AND event_id IN (SELECT o.event_id FROM desk_ticket_outbox o
+                   WHERE o.seq < (SELECT low FROM desk_ticket_consumers WHERE consumer = ?1 AND scope = ?2))`, consumer, desk)
 	return err
 }

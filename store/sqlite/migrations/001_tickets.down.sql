@@ -1,3 +1,4 @@
+DROP TABLE desk_ticket_consumers;
 DROP TABLE desk_ticket_acks;
 DROP TABLE desk_ticket_outbox;
 DROP TABLE desk_ticket_events;

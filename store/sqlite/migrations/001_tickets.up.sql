@@ -41,8 +41,10 @@ CREATE TABLE desk_ticket_events (
 );
 
 -- The outbox points at history rows, so a redaction (S1) rewrites both.
--- A consumer's progress is its acknowledgement rows, never a checkpoint
--- on seq.
+-- A consumer's progress is its acknowledgement rows. SQLite admits one
+-- writer at a time and seq is taken inside the write transaction, so
+-- here seq order is commit order: acknowledgements of a prefix fold into
+-- desk_ticket_consumers.low without losing a late event.
 CREATE TABLE desk_ticket_outbox (
     seq      INTEGER PRIMARY KEY AUTOINCREMENT,
     desk     TEXT    NOT NULL,
@@ -55,4 +57,14 @@ CREATE TABLE desk_ticket_acks (
     scope    TEXT NOT NULL,
     event_id TEXT NOT NULL REFERENCES desk_ticket_outbox (event_id),
     PRIMARY KEY (consumer, scope, event_id)
+) WITHOUT ROWID;
+
+-- Per consumer and scope: every outbox row of the scope with seq below
+-- low has been acknowledged (its ack row may since be pruned). Pending
+-- reads only from low on.
+CREATE TABLE desk_ticket_consumers (
+    consumer TEXT    NOT NULL,
+    scope    TEXT    NOT NULL,
+    low      INTEGER NOT NULL,
+    PRIMARY KEY (consumer, scope)
 ) WITHOUT ROWID;
