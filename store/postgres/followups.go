@@ -237,12 +237,13 @@ func (r rowRest) task() (*followup.Task, error) {
 }
 
 // completeSQL writes the outcome only while the caller's lease is live:
-// the lease check and the write are one statement.
+// the lease check and the write are one statement. The task keeps its
+// stored role, as in MemStore.
 const completeSQL = `
 UPDATE desk_followups
 SET version = version + 1, status = $5, ready_at = $6, due = $7, ticket_id = $8, rule = $9, subject = $10,
     owner = $11, closed_at = $12, updated_at = $13, lease_owner = '', lease_token = NULL,
-    lease_expires = $14, body = $15
+    lease_expires = $14, body = $15::jsonb || jsonb_build_object('Role', role)
 WHERE id = $1 AND desk = $2 AND status = 'claimed' AND lease_owner = $3 AND lease_token = $4 AND lease_expires > $16
 RETURNING version`
 
@@ -350,7 +351,7 @@ func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now t
 UPDATE desk_followups AS f
 SET version = f.version + 1, status = x.status, ready_at = x.ready, due = x.due, ticket_id = x.ticket,
     rule = x.rule, subject = x.subject, owner = x.owner, closed_at = x.closed, updated_at = x.updated,
-    lease_owner = '', lease_token = NULL, lease_expires = $15, body = x.body
+    lease_owner = '', lease_token = NULL, lease_expires = $15, body = x.body || jsonb_build_object('Role', f.role)
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::uuid[],
             $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::jsonb[])
      AS x (id, desk, lease_owner, lease_token, status, ready, due, ticket, rule, subject, owner, closed, updated, body)

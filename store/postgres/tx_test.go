@@ -130,3 +130,10 @@ func TestWithTxService(t *testing.T) {
 		t.Fatalf("ByNumber after commit: %v %v", got, err)
 	}
 }
+
+// A completion keeps the task's stored role, as MemStore does (F3
+// counts revisits by role).
+func TestCompleteKeepsRole(t *testing.T) {
+	s, _ := openStore(t)
+	completeKeepsRole(t, s.Followups(), s.FollowupStore().CompleteBatch)
+}

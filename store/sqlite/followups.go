@@ -219,7 +219,9 @@ func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease,
 	if err := followup.LeaseCheck(cur, held, now); err != nil {
 		return err
 	}
-	c, body, err := completion(t)
+	next := t.Clone()
+	next.Role = cur.Role // a completion keeps the stored role, as in MemStore
+	c, body, err := completion(next)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
 	}
