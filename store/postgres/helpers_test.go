@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -15,6 +16,9 @@ import (
 
 	"github.com/servicedesk-go/desk/ticket"
 )
+
+// long selects the long versions of the proofs: go test -desk.long.
+var long = flag.Bool("desk.long", false, "run the long versions of the multi-process and outbox proofs")
 
 // The tests read the server's address from DESK_TEST_POSTGRES (a
 // PostgreSQL URL). Without it they skip, unless DESK_REQUIRE_POSTGRES=1

@@ -80,9 +80,12 @@ func TestOutboxLateCommitIsDelivered(t *testing.T) {
 func TestOutboxConcurrentWritersAndConsumers(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
-	const writers, steps = 8, 40
+	writers, steps := 8, 40
+	if *long {
+		writers, steps = 16, 400
+	}
 	var writing atomic.Int32
-	writing.Store(writers)
+	writing.Store(int32(writers))
 	var wg sync.WaitGroup
 	errs := make(chan error, writers+8)
 	for w := range writers {

@@ -8,15 +8,13 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
+		"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/followup"
-	"github.com/servicedesk-go/desk/followup/followuptest"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -129,41 +127,6 @@ func completeAndLog(ctx context.Context, s *Store, name string, got []*followup.
 	return tx.Commit(ctx)
 }
 
-// seedTasks creates n due follow-ups of the worker desk, 16 at a time,
-// with synchronous_commit off for the seeding connections only.
-func seedTasks(t testing.TB, url string, n int, notBefore time.Time) []uuid.UUID {
-	t.Helper()
-	ctx := context.Background()
-	seed, err := Open(ctx, url+"&synchronous_commit=off")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer seed.Close()
-	ids := make([]uuid.UUID, n)
-	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	for g := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < n; i += 16 {
-				task := followuptest.NewTask(workerDesk, i, notBefore.Add(-time.Duration(i)*time.Millisecond))
-				ids[i] = task.ID
-				if err := seed.Followups().Create(ctx, task); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	return ids
-}
-
 func workerCmd(t *testing.T, mode, name, url string, lease time.Duration, batch int) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
@@ -178,7 +141,7 @@ func workerCmd(t *testing.T, mode, name, url string, lease time.Duration, batch 
 }
 
 // TestProcessesClaimEachTaskOnce: separate OS processes claim 10,000 due
-// follow-ups from one database (F-queue, SKIP LOCKED); every task is
+// follow-ups (100,000 and 8 processes with -desk.long) from one database (F-queue, SKIP LOCKED); every task is
 // completed exactly once. One process is killed with SIGKILL while it
 // holds leases on a batch: those tasks come back when the lease expires
 // and the others complete them.
@@ -190,9 +153,12 @@ func TestProcessesClaimEachTaskOnce(t *testing.T) {
 		at timestamptz NOT NULL DEFAULT clock_timestamp())`); err != nil {
 		t.Fatal(err)
 	}
-	const tasks, workers, victimBatch = 10000, 4, 300
+	tasks, workers, victimBatch := 10000, 4, 300
+	if *long {
+		tasks, workers = 100000, 8
+	}
 	const lease = 2 * time.Second
-	seedTasks(t, url, tasks, time.Now().Add(-time.Minute))
+	seedBulk(t, s, tasks, time.Now().Add(-time.Minute))
 
 	// The victim claims the first batch and is killed mid-lease.
 	victim := workerCmd(t, "stall", "victim", url, lease, victimBatch)
