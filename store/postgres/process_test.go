@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-		"syscall"
+	"syscall"
 	"testing"
 	"time"
 
