@@ -247,3 +247,108 @@ func TestThroughputDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// pair alternates a raw op and an adapter op on the same data, so both
+// see the same table and server state (checkpoints, other load), and
+// reports each one's mean time and the adapter's share of raw
+// throughput: raw ns/op divided by adapter ns/op (target >= 0.70).
+func pair(b *testing.B, raw, adapter func() error) {
+	var rawT, adT time.Duration
+	var rawN, adN int
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		var err error
+		if i%2 == 0 {
+			err = raw()
+			rawT += time.Since(start)
+			rawN++
+		} else {
+			err = adapter()
+			adT += time.Since(start)
+			adN++
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if rawN == 0 || adN == 0 {
+		return
+	}
+	r, a := float64(rawT)/float64(rawN), float64(adT)/float64(adN)
+	b.ReportMetric(r, "raw-ns/op")
+	b.ReportMetric(a, "adapter-ns/op")
+	b.ReportMetric(r/a, "share")
+}
+
+// BenchmarkTransitionShare: ticket transitions, raw and adapter
+// alternating on one ticket.
+func BenchmarkTransitionShare(b *testing.B) {
+	s, _ := openStore(b)
+	ctx := context.Background()
+	cur, ev := newTicket("north", 1)
+	if err := s.Tickets().Create(ctx, cur, []ticket.Event{ev}); err != nil {
+		b.Fatal(err)
+	}
+	pool, ts := s.Pool(), s.Tickets()
+	pair(b, func() error {
+		n, nev := next(cur, ticket.Received, "step")
+		body, _ := json.Marshal(n)
+		evBody, _ := json.Marshal(nev)
+		k := keysOf(n)
+		tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.state, k.kind, k.owner, k.assignee,
+			k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+			n.Number, nev.ID, evBody)
+		if err == nil && tag.RowsAffected() != 1 {
+			err = errors.New("raw transition wrote nothing")
+		}
+		cur = n
+		return err
+	}, func() error {
+		n, nev := next(cur, ticket.Received, "step")
+		cur = n
+		return ts.Update(ctx, n, nev)
+	})
+}
+
+// BenchmarkClaimShare: claims of one task, raw and adapter alternating
+// on the same 1,000 cycling tasks.
+func BenchmarkClaimShare(b *testing.B) {
+	s, _ := openStore(b)
+	ctx := context.Background()
+	seedBulk(b, s, 1000, followuptest.T0)
+	now := followuptest.T0.Add(time.Hour)
+	const lease = time.Minute
+	pool, fs := s.Pool(), s.Followups()
+	pair(b, func() error {
+		now = now.Add(lease)
+		rows, err := pool.Query(ctx, claimSQL, workerDesk, nanos(now), "", 1, "bench", uuid.New(), nanos(now.Add(lease)))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		got := 0
+		for rows.Next() {
+			var ready, due int64
+			var r rowRest
+			if err := rows.Scan(&ready, &due, &r.version, &r.status, &r.updated, &r.leaseOwner, &r.token, &r.expires, &r.body); err != nil {
+				return err
+			}
+			var t followup.Task
+			if err := json.Unmarshal(r.body, &t); err != nil {
+				return err
+			}
+			got++
+		}
+		if got != 1 {
+			return fmt.Errorf("raw claim took %d tasks", got)
+		}
+		return rows.Err()
+	}, func() error {
+		now = now.Add(lease)
+		got, err := fs.Claim(ctx, workerDesk, followup.Claim{Owner: "bench", Token: uuid.New(), Now: now, For: lease, Limit: 1})
+		if err == nil && len(got) != 1 {
+			err = fmt.Errorf("adapter claim took %d tasks", len(got))
+		}
+		return err
+	})
+}
