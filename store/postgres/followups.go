@@ -144,10 +144,21 @@ func checkClaim(c followup.Claim) error {
 // passes over rows another claimer has locked; the re-check of ready_at
 // in the UPDATE guards against a row that changed between the scan and
 // the lock.
-const claimSQL = `
+//
+// There are two variants, for a claim of any role and of one role, so
+// that each has a plan that walks its own index in queue order.
+var claimSQL = claimQuery("")
+
+var claimRoleSQL = claimQuery("AND role = $3")
+
+func claimQuery(role string) string {
+	if role == "" {
+		role = "AND $3 = ''"
+	}
+	return `
 WITH c AS (
     SELECT id, ready_at AS was_ready FROM desk_followups
-    WHERE desk = $1 AND ready_at IS NOT NULL AND ready_at <= $2 AND ($3 = '' OR role = $3)
+    WHERE desk = $1 AND ready_at IS NOT NULL AND ready_at <= $2 ` + role + `
     ORDER BY ready_at, due, id
     LIMIT $4
     FOR UPDATE SKIP LOCKED
@@ -158,6 +169,7 @@ SET status = 'claimed', version = f.version + 1, lease_owner = $5, lease_token =
 FROM c
 WHERE f.id = c.id AND f.ready_at <= $2
 RETURNING c.was_ready, f.due, f.version, f.status, f.updated_at, f.lease_owner, f.lease_token, f.lease_expires, f.body`
+}
 
 // Claim implements followup.Store.
 func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([]*followup.Task, error) {
@@ -165,7 +177,11 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 		return nil, err
 	}
 	now := nanos(c.Now)
-	rows, err := s.db.Query(ctx, claimSQL, desk, now, string(c.Role), max(c.Limit, 1),
+	q := claimSQL
+	if c.Role != "" {
+		q = claimRoleSQL
+	}
+	rows, err := s.db.Query(ctx, q, desk, now, string(c.Role), max(c.Limit, 1),
 		c.Owner, c.Token, nanos(c.Now.Add(c.For)))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)

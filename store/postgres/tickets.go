@@ -446,13 +446,11 @@ func (s *Tickets) Pending(ctx context.Context, consumer, desk string, limit int)
 	if consumer == "" {
 		return nil, &ticket.InputError{Field: "consumer", Reason: "name the consumer"}
 	}
-	rows, err := s.db.Query(ctx, `
-SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
-WHERE o.xid >= coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = $1 AND scope = $2), '0'::xid8)
-  AND ($2 = '' OR o.desk = $2)
-  AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
-ORDER BY o.seq
-LIMIT $3`, consumer, desk, max(limit, 1))
+	q := pendingDeskSQL
+	if desk == "" {
+		q = pendingAllSQL
+	}
+	rows, err := s.db.Query(ctx, q, consumer, desk, max(limit, 1))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: pending events for %s: %w", consumer, err)
 	}
@@ -461,6 +459,23 @@ LIMIT $3`, consumer, desk, max(limit, 1))
 		return nil, fmt.Errorf("postgres: pending events for %s: %w", consumer, err)
 	}
 	return out, nil
+}
+
+// The Pending queries of a desk consumer and of a system consumer
+// (every desk), each with a plan on its own index.
+var (
+	pendingDeskSQL = pendingQuery("AND o.desk = $2")
+	pendingAllSQL  = pendingQuery("AND $2 = ''")
+)
+
+func pendingQuery(scope string) string {
+	return `
+SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
+WHERE o.xid >= coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = $1 AND scope = $2), '0'::xid8)
+  ` + scope + `
+  AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+ORDER BY o.seq
+LIMIT $3`
 }
 
 // ackSQL validates and records acknowledgements in one statement: either
