@@ -42,45 +42,92 @@ func benchID(i int) uuid.UUID {
 	return id
 }
 
-func benchClaimComplete(b *testing.B, n int) {
+// queueFixture is a store with n pending tasks and a supply of
+// replacements, for the claim-complete cycle.
+type queueFixture struct {
+	s    *followup.MemStore
+	c    followup.Claim
+	repl []*followup.Task
+	next int
+	base time.Time
+}
+
+func newQueueFixture(tb testing.TB, n int) *queueFixture {
 	ctx := context.Background()
-	s := followup.NewMemStore()
+	f := &queueFixture{s: followup.NewMemStore(), base: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), next: n}
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	for i := range n {
-		if err := s.Create(ctx, benchTask(i, rng, base)); err != nil {
-			b.Fatal(err)
+		if err := f.s.Create(ctx, benchTask(i, rng, f.base)); err != nil {
+			tb.Fatal(err)
 		}
 	}
-	// Pre-build the replacements so the loop measures the store only.
-	const pool = 1 << 16
-	repl := make([]*followup.Task, pool)
-	for i := range repl {
-		repl[i] = benchTask(n+i, rng, base)
+	// Pre-build the replacements so the cycle measures the store only.
+	f.repl = make([]*followup.Task, 1<<16)
+	for i := range f.repl {
+		f.repl[i] = benchTask(n+i, rng, f.base)
 	}
-	tok := uuid.New()
-	c := followup.Claim{Owner: "w", Token: tok, Now: base, For: time.Minute, Limit: 1}
-	next := n
+	f.c = followup.Claim{Owner: "w", Token: uuid.New(), Now: f.base, For: time.Minute, Limit: 1}
+	return f
+}
+
+// cycle claims the earliest task, completes it and creates a
+// replacement at a random place in the queue.
+func (f *queueFixture) cycle(tb testing.TB) {
+	ctx := context.Background()
+	ts, err := f.s.Claim(ctx, "d1", f.c)
+	if err != nil || len(ts) != 1 {
+		tb.Fatalf("claim: %d, %v", len(ts), err)
+	}
+	t := ts[0]
+	held := t.Lease
+	t.Status, t.ClosedAt = followup.Done, f.base
+	if err := f.s.Complete(ctx, t, held, f.base); err != nil {
+		tb.Fatal(err)
+	}
+	r := f.repl[f.next%len(f.repl)]
+	binary.BigEndian.PutUint64(r.ID[8:], uint64(f.next)+1) // fresh ID, no allocation
+	f.next++
+	if err := f.s.Create(ctx, r); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func benchClaimComplete(b *testing.B, n int) {
+	f := newQueueFixture(b, n)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		ts, err := s.Claim(ctx, "d1", c)
-		if err != nil || len(ts) != 1 {
-			b.Fatalf("claim: %d, %v", len(ts), err)
-		}
-		t := ts[0]
-		held := t.Lease
-		t.Status, t.ClosedAt = followup.Done, base
-		if err := s.Complete(ctx, t, held, base); err != nil {
-			b.Fatal(err)
-		}
-		r := repl[next%pool]
-		binary.BigEndian.PutUint64(r.ID[8:], uint64(next)+1) // fresh ID, no allocation
-		next++
-		if err := s.Create(ctx, r); err != nil {
-			b.Fatal(err)
-		}
+		f.cycle(b)
 	}
+}
+
+// BenchmarkClaimCompleteRatio runs the cycle on a 10k and a 1M store in
+// alternating batches, so that both see the same machine load, and
+// reports each one's time per cycle and their ratio (1M over the 10k
+// baseline; the target is at most 2).
+func BenchmarkClaimCompleteRatio(b *testing.B) {
+	small, large := newQueueFixture(b, 10_000), newQueueFixture(b, 1_000_000)
+	const batch = 512
+	var ts, tl time.Duration
+	rounds := 0
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		for range batch {
+			small.cycle(b)
+		}
+		mid := time.Now()
+		for range batch {
+			large.cycle(b)
+		}
+		ts += mid.Sub(start)
+		tl += time.Since(mid)
+		rounds++
+	}
+	per := float64(rounds * batch)
+	b.ReportMetric(float64(ts.Nanoseconds())/per, "ns/cycle-10k")
+	b.ReportMetric(float64(tl.Nanoseconds())/per, "ns/cycle-1M")
+	b.ReportMetric(float64(tl)/float64(ts), "ratio-1M/10k")
 }
 
 // BenchmarkQueueClaimComplete is the same cycle through the Queue API a
