@@ -22,6 +22,13 @@ import (
 // through the adapter, and as the same statements issued by hand with
 // raw pgx (the baseline). The target is adapter throughput of at least
 // 70 % of raw, i.e. ns/op(raw) / ns/op(adapter) >= 0.7.
+//
+// BenchmarkTransition and BenchmarkClaim run the two sides one after
+// the other, each on a fresh schema; they show B/op and allocs/op per
+// side, but their times drift with the server (checkpoints, other load
+// on the machine). BenchmarkTransitionShare and BenchmarkClaimShare
+// alternate the sides op by op on the same data and report the ratio
+// ("share"); read the target from those.
 
 // BenchmarkTransition: one ticket transition (ticket row, history event,
 // outbox entry) per op.
