@@ -57,7 +57,7 @@ func waitBlocked(t *testing.T, s *Store, pid uint32) {
 // dropping the connection and once by cancelling the context. The
 // ticket keeps its old state with nothing of the change.
 func TestCrashMidTransition(t *testing.T) {
-	for _, how := range []string{"connection dropped", "context cancelled"} {
+	for _, how := range []string{"T14 connection dropped", "T14 context cancelled"} {
 		t.Run(how, func(t *testing.T) {
 			s, url := openStore(t)
 			ctx := context.Background()
@@ -90,7 +90,7 @@ func TestCrashMidTransition(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- New(conn).Tickets().Redact(wctx, red, []ticket.Event{redacted}, rev) }()
 			waitBlocked(t, s, pid)
-			if how == "connection dropped" {
+			if how == "T14 connection dropped" {
 				if _, err := s.Pool().Exec(ctx, `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
 					t.Fatal(err)
 				}
