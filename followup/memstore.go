@@ -3,6 +3,7 @@ package followup
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -13,8 +14,9 @@ import (
 
 // MemStore is the in-memory Store: the embedded default, and the
 // reference the conformance suite was written against. Open tasks sit in
-// one heap per desk and role, keyed by ReadyAt, so Claim, Complete and
-// Create are O(log n) in the number of open tasks; List scans.
+// heaps per desk and role — pending tasks by NotBefore, claimed tasks by
+// lease expiry — so Claim, Complete and Create are O(log n) in the number
+// of open tasks; List scans.
 type MemStore struct {
 	mu     sync.Mutex
 	tasks  map[uuid.UUID]*entry
@@ -29,15 +31,18 @@ type queueKey struct {
 	role ticket.Role
 }
 
-// entry is a stored task. Its queue slot is found lazily: every push
-// bumps gen, and a heap item whose gen is not its entry's is stale and
-// skipped. Sifting therefore never writes to entries, which keeps a
-// million-task heap from touching a cold cache line per level.
+// entry is a stored task and where it is queued. In the pending heap
+// its item is found lazily: every push bumps gen, and an item whose gen
+// is not its entry's is stale and skipped, so sifting a million pending
+// tasks never writes to (cold) entries. In the small lease heap, whose
+// entries were just claimed and are warm, at tracks the item's index
+// for removal on completion.
 type entry struct {
 	task *Task  // points at t
-	q    *queue // the queue holding the live item; nil when final
+	q    *queue // the queue holding the entry's item; nil when final
 	gen  uint64
-	t    Task // the stored task, in the same allocation
+	at   int // index in q.leased, or -1 when pending
+	t    Task
 }
 
 // NewMemStore returns an empty in-memory store.
@@ -83,7 +88,7 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 		return &DuplicateError{Task: t.ID}
 	}
 	t.Version = 1
-	e := &entry{t: *t.Clone()}
+	e := &entry{t: *t.Clone(), at: -1}
 	e.task = &e.t
 	m.tasks[t.ID] = e
 	m.queue(t.Desk, t.Role).push(e)
@@ -113,7 +118,7 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 		return nil, err
 	}
 	limit := max(1, c.Limit)
-	nowSec, nowNs := c.Now.Unix(), int32(c.Now.Nanosecond())
+	now := nanos(c.Now)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var qs []*queue
@@ -127,24 +132,23 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 	out := make([]*Task, 0, min(limit, 16))
 	for len(out) < limit {
 		var best *queue
+		var bestItem *item
 		for _, q := range qs {
-			if !q.live() || q.items[0].readyAfter(nowSec, nowNs) {
-				continue
-			}
-			if best == nil || q.items[0].less(&best.items[0]) {
-				best = q
+			it := q.next(now, c.Now)
+			if it != nil && (bestItem == nil || it.less(bestItem)) {
+				best, bestItem = q, it
 			}
 		}
 		if best == nil {
 			break
 		}
-		e := best.pop()
+		e := best.take(bestItem)
 		t := e.task
 		t.Status = Claimed
 		t.Lease = Lease{Owner: c.Owner, Token: c.Token, Expires: c.Now.Add(c.For)}
 		t.Version++
 		t.UpdatedAt = c.Now
-		best.push(e) // keyed by the lease expiry now
+		best.lease(e)
 		out = append(out, t.Clone())
 	}
 	return out, nil
@@ -250,8 +254,11 @@ func (m *MemStore) replace(e *entry, t *Task, adjust func(*Task)) {
 		dst.Outcome = outcome
 	}
 	adjust(dst)
-	if dst.Open() {
+	switch dst.Status {
+	case Pending:
 		m.queue(dst.Desk, dst.Role).push(e)
+	case Claimed:
+		m.queue(dst.Desk, dst.Role).lease(e)
 	}
 }
 
@@ -298,135 +305,209 @@ func compareIDs(a, b uuid.UUID) int {
 }
 
 // item is a heap slot: the task's order key, copied out of the task so
-// that sifting compares contiguous memory instead of chasing pointers.
-// Instants are kept as seconds and nanoseconds (exact for every year
-// time.Time holds) in 40 bytes; the ID, the last tie-break, is read
-// from the task only when ready and due times are equal.
+// that sifting compares contiguous memory instead of chasing pointers,
+// in 32 bytes (four children fit two cache lines). Instants are Unix
+// nanoseconds; the rare instant outside 1678–2262 is clamped and, on a
+// tie, compared exactly from the task, as is the ID, the last
+// tie-break.
 type item struct {
-	readySec, dueSec int64
-	readyNs, dueNs   int32
-	e                *entry
-	gen              uint64
+	ready, due int64
+	e          *entry
+	gen        uint64
+}
+
+const (
+	minNano = math.MinInt64
+	maxNano = math.MaxInt64
+)
+
+// nanos returns t as Unix nanoseconds, clamped to the int64 range.
+func nanos(t time.Time) int64 {
+	sec := t.Unix()
+	switch {
+	case sec < minNano/int64(time.Second)+1:
+		return minNano
+	case sec > maxNano/int64(time.Second)-1:
+		return maxNano
+	}
+	return sec*int64(time.Second) + int64(t.Nanosecond())
 }
 
 func (it *item) setKey(t *Task) {
-	r := t.ReadyAt()
-	it.readySec, it.readyNs = r.Unix(), int32(r.Nanosecond())
-	it.dueSec, it.dueNs = t.Due.Unix(), int32(t.Due.Nanosecond())
+	it.ready, it.due = nanos(t.ReadyAt()), nanos(t.Due)
 }
 
 // readyAfter reports whether the item is not ready at now.
-func (it *item) readyAfter(sec int64, ns int32) bool {
-	return it.readySec > sec || it.readySec == sec && it.readyNs > ns
+func (it *item) readyAfter(now int64, exact time.Time) bool {
+	if it.ready == now && (now == minNano || now == maxNano) {
+		return it.e.t.ReadyAt().After(exact)
+	}
+	return it.ready > now
 }
 
 // less orders the queue: ReadyAt, then Due, then ID.
 func (it *item) less(b *item) bool {
-	switch {
-	case it.readySec != b.readySec:
-		return it.readySec < b.readySec
-	case it.readyNs != b.readyNs:
-		return it.readyNs < b.readyNs
-	case it.dueSec != b.dueSec:
-		return it.dueSec < b.dueSec
-	case it.dueNs != b.dueNs:
-		return it.dueNs < b.dueNs
+	if it.ready != b.ready {
+		return it.ready < b.ready
+	}
+	if it.ready == minNano || it.ready == maxNano {
+		if c := it.e.t.ReadyAt().Compare(b.e.t.ReadyAt()); c != 0 {
+			return c < 0
+		}
+	}
+	if it.due != b.due {
+		return it.due < b.due
+	}
+	if it.due == minNano || it.due == maxNano {
+		if c := it.e.t.Due.Compare(b.e.t.Due); c != 0 {
+			return c < 0
+		}
 	}
 	return compareIDs(it.e.t.ID, b.e.t.ID) < 0
 }
 
-// queue is a 4-ary min-heap of items; push and pop are O(log n). Four
-// children per node make the tree half as deep as a binary heap. Items
-// of entries that were completed, cancelled or moved are dropped
-// lazily: skipped when they reach the top, and swept out when they
-// outnumber the live ones (an O(n) rebuild every n/2 drops: O(1)
-// amortized).
+// queue holds one desk's and role's open tasks in two 4-ary min-heaps
+// (four children per node: half the depth of a binary heap):
+//
+//   - pending, keyed by NotBefore. Items of tasks that were cancelled,
+//     moved or rescheduled while pending are dropped lazily: skipped
+//     when they reach the top and swept out when they outnumber the live
+//     ones (an O(n) rebuild every n/2 drops: O(1) amortized).
+//   - leased, keyed by lease expiry, with eager removal: completions
+//     take their task out at once, so it holds only outstanding claims.
+//
+// Both are O(log n) per operation.
 type queue struct {
-	items []item
-	stale int
+	pending []item
+	stale   int
+	leased  []item
 }
 
 const arity = 4
 
+// push queues a pending task.
 func (q *queue) push(e *entry) {
 	e.gen++
-	e.q = q
+	e.q, e.at = q, -1
 	it := item{e: e, gen: e.gen}
 	it.setKey(e.task)
-	q.items = append(q.items, it)
-	q.up(len(q.items) - 1)
+	q.pending = append(q.pending, it)
+	up(q.pending, len(q.pending)-1, false)
 }
 
-// drop makes e's item stale.
+// lease queues a claimed task by its lease expiry.
+func (q *queue) lease(e *entry) {
+	e.q, e.at = q, len(q.leased)
+	it := item{e: e, gen: e.gen}
+	it.setKey(e.task)
+	q.leased = append(q.leased, it)
+	up(q.leased, e.at, true)
+}
+
+// drop takes e out of the queue.
 func (q *queue) drop(e *entry) {
+	if e.at >= 0 {
+		q.leased = removeAt(q.leased, e.at, true)
+		e.q, e.at = nil, -1
+		return
+	}
 	e.gen++
 	e.q = nil
 	q.stale++
-	if q.stale > 64 && q.stale > len(q.items)/2 {
+	if q.stale > 64 && q.stale > len(q.pending)/2 {
 		q.sweep()
 	}
 }
 
-// live discards stale items from the top and reports whether a live one
-// is left there.
-func (q *queue) live() bool {
-	for len(q.items) > 0 && q.items[0].gen != q.items[0].e.gen {
-		q.popTop()
+// next returns the earliest item ready at now (pending and due, or an
+// expired lease), or nil.
+func (q *queue) next(now int64, exact time.Time) *item {
+	for len(q.pending) > 0 && q.pending[0].gen != q.pending[0].e.gen {
+		q.pending = removeAt(q.pending, 0, false)
 		q.stale--
 	}
-	return len(q.items) > 0
+	var best *item
+	if len(q.pending) > 0 && !q.pending[0].readyAfter(now, exact) {
+		best = &q.pending[0]
+	}
+	if len(q.leased) > 0 && !q.leased[0].readyAfter(now, exact) && (best == nil || q.leased[0].less(best)) {
+		best = &q.leased[0]
+	}
+	return best
 }
 
-// pop removes the live top item (call live first) and returns its entry.
-func (q *queue) pop() *entry {
-	e := q.items[0].e
-	q.popTop()
-	e.q = nil
+// take removes the item next returned and returns its entry.
+func (q *queue) take(it *item) *entry {
+	e := it.e
+	if len(q.leased) > 0 && it == &q.leased[0] {
+		q.leased = removeAt(q.leased, 0, true)
+	} else {
+		q.pending = removeAt(q.pending, 0, false)
+	}
+	e.q, e.at = nil, -1
 	return e
 }
 
-func (q *queue) popTop() {
-	last := len(q.items) - 1
-	q.items[0] = q.items[last]
-	q.items[last] = item{}
-	q.items = q.items[:last]
-	if last > 0 {
-		q.down(0)
-	}
-}
-
-// sweep removes the stale items and restores the heap.
+// sweep removes the stale pending items and restores the heap.
 func (q *queue) sweep() {
-	kept := q.items[:0]
-	for _, it := range q.items {
+	kept := q.pending[:0]
+	for _, it := range q.pending {
 		if it.gen == it.e.gen {
 			kept = append(kept, it)
 		}
 	}
-	clear(q.items[len(kept):])
-	q.items = kept
+	clear(q.pending[len(kept):])
+	q.pending = kept
 	q.stale = 0
-	for i := (len(q.items) - 2) / arity; i >= 0; i-- {
-		q.down(i)
+	for i := (len(q.pending) - 2) / arity; i >= 0; i-- {
+		down(q.pending, i, false)
 	}
 }
 
-func (q *queue) up(i int) {
-	it := q.items[i]
+// removeAt removes h[i] and restores the heap; track keeps the entries'
+// indexes current.
+func removeAt(h []item, i int, track bool) []item {
+	last := len(h) - 1
+	if i != last {
+		h[i] = h[last]
+		if track {
+			h[i].e.at = i
+		}
+	}
+	h[last] = item{}
+	h = h[:last]
+	if i < last {
+		if !down(h, i, track) {
+			up(h, i, track)
+		}
+	}
+	return h
+}
+
+func up(h []item, i int, track bool) {
+	it := h[i]
 	for i > 0 {
 		p := (i - 1) / arity
-		if !it.less(&q.items[p]) {
+		if !it.less(&h[p]) {
 			break
 		}
-		q.items[i] = q.items[p]
+		h[i] = h[p]
+		if track {
+			h[i].e.at = i
+		}
 		i = p
 	}
-	q.items[i] = it
+	h[i] = it
+	if track {
+		h[i].e.at = i
+	}
 }
 
-func (q *queue) down(i int) {
-	n := len(q.items)
-	it := q.items[i]
+// down sifts h[i] down and reports whether it moved.
+func down(h []item, i int, track bool) bool {
+	start := i
+	n := len(h)
+	it := h[i]
 	for {
 		first := arity*i + 1
 		if first >= n {
@@ -434,15 +515,22 @@ func (q *queue) down(i int) {
 		}
 		m := first
 		for c := first + 1; c < first+arity && c < n; c++ {
-			if q.items[c].less(&q.items[m]) {
+			if h[c].less(&h[m]) {
 				m = c
 			}
 		}
-		if !q.items[m].less(&it) {
+		if !h[m].less(&it) {
 			break
 		}
-		q.items[i] = q.items[m]
+		h[i] = h[m]
+		if track {
+			h[i].e.at = i
+		}
 		i = m
 	}
-	q.items[i] = it
+	h[i] = it
+	if track {
+		h[i].e.at = i
+	}
+	return i != start
 }
