@@ -146,3 +146,52 @@ func idList(ts []*followup.Task) string {
 	}
 	return fmt.Sprint(out)
 }
+
+// TestMemStoreFarDates: instants outside the range of Unix nanoseconds
+// (before 1678, after 2262) still order exactly.
+func TestMemStoreFarDates(t *testing.T) {
+	ctx := context.Background()
+	s := followup.NewMemStore()
+	far := []time.Time{
+		time.Date(2400, 1, 2, 0, 0, 0, 0, time.UTC),
+		time.Date(2300, 6, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1400, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	var want []*followup.Task
+	for i, at := range far {
+		task := followuptest.NewTask("d1", i, at)
+		if err := s.Create(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, task)
+	}
+	slices.SortFunc(want, func(a, b *followup.Task) int { return a.NotBefore.Compare(b.NotBefore) })
+	got, err := s.Claim(ctx, "d1", followup.Claim{Owner: "w", Token: uuid.New(), Now: time.Date(2500, 1, 1, 0, 0, 0, 0, time.UTC), For: time.Hour, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idList(got) != idList(want) {
+		t.Errorf("far dates claimed in order %v, want %v", idList(got), idList(want))
+	}
+	// Not ready before its time, even where nanoseconds are clamped.
+	late := followuptest.NewTask("d1", 99, time.Date(2600, 1, 2, 0, 0, 0, 0, time.UTC))
+	if err := s.Create(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Claim(ctx, "d1", followup.Claim{Owner: "w", Token: uuid.New(), Now: time.Date(2600, 1, 1, 0, 0, 0, 0, time.UTC), For: time.Hour, Limit: 10})
+	if len(got) != len(far) { // the expired leases of 2500 come back
+		t.Errorf("claimed %d on 2600-01-01, want the %d expired leases", len(got), len(far))
+	}
+	for _, g := range got {
+		if g.ID == late.ID {
+			t.Errorf("a task of 2600-01-02 was claimed on 2600-01-01")
+		}
+	}
+	got, _ = s.Claim(ctx, "d1", followup.Claim{Owner: "w", Token: uuid.New(), Now: time.Date(2600, 1, 2, 0, 0, 0, 0, time.UTC), For: time.Hour, Limit: 10})
+	// The leases of 2600-01-01 01:00 expired first, then the late task is due.
+	if len(got) != len(far)+1 || got[len(got)-1].ID != late.ID {
+		t.Errorf("claimed %v on 2600-01-02, want the %d expired leases, then the late task", idList(got), len(far))
+	}
+}
