@@ -189,19 +189,24 @@ func (s *Sim) dispatch(ctx context.Context, owner ticket.Actor, ref ticket.Ref, 
 		if _, err := s.tickets.Resolve(ctx, worker, ref, "done by "+dept); err != nil {
 			return err
 		}
-		// T7a: most answers come within hours; a few slip past 48 h.
-		delay := s.minutes(20, 8*60)
-		if s.chance(0.05) {
-			delay = s.minutes(4*24*60, 6*24*60)
+		return s.answerLater(owner, ref)
+	})
+	return nil
+}
+
+// answerLater: the owner tells the customer the solution (T7a), mostly
+// within hours; a few answers slip past 48 hours.
+func (s *Sim) answerLater(owner ticket.Actor, ref ticket.Ref) error {
+	delay := s.minutes(20, 8*60)
+	if s.chance(0.05) {
+		delay = s.minutes(4*24*60, 6*24*60)
+	}
+	s.after(delay, func(ctx context.Context) error {
+		s.speak(owner.ID, "answer")
+		if _, err := s.tickets.Answer(ctx, owner, ref, "told the customer"); err != nil {
+			return err
 		}
-		s.after(delay, func(ctx context.Context) error {
-			s.speak(owner.ID, "answer")
-			if _, err := s.tickets.Answer(ctx, owner, ref, "told the customer"); err != nil {
-				return err
-			}
-			return s.customerReply(ctx, owner, ref)
-		})
-		return nil
+		return s.customerReply(ctx, owner, ref)
 	})
 	return nil
 }

@@ -12,12 +12,17 @@ import (
 	"testing"
 )
 
-func TestJSONFormat(t *testing.T) {
-	out := runReport(t, "-days", "2", "-format", "json")
+func decodeReport(t *testing.T, out string) *Report {
+	t.Helper()
 	var r Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("json output does not parse: %v", err)
 	}
+	return &r
+}
+
+func TestJSONFormat(t *testing.T) {
+	r := decodeReport(t, runReport(t, "-days", "2", "-format", "json"))
 	if r.Total == 0 || len(r.Staffing) != 24 || len(r.FollowupsByDay) == 0 || r.Dispatch.Of == 0 {
 		t.Fatalf("json report lacks figures: %d tickets, %d hours, %d follow-up days", r.Total, len(r.Staffing), len(r.FollowupsByDay))
 	}

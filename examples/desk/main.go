@@ -9,6 +9,7 @@
 //	go run ./examples/desk -dealer -days 30      # a car dealer's service desk
 //	go run ./examples/desk -format json          # for machines
 //	go run ./examples/desk -html report.html     # a page with charts
+//	go run ./examples/desk -store sqlite:desk.db # kept in SQLite; run again to continue
 //
 // The run is deterministic: the same flags print the same report.
 package main
@@ -39,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	dealer := fs.Bool("dealer", false, "simulate a car dealer's service desk instead of a property desk")
 	format := fs.String("format", "text", "report format: text or json")
 	htmlOut := fs.String("html", "", "also write a self-contained HTML report with charts to this file")
+	storeSpec := fs.String("store", "memory", "where the desk is kept: memory, sqlite:PATH (a later run continues it) or a postgres:// URL")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,6 +63,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx := context.Background()
 	cfg := Config{Seed: *seed, Start: day, Days: *days, Dealer: *dealer, Progress: progress(stderr)}
+	closeStore, err := openStore(ctx, *storeSpec, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	sim, err := newSim(ctx, cfg)
 	if err != nil {
 		return err

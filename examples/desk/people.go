@@ -11,18 +11,37 @@ import (
 )
 
 // setupRoster generates the a/b/c rotation (R2, R3) for the whole run,
-// one three-week cycle after another, and publishes it.
+// one three-week cycle after another, and publishes it. On a store
+// that already has a roster for the desk, it keeps what is published and
+// generates only the days after it, continuing from its last days.
 func (s *Sim) setupRoster(ctx context.Context) error {
 	rs := s.cfg.Rosters
 	if rs == nil {
 		rs = roster.NewMemStore()
 	}
 	s.roster = roster.New(rs, roster.Config{Now: s.clock, NewID: s.newID, Policy: roster.Policy{RequireApproval: true}})
-	start := roster.DateOf(s.cfg.Start, s.loc)
-	days := s.cfg.Days + 2 // the settling days after the run
+	first := roster.DateOf(s.cfg.Start, s.loc)
+	need := first.AddDays(s.cfg.Days + 2) // the settling days after the run
+	view, err := s.roster.View(ctx, s.desk, s.cfg.Start.AddDate(0, 0, -30), s.cfg.Start.AddDate(0, 0, s.cfg.Days+400))
+	if err != nil {
+		return err
+	}
+	s.assigns = view.Assignments
+	start := first
 	var prev []roster.Assignment
-	for done := 0; done < days; done += 21 {
-		spec := roster.SeedSpec(s.desk, start.AddDays(done), s.loc, s.agents...)
+	for _, a := range view.Assignments {
+		if !a.Date.Before(start) {
+			start = a.Date.AddDays(1)
+		}
+	}
+	for _, a := range view.Assignments {
+		if start.AddDays(-2).Before(a.Date) {
+			prev = append(prev, a)
+		}
+	}
+	var fresh []roster.Assignment
+	for day := start; day.Before(need); day = day.AddDays(21) {
+		spec := roster.SeedSpec(s.desk, day, s.loc, s.agents...)
 		spec.NewID = s.newID
 		spec.Previous = prev
 		plan, err := roster.Generate(spec)
@@ -30,10 +49,14 @@ func (s *Sim) setupRoster(ctx context.Context) error {
 			return err
 		}
 		s.unfilled += len(plan.Unfilled)
-		s.assigns = append(s.assigns, plan.Assignments...)
+		fresh = append(fresh, plan.Assignments...)
 		prev = plan.Assignments
 	}
-	return s.roster.Publish(ctx, s.desk, s.assigns)
+	s.assigns = append(s.assigns, fresh...)
+	if len(fresh) == 0 {
+		return nil
+	}
+	return s.roster.Publish(ctx, s.desk, fresh)
 }
 
 // onDuty returns the agents working at t, in the roster's stable order,

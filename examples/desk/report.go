@@ -22,6 +22,8 @@ type Report struct {
 	To    time.Time `json:"to"` // exclusive; the run settles two more days without arrivals
 	Days  int       `json:"days"`
 	Total int       `json:"tickets"`
+	// Earlier is how many of them an earlier run left in the store.
+	Earlier int `json:"earlier_tickets,omitempty"`
 
 	ByKind []KindRow `json:"by_kind"`
 
@@ -145,7 +147,7 @@ type MonthRow struct {
 // Report gathers the figures from the services' own records.
 func (s *Sim) Report(ctx context.Context) (*Report, error) {
 	r := &Report{
-		Desk: s.desk, Kind: "property", Seed: s.cfg.Seed, From: s.cfg.Start, To: s.end, Days: s.cfg.Days,
+		Desk: s.desk, Kind: "property", Seed: s.cfg.Seed, From: s.cfg.Start, To: s.end, Days: s.cfg.Days, Earlier: s.earlier,
 		OverdueByRule: map[string]int{}, Outcomes: map[string]int{}, LintFindings: map[string]int{},
 		Happened: s.happened, Refused: s.refused, RefusedWhy: s.refusedWhy, HandedOver: s.handedOvr, Unfilled: s.unfilled, LintLines: s.lines,
 	}

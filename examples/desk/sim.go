@@ -73,6 +73,8 @@ type Sim struct {
 
 	arrivals   [24]int // arrivals by hour of day, over the run
 	happened   []string
+	resumed    []*ticket.Ticket // open tickets of an earlier run on the same store
+	earlier    int              // tickets stored by earlier runs
 	refused    map[string]int
 	refusedWhy []string // the first few refusals, for the report
 	handedOvr  int
@@ -119,6 +121,9 @@ func newSim(ctx context.Context, cfg Config) (*Sim, error) {
 	if err := s.setupTickets(); err != nil {
 		return nil, err
 	}
+	if err := s.continueStored(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.setupRoster(ctx); err != nil {
 		return nil, err
 	}
@@ -133,10 +138,11 @@ func newSim(ctx context.Context, cfg Config) (*Sim, error) {
 
 func (s *Sim) clock() time.Time { return s.now }
 
-// newID makes deterministic IDs for every service.
+// newID makes deterministic IDs for every service, distinct for every
+// run start so that a run continuing a stored desk makes new ones.
 func (s *Sim) newID() uuid.UUID {
 	s.ids++
-	return uuid.NewSHA1(uuid.NameSpaceURL, fmt.Appendf(nil, "sim/%d/%d", s.cfg.Seed, s.ids))
+	return uuid.NewSHA1(uuid.NameSpaceURL, fmt.Appendf(nil, "sim/%d/%s/%d", s.cfg.Seed, s.cfg.Start.Format("20060102"), s.ids))
 }
 
 func (s *Sim) setupTickets() error {
@@ -186,6 +192,7 @@ func (s *Sim) note(format string, args ...any) {
 // Run plays the simulation over its days, then lets the work in
 // progress settle for two more days without new arrivals.
 func (s *Sim) Run(ctx context.Context) error {
+	s.resumeOpen()
 	day := 0
 	for d := s.cfg.Start; d.Before(s.end); d = d.AddDate(0, 0, 1) {
 		s.scheduleArrivals(d)
@@ -194,7 +201,9 @@ func (s *Sim) Run(ctx context.Context) error {
 	}
 	stop := s.end.Add(48 * time.Hour)
 	for t := s.cfg.Start.Add(9 * time.Hour); t.Before(stop); t = t.Add(30 * time.Minute) {
-		s.at(t, s.followupRound) // follow-up workers look at the queue every half hour
+		if h := t.In(s.loc).Hour(); h >= 9 && h < 21 {
+			s.at(t, s.followupRound) // follow-up workers look at the queue every half hour of the day
+		}
 	}
 	lastDay := -1
 	for s.queue.Len() > 0 {
