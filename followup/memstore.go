@@ -20,6 +20,7 @@ import (
 type MemStore struct {
 	mu     sync.Mutex
 	tasks  map[uuid.UUID]*entry
+	ents   []*entry // by entry index: heap items refer to entries by index
 	queues map[queueKey]*queue
 	roles  map[string][]*queue // desk → its queues, for claims of any role
 }
@@ -40,8 +41,9 @@ type queueKey struct {
 type entry struct {
 	task *Task  // points at t
 	q    *queue // the queue holding the entry's item; nil when final
-	gen  uint64
-	at   int // index in q.leased, or -1 when pending
+	gen  uint32
+	idx  uint32 // index in MemStore.ents
+	at   int    // index in q.leased, or -1 when pending
 	t    Task
 }
 
@@ -58,7 +60,7 @@ func (m *MemStore) queue(desk string, role ticket.Role) *queue {
 	k := queueKey{desk, role}
 	q := m.queues[k]
 	if q == nil {
-		q = &queue{}
+		q = &queue{st: m}
 		m.queues[k] = q
 		m.roles[desk] = append(m.roles[desk], q)
 	}
@@ -88,8 +90,12 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 		return &DuplicateError{Task: t.ID}
 	}
 	t.Version = 1
-	e := &entry{t: *t.Clone(), at: -1}
+	if len(m.ents) >= math.MaxUint32 {
+		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", len(m.ents))
+	}
+	e := &entry{t: *t.Clone(), at: -1, idx: uint32(len(m.ents))}
 	e.task = &e.t
+	m.ents = append(m.ents, e)
 	m.tasks[t.ID] = e
 	m.queue(t.Desk, t.Role).push(e)
 	return nil
@@ -135,7 +141,7 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 		var bestItem *item
 		for _, q := range qs {
 			it := q.next(now, c.Now)
-			if it != nil && (bestItem == nil || it.less(bestItem)) {
+			if it != nil && (bestItem == nil || q.less(it, bestItem)) {
 				best, bestItem = q, it
 			}
 		}
@@ -305,15 +311,17 @@ func compareIDs(a, b uuid.UUID) int {
 }
 
 // item is a heap slot: the task's order key, copied out of the task so
-// that sifting compares contiguous memory instead of chasing pointers,
-// in 32 bytes (four children fit two cache lines). Instants are Unix
-// nanoseconds; the rare instant outside 1678–2262 is clamped and, on a
-// tie, compared exactly from the task, as is the ID, the last
-// tie-break.
+// that sifting compares contiguous memory instead of chasing pointers.
+// It holds no pointer (the entry is named by index), so the garbage
+// collector neither scans a million-item heap nor puts write barriers on
+// sifting it. Instants are Unix nanoseconds; the rare instant outside
+// 1678–2262 is clamped and, on a tie, compared exactly from the task, as
+// is the ID, the last tie-break. gen is compared for equality only; it
+// would take 2^32 pushes of one task while a stale item of it waits to
+// confuse it.
 type item struct {
 	ready, due int64
-	e          *entry
-	gen        uint64
+	idx, gen   uint32
 }
 
 const (
@@ -333,37 +341,8 @@ func nanos(t time.Time) int64 {
 	return sec*int64(time.Second) + int64(t.Nanosecond())
 }
 
-func (it *item) setKey(t *Task) {
-	it.ready, it.due = nanos(t.ReadyAt()), nanos(t.Due)
-}
-
-// readyAfter reports whether the item is not ready at now.
-func (it *item) readyAfter(now int64, exact time.Time) bool {
-	if it.ready == now && (now == minNano || now == maxNano) {
-		return it.e.t.ReadyAt().After(exact)
-	}
-	return it.ready > now
-}
-
-// less orders the queue: ReadyAt, then Due, then ID.
-func (it *item) less(b *item) bool {
-	if it.ready != b.ready {
-		return it.ready < b.ready
-	}
-	if it.ready == minNano || it.ready == maxNano {
-		if c := it.e.t.ReadyAt().Compare(b.e.t.ReadyAt()); c != 0 {
-			return c < 0
-		}
-	}
-	if it.due != b.due {
-		return it.due < b.due
-	}
-	if it.due == minNano || it.due == maxNano {
-		if c := it.e.t.Due.Compare(b.e.t.Due); c != 0 {
-			return c < 0
-		}
-	}
-	return compareIDs(it.e.t.ID, b.e.t.ID) < 0
+func keyOf(e *entry) item {
+	return item{ready: nanos(e.t.ReadyAt()), due: nanos(e.t.Due), idx: e.idx, gen: e.gen}
 }
 
 // queue holds one desk's and role's open tasks in two 4-ary min-heaps
@@ -378,6 +357,7 @@ func (it *item) less(b *item) bool {
 //
 // Both are O(log n) per operation.
 type queue struct {
+	st      *MemStore
 	pending []item
 	stale   int
 	leased  []item
@@ -385,29 +365,58 @@ type queue struct {
 
 const arity = 4
 
+func (q *queue) entry(it *item) *entry { return q.st.ents[it.idx] }
+
+func (q *queue) live(it *item) bool { return it.gen == q.entry(it).gen }
+
+// readyAfter reports whether the item is not ready at now.
+func (q *queue) readyAfter(it *item, now int64, exact time.Time) bool {
+	if it.ready == now && (now == minNano || now == maxNano) {
+		return q.entry(it).t.ReadyAt().After(exact)
+	}
+	return it.ready > now
+}
+
+// less orders the queue: ReadyAt, then Due, then ID.
+func (q *queue) less(a, b *item) bool {
+	if a.ready != b.ready {
+		return a.ready < b.ready
+	}
+	if a.ready == minNano || a.ready == maxNano {
+		if c := q.entry(a).t.ReadyAt().Compare(q.entry(b).t.ReadyAt()); c != 0 {
+			return c < 0
+		}
+	}
+	if a.due != b.due {
+		return a.due < b.due
+	}
+	if a.due == minNano || a.due == maxNano {
+		if c := q.entry(a).t.Due.Compare(q.entry(b).t.Due); c != 0 {
+			return c < 0
+		}
+	}
+	return compareIDs(q.entry(a).t.ID, q.entry(b).t.ID) < 0
+}
+
 // push queues a pending task.
 func (q *queue) push(e *entry) {
 	e.gen++
 	e.q, e.at = q, -1
-	it := item{e: e, gen: e.gen}
-	it.setKey(e.task)
-	q.pending = append(q.pending, it)
-	up(q.pending, len(q.pending)-1, false)
+	q.pending = append(q.pending, keyOf(e))
+	q.up(q.pending, len(q.pending)-1, false)
 }
 
 // lease queues a claimed task by its lease expiry.
 func (q *queue) lease(e *entry) {
 	e.q, e.at = q, len(q.leased)
-	it := item{e: e, gen: e.gen}
-	it.setKey(e.task)
-	q.leased = append(q.leased, it)
-	up(q.leased, e.at, true)
+	q.leased = append(q.leased, keyOf(e))
+	q.up(q.leased, e.at, true)
 }
 
 // drop takes e out of the queue.
 func (q *queue) drop(e *entry) {
 	if e.at >= 0 {
-		q.leased = removeAt(q.leased, e.at, true)
+		q.leased = q.removeAt(q.leased, e.at, true)
 		e.q, e.at = nil, -1
 		return
 	}
@@ -422,15 +431,15 @@ func (q *queue) drop(e *entry) {
 // next returns the earliest item ready at now (pending and due, or an
 // expired lease), or nil.
 func (q *queue) next(now int64, exact time.Time) *item {
-	for len(q.pending) > 0 && q.pending[0].gen != q.pending[0].e.gen {
-		q.pending = removeAt(q.pending, 0, false)
+	for len(q.pending) > 0 && !q.live(&q.pending[0]) {
+		q.pending = q.removeAt(q.pending, 0, false)
 		q.stale--
 	}
 	var best *item
-	if len(q.pending) > 0 && !q.pending[0].readyAfter(now, exact) {
+	if len(q.pending) > 0 && !q.readyAfter(&q.pending[0], now, exact) {
 		best = &q.pending[0]
 	}
-	if len(q.leased) > 0 && !q.leased[0].readyAfter(now, exact) && (best == nil || q.leased[0].less(best)) {
+	if len(q.leased) > 0 && !q.readyAfter(&q.leased[0], now, exact) && (best == nil || q.less(&q.leased[0], best)) {
 		best = &q.leased[0]
 	}
 	return best
@@ -438,11 +447,11 @@ func (q *queue) next(now int64, exact time.Time) *item {
 
 // take removes the item next returned and returns its entry.
 func (q *queue) take(it *item) *entry {
-	e := it.e
+	e := q.entry(it)
 	if len(q.leased) > 0 && it == &q.leased[0] {
-		q.leased = removeAt(q.leased, 0, true)
+		q.leased = q.removeAt(q.leased, 0, true)
 	} else {
-		q.pending = removeAt(q.pending, 0, false)
+		q.pending = q.removeAt(q.pending, 0, false)
 	}
 	e.q, e.at = nil, -1
 	return e
@@ -452,59 +461,57 @@ func (q *queue) take(it *item) *entry {
 func (q *queue) sweep() {
 	kept := q.pending[:0]
 	for _, it := range q.pending {
-		if it.gen == it.e.gen {
+		if q.live(&it) {
 			kept = append(kept, it)
 		}
 	}
-	clear(q.pending[len(kept):])
 	q.pending = kept
 	q.stale = 0
 	for i := (len(q.pending) - 2) / arity; i >= 0; i-- {
-		down(q.pending, i, false)
+		q.down(q.pending, i, false)
 	}
 }
 
 // removeAt removes h[i] and restores the heap; track keeps the entries'
 // indexes current.
-func removeAt(h []item, i int, track bool) []item {
+func (q *queue) removeAt(h []item, i int, track bool) []item {
 	last := len(h) - 1
 	if i != last {
 		h[i] = h[last]
 		if track {
-			h[i].e.at = i
+			q.entry(&h[i]).at = i
 		}
 	}
-	h[last] = item{}
 	h = h[:last]
 	if i < last {
-		if !down(h, i, track) {
-			up(h, i, track)
+		if !q.down(h, i, track) {
+			q.up(h, i, track)
 		}
 	}
 	return h
 }
 
-func up(h []item, i int, track bool) {
+func (q *queue) up(h []item, i int, track bool) {
 	it := h[i]
 	for i > 0 {
 		p := (i - 1) / arity
-		if !it.less(&h[p]) {
+		if !q.less(&it, &h[p]) {
 			break
 		}
 		h[i] = h[p]
 		if track {
-			h[i].e.at = i
+			q.entry(&h[i]).at = i
 		}
 		i = p
 	}
 	h[i] = it
 	if track {
-		h[i].e.at = i
+		q.entry(&h[i]).at = i
 	}
 }
 
 // down sifts h[i] down and reports whether it moved.
-func down(h []item, i int, track bool) bool {
+func (q *queue) down(h []item, i int, track bool) bool {
 	start := i
 	n := len(h)
 	it := h[i]
@@ -515,22 +522,22 @@ func down(h []item, i int, track bool) bool {
 		}
 		m := first
 		for c := first + 1; c < first+arity && c < n; c++ {
-			if h[c].less(&h[m]) {
+			if q.less(&h[c], &h[m]) {
 				m = c
 			}
 		}
-		if !h[m].less(&it) {
+		if !q.less(&h[m], &it) {
 			break
 		}
 		h[i] = h[m]
 		if track {
-			h[i].e.at = i
+			q.entry(&h[i]).at = i
 		}
 		i = m
 	}
 	h[i] = it
 	if track {
-		h[i].e.at = i
+		q.entry(&h[i]).at = i
 	}
 	return i != start
 }
