@@ -89,11 +89,16 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 	if _, ok := m.tasks[t.ID]; ok {
 		return &DuplicateError{Task: t.ID}
 	}
-	t.Version = 1
 	if len(m.ents) >= math.MaxUint32 {
 		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", len(m.ents))
 	}
-	e := &entry{t: *t.Clone(), at: -1, idx: uint32(len(m.ents))}
+	t.Version = 1
+	e := &entry{t: *t, at: -1, idx: uint32(len(m.ents))} // one allocation: the task lives in its entry
+	e.t.Checklist = slices.Clone(t.Checklist)
+	if t.Outcome != nil {
+		o := t.Outcome.clone()
+		e.t.Outcome = &o
+	}
 	e.task = &e.t
 	m.ents = append(m.ents, e)
 	m.tasks[t.ID] = e
