@@ -73,6 +73,26 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) followup.Store) {
 			t.Error("changing a returned task changed the stored one")
 		}
 	})
+	t.Run("CompleteKeepsRole", func(t *testing.T) {
+		// F3 counts revisits by the role the task was assigned; a
+		// completion must not take a caller's change of it.
+		s := newStore(t)
+		task := NewTask("d1", 1, T0)
+		mustCreate(t, s, task)
+		c := claimOne(t, s, "w1", 1, T0)
+		done := finish(c, T0.Add(time.Minute))
+		done.Role = ticket.RoleDirector
+		if task.Role == ticket.RoleDirector {
+			done.Role = ticket.RoleAgent
+		}
+		if err := s.Complete(ctx, done, c.Lease, T0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Get(ctx, "d1", task.ID)
+		if got.Role != task.Role {
+			t.Errorf("completion changed the role to %s, want the stored %s (F3 counts by role)", got.Role, task.Role)
+		}
+	})
 	t.Run("Tenancy", func(t *testing.T) {
 		s := newStore(t)
 		task := NewTask("d1", 1, T0)
