@@ -20,6 +20,13 @@ type DeriverConfig struct {
 	Calendar Calendar
 	// Now is the clock (CreatedAt); nil means time.Now.
 	Now func() time.Time
+	// Balance makes the deriver spread each month's F3 roles and F5
+	// selections so that the month meets the shares at every point
+	// (largest shortfall first), instead of the stateless hash that meets
+	// them on average. The counts are the deriver's own: a restarted
+	// deriver starts the month afresh, and several derivers each balance
+	// their own triggers. Plan stays stateless either way.
+	Balance bool
 }
 
 // Deriver turns triggers into tasks by the desk's rules. Deriving is
@@ -33,6 +40,7 @@ type Deriver struct {
 	rules RuleSet
 	cal   Calendar
 	now   func() time.Time
+	bal   *balancer // nil: the stateless hash
 }
 
 // NewDeriver returns a deriver for one desk.
@@ -53,6 +61,9 @@ func NewDeriver(store Store, cfg DeriverConfig) (*Deriver, error) {
 	if d.now == nil {
 		d.now = time.Now
 	}
+	if cfg.Balance {
+		d.bal = &balancer{}
+	}
 	return d, nil
 }
 
@@ -66,32 +77,41 @@ func (d *Deriver) Rules() RuleSet { return d.rules.Clone() }
 // storing them: a pure function of the rules, the calendar, the trigger
 // and now. A trigger without a desk is taken to be the deriver's.
 func (d *Deriver) Plan(tr Trigger) ([]*Task, error) {
+	ts, _, err := d.plan(tr, nil)
+	return ts, err
+}
+
+// plan returns the tasks with the rule each came from; bal, when set,
+// balances roles and samples (see DeriverConfig.Balance).
+func (d *Deriver) plan(tr Trigger, bal *balancer) ([]*Task, []Rule, error) {
 	if tr.Desk == "" {
 		tr.Desk = d.desk
 	}
 	if tr.Desk != d.desk {
-		return nil, invalid("trigger desk", "trigger %q is of desk %q, not %q", tr.Key, tr.Desk, d.desk)
+		return nil, nil, invalid("trigger desk", "trigger %q is of desk %q, not %q", tr.Key, tr.Desk, d.desk)
 	}
 	if err := tr.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := d.now()
 	var out []*Task
+	var rules []Rule
 	for _, r := range d.rules.Match(tr) {
-		t, err := plan(r, tr, d.cal, now)
+		t, err := plan(r, tr, d.cal, now, bal)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if t != nil {
 			out = append(out, t)
+			rules = append(rules, r)
 		}
 	}
-	return out, nil
+	return out, rules, nil
 }
 
 // plan derives one rule's task from a trigger, or nil when the rule's
 // sampling passes the trigger over (F5).
-func plan(r Rule, tr Trigger, cal Calendar, now time.Time) (*Task, error) {
+func plan(r Rule, tr Trigger, cal Calendar, now time.Time, bal *balancer) (*Task, error) {
 	t := &Task{
 		ID: TaskID(tr.Desk, tr.Key, r.ID), Desk: tr.Desk,
 		Rule: r.ID, Cites: r.Cites, Trigger: tr.Kind, Key: tr.Key, Subject: tr.Subject,
@@ -103,23 +123,30 @@ func plan(r Rule, tr Trigger, cal Calendar, now time.Time) (*Task, error) {
 		Status: Pending, CreatedAt: now, UpdatedAt: now,
 	}
 	if r.Sample != nil {
-		if !tr.RevisitRequired && !r.Sample.Selected(tr.Key) {
+		selected, onSite := tr.RevisitRequired || r.Sample.Selected(tr.Key), r.Sample.OnSiteFor(tr.Key)
+		if bal != nil {
+			selected, onSite = bal.sample(r, tr)
+		}
+		if !selected {
 			return nil, nil
 		}
 		t.Sampled = true
-		if r.Sample.OnSiteFor(tr.Key) {
+		if onSite {
 			t.Channel = OnSite // F5: on site, with the customer's signature
 			if !slices.Contains(t.Checklist, CheckSignature) {
 				t.Checklist = append(t.Checklist, CheckSignature)
 			}
 		}
 	}
-	if r.Roles != nil {
-		t.Role = r.Roles.Assign(tr.Key) // F3
-	}
 	from, due := r.Window(tr.At)
 	if err := t.place(from, due, cal, r.AnyTime); err != nil {
 		return nil, fmt.Errorf("rule %s, trigger %q: %w", r.ID, tr.Key, err)
+	}
+	if r.Roles != nil {
+		t.Role = r.Roles.Assign(tr.Key) // F3
+		if bal != nil {
+			t.Role = bal.role(r, t.Due) // balanced in the month the task is due, as reports count it
+		}
 	}
 	return t, nil
 }
@@ -150,18 +177,28 @@ func (t *Task) place(from, due time.Time, cal Calendar, anyTime bool) error {
 // stored ones are returned instead. The result lists one task per
 // matching rule, in rule order.
 func (d *Deriver) Derive(ctx context.Context, tr Trigger) ([]*Task, error) {
-	ts, err := d.Plan(tr)
+	ts, rules, err := d.plan(tr, d.bal)
 	if err != nil {
 		return nil, err
 	}
-	return createAll(ctx, d.store, ts)
+	undo := func(i int) {
+		if d.bal != nil {
+			d.bal.undo(rules[i], tr, ts[i])
+		}
+	}
+	return createAll(ctx, d.store, ts, undo)
 }
 
-func createAll(ctx context.Context, s Store, ts []*Task) ([]*Task, error) {
+// createAll stores the tasks; a task stored before is returned as
+// stored, and undo(i) is told about it.
+func createAll(ctx context.Context, s Store, ts []*Task, undo func(i int)) ([]*Task, error) {
 	out := make([]*Task, 0, len(ts))
-	for _, t := range ts {
+	for i, t := range ts {
 		err := s.Create(ctx, t)
 		if errors.Is(err, ErrDuplicate) {
+			if undo != nil {
+				undo(i)
+			}
 			if t, err = s.Get(ctx, t.Desk, t.ID); err != nil {
 				return out, err
 			}

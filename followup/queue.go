@@ -201,7 +201,7 @@ func (q *Queue) chain(ctx context.Context, prev *Task, now time.Time) (*Task, er
 	if err := n.place(now.Add(prev.Repeat/2), now.Add(prev.Repeat), q.cal, false); err != nil {
 		return nil, err
 	}
-	ts, err := createAll(ctx, q.store, []*Task{n})
+	ts, err := createAll(ctx, q.store, []*Task{n}, nil)
 	if err != nil {
 		return nil, err
 	}

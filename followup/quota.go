@@ -165,16 +165,30 @@ type QuotaCheck struct {
 
 // Check judges a month: repairs is the number of repairs, byRole the
 // revisits made, counted by the role of the person who made them. Each
-// role's share is of all repairs.
+// role's share is of all repairs. When the shares add up to 100 % (F3's
+// 10 + 30 + 60) they cannot all be met rounded up: 11 repairs would need
+// 2 + 4 + 7 = 13 revisits. Then a role meets its share with its share of
+// the repairs rounded down, which an apportionment of the repairs (Plan)
+// always gives; shares adding up to less are rounded up.
 func (q Quota) Check(repairs int, byRole map[ticket.Role]int) QuotaCheck {
 	c := QuotaCheck{Repairs: repairs, Met: true}
 	for _, n := range byRole {
 		c.Revisited += n
 	}
+	total := 0.0
+	for _, s := range q.Shares {
+		total += s.Min
+	}
+	need := func(share float64) int {
+		if total > 1-1e-9 {
+			return floorShare(share, repairs)
+		}
+		return ceilShare(share, repairs)
+	}
 	for _, s := range q.Shares {
 		n := byRole[s.Role]
 		row := QuotaRow{Role: s.Role, Min: s.Min, Count: n, Share: ratio(n, repairs)}
-		row.Met = n >= ceilShare(s.Min, repairs)
+		row.Met = n >= need(s.Min)
 		c.Met = c.Met && row.Met
 		c.Rows = append(c.Rows, row)
 	}

@@ -200,7 +200,7 @@ func BuildReport(desk string, from, to time.Time, due, ended []*Task, opts Repor
 			if in {
 				complOnTime++
 			}
-			if got {
+			if got && t.Revisit { // F5 is about complaint revisits, not other calls to complainants
 				complaintRevisits++
 				if t.Outcome.Signed() {
 					onSiteSigned++

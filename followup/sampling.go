@@ -89,6 +89,14 @@ func ceilShare(share float64, n int) int {
 	return max(0, min(k, n))
 }
 
+// floorShare is share of n rounded down, tolerant of float noise (0.3·10
+// is 3, not 2).
+func floorShare(share float64, n int) int {
+	v := share * float64(n)
+	k := int(math.Floor(v + 1e-9))
+	return max(0, min(k, n))
+}
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0

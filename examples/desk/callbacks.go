@@ -22,7 +22,7 @@ func (s *Sim) setupFollowups() error {
 		s.fstore = followup.NewMemStore()
 	}
 	cal := followup.DefaultContactHours(s.loc)
-	d, err := followup.NewDeriver(s.fstore, followup.DeriverConfig{Desk: s.desk, Rules: rules, Calendar: cal, Now: s.clock})
+	d, err := followup.NewDeriver(s.fstore, followup.DeriverConfig{Desk: s.desk, Rules: rules, Calendar: cal, Now: s.clock, Balance: true})
 	if err != nil {
 		return err
 	}

@@ -300,17 +300,25 @@ func (s *Sim) followupFigures(ctx context.Context, r *Report) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.fqueue.Report(ctx, s.cfg.Start, s.end.Add(48*time.Hour), followup.ReportOptions{Complaints: len(complaints)})
+	tasks, err := s.fqueue.List(ctx, followup.Filter{})
+	if err != nil {
+		return err
+	}
+	// The report covers every follow-up the run derived: up to the last
+	// due time, which lies past the run for revisits allowed a week.
+	to := s.end.Add(48 * time.Hour)
+	for _, t := range tasks {
+		if !t.Due.Before(to) {
+			to = t.Due.Add(time.Second)
+		}
+	}
+	rep, err := s.fqueue.Report(ctx, s.cfg.Start, to, followup.ReportOptions{Complaints: len(complaints)})
 	if err != nil {
 		return err
 	}
 	r.Followups = rep
 	for res, n := range s.outcomes {
 		r.Outcomes[string(res)] = n
-	}
-	tasks, err := s.fqueue.List(ctx, followup.Filter{})
-	if err != nil {
-		return err
 	}
 	days := map[string]*DayFollowups{}
 	bump := func(t time.Time, due bool) {
