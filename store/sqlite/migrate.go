@@ -5,9 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/servicedesk-go/desk/store/internal/migration"
 )
 
 //go:embed migrations/*.sql
@@ -18,78 +17,20 @@ var migrationFiles embed.FS
 // (golang-migrate, goose, ...): copy or embed these files in its
 // migration directory in order, and do not call Migrate as well. The
 // tables all start with desk_.
-var Migrations fs.FS = mustSub(migrationFiles, "migrations")
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
-	return sub
-}
+var Migrations fs.FS = migration.Sub(migrationFiles, "migrations")
 
 // Migration is one numbered schema step.
-type Migration struct {
-	Version int
-	Name    string
-	Up      string
-	Down    string
-}
+type Migration = migration.Migration
 
 // ListMigrations returns the embedded migrations in order.
 func ListMigrations() ([]Migration, error) { return parseMigrations(Migrations) }
 
 func parseMigrations(fsys fs.FS) ([]Migration, error) {
-	entries, err := fs.ReadDir(fsys, ".")
+	ms, err := migration.Parse(fsys)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	byVersion := map[int]*Migration{}
-	for _, e := range entries {
-		name := e.Name()
-		var dir string
-		switch {
-		case strings.HasSuffix(name, ".up.sql"):
-			dir = "up"
-		case strings.HasSuffix(name, ".down.sql"):
-			dir = "down"
-		default:
-			continue
-		}
-		num, rest, ok := strings.Cut(name, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("sqlite: migration file %q: want NNN_name.up.sql or NNN_name.down.sql", name)
-		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		m := byVersion[v]
-		if m == nil {
-			m = &Migration{Version: v, Name: strings.TrimSuffix(strings.TrimSuffix(rest, ".up.sql"), ".down.sql")}
-			byVersion[v] = m
-		}
-		if dir == "up" {
-			m.Up = string(body)
-		} else {
-			m.Down = string(body)
-		}
-	}
-	out := make([]Migration, 0, len(byVersion))
-	for _, m := range byVersion {
-		if m.Up == "" || m.Down == "" {
-			return nil, fmt.Errorf("sqlite: migration %03d_%s needs both an up and a down file", m.Version, m.Name)
-		}
-		out = append(out, *m)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("sqlite: migration %d missing before %03d_%s", i+1, m.Version, m.Name)
-		}
-	}
-	return out, nil
+	return ms, nil
 }
 
 // Migrate brings the schema to the latest embedded version. Applied
