@@ -74,18 +74,22 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(tw, "K4  satisfaction\t%.2f of 5 (%d scored)\n", f.Satisfaction, f.Scored)
 	fmt.Fprintf(tw, "F3  role quota\t%s\n", quotaLine(r))
 	if f.F5 != nil {
-		fmt.Fprintf(tw, "F5  complaint sampling\t%+v\n", *f.F5)
+		fmt.Fprintf(tw, "F5  complaint sampling\t%s\n", f.F5)
 	}
 	fmt.Fprintf(tw, "    outcomes\t%s\n", counts(r.Outcomes))
 	fmt.Fprintf(tw, "F10 unreachable customers\t%d\n", len(f.Unreachable))
 	tw.Flush()
 	if len(f.ByCategory) > 0 {
-		fmt.Fprintln(w, "  by category:")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "  revisit rate, on-time rate and satisfaction by category (K1, K4):")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "    category\tdue\treached\ton time\tproblems\tunreachable\tsatisfaction\t")
 		for _, l := range f.ByCategory {
-			fmt.Fprintf(tw, "    %+v\n", l)
+			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%d\t%d\t%.2f\t\n", l.Key, l.Due, l.Reached, l.OnTime, l.Problems, l.Unreachable, l.Satisfaction)
 		}
 		tw.Flush()
+	}
+	for _, u := range f.Unreachable {
+		fmt.Fprintf(w, "  F10 unreachable: %s (%s, %d attempts, %s)\n", u.Subject, u.Rule, u.Attempts, u.At.Format("01-02 15:04"))
 	}
 
 	section(w, "Roster (R1, R3, R8)")
@@ -142,9 +146,7 @@ func (r *Report) Print(w io.Writer) {
 	}
 }
 
-func quotaLine(r *Report) string {
-	return fmt.Sprintf("%+v", r.Followups.F3)
-}
+func quotaLine(r *Report) string { return r.Followups.F3.String() }
 
 func section(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n%s\n%s\n", title, strings.Repeat("-", len([]rune(title))))
