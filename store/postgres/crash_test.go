@@ -18,23 +18,33 @@ import (
 func consistent(t *testing.T, s *Store, desk string, id uuid.UUID) int64 {
 	t.Helper()
 	ctx := context.Background()
-	var version, events, maxSeq, outbox int64
-	err := s.Pool().QueryRow(ctx, `SELECT t.version,
+	// A statement whose client gave up may still commit on the server
+	// between the two reads below; then both reads are taken again.
+	for attempt := 0; ; attempt++ {
+		var version, events, maxSeq, outbox int64
+		err := s.Pool().QueryRow(ctx, `SELECT t.version,
 		(SELECT count(*) FROM desk_ticket_events e WHERE e.ticket_id = t.id),
 		(SELECT coalesce(max(seq), 0) FROM desk_ticket_events e WHERE e.ticket_id = t.id),
 		(SELECT count(*) FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id WHERE e.ticket_id = t.id)
 		FROM desk_tickets t WHERE t.id = $1 AND t.desk = $2`, id, desk).Scan(&version, &events, &maxSeq, &outbox)
-	if err != nil {
-		t.Fatal(err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if events != version || maxSeq != version || outbox != version {
+			t.Fatalf("ticket %s half-written: version %d, %d history events (max seq %d), %d outbox entries", id, version, events, maxSeq, outbox)
+		}
+		got, err := s.Tickets().Get(ctx, desk, id)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if got.Version == version {
+			return version
+		}
+		if attempt == 20 {
+			t.Fatalf("Get: version %d, the tables say %d", got.Version, version)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	if events != version || maxSeq != version || outbox != version {
-		t.Fatalf("ticket %s half-written: version %d, %d history events (max seq %d), %d outbox entries", id, version, events, maxSeq, outbox)
-	}
-	got, err := s.Tickets().Get(ctx, desk, id)
-	if err != nil || got.Version != version {
-		t.Fatalf("Get: %v, %v", got, err)
-	}
-	return version
 }
 
 // waitBlocked waits until backend pid waits on a lock.
@@ -200,14 +210,20 @@ func TestCancelledTransitions(t *testing.T) {
 // quiesce waits until no other session of this database runs a query.
 func quiesce(t *testing.T, s *Store) {
 	t.Helper()
-	for range 100 {
+	idle := 0
+	for range 200 {
 		var busy int
 		if err := s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
 			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
 			  AND state <> 'idle'`).Scan(&busy); err != nil {
 			t.Fatal(err)
 		}
-		if busy == 0 {
+		// Idle three times running: a statement still on its way to the
+		// server when the client gave up has had time to show up.
+		if idle = idle + 1; busy != 0 {
+			idle = 0
+		}
+		if idle == 3 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
