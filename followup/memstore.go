@@ -19,8 +19,10 @@ import (
 // of open tasks; List scans.
 type MemStore struct {
 	mu     sync.Mutex
-	tasks  map[uuid.UUID]*entry
-	ents   []*entry // by entry index: heap items refer to entries by index
+	tasks  map[uuid.UUID]uint32 // entry index by task ID; no pointers for the collector to scan
+	leased map[uuid.UUID]*entry // the claimed tasks: a small, warm map for Complete
+	slabs  []*slab              // the entries, by index: heap items refer to them by index
+	n      uint32               // the number of entries
 	queues map[queueKey]*queue
 	roles  map[string][]*queue // desk → its queues, for claims of any role
 }
@@ -39,18 +41,29 @@ type queueKey struct {
 // entries were just claimed and are warm, at tracks the item's index
 // for removal on completion.
 type entry struct {
-	task *Task  // points at t
-	q    *queue // the queue holding the entry's item; nil when final
-	gen  uint32
-	idx  uint32 // index in MemStore.ents
-	at   int    // index in q.leased, or -1 when pending
-	t    Task
+	q   *queue // the queue holding the entry's item; nil when final
+	gen uint32
+	idx uint32 // the entry's index in the store
+	at  int    // index in q.leased, or -1 when pending
+	t   Task
 }
+
+// slab is a block of entries, allocated together: entries are never
+// freed, and a few large objects cost less to allocate and for the
+// collector to mark than many small ones. It stays under the 32 KB of
+// Go's small-object size classes.
+type slab [slabSize]entry
+
+const slabSize = 32
+
+// entry returns the entry with index i.
+func (m *MemStore) entry(i uint32) *entry { return &m.slabs[i/slabSize][i%slabSize] }
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
 	return &MemStore{
-		tasks:  map[uuid.UUID]*entry{},
+		tasks:  map[uuid.UUID]uint32{},
+		leased: map[uuid.UUID]*entry{},
 		queues: map[queueKey]*queue{},
 		roles:  map[string][]*queue{},
 	}
@@ -69,8 +82,12 @@ func (m *MemStore) queue(desk string, role ticket.Role) *queue {
 
 // get returns the desk's entry or nil.
 func (m *MemStore) get(desk string, id uuid.UUID) *entry {
-	e := m.tasks[id]
-	if e == nil || e.task.Desk != desk {
+	i, ok := m.tasks[id]
+	if !ok {
+		return nil
+	}
+	e := m.entry(i)
+	if e.t.Desk != desk {
 		return nil
 	}
 	return e
@@ -89,19 +106,22 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 	if _, ok := m.tasks[t.ID]; ok {
 		return &DuplicateError{Task: t.ID}
 	}
-	if len(m.ents) >= math.MaxUint32 {
-		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", len(m.ents))
+	if m.n == math.MaxUint32 {
+		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", m.n)
+	}
+	if m.n%slabSize == 0 {
+		m.slabs = append(m.slabs, new(slab))
 	}
 	t.Version = 1
-	e := &entry{t: *t, at: -1, idx: uint32(len(m.ents))} // one allocation: the task lives in its entry
+	e := m.entry(m.n)
+	*e = entry{t: *t, at: -1, idx: m.n}
 	e.t.Checklist = slices.Clone(t.Checklist)
 	if t.Outcome != nil {
 		o := t.Outcome.clone()
 		e.t.Outcome = &o
 	}
-	e.task = &e.t
-	m.ents = append(m.ents, e)
-	m.tasks[t.ID] = e
+	m.tasks[t.ID] = m.n
+	m.n++
 	m.queue(t.Desk, t.Role).push(e)
 	return nil
 }
@@ -117,7 +137,7 @@ func (m *MemStore) Get(ctx context.Context, desk string, id uuid.UUID) (*Task, e
 	if e == nil {
 		return nil, notFound(id)
 	}
-	return e.task.Clone(), nil
+	return e.t.Clone(), nil
 }
 
 // Claim implements Store.
@@ -154,7 +174,7 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 			break
 		}
 		e := best.take(bestItem)
-		t := e.task
+		t := &e.t
 		t.Status = Claimed
 		t.Lease = Lease{Owner: c.Owner, Token: c.Token, Expires: c.Now.Add(c.For)}
 		t.Version++
@@ -178,11 +198,16 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.get(t.Desk, t.ID)
+	// A task that can be completed is claimed: look it up among the
+	// claimed ones first, which spares a cold probe of the big map.
+	e := m.leased[t.ID]
+	if e == nil || e.t.Desk != t.Desk {
+		e = m.get(t.Desk, t.ID)
+	}
 	if e == nil {
 		return notFound(t.ID)
 	}
-	cur := e.task
+	cur := &e.t
 	if err := LeaseCheck(cur, held, now); err != nil {
 		return err
 	}
@@ -229,8 +254,8 @@ func (m *MemStore) Update(ctx context.Context, t *Task) error {
 	if e == nil {
 		return notFound(t.ID)
 	}
-	if e.task.Version != t.Version {
-		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", ErrConflict, t.ID, e.task.Version, t.Version)
+	if e.t.Version != t.Version {
+		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", ErrConflict, t.ID, e.t.Version, t.Version)
 	}
 	m.replace(e, t, func(next *Task) {
 		next.Version++
@@ -238,7 +263,7 @@ func (m *MemStore) Update(ctx context.Context, t *Task) error {
 			next.Lease = Lease{}
 		}
 	})
-	t.Version = e.task.Version
+	t.Version = e.t.Version
 	return nil
 }
 
@@ -249,7 +274,7 @@ func (m *MemStore) replace(e *entry, t *Task, adjust func(*Task)) {
 	if e.q != nil {
 		e.q.drop(e)
 	}
-	dst := e.task
+	dst := &e.t
 	checklist, outcome := dst.Checklist, dst.Outcome
 	*dst = *t
 	dst.Checklist = append(checklist[:0], t.Checklist...)
@@ -280,9 +305,9 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Task, er
 	}
 	m.mu.Lock()
 	var out []*Task
-	for _, e := range m.tasks {
-		if e.task.Desk == desk && f.Match(e.task) {
-			out = append(out, e.task.Clone())
+	for i := range m.n {
+		if e := m.entry(i); e.t.Desk == desk && f.Match(&e.t) {
+			out = append(out, e.t.Clone())
 		}
 	}
 	m.mu.Unlock()
@@ -370,7 +395,7 @@ type queue struct {
 
 const arity = 4
 
-func (q *queue) entry(it *item) *entry { return q.st.ents[it.idx] }
+func (q *queue) entry(it *item) *entry { return q.st.entry(it.idx) }
 
 func (q *queue) live(it *item) bool { return it.gen == q.entry(it).gen }
 
@@ -414,6 +439,7 @@ func (q *queue) push(e *entry) {
 // lease queues a claimed task by its lease expiry.
 func (q *queue) lease(e *entry) {
 	e.q, e.at = q, len(q.leased)
+	q.st.leased[e.t.ID] = e
 	q.leased = append(q.leased, keyOf(e))
 	q.up(q.leased, e.at, true)
 }
@@ -422,6 +448,7 @@ func (q *queue) lease(e *entry) {
 func (q *queue) drop(e *entry) {
 	if e.at >= 0 {
 		q.leased = q.removeAt(q.leased, e.at, true)
+		delete(q.st.leased, e.t.ID)
 		e.q, e.at = nil, -1
 		return
 	}
@@ -455,6 +482,7 @@ func (q *queue) take(it *item) *entry {
 	e := q.entry(it)
 	if len(q.leased) > 0 && it == &q.leased[0] {
 		q.leased = q.removeAt(q.leased, 0, true)
+		delete(q.st.leased, e.t.ID)
 	} else {
 		q.pending = q.removeAt(q.pending, 0, false)
 	}
