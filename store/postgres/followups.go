@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/store/internal/sqlq"
 )
 
 // Followups is the followup.Store on PostgreSQL. Claims lock the rows
@@ -450,44 +450,12 @@ WHERE id = $1 AND desk = $2 AND version = $3`,
 
 // List implements followup.Store.
 func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([]*followup.Task, error) {
-	w := &where{}
-	w.add("desk = ?", desk)
-	if len(f.Statuses) > 0 {
-		w.add("status = ANY(?)", strs(f.Statuses))
-	}
-	if f.Ticket != uuid.Nil {
-		w.add("ticket_id = ?", f.Ticket)
-	}
-	if f.Rule != "" {
-		w.add("rule = ?", f.Rule)
-	}
-	if f.Role != "" {
-		w.add("role = ?", string(f.Role))
-	}
-	if f.Subject != "" {
-		w.add("subject = ?", f.Subject)
-	}
-	if f.Owner != "" {
-		w.add("owner = ?", f.Owner)
-	}
-	if !f.DueFrom.IsZero() {
-		w.add("due >= ?", nanos(f.DueFrom))
-	}
-	if !f.DueBefore.IsZero() {
-		w.add("due < ?", nanos(f.DueBefore))
-	}
-	if !f.ClosedFrom.IsZero() {
-		w.add("closed_at <> ? AND closed_at >= ?", int64(zeroNanos), nanos(f.ClosedFrom))
-	}
-	if !f.ClosedBefore.IsZero() {
-		w.add("closed_at <> ? AND closed_at < ?", int64(zeroNanos), nanos(f.ClosedBefore))
-	}
-	q := taskSelect + "WHERE " + w.String() + " ORDER BY due, id"
+	w := sqlq.TaskFilter(desk, f, func(id uuid.UUID) any { return id })
+	q, args := taskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
 	if f.Limit > 0 {
-		w.args = append(w.args, f.Limit)
-		q += " LIMIT $" + strconv.Itoa(len(w.args))
+		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
-	rows, err := s.db.Query(ctx, q, w.args...)
+	rows, err := s.db.Query(ctx, sqlq.Numbered(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tasks: %w", err)
 	}

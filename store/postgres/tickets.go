@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/servicedesk-go/desk/store/internal/sqlq"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -275,117 +274,14 @@ func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*tic
 	return t, nil
 }
 
-// where builds a parameterised WHERE clause; values never enter the SQL
-// text.
-type where struct {
-	conds []string
-	args  []any
-}
-
-// add appends a condition; each ? in cond becomes the next parameter.
-func (w *where) add(cond string, args ...any) {
-	var b strings.Builder
-	for _, r := range cond {
-		if r == '?' {
-			w.args = append(w.args, args[0])
-			args = args[1:]
-			b.WriteString("$" + strconv.Itoa(len(w.args)))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	w.conds = append(w.conds, b.String())
-}
-
-func (w *where) String() string { return strings.Join(w.conds, " AND ") }
-
-func strs[T ~string](v []T) []string {
-	out := make([]string, len(v))
-	for i, x := range v {
-		out[i] = string(x)
-	}
-	return out
-}
-
-// ticketWhere translates a filter into SQL with the same meaning as
-// ticket.Filter.Match.
-func ticketWhere(desk string, f ticket.Filter) *where {
-	w := &where{}
-	w.add("desk = ?", desk)
-	if len(f.States) > 0 {
-		w.add("state = ANY(?)", strs(f.States))
-	}
-	if len(f.Kinds) > 0 {
-		w.add("kind = ANY(?)", strs(f.Kinds))
-	}
-	if f.Owner != "" {
-		w.add("owner = ?", f.Owner)
-	}
-	if f.Assignee != "" {
-		w.add("assignee = ?", f.Assignee)
-	}
-	if f.Customer != "" {
-		w.add("customer = ?", f.Customer)
-	}
-	if len(f.Classes) > 0 {
-		w.add("complaint_class = ANY(?)", f.Classes)
-	}
-	if len(f.Severities) > 0 {
-		w.add("complaint_severity = ANY(?)", strs(f.Severities))
-	}
-	if f.Unowned {
-		w.add("owner = ''")
-	}
-	if f.Incomplete {
-		w.add("incomplete")
-	}
-	if !f.DueBefore.IsZero() {
-		w.add("next_due < ?", nanos(f.DueBefore))
-	}
-	if !f.UpdatedBefore.IsZero() {
-		w.add("updated_at < ?", nanos(f.UpdatedBefore))
-	}
-	if !f.UpdatedFrom.IsZero() {
-		w.add("updated_at >= ?", nanos(f.UpdatedFrom))
-	}
-	if !f.ReceivedBefore.IsZero() {
-		w.add("received_at < ?", nanos(f.ReceivedBefore))
-	}
-	if !f.ReceivedFrom.IsZero() {
-		w.add("received_at >= ?", nanos(f.ReceivedFrom))
-	}
-	if c := f.After; c != nil {
-		switch f.Order {
-		case ticket.ByNumberDesc:
-			w.add("number < ?", c.Number)
-		case ticket.ByUpdated:
-			w.add("(updated_at, number) > (?, ?)", nanos(c.Updated), c.Number)
-		default:
-			w.add("number > ?", c.Number)
-		}
-	}
-	return w
-}
-
-func orderBy(o ticket.Order) string {
-	switch o {
-	case ticket.ByNumberDesc:
-		return "number DESC"
-	case ticket.ByUpdated:
-		return "updated_at, number"
-	}
-	return "number"
-}
-
 // List implements ticket.Store.
 func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
-	w := ticketWhere(desk, f)
-	q := "SELECT number, version, body FROM desk_tickets WHERE " + w.String() + " ORDER BY " + orderBy(f.Order)
+	w := sqlq.TicketFilter(desk, f)
+	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlq.TicketOrder(f.Order), w.Args()
 	if f.Limit > 0 {
-		w.args = append(w.args, f.Limit)
-		q += " LIMIT $" + strconv.Itoa(len(w.args))
+		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
-	rows, err := s.db.Query(ctx, q, w.args...)
+	rows, err := s.db.Query(ctx, sqlq.Numbered(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tickets: %w", err)
 	}

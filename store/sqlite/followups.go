@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/store/internal/sqlq"
 )
 
 // Followups is the followup.Store on SQLite. SQLite has one writer at a
@@ -332,45 +332,12 @@ func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &where{}
-	w.add("desk = ?", desk)
-	if len(f.Statuses) > 0 {
-		in(w, "status", f.Statuses)
-	}
-	if f.Ticket != uuid.Nil {
-		w.add("ticket_id = ?", f.Ticket.String())
-	}
-	if f.Rule != "" {
-		w.add("rule = ?", f.Rule)
-	}
-	if f.Role != "" {
-		w.add("role = ?", string(f.Role))
-	}
-	if f.Subject != "" {
-		w.add("subject = ?", f.Subject)
-	}
-	if f.Owner != "" {
-		w.add("owner = ?", f.Owner)
-	}
-	if !f.DueFrom.IsZero() {
-		w.add("due >= ?", nanos(f.DueFrom))
-	}
-	if !f.DueBefore.IsZero() {
-		w.add("due < ?", nanos(f.DueBefore))
-	}
-	if !f.ClosedFrom.IsZero() {
-		w.add("closed_at <> ? AND closed_at >= ?", int64(zeroNanos), nanos(f.ClosedFrom))
-	}
-	if !f.ClosedBefore.IsZero() {
-		w.add("closed_at <> ? AND closed_at < ?", int64(zeroNanos), nanos(f.ClosedBefore))
-	}
-	var q strings.Builder
-	q.WriteString(taskSelect + "WHERE " + w.String() + " ORDER BY due, id")
+	w := sqlq.TaskFilter(desk, f, func(id uuid.UUID) any { return id.String() })
+	q, args := taskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
 	if f.Limit > 0 {
-		q.WriteString(" LIMIT ?")
-		w.args = append(w.args, f.Limit)
+		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
-	rows, err := s.s.db.QueryContext(ctx, q.String(), w.args...)
+	rows, err := s.s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list tasks: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/store/internal/sqlq"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -164,37 +164,16 @@ func cancelled(ctx context.Context, err error) error {
 	return err
 }
 
-// Times that queries compare are stored as Unix nanoseconds: they order
-// exactly as time.Time does. The zero time is the smallest value. Times
-// outside the years 1678-2262 are clamped.
+// Times are kept as Unix nanoseconds (sqlq.Nanos): they compare in SQL
+// as time.Time does.
 const (
-	zeroNanos = math.MinInt64
-	openNanos = math.MaxInt64
+	zeroNanos = sqlq.ZeroNanos
+	openNanos = sqlq.OpenNanos
 )
 
-var (
-	minTime = time.Unix(0, math.MinInt64+1)
-	maxTime = time.Unix(0, math.MaxInt64-1)
-)
+func nanos(t time.Time) int64 { return sqlq.Nanos(t) }
 
-func nanos(t time.Time) int64 {
-	switch {
-	case t.IsZero():
-		return zeroNanos
-	case t.Before(minTime):
-		return zeroNanos + 1
-	case t.After(maxTime):
-		return openNanos - 1
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == zeroNanos {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
+func fromNanos(n int64) time.Time { return sqlq.FromNanos(n) }
 
 // uniqueViolation reports a UNIQUE or PRIMARY KEY constraint failure.
 func uniqueViolation(err error) bool {

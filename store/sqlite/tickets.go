@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/servicedesk-go/desk/store/internal/sqlq"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -284,106 +284,14 @@ func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*tic
 	return t, nil
 }
 
-// where builds a parameterised WHERE clause; values never enter the SQL
-// text.
-type where struct {
-	conds []string
-	args  []any
-}
-
-func (w *where) add(cond string, args ...any) {
-	w.conds = append(w.conds, cond)
-	w.args = append(w.args, args...)
-}
-
-// in adds "col IN (?, ?, ...)".
-func in[T ~string](w *where, col string, vals []T) {
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")
-	w.conds = append(w.conds, col+" IN ("+marks+")")
-	for _, v := range vals {
-		w.args = append(w.args, string(v))
-	}
-}
-
-func (w *where) String() string { return strings.Join(w.conds, " AND ") }
-
-func ticketWhere(desk string, f ticket.Filter) *where {
-	w := &where{}
-	w.add("desk = ?", desk)
-	if len(f.States) > 0 {
-		in(w, "state", f.States)
-	}
-	if len(f.Kinds) > 0 {
-		in(w, "kind", f.Kinds)
-	}
-	if f.Owner != "" {
-		w.add("owner = ?", f.Owner)
-	}
-	if f.Assignee != "" {
-		w.add("assignee = ?", f.Assignee)
-	}
-	if f.Customer != "" {
-		w.add("customer = ?", f.Customer)
-	}
-	if len(f.Classes) > 0 {
-		in(w, "complaint_class", f.Classes)
-	}
-	if len(f.Severities) > 0 {
-		in(w, "complaint_severity", f.Severities)
-	}
-	if f.Unowned {
-		w.add("owner = ''")
-	}
-	if f.Incomplete {
-		w.add("incomplete")
-	}
-	if !f.DueBefore.IsZero() {
-		w.add("next_due < ?", nanos(f.DueBefore))
-	}
-	if !f.UpdatedBefore.IsZero() {
-		w.add("updated_at < ?", nanos(f.UpdatedBefore))
-	}
-	if !f.UpdatedFrom.IsZero() {
-		w.add("updated_at >= ?", nanos(f.UpdatedFrom))
-	}
-	if !f.ReceivedBefore.IsZero() {
-		w.add("received_at < ?", nanos(f.ReceivedBefore))
-	}
-	if !f.ReceivedFrom.IsZero() {
-		w.add("received_at >= ?", nanos(f.ReceivedFrom))
-	}
-	if c := f.After; c != nil {
-		switch f.Order {
-		case ticket.ByNumberDesc:
-			w.add("number < ?", c.Number)
-		case ticket.ByUpdated:
-			w.add("(updated_at, number) > (?, ?)", nanos(c.Updated), c.Number)
-		default:
-			w.add("number > ?", c.Number)
-		}
-	}
-	return w
-}
-
-func orderBy(o ticket.Order) string {
-	switch o {
-	case ticket.ByNumberDesc:
-		return "number DESC"
-	case ticket.ByUpdated:
-		return "updated_at, number"
-	}
-	return "number"
-}
-
 // List implements ticket.Store.
 func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
-	w := ticketWhere(desk, f)
-	q := "SELECT number, version, body FROM desk_tickets WHERE " + w.String() + " ORDER BY " + orderBy(f.Order)
+	w := sqlq.TicketFilter(desk, f)
+	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlq.TicketOrder(f.Order), w.Args()
 	if f.Limit > 0 {
-		q += " LIMIT ?"
-		w.args = append(w.args, f.Limit)
+		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
-	rows, err := s.s.db.QueryContext(ctx, q, w.args...)
+	rows, err := s.s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list tickets: %w", err)
 	}
