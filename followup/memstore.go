@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/servicedesk-go/desk/ticket"
@@ -21,7 +22,7 @@ type MemStore struct {
 	mu     sync.Mutex
 	tasks  map[uuid.UUID]uint32 // entry index by task ID; no pointers for the collector to scan
 	leased map[uuid.UUID]*entry // the claimed tasks: a small, warm map for Complete
-	slabs  []*slab              // the entries, by index: heap items refer to them by index
+	slabs  [][]entry            // the entries, slabSize a slab, by index: heap items refer to them by index
 	n      uint32               // the number of entries
 	queues map[queueKey]*queue
 	roles  map[string][]*queue // desk → its queues, for claims of any role
@@ -48,12 +49,13 @@ type entry struct {
 	t   Task
 }
 
-// slab is a block of entries, allocated together: entries are never
-// freed, and a few large objects cost less to allocate and for the
-// collector to mark than many small ones. It stays under the 32 KB of
-// Go's small-object size classes.
-type slab [slabSize]entry
-
+// Entries are allocated slabSize at a time: they are never freed, and a
+// few large objects cost less to allocate and for the collector to mark
+// than many small ones. A slab stays under the 32 KB of Go's small-object
+// size classes. Slabs are slices rather than pointers to arrays: indexing
+// a slice checks its length, kept in the warm slab table, where a pointer
+// to an array would be nil-checked by a load of the slab's first (cold)
+// entry.
 const slabSize = 32
 
 // entry returns the entry with index i.
@@ -110,7 +112,7 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", m.n)
 	}
 	if m.n%slabSize == 0 {
-		m.slabs = append(m.slabs, new(slab))
+		m.slabs = append(m.slabs, make([]entry, slabSize))
 	}
 	t.Version = 1
 	e := m.entry(m.n)
@@ -181,6 +183,9 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 		t.UpdatedAt = c.Now
 		best.lease(e)
 		out = append(out, t.Clone())
+	}
+	for _, q := range qs {
+		q.warm()
 	}
 	return out, nil
 }
@@ -475,6 +480,16 @@ func (q *queue) next(now int64, exact time.Time) *item {
 		best = &q.leased[0]
 	}
 	return best
+}
+
+// warm prefetches the entry of the earliest pending item, which the
+// next claim is likely to take and copy out. In a large store that entry
+// is in no cache, and the claim would stall on it; prefetched, it arrives
+// while the caller completes the task it holds.
+func (q *queue) warm() {
+	if len(q.pending) > 0 {
+		prefetch(unsafe.Pointer(q.entry(&q.pending[0])), unsafe.Sizeof(entry{}))
+	}
 }
 
 // take removes the item next returned and returns its entry.
