@@ -22,7 +22,7 @@ type MemStore struct {
 	mu     sync.Mutex
 	tasks  map[uuid.UUID]uint32 // entry index by task ID; no pointers for the collector to scan
 	leased map[uuid.UUID]*entry // the claimed tasks: a small, warm map for Complete
-	slabs  [][]entry            // the entries, slabSize a slab, by index: heap items refer to them by index
+	slabs  []*[slabSize]entry   // the entries, by index: heap items refer to them by index
 	n      uint32               // the number of entries
 	queues map[queueKey]*queue
 	roles  map[string][]*queue // desk → its queues, for claims of any role
@@ -52,14 +52,16 @@ type entry struct {
 // Entries are allocated slabSize at a time: they are never freed, and a
 // few large objects cost less to allocate and for the collector to mark
 // than many small ones. A slab stays under the 32 KB of Go's small-object
-// size classes. Slabs are slices rather than pointers to arrays: indexing
-// a slice checks its length, kept in the warm slab table, where a pointer
-// to an array would be nil-checked by a load of the slab's first (cold)
-// entry.
+// size classes.
 const slabSize = 32
 
-// entry returns the entry with index i.
-func (m *MemStore) entry(i uint32) *entry { return &m.slabs[i/slabSize][i%slabSize] }
+// entry returns the entry with index i. It adds the offset to the slab's
+// address itself: indexing the array through its pointer would first
+// nil-check the pointer by loading the slab's first entry, a cache miss
+// of its own in a large store. Slabs are never nil.
+func (m *MemStore) entry(i uint32) *entry {
+	return (*entry)(unsafe.Add(unsafe.Pointer(m.slabs[i/slabSize]), uintptr(i%slabSize)*unsafe.Sizeof(entry{})))
+}
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
@@ -112,7 +114,7 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", m.n)
 	}
 	if m.n%slabSize == 0 {
-		m.slabs = append(m.slabs, make([]entry, slabSize))
+		m.slabs = append(m.slabs, new([slabSize]entry))
 	}
 	t.Version = 1
 	e := m.entry(m.n)
@@ -412,11 +414,18 @@ func (q *queue) readyAfter(it *item, now int64, exact time.Time) bool {
 	return it.ready > now
 }
 
-// less orders the queue: ReadyAt, then Due, then ID.
+// less orders the queue: ReadyAt, then Due, then ID. Its common case
+// is small enough to be inlined into the sifting loops; tie handles the
+// rest.
 func (q *queue) less(a, b *item) bool {
 	if a.ready != b.ready {
 		return a.ready < b.ready
 	}
+	return q.tie(a, b)
+}
+
+// tie is less for items whose ReadyAt clamps to the same instant.
+func (q *queue) tie(a, b *item) bool {
 	if a.ready == minNano || a.ready == maxNano {
 		if c := q.entry(a).t.ReadyAt().Compare(q.entry(b).t.ReadyAt()); c != 0 {
 			return c < 0
