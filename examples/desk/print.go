@@ -13,8 +13,12 @@ import (
 
 // Print writes the report as text a manager reads at a glance.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%s desk %s, %s to %s (%d days, seed %d): %d tickets\n", strings.ToUpper(r.Kind[:1])+r.Kind[1:], r.Desk,
-		r.From.Format("Mon 2006-01-02"), r.To.Add(-time.Second).Format("Mon 2006-01-02"), r.Days, r.Seed, r.Total)
+	days := fmt.Sprintf("%d days", r.Days)
+	if r.Days == 1 {
+		days = "1 day"
+	}
+	fmt.Fprintf(w, "%s desk %s, %s to %s (%s, seed %d): %d tickets\n", strings.ToUpper(r.Kind[:1])+r.Kind[1:], r.Desk,
+		r.From.Format("Mon 2006-01-02"), r.To.Add(-time.Second).Format("Mon 2006-01-02"), days, r.Seed, r.Total)
 	fmt.Fprintln(w, "(work in progress then settles two more days without new arrivals)")
 	if r.Earlier > 0 {
 		fmt.Fprintf(w, "(continuing a stored desk: %d of the tickets come from earlier runs)\n", r.Earlier)
