@@ -65,7 +65,7 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkHistory(t, history); err != nil {
+	if err := CheckHistory(t, history); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -91,10 +91,12 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	return nil
 }
 
-// checkHistory enforces the shape Create needs: the ticket's desk and
-// ID on every event, Seq 1..Version.
-func checkHistory(t *Ticket, history []Event) error {
-	if t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
+// CheckHistory checks the shape Store.Create needs: a desk, and one
+// event per version carrying the ticket's desk and ID with Seq 1, 2, ...
+// Every Store refuses other input with it, so adapters agree with
+// MemStore.
+func CheckHistory(t *Ticket, history []Event) error {
+	if t == nil || t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
 		return invalid("ticket", "a ticket needs a desk and one event per version")
 	}
 	for i, e := range history {
@@ -105,13 +107,22 @@ func checkHistory(t *Ticket, history []Event) error {
 	return nil
 }
 
+// CheckEvent checks the event Store.Update and Store.Redact append: it
+// carries the ticket's desk and ID and its new version as Seq.
+func CheckEvent(t *Ticket, ev Event) error {
+	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
+		return invalid("event", "event must carry the ticket's desk, ID and new version")
+	}
+	return nil
+}
+
 // Update implements Store.
 func (m *MemStore) Update(ctx context.Context, t *Ticket, ev Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
-		return invalid("event", "event must carry the ticket's desk, ID and new version")
+	if err := CheckEvent(t, ev); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -138,8 +149,8 @@ func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Ev
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
-		return invalid("event", "event must carry the ticket's desk, ID and new version")
+	if err := CheckEvent(t, ev); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

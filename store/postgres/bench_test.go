@@ -15,6 +15,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/store/internal/sqlq"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -50,9 +51,9 @@ func BenchmarkTransition(b *testing.B) {
 			n, nev := next(cur, ticket.Received, "step")
 			body, _ := json.Marshal(n)
 			evBody, _ := json.Marshal(nev)
-			k := keysOf(n)
-			tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.state, k.kind, k.owner, k.assignee,
-				k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+			k := sqlq.KeysOf(n)
+			tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.State, k.Kind, k.Owner, k.Assignee,
+				k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 				n.Number, nev.ID, evBody)
 			if err != nil || tag.RowsAffected() != 1 {
 				b.Fatal(err, tag)
@@ -301,9 +302,9 @@ func BenchmarkTransitionShare(b *testing.B) {
 		n, nev := next(cur, ticket.Received, "step")
 		body, _ := json.Marshal(n)
 		evBody, _ := json.Marshal(nev)
-		k := keysOf(n)
-		tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.state, k.kind, k.owner, k.assignee,
-			k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+		k := sqlq.KeysOf(n)
+		tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.State, k.Kind, k.Owner, k.Assignee,
+			k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 			n.Number, nev.ID, evBody)
 		if err == nil && tag.RowsAffected() != 1 {
 			err = errors.New("raw transition wrote nothing")

@@ -20,54 +20,6 @@ type Tickets struct{ db DB }
 
 var _ ticket.Store = (*Tickets)(nil)
 
-// ticketKeys are the columns derived from a ticket for queries.
-type ticketKeys struct {
-	state, kind, owner, assignee, customer string
-	class, severity                        *string
-	incomplete                             bool
-	nextDue                                *int64
-	received, updated                      int64
-}
-
-func keysOf(t *ticket.Ticket) ticketKeys {
-	k := ticketKeys{
-		state: string(t.State), kind: string(t.Kind), owner: t.Owner, assignee: t.Assignee,
-		incomplete: t.Incomplete(), received: nanos(t.ReceivedAt), updated: nanos(t.UpdatedAt),
-	}
-	if t.Customer != nil {
-		k.customer = t.Customer.ID
-	}
-	if t.Complaint != nil {
-		c, s := t.Complaint.Class, string(t.Complaint.Severity)
-		k.class, k.severity = &c, &s
-	}
-	if due := t.NextDue(); !due.IsZero() {
-		n := nanos(due)
-		k.nextDue = &n
-	}
-	return k
-}
-
-// checkCreate enforces what MemStore enforces before a write.
-func checkCreate(t *ticket.Ticket, history []ticket.Event) error {
-	if t == nil || t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
-		return &ticket.InputError{Field: "ticket", Reason: "a ticket needs a desk and one event per version"}
-	}
-	for i, e := range history {
-		if e.Desk != t.Desk || e.Ticket != t.ID || e.Seq != int64(i+1) {
-			return &ticket.InputError{Field: "history", Reason: fmt.Sprintf("event %d must carry the ticket's desk, ID and Seq %d", i, i+1)}
-		}
-	}
-	return nil
-}
-
-func checkEvent(t *ticket.Ticket, ev ticket.Event) error {
-	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
-		return &ticket.InputError{Field: "event", Reason: "event must carry the ticket's desk, ID and new version"}
-	}
-	return nil
-}
-
 const createTicketSQL = `
 WITH ok AS (
     SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM desk_tickets WHERE id = $1)
@@ -92,7 +44,7 @@ SELECT number FROM t`
 
 // Create implements ticket.Store.
 func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
-	if err := checkCreate(t, history); err != nil {
+	if err := ticket.CheckHistory(t, history); err != nil {
 		return err
 	}
 	body, err := json.Marshal(t)
@@ -109,10 +61,10 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 		}
 		ids[i], seqs[i], bodies[i] = e.ID, e.Seq, string(b)
 	}
-	k := keysOf(t)
+	k := sqlq.KeysOf(t)
 	var number int64
-	err = s.db.QueryRow(ctx, createTicketSQL, t.ID, t.Desk, t.Version, k.state, k.kind, k.owner, k.assignee,
-		k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+	err = s.db.QueryRow(ctx, createTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
+		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 		ids, seqs, bodies, history[len(history)-1].ID).Scan(&number)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows), uniqueViolation(err):
@@ -141,7 +93,7 @@ INSERT INTO desk_ticket_outbox (desk, event_id) SELECT $2, e.id FROM e`
 
 // Update implements ticket.Store.
 func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
-	if err := checkEvent(t, ev); err != nil {
+	if err := ticket.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	body, err := json.Marshal(t)
@@ -152,9 +104,9 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 	if err != nil {
 		return fmt.Errorf("postgres: encode event %s: %w", ev.ID, err)
 	}
-	k := keysOf(t)
-	tag, err := s.db.Exec(ctx, updateTicketSQL, t.ID, t.Desk, t.Version, k.state, k.kind, k.owner, k.assignee,
-		k.customer, k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, body,
+	k := sqlq.KeysOf(t)
+	tag, err := s.db.Exec(ctx, updateTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
+		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 		t.Number, ev.ID, evBody)
 	if uniqueViolation(err) {
 		return fmt.Errorf("%w: event %s already exists", ticket.ErrConflict, ev.ID)
@@ -188,7 +140,7 @@ func (s *Tickets) whyNot(ctx context.Context, t *ticket.Ticket) error {
 // inside a caller's transaction): the events are checked first, and a
 // refused redaction writes nothing.
 func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket.Event, ev ticket.Event) error {
-	if err := checkEvent(t, ev); err != nil {
+	if err := ticket.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	ids := make([]uuid.UUID, len(history))

@@ -20,52 +20,6 @@ type Tickets struct{ s *Store }
 
 var _ ticket.Store = (*Tickets)(nil)
 
-type ticketKeys struct {
-	state, kind, owner, assignee, customer string
-	class, severity                        *string
-	incomplete                             bool
-	nextDue                                *int64
-	received, updated                      int64
-}
-
-func keysOf(t *ticket.Ticket) ticketKeys {
-	k := ticketKeys{
-		state: string(t.State), kind: string(t.Kind), owner: t.Owner, assignee: t.Assignee,
-		incomplete: t.Incomplete(), received: nanos(t.ReceivedAt), updated: nanos(t.UpdatedAt),
-	}
-	if t.Customer != nil {
-		k.customer = t.Customer.ID
-	}
-	if t.Complaint != nil {
-		c, s := t.Complaint.Class, string(t.Complaint.Severity)
-		k.class, k.severity = &c, &s
-	}
-	if due := t.NextDue(); !due.IsZero() {
-		n := nanos(due)
-		k.nextDue = &n
-	}
-	return k
-}
-
-func checkCreate(t *ticket.Ticket, history []ticket.Event) error {
-	if t == nil || t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
-		return &ticket.InputError{Field: "ticket", Reason: "a ticket needs a desk and one event per version"}
-	}
-	for i, e := range history {
-		if e.Desk != t.Desk || e.Ticket != t.ID || e.Seq != int64(i+1) {
-			return &ticket.InputError{Field: "history", Reason: fmt.Sprintf("event %d must carry the ticket's desk, ID and Seq %d", i, i+1)}
-		}
-	}
-	return nil
-}
-
-func checkEvent(t *ticket.Ticket, ev ticket.Event) error {
-	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
-		return &ticket.InputError{Field: "event", Reason: "event must carry the ticket's desk, ID and new version"}
-	}
-	return nil
-}
-
 func exists(ctx context.Context, db DB, query string, args ...any) (bool, error) {
 	var one int
 	err := db.QueryRowContext(ctx, query, args...).Scan(&one)
@@ -87,14 +41,14 @@ func insertEvent(ctx context.Context, db DB, e ticket.Event) error {
 
 // Create implements ticket.Store.
 func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
-	if err := checkCreate(t, history); err != nil {
+	if err := ticket.CheckHistory(t, history); err != nil {
 		return err
 	}
 	body, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
 	}
-	k := keysOf(t)
+	k := sqlq.KeysOf(t)
 	var number int64
 	conflict := fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
 	err = s.s.atomic(ctx, func(db DB) error {
@@ -113,8 +67,8 @@ ON CONFLICT (desk) DO UPDATE SET last = last + 1 RETURNING last`, t.Desk).Scan(&
 		if _, err := db.ExecContext(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee,
     customer, complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID.String(), t.Desk, number, t.Version, k.state, k.kind, k.owner, k.assignee, k.customer,
-			k.class, k.severity, k.incomplete, k.nextDue, k.received, k.updated, string(body)); err != nil {
+			t.ID.String(), t.Desk, number, t.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer,
+			k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, string(body)); err != nil {
 			return err
 		}
 		for _, e := range history {
@@ -151,13 +105,13 @@ func (s *Tickets) update(ctx context.Context, db DB, t *ticket.Ticket, ev ticket
 	if err != nil {
 		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
 	}
-	k := keysOf(t)
+	k := sqlq.KeysOf(t)
 	res, err := db.ExecContext(ctx, `UPDATE desk_tickets SET version = ?, state = ?, kind = ?, owner = ?, assignee = ?,
     customer = ?, complaint_class = ?, complaint_severity = ?, incomplete = ?, next_due = ?, received_at = ?,
     updated_at = ?, body = ?
 WHERE id = ? AND desk = ? AND version = ? AND number = ?`,
-		t.Version, k.state, k.kind, k.owner, k.assignee, k.customer, k.class, k.severity, k.incomplete,
-		k.nextDue, k.received, k.updated, string(body), t.ID.String(), t.Desk, t.Version-1, t.Number)
+		t.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer, k.Class, k.Severity, k.Incomplete,
+		k.NextDue, k.Received, k.Updated, string(body), t.ID.String(), t.Desk, t.Version-1, t.Number)
 	if err != nil {
 		return err
 	}
@@ -204,7 +158,7 @@ func wrapWrite(op string, id uuid.UUID, err error) error {
 
 // Update implements ticket.Store.
 func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
-	if err := checkEvent(t, ev); err != nil {
+	if err := ticket.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	return wrapWrite("update", t.ID, s.s.atomic(ctx, func(db DB) error { return s.update(ctx, db, t, ev) }))
@@ -212,7 +166,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 
 // Redact implements ticket.Store.
 func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket.Event, ev ticket.Event) error {
-	if err := checkEvent(t, ev); err != nil {
+	if err := ticket.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	return wrapWrite("redact", t.ID, s.s.atomic(ctx, func(db DB) error {

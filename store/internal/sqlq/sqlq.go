@@ -53,6 +53,36 @@ func FromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
+// TicketKeys are the columns derived from a ticket for queries; the
+// ticket itself is stored whole beside them.
+type TicketKeys struct {
+	State, Kind, Owner, Assignee, Customer string
+	Class, Severity                        *string // nil: not a complaint
+	Incomplete                             bool
+	NextDue                                *int64 // nil: no open deadline
+	Received, Updated                      int64
+}
+
+// KeysOf derives the query columns of a ticket.
+func KeysOf(t *ticket.Ticket) TicketKeys {
+	k := TicketKeys{
+		State: string(t.State), Kind: string(t.Kind), Owner: t.Owner, Assignee: t.Assignee,
+		Incomplete: t.Incomplete(), Received: Nanos(t.ReceivedAt), Updated: Nanos(t.UpdatedAt),
+	}
+	if t.Customer != nil {
+		k.Customer = t.Customer.ID
+	}
+	if t.Complaint != nil {
+		c, s := t.Complaint.Class, string(t.Complaint.Severity)
+		k.Class, k.Severity = &c, &s
+	}
+	if due := t.NextDue(); !due.IsZero() {
+		n := Nanos(due)
+		k.NextDue = &n
+	}
+	return k
+}
+
 // Where is a conjunction of conditions with their parameters.
 type Where struct {
 	conds []string
