@@ -106,7 +106,7 @@ func TestReport(t *testing.T) {
 			t.Error("F5 judged without the complaint count")
 		}
 	})
-	t.Run("F11_text_and_json", func(t *testing.T) {
+	t.Run("F11_K3_monthly_report_text_and_json", func(t *testing.T) {
 		var text bytes.Buffer
 		if err := r.Text(&text); err != nil {
 			t.Fatal(err)

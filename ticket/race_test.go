@@ -9,11 +9,11 @@ import (
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-// TestConcurrentActors: 100 goroutines act on one ticket at once, each
+// TestT14_concurrent_actors_leave_a_gapless_history: 100 goroutines act on one ticket at once, each
 // from the version it read. Exactly one write per version wins, the
 // others get ErrConflict, and the history has no gaps or duplicates
 // (T14).
-func TestConcurrentActors(t *testing.T) {
+func TestT14_concurrent_actors_leave_a_gapless_history(t *testing.T) {
 	d := newDesk(t, nil)
 	tk := d.receive(agent, inquiryIntake())
 	const goroutines = 100

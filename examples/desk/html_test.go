@@ -117,3 +117,33 @@ func TestHTMLChartsInBrowser(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", shot)
 }
+
+// TestK5_daily_weekly_monthly_counts: the desk's daily and weekly counts
+// by kind and the monthly summary add up to the tickets received, and a
+// run across a month end gets a row per month.
+func TestK5_daily_weekly_monthly_counts(t *testing.T) {
+	r := decodeReport(t, runReport(t, "-days", "4", "-start", "2026-03-30", "-format", "json"))
+	sum := func(rows []DayRow) (n int) {
+		for _, d := range rows {
+			byKind := 0
+			for _, c := range d.ByKind {
+				byKind += c
+			}
+			if byKind != d.Total {
+				t.Fatalf("%s: kinds add up to %d, total %d", d.Period, byKind, d.Total)
+			}
+			n += d.Total
+		}
+		return n
+	}
+	if len(r.Daily) != 4 || sum(r.Daily) != r.Total || sum(r.Weekly) != r.Total {
+		t.Fatalf("%d days adding up to %d, weeks to %d; %d tickets", len(r.Daily), sum(r.Daily), sum(r.Weekly), r.Total)
+	}
+	months := 0
+	for _, m := range r.Monthly {
+		months += m.Tickets
+	}
+	if len(r.Monthly) != 2 || r.Monthly[0].Month != "2026-03" || r.Monthly[1].Month != "2026-04" || months != r.Total {
+		t.Fatalf("monthly rows %+v for %d tickets", r.Monthly, r.Total)
+	}
+}
