@@ -1,7 +1,7 @@
-// Command webhook shows how a CRM forwards ticket events to a webhook:
-// it runs a few tickets through a desk, starts a local receiver that
-// verifies signatures and drops repeated deliveries, and flushes the
-// outbox to it.
+// Command webhook shows how a CRM forwards ticket events to a webhook
+// with the webhook package: it runs a few tickets through a desk, starts
+// a local receiver that verifies the Standard Webhooks signature and
+// keeps each event once by its signed ID, and flushes the outbox to it.
 //
 //	go run ./examples/webhook
 package main
@@ -10,12 +10,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"sync"
 
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/webhook"
 )
 
 func main() {
@@ -25,39 +25,41 @@ func main() {
 	}
 }
 
-// Receiver is a webhook endpoint that checks the signature and keeps
-// each event once, by its idempotency key.
+// Receiver is a CRM's webhook endpoint: it keeps each authentic event
+// once, by the signed webhook-id (never by an unsigned header).
 type Receiver struct {
-	Secret []byte
 	mu     sync.Mutex
-	seen   map[string]bool
+	byID   map[string]bool
 	Events []ticket.Event
-	Posts  int
 }
 
-func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-	if err != nil || !Verify(r.Secret, body, req.Header.Get("X-Desk-Signature")) {
-		http.Error(w, "bad signature", http.StatusUnauthorized)
-		return
-	}
-	e, err := ticket.UnmarshalEvent(body)
+// Accept keeps one verified delivery; it is the accept function of
+// webhook.Verifier.Handler.
+func (r *Receiver) Accept(_ context.Context, d webhook.Delivery) error {
+	e, err := ticket.UnmarshalEvent(d.Body)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+		return fmt.Errorf("%w: %v", webhook.ErrUnacceptable, err)
+	}
+	if e.ID.String() != d.ID {
+		return fmt.Errorf("%w: body is event %s, signed ID %s", webhook.ErrUnacceptable, e.ID, d.ID)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.Posts++
-	key := req.Header.Get("Idempotency-Key")
-	if r.seen == nil {
-		r.seen = map[string]bool{}
+	if r.byID == nil {
+		r.byID = map[string]bool{}
 	}
-	if !r.seen[key] {
-		r.seen[key] = true
+	if !r.byID[d.ID] { // the store's own key: redeliveries after the verifier forgot the ID
+		r.byID[d.ID] = true
 		r.Events = append(r.Events, e)
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Kept returns how many distinct events the receiver holds.
+func (r *Receiver) Kept() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.Events)
 }
 
 func run(out io.Writer) error {
@@ -78,16 +80,23 @@ func run(out io.Writer) error {
 			return err
 		}
 	}
-	secret := []byte("shared-secret")
-	recv := &Receiver{Secret: secret}
-	srv := httptest.NewServer(recv)
-	defer srv.Close()
-	s := &Sender{Outbox: store, Consumer: "webhook", Desk: "harbour-view", URL: srv.URL, Secret: secret}
-	n, err := s.Flush(ctx)
+	secret := webhook.NewSecret() // whsec_…, shared with the receiver once
+	recv := &Receiver{}
+	v, err := webhook.NewVerifier(webhook.VerifierConfig{Secrets: []string{secret}})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "delivered %d events\n", n)
+	srv := httptest.NewServer(v.Handler(recv.Accept))
+	defer srv.Close()
+	s, err := webhook.New(store, webhook.Config{URL: srv.URL, Secrets: []string{secret}, Desk: "harbour-view"})
+	if err != nil {
+		return err
+	}
+	r, err := s.Flush(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "delivered %d events, parked %d\n", r.Delivered, r.Parked)
 	for _, e := range recv.Events {
 		fmt.Fprintf(out, "  %s %s → %s\n", e.Action, e.From, e.To)
 	}
