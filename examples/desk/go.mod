@@ -4,9 +4,9 @@ go 1.26.0
 
 require (
 	github.com/google/uuid v1.6.0
-	github.com/servicedesk-go/desk v0.0.0
-	github.com/servicedesk-go/desk/store/postgres v0.0.0
-	github.com/servicedesk-go/desk/store/sqlite v0.0.0
+	github.com/servicedesk-go/desk v0.1.0
+	github.com/servicedesk-go/desk/store/postgres v0.1.0
+	github.com/servicedesk-go/desk/store/sqlite v0.1.0
 )
 
 require (
@@ -26,10 +26,4 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.61.1 // indirect
-)
-
-replace (
-	github.com/servicedesk-go/desk => ../..
-	github.com/servicedesk-go/desk/store/postgres => ../../store/postgres
-	github.com/servicedesk-go/desk/store/sqlite => ../../store/sqlite
 )

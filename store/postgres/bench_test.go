@@ -15,7 +15,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
-	"github.com/servicedesk-go/desk/store/internal/sqlq"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -51,7 +51,7 @@ func BenchmarkTransition(b *testing.B) {
 			n, nev := next(cur, ticket.Received, "step")
 			body, _ := json.Marshal(n)
 			evBody, _ := json.Marshal(nev)
-			k := sqlq.KeysOf(n)
+			k := sqlstore.KeysOf(n)
 			tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.State, k.Kind, k.Owner, k.Assignee,
 				k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 				n.Number, nev.ID, evBody)
@@ -302,7 +302,7 @@ func BenchmarkTransitionShare(b *testing.B) {
 		n, nev := next(cur, ticket.Received, "step")
 		body, _ := json.Marshal(n)
 		evBody, _ := json.Marshal(nev)
-		k := sqlq.KeysOf(n)
+		k := sqlstore.KeysOf(n)
 		tag, err := pool.Exec(ctx, updateTicketSQL, n.ID, n.Desk, n.Version, k.State, k.Kind, k.Owner, k.Assignee,
 			k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 			n.Number, nev.ID, evBody)

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/servicedesk-go/desk/followup"
-	"github.com/servicedesk-go/desk/store/internal/sqlq"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 )
 
 // Followups is the followup.Store on PostgreSQL. Claims lock the rows
@@ -450,12 +450,12 @@ WHERE id = $1 AND desk = $2 AND version = $3`,
 
 // List implements followup.Store.
 func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([]*followup.Task, error) {
-	w := sqlq.TaskFilter(desk, f, func(id uuid.UUID) any { return id })
+	w := sqlstore.TaskFilter(desk, f, func(id uuid.UUID) any { return id })
 	q, args := taskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
 	if f.Limit > 0 {
 		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
-	rows, err := s.db.Query(ctx, sqlq.Numbered(q), args...)
+	rows, err := s.db.Query(ctx, sqlstore.Numbered(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tasks: %w", err)
 	}

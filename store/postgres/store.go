@@ -12,7 +12,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
-	"github.com/servicedesk-go/desk/store/internal/sqlq"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -105,16 +105,16 @@ func (s *Store) Close() {
 	}
 }
 
-// Times are kept as Unix nanoseconds (sqlq.Nanos): they compare in SQL
+// Times are kept as Unix nanoseconds (sqlstore.Nanos): they compare in SQL
 // as time.Time does.
 const (
-	zeroNanos = sqlq.ZeroNanos
-	openNanos = sqlq.OpenNanos
+	zeroNanos = sqlstore.ZeroNanos
+	openNanos = sqlstore.OpenNanos
 )
 
-func nanos(t time.Time) int64 { return sqlq.Nanos(t) }
+func nanos(t time.Time) int64 { return sqlstore.Nanos(t) }
 
-func fromNanos(n int64) time.Time { return sqlq.FromNanos(n) }
+func fromNanos(n int64) time.Time { return sqlstore.FromNanos(n) }
 
 // uniqueViolation reports a duplicate key (SQLSTATE 23505).
 func uniqueViolation(err error) bool {

@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/servicedesk-go/desk/store/internal/sqlq"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -61,7 +61,7 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 		}
 		ids[i], seqs[i], bodies[i] = e.ID, e.Seq, string(b)
 	}
-	k := sqlq.KeysOf(t)
+	k := sqlstore.KeysOf(t)
 	var number int64
 	err = s.db.QueryRow(ctx, createTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
 		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
@@ -104,7 +104,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 	if err != nil {
 		return fmt.Errorf("postgres: encode event %s: %w", ev.ID, err)
 	}
-	k := sqlq.KeysOf(t)
+	k := sqlstore.KeysOf(t)
 	tag, err := s.db.Exec(ctx, updateTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
 		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 		t.Number, ev.ID, evBody)
@@ -228,12 +228,12 @@ func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*tic
 
 // List implements ticket.Store.
 func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
-	w := sqlq.TicketFilter(desk, f)
-	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlq.TicketOrder(f.Order), w.Args()
+	w := sqlstore.TicketFilter(desk, f)
+	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlstore.TicketOrder(f.Order), w.Args()
 	if f.Limit > 0 {
 		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
-	rows, err := s.db.Query(ctx, sqlq.Numbered(q), args...)
+	rows, err := s.db.Query(ctx, sqlstore.Numbered(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tickets: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/followup"
-	"github.com/servicedesk-go/desk/store/internal/sqlq"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 )
 
 // Followups is the followup.Store on SQLite. SQLite has one writer at a
@@ -332,7 +332,7 @@ func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := sqlq.TaskFilter(desk, f, func(id uuid.UUID) any { return id.String() })
+	w := sqlstore.TaskFilter(desk, f, func(id uuid.UUID) any { return id.String() })
 	q, args := taskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
 	if f.Limit > 0 {
 		q, args = q+" LIMIT ?", append(args, f.Limit)

@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/google/uuid v1.6.0
-	github.com/servicedesk-go/desk v0.0.0
+	github.com/servicedesk-go/desk v0.1.0
 	modernc.org/sqlite v1.61.1
 )
 
@@ -19,5 +19,3 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
-
-replace github.com/servicedesk-go/desk => ../..

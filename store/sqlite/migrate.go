@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/servicedesk-go/desk/store/internal/migration"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -17,16 +17,16 @@ var migrationFiles embed.FS
 // (golang-migrate, goose, ...): copy or embed these files in its
 // migration directory in order, and do not call Migrate as well. The
 // tables all start with desk_.
-var Migrations fs.FS = migration.Sub(migrationFiles, "migrations")
+var Migrations fs.FS = sqlstore.Sub(migrationFiles, "migrations")
 
 // Migration is one numbered schema step.
-type Migration = migration.Migration
+type Migration = sqlstore.Migration
 
 // ListMigrations returns the embedded migrations in order.
 func ListMigrations() ([]Migration, error) { return parseMigrations(Migrations) }
 
 func parseMigrations(fsys fs.FS) ([]Migration, error) {
-	ms, err := migration.Parse(fsys)
+	ms, err := sqlstore.ParseMigrations(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/servicedesk-go/desk/store/internal/sqlq"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -48,7 +48,7 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 	if err != nil {
 		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
 	}
-	k := sqlq.KeysOf(t)
+	k := sqlstore.KeysOf(t)
 	var number int64
 	conflict := fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
 	err = s.s.atomic(ctx, func(db DB) error {
@@ -105,7 +105,7 @@ func (s *Tickets) update(ctx context.Context, db DB, t *ticket.Ticket, ev ticket
 	if err != nil {
 		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
 	}
-	k := sqlq.KeysOf(t)
+	k := sqlstore.KeysOf(t)
 	res, err := db.ExecContext(ctx, `UPDATE desk_tickets SET version = ?, state = ?, kind = ?, owner = ?, assignee = ?,
     customer = ?, complaint_class = ?, complaint_severity = ?, incomplete = ?, next_due = ?, received_at = ?,
     updated_at = ?, body = ?
@@ -240,8 +240,8 @@ func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*tic
 
 // List implements ticket.Store.
 func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
-	w := sqlq.TicketFilter(desk, f)
-	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlq.TicketOrder(f.Order), w.Args()
+	w := sqlstore.TicketFilter(desk, f)
+	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlstore.TicketOrder(f.Order), w.Args()
 	if f.Limit > 0 {
 		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}

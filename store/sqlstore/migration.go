@@ -1,7 +1,8 @@
-// Package migration reads the numbered schema files that the database
-// adapters embed (NNN_name.up.sql and NNN_name.down.sql) into an ordered
-// list of steps. Each adapter applies them in its own dialect.
-package migration
+package sqlstore
+
+// The numbered schema files that the adapters embed (NNN_name.up.sql and
+// NNN_name.down.sql) are read into an ordered list of steps; each
+// adapter applies them in its own dialect.
 
 import (
 	"fmt"
@@ -19,10 +20,10 @@ type Migration struct {
 	Down    string
 }
 
-// Parse reads the migrations in the root of fsys, in version order. Every
+// ParseMigrations reads the migrations in the root of fsys, in version order. Every
 // version from 1 on must have both an up and a down file; other files
 // are ignored.
-func Parse(fsys fs.FS) ([]Migration, error) {
+func ParseMigrations(fsys fs.FS) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package migration
+package sqlstore
 
 import (
 	"strings"
@@ -6,13 +6,13 @@ import (
 	"testing/fstest"
 )
 
-func TestParse(t *testing.T) {
+func TestParseMigrationsMigrations(t *testing.T) {
 	good := fstest.MapFS{
 		"002_b.up.sql": {Data: []byte("B up")}, "002_b.down.sql": {Data: []byte("B down")},
 		"001_a.up.sql": {Data: []byte("A up")}, "001_a.down.sql": {Data: []byte("A down")},
 		"README": {Data: []byte("ignored")},
 	}
-	ms, err := Parse(good)
+	ms, err := ParseMigrations(good)
 	if err != nil || len(ms) != 2 || ms[0].Name != "a" || ms[1].Up != "B up" || ms[1].Down != "B down" {
 		t.Fatalf("Parse = %+v, %v", ms, err)
 	}
@@ -23,7 +23,7 @@ func TestParse(t *testing.T) {
 		"version 0": {"000_a.up.sql": {Data: []byte("x")}, "000_a.down.sql": {Data: []byte("y")}},
 	}
 	for name, fsys := range bad {
-		if _, err := Parse(fsys); err == nil || !strings.Contains(err.Error(), "migration") {
+		if _, err := ParseMigrations(fsys); err == nil || !strings.Contains(err.Error(), "migration") {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}

@@ -1,10 +1,4 @@
-// Package sqlq holds what the SQL adapters (store/postgres and
-// store/sqlite) share: times as integer nanoseconds, and the translation
-// of ticket and follow-up filters into parameterised WHERE clauses with
-// the same meaning as ticket.Filter.Match and followup.Filter.Match.
-// Values never enter the SQL text; conditions use ? placeholders, which
-// Numbered turns into PostgreSQL's $1, $2, ...
-package sqlq
+package sqlstore
 
 import (
 	"math"
