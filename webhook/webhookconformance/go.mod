@@ -3,7 +3,7 @@ module github.com/servicedesk-go/desk/webhook/webhookconformance
 go 1.26
 
 require (
-	github.com/servicedesk-go/desk v0.0.0
+	github.com/servicedesk-go/desk v0.1.0
 	github.com/standard-webhooks/standard-webhooks/libraries v0.0.1
 )
 
