@@ -1,63 +1,21 @@
 package roster
 
 import (
-	"fmt"
-	"math"
 	"sync"
 	"time"
+
+	"github.com/servicedesk-go/desk/calendar"
 )
 
-// Date is a calendar day without a zone.
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
+// Date is a calendar day without a zone: the calendar package's Date, so
+// one calendar.Calendar serves every package.
+type Date = calendar.Date
 
 // DateOf returns the calendar day of t in loc.
-func DateOf(t time.Time, loc *time.Location) Date {
-	y, m, d := t.In(loc).Date()
-	return Date{y, m, d}
-}
+func DateOf(t time.Time, loc *time.Location) Date { return calendar.DateOf(t, loc) }
 
 // D is shorthand for Date{year, month, day}.
-func D(year int, month time.Month, day int) Date { return Date{year, month, day} }
-
-func (d Date) noonUTC() time.Time { return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC) }
-
-// AddDays returns the day n days later (earlier for negative n),
-// normalising out-of-range fields.
-func (d Date) AddDays(n int) Date {
-	y, m, dd := d.noonUTC().AddDate(0, 0, n).Date()
-	return Date{y, m, dd}
-}
-
-// Weekday of the day.
-func (d Date) Weekday() time.Weekday { return d.noonUTC().Weekday() }
-
-// DaysUntil is the number of days from d to e (negative if e is earlier).
-func (d Date) DaysUntil(e Date) int {
-	return int(math.Round(e.noonUTC().Sub(d.noonUTC()).Hours() / 24))
-}
-
-// Before reports whether d is earlier than e.
-func (d Date) Before(e Date) bool {
-	if d.Year != e.Year {
-		return d.Year < e.Year
-	}
-	if d.Month != e.Month {
-		return d.Month < e.Month
-	}
-	return d.Day < e.Day
-}
-
-// Valid reports whether the fields name a real day.
-func (d Date) Valid() bool {
-	return d.Month >= time.January && d.Month <= time.December && d.Day >= 1 &&
-		d.AddDays(0) == d
-}
-
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+func D(year int, month time.Month, day int) Date { return calendar.D(year, month, day) }
 
 // Instant resolves the wall-clock time tod on day d in loc (tod 24:00 is
 // 00:00 of the next day). Clock changes follow RFC 5545 section 3.3.5, so
@@ -99,34 +57,25 @@ func offsetAt(t time.Time, loc *time.Location) int {
 	return off
 }
 
-// DayKind classifies a calendar day for rostering.
-type DayKind uint8
+// DayKind classifies a calendar day for rostering (calendar.DayKind).
+type DayKind = calendar.DayKind
 
+// The kinds of day.
 const (
 	// Workday: an ordinary working day, including a make-up workday (调休
 	// 上班) that falls on a weekend.
-	Workday DayKind = iota
+	Workday = calendar.Workday
 	// RestDay: a weekly rest day (a weekend).
-	RestDay
+	RestDay = calendar.RestDay
 	// Holiday: a public holiday; R7 asks for holiday duty.
-	Holiday
+	Holiday = calendar.Holiday
 )
-
-func (k DayKind) String() string {
-	switch k {
-	case Workday:
-		return "workday"
-	case RestDay:
-		return "rest day"
-	case Holiday:
-		return "holiday"
-	}
-	return fmt.Sprintf("DayKind(%d)", uint8(k))
-}
 
 // Calendar says what kind of day a date is. Rotation uses it to balance
 // weekend and holiday work; coverage can use it for hours by kind of day.
-// Implementations must be safe for concurrent use.
+// Implementations must be safe for concurrent use. A *calendar.Calendar
+// is one (with the official China schedule: calendar.China()); Holidays
+// is a hand-made one.
 type Calendar interface {
 	Kind(d Date) DayKind
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // real zones with DST on any machine
+
+	"github.com/servicedesk-go/desk/calendar"
 )
 
 func mustLoc(t testing.TB, name string) *time.Location {
@@ -148,30 +150,65 @@ func TestShiftValidate(t *testing.T) {
 	}
 }
 
+func chinaCalendar(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Skipf("tzdata: %v", err)
+	}
+	c, err := calendar.New(calendar.Config{Zone: loc, Schedule: calendar.China(),
+		Hours: calendar.Daily(calendar.Span{Start: 9 * time.Hour, End: 24 * time.Hour})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestCalendar(t *testing.T) {
 	t.Run("make_up_workday_on_a_sunday", func(t *testing.T) {
-		// China, National Day 2026 (illustrative): 1-7 October off, with
-		// Sunday 27 September worked in exchange.
-		cal := &Holidays{}
-		for d := D(2026, 10, 1); d.Before(D(2026, 10, 8)); d = d.AddDays(1) {
-			cal.AddHoliday(d, "国庆节")
+		// China, 中秋节 and 国庆节 2026 as the State Council published them
+		// (shipped in calendar.China()): 25-27 September and 1-7 October
+		// off, Sunday 20 September and Saturday 10 October worked.
+		blocks, err := calendar.China().Blocks(2026)
+		if err != nil {
+			t.Fatal(err)
 		}
-		sunday := D(2026, 9, 27)
-		cal.AddWorkday(sunday, "国庆节调休上班")
+		cal := &Holidays{}
+		for _, b := range blocks {
+			if b.Key != "mid_autumn" && b.Key != "national_day" {
+				continue
+			}
+			for d := b.From; !b.To.Before(d); d = d.AddDays(1) {
+				cal.AddHoliday(d, b.Name)
+			}
+			for _, w := range b.Workdays {
+				cal.AddWorkday(w, b.Name+"调休上班")
+			}
+		}
+		sunday := D(2026, 9, 20)
 		if sunday.Weekday() != time.Sunday {
 			t.Fatalf("%s is a %s", sunday, sunday.Weekday())
 		}
-		if k := cal.Kind(sunday); k != Workday {
-			t.Fatalf("make-up Sunday is %s", k)
-		}
-		if k := cal.Kind(D(2026, 10, 3)); k != Holiday {
-			t.Fatalf("National Day Saturday is %s", k)
-		}
-		if k := cal.Kind(D(2026, 9, 20)); k != RestDay {
-			t.Fatalf("ordinary Sunday is %s", k)
+		for _, c := range []Calendar{cal, chinaCalendar(t)} {
+			for _, tc := range []struct {
+				d    Date
+				want DayKind
+			}{
+				{sunday, Workday},          // make-up Sunday
+				{D(2026, 10, 10), Workday}, // make-up Saturday
+				{D(2026, 9, 27), Holiday},  // 中秋节 Sunday
+				{D(2026, 10, 3), Holiday},  // 国庆节 Saturday
+				{D(2026, 10, 2), Holiday},  // 国庆节 Friday
+				{D(2026, 9, 13), RestDay},  // ordinary Sunday
+				{D(2026, 10, 9), Workday},  // ordinary Friday
+			} {
+				if k := c.Kind(tc.d); k != tc.want {
+					t.Fatalf("%T: %s (%s) is %s, want %s", c, tc.d, tc.d.Weekday(), k, tc.want)
+				}
+			}
 		}
 		if cal.Name(sunday) != "国庆节调休上班" {
-			t.Fatal("name lost")
+			t.Fatalf("name lost: %q", cal.Name(sunday))
 		}
 		// Service hours by kind: a desk open Mon-Fri also opens on the
 		// make-up Sunday and is closed on holidays.
@@ -181,9 +218,9 @@ func TestCalendar(t *testing.T) {
 		}
 		h.Calendar = cal
 		h.ByKind = map[DayKind][]Window{Workday: {{At(9, 0), At(17, 0)}}, Holiday: nil}
-		if len(h.On(sunday)) != 1 || len(h.On(D(2026, 10, 2))) != 0 || len(h.On(D(2026, 9, 20))) != 0 {
+		if len(h.On(sunday)) != 1 || len(h.On(D(2026, 10, 2))) != 0 || len(h.On(D(2026, 9, 13))) != 0 {
 			t.Fatalf("hours: make-up Sunday %v, holiday Friday %v, plain Sunday %v",
-				h.On(sunday), h.On(D(2026, 10, 2)), h.On(D(2026, 9, 20)))
+				h.On(sunday), h.On(D(2026, 10, 2)), h.On(D(2026, 9, 13)))
 		}
 	})
 	t.Run("dates", func(t *testing.T) {

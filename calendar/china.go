@@ -1,0 +1,30 @@
+package calendar
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"sync"
+)
+
+//go:embed data/cn.json
+var chinaJSON []byte
+
+var china = sync.OnceValues(func() (*Schedule, error) { return LoadJSON(bytes.NewReader(chinaJSON)) })
+
+// China returns the public-holiday arrangements of mainland China as the
+// General Office of the State Council published them (国务院办公厅关于
+// 部分节假日安排的通知), one per year, from 2008 (the first year of the
+// 2007 holiday regulations) to the latest year published when this
+// release was made: see Years. The data is data/cn.json in this package,
+// checked day by day against an independent dataset in the tests. A later
+// year is added with LoadJSON or LoadICal and Merge; a year that is not
+// covered is ErrNotCovered, never a guess.
+func China() *Schedule {
+	s, err := china()
+	if err != nil {
+		// The embedded file is checked by the tests; this is a broken build.
+		panic(fmt.Sprintf("calendar: embedded China schedule: %v", err))
+	}
+	return s
+}
