@@ -9,7 +9,9 @@ import (
 // at 23:30 or on a day the desk is closed. The Deriver moves the start of
 // every task's window through it (and the due time, when the window
 // would otherwise close before it opens), unless the rule says AnyTime.
-// A roster, a CRM's holiday table or ContactHours can be one.
+// A desk's one calendar.Calendar (contact hours by kind of day, the
+// official holidays and make-up workdays, DST) is one; ContactHours is a
+// plain one.
 type Calendar interface {
 	// Next returns the earliest contact time at or after t, or the zero
 	// time when there is none within a year.
@@ -28,7 +30,7 @@ func (AnyTime) Next(t time.Time) time.Time { return t }
 // is not closed. Close may be 24h.
 type ContactHours struct {
 	Open, Close time.Duration
-	Location    *time.Location // nil means UTC
+	Location    *time.Location // required: the desk's zone, never a silent UTC
 	// ClosedWeekdays are days without calls, e.g. Sunday.
 	ClosedWeekdays []time.Weekday
 	// Closed reports further closed days (holidays); it is given local
@@ -45,6 +47,9 @@ func DefaultContactHours(loc *time.Location) ContactHours {
 
 // Validate reports hours that cannot place a call.
 func (h ContactHours) Validate() error {
+	if h.Location == nil {
+		return invalid("contact hours", "no Location: contact hours are the desk's wall clock; set its zone")
+	}
 	if h.Open < 0 || h.Close > 24*time.Hour || h.Close <= h.Open {
 		return invalid("contact hours", "open %s and close %s must satisfy 0 <= open < close <= 24h", h.Open, h.Close)
 	}
@@ -60,16 +65,13 @@ func (h ContactHours) Validate() error {
 	return nil
 }
 
-// Next implements Calendar. Invalid hours have no contact time: the
-// zero time.
+// Next implements Calendar. Invalid hours (no Location among them) have
+// no contact time: the zero time.
 func (h ContactHours) Next(t time.Time) time.Time {
 	if h.Validate() != nil {
 		return time.Time{}
 	}
 	loc := h.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	local := t.In(loc)
 	y, m, d := local.Date()
 	for i := 0; i <= 366; i++ {
@@ -164,4 +166,22 @@ func AddMonths(t time.Time, n int) time.Time {
 
 func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// deskCalendar resolves a configured calendar: the one given (checked
+// when it can say it is unusable), else the default contact hours in the
+// desk's zone. Without either there is no zone to call customers in.
+func deskCalendar(cal Calendar, loc *time.Location) (Calendar, error) {
+	if cal == nil {
+		if loc == nil {
+			return nil, invalid("calendar", "set Calendar (the desk's calendar) or Location (its zone): contact hours follow the desk's zone, never UTC")
+		}
+		return DefaultContactHours(loc), nil
+	}
+	if v, ok := cal.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return cal, nil
 }

@@ -76,6 +76,7 @@ func TestContactHours(t *testing.T) {
 			{Open: 20 * time.Hour, Close: 9 * time.Hour},
 			{Open: 9 * time.Hour, Close: 25 * time.Hour},
 			{Open: 9 * time.Hour, Close: 17 * time.Hour, ClosedWeekdays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}},
+			{Open: 9 * time.Hour, Close: 17 * time.Hour}, // no zone: not a silent UTC
 		}
 		for _, h := range bad {
 			if err := h.Validate(); err == nil {
@@ -101,7 +102,7 @@ func TestContactHours(t *testing.T) {
 		}
 	})
 	t.Run("closed_calendar_is_an_error", func(t *testing.T) {
-		closed := followup.ContactHours{Open: 9 * time.Hour, Close: 17 * time.Hour, Closed: func(time.Time) bool { return true }}
+		closed := followup.ContactHours{Open: 9 * time.Hour, Close: 17 * time.Hour, Location: time.UTC, Closed: func(time.Time) bool { return true }}
 		d, _ := followup.NewDeriver(followup.NewMemStore(), followup.DeriverConfig{Desk: "d1", Rules: followup.PropertyRules(1), Calendar: closed})
 		if _, err := d.Plan(followup.Trigger{Kind: followup.MoveIn, Desk: "d1", Key: "m", At: at(2, 10, 0)}); err == nil {
 			t.Error("a calendar without contact times derived a task")

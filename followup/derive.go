@@ -15,9 +15,13 @@ type DeriverConfig struct {
 	// Rules is the desk's rule set, e.g. PropertyRules() or
 	// DealerRules(); the deriver keeps its own copy.
 	Rules RuleSet
-	// Calendar places tasks in contact hours; nil means
-	// DefaultContactHours(time.UTC). Use AnyTime{} for none.
+	// Calendar places tasks in contact hours, e.g. the desk's
+	// calendar.Calendar; nil means DefaultContactHours(Location). Use
+	// AnyTime{} for none.
 	Calendar Calendar
+	// Location is the desk's zone, for the default contact hours; one of
+	// Calendar and Location is required (no silent UTC).
+	Location *time.Location
 	// Now is the clock (CreatedAt); nil means time.Now.
 	Now func() time.Time
 	// Balance makes the deriver spread each month's F3 roles and F5
@@ -54,10 +58,11 @@ func NewDeriver(store Store, cfg DeriverConfig) (*Deriver, error) {
 	if err := cfg.Rules.Validate(); err != nil {
 		return nil, err
 	}
-	d := &Deriver{store: store, desk: cfg.Desk, rules: cfg.Rules.Clone(), cal: cfg.Calendar, now: cfg.Now}
-	if d.cal == nil {
-		d.cal = DefaultContactHours(time.UTC)
+	cal, err := deskCalendar(cfg.Calendar, cfg.Location)
+	if err != nil {
+		return nil, err
 	}
+	d := &Deriver{store: store, desk: cfg.Desk, rules: cfg.Rules.Clone(), cal: cal, now: cfg.Now}
 	if d.now == nil {
 		d.now = time.Now
 	}

@@ -52,8 +52,8 @@
 //
 //	tickets, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "d1", Policy: &pol})
 //	store := followup.NewMemStore()
-//	d, _ := followup.NewDeriver(store, followup.DeriverConfig{Desk: "d1", Rules: followup.PropertyRules(1)})
-//	q, _ := followup.NewQueue(store, followup.QueueConfig{Desk: "d1", Tickets: tickets})
+//	d, _ := followup.NewDeriver(store, followup.DeriverConfig{Desk: "d1", Rules: followup.PropertyRules(1), Calendar: cal})
+//	q, _ := followup.NewQueue(store, followup.QueueConfig{Desk: "d1", Tickets: tickets, Calendar: cal})
 //	sync, _ := followup.NewTicketSync(tickets, d, q, tickets)
 //	sync.Drain(ctx)                             // after ticket changes: derive, then ack
 //	ts, _ := q.Claim(ctx, "wang", "", 10)       // a worker's due tasks

@@ -92,7 +92,7 @@ func TestDeskOutbox(t *testing.T) {
 
 func mustQueue(t *testing.T, s followup.Store, desk string) *followup.Queue {
 	t.Helper()
-	q, err := followup.NewQueue(s, followup.QueueConfig{Desk: desk})
+	q, err := followup.NewQueue(s, followup.QueueConfig{Desk: desk, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package followup_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -32,6 +33,12 @@ func FuzzRuleEvaluate(f *testing.F) {
 		cal := followup.ContactHours{Open: time.Duration(open) * time.Hour, Close: time.Duration(close) * time.Hour, Location: shanghai}
 		at := time.Unix(unix%(1<<40), 0).In(shanghai)
 		d, err := followup.NewDeriver(followup.NewMemStore(), followup.DeriverConfig{Desk: "d", Rules: rules, Calendar: cal, Now: func() time.Time { return at }})
+		if cal.Validate() != nil {
+			if !errors.Is(err, followup.ErrInvalid) {
+				t.Fatalf("unusable contact hours %+v accepted: %v", cal, err)
+			}
+			return
+		}
 		if err != nil {
 			t.Fatalf("valid rules refused: %v", err)
 		}

@@ -27,9 +27,13 @@ type QueueConfig struct {
 	// reached revisit passes, a problem found fails and reopens the
 	// ticket with the written rework notice due (T13).
 	Tickets Tickets
-	// Calendar places retries and chained follow-ups in contact hours;
-	// nil means DefaultContactHours(time.UTC).
+	// Calendar places retries and chained follow-ups in contact hours,
+	// e.g. the desk's calendar.Calendar; nil means
+	// DefaultContactHours(Location).
 	Calendar Calendar
+	// Location is the desk's zone, for the default contact hours; one of
+	// Calendar and Location is required (no silent UTC).
+	Location *time.Location
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// NewID makes lease tokens; nil means UUIDv7.
@@ -65,11 +69,12 @@ func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
 	if cfg.Lease < 0 || cfg.Scale < 0 {
 		return nil, invalid("queue config", "lease %s and scale %d cannot be negative", cfg.Lease, cfg.Scale)
 	}
-	q := &Queue{store: store, desk: cfg.Desk, tickets: cfg.Tickets, cal: cfg.Calendar,
-		now: cfg.Now, newID: cfg.NewID, lease: cfg.Lease, scale: cfg.Scale}
-	if q.cal == nil {
-		q.cal = DefaultContactHours(time.UTC)
+	cal, err := deskCalendar(cfg.Calendar, cfg.Location)
+	if err != nil {
+		return nil, err
 	}
+	q := &Queue{store: store, desk: cfg.Desk, tickets: cfg.Tickets, cal: cal,
+		now: cfg.Now, newID: cfg.NewID, lease: cfg.Lease, scale: cfg.Scale}
 	if q.now == nil {
 		q.now = time.Now
 	}

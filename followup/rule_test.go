@@ -254,7 +254,7 @@ func TestRuleValidate(t *testing.T) {
 			if err := r.Validate(); !errors.Is(err, followup.ErrInvalid) {
 				t.Errorf("Validate: %v, want ErrInvalid", err)
 			}
-			if _, err := followup.NewDeriver(followup.NewMemStore(), followup.DeriverConfig{Desk: "d", Rules: followup.RuleSet{Rules: []followup.Rule{r}}}); !errors.Is(err, followup.ErrInvalid) {
+			if _, err := followup.NewDeriver(followup.NewMemStore(), followup.DeriverConfig{Desk: "d", Rules: followup.RuleSet{Rules: []followup.Rule{r}}, Location: time.UTC}); !errors.Is(err, followup.ErrInvalid) {
 				t.Errorf("NewDeriver: %v, want ErrInvalid", err)
 			}
 		})
@@ -312,7 +312,7 @@ func TestDeriveIdempotent(t *testing.T) {
 }
 
 func TestTriggerInvalid(t *testing.T) {
-	d, _ := followup.NewDeriver(followup.NewMemStore(), followup.DeriverConfig{Desk: "d1", Rules: followup.DealerRules(1)})
+	d, _ := followup.NewDeriver(followup.NewMemStore(), followup.DeriverConfig{Desk: "d1", Rules: followup.DealerRules(1), Location: time.UTC})
 	at := time.Date(2026, 3, 2, 11, 0, 0, 0, shanghai)
 	for name, tr := range map[string]followup.Trigger{
 		"no_key":     {Kind: followup.Enquiry, At: at},

@@ -372,7 +372,7 @@ func TestTenancy(t *testing.T) {
 	d1.repair(t, followup.Leak)
 	d1.drain(t)
 	task := onlyTask(t, d1.queue, "F2.leak")
-	q2, _ := followup.NewQueue(d1.store, followup.QueueConfig{Desk: "d2", Now: d1.clock.Now})
+	q2, _ := followup.NewQueue(d1.store, followup.QueueConfig{Desk: "d2", Location: time.UTC, Now: d1.clock.Now})
 	if _, err := q2.Get(ctx, task.ID); !errors.Is(err, followup.ErrNotFound) {
 		t.Errorf("Get from d2: %v, want ErrNotFound", err)
 	}
@@ -383,7 +383,7 @@ func TestTenancy(t *testing.T) {
 	if _, err := q2.Cancel(ctx, task.ID, agent, "not ours"); !errors.Is(err, followup.ErrNotFound) {
 		t.Errorf("Cancel from d2: %v, want ErrNotFound", err)
 	}
-	other, _ := followup.NewDeriver(d1.store, followup.DeriverConfig{Desk: "d2", Rules: followup.PropertyRules(1)})
+	other, _ := followup.NewDeriver(d1.store, followup.DeriverConfig{Desk: "d2", Rules: followup.PropertyRules(1), Location: time.UTC})
 	if _, err := other.Derive(ctx, followup.Trigger{Kind: followup.MoveIn, Desk: "d1", Key: "x", At: monday}); !errors.Is(err, followup.ErrInvalid) {
 		t.Errorf("deriving another desk's trigger: %v, want ErrInvalid", err)
 	}

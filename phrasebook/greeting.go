@@ -32,8 +32,9 @@ func (d DayParts) orDefault() (DayParts, error) {
 
 // Holidays tells whether a local date is a holiday and which greeting
 // phrase (a catalogue ID such as "greet.new_year") it gets. Chinese
-// lunar holidays (春节, 中秋) need a calendar; implement this interface or
-// use HolidayFunc.
+// lunar holidays (春节, 中秋) need a calendar: the desk's one
+// calendar.Calendar is one (with calendar.China(), the official
+// holidays), or implement this interface or use HolidayFunc.
 type Holidays interface {
 	Holiday(date time.Time) (phraseID string, ok bool)
 }
@@ -77,7 +78,7 @@ var NoHolidays Holidays = FixedHolidays{}
 type GreetingPolicy struct {
 	DayParts DayParts
 	Holidays Holidays       // nil: SeedHolidays; NoHolidays to switch off
-	Location *time.Location // nil: the time's own location
+	Location *time.Location // nil: the zone of Holidays if it has one (a calendar.Calendar), else the time's own
 }
 
 // GreetingID returns the catalogue ID of the greeting word for t: the
@@ -90,6 +91,8 @@ func GreetingID(t time.Time, p GreetingPolicy) (string, error) {
 	}
 	if p.Location != nil {
 		t = t.In(p.Location)
+	} else if z, ok := p.Holidays.(interface{ Zone() *time.Location }); ok && z.Zone() != nil {
+		t = t.In(z.Zone()) // the desk's zone, never the caller's UTC
 	}
 	var hol Holidays = SeedHolidays()
 	if p.Holidays != nil {

@@ -68,9 +68,27 @@ type Policy struct {
 }
 
 // Calendar measures deadlines in working time: Add returns the instant
-// at which d of working time has passed after from.
+// at which d of working time has passed after from. A desk's one
+// calendar.Calendar is one (weekends, holidays, make-up workdays, DST);
+// Hours is a plain one.
 type Calendar interface {
 	Add(from time.Time, d time.Duration) time.Time
+}
+
+// checkCalendar refuses Hours without a zone: deadlines run in the
+// desk's wall clock, never a silent UTC.
+func checkCalendar(c Calendar) error {
+	switch h := c.(type) {
+	case Hours:
+		if h.Location == nil {
+			return invalid("policy.calendar", "Hours has no Location: set the desk's zone")
+		}
+	case *Hours:
+		if h != nil && h.Location == nil {
+			return invalid("policy.calendar", "Hours has no Location: set the desk's zone")
+		}
+	}
+	return nil
 }
 
 // due computes a deadline's due time from its start.
@@ -206,7 +224,9 @@ func DealerDesk() Policy {
 // time runs from Open to Close (offsets from local midnight) every day.
 // Close may be 24h. An instant outside the hours waits for the next
 // opening, so a request arriving at 23:30 for a desk open 09:00–22:00
-// starts its three minutes at 09:00 the next day.
+// starts its three minutes at 09:00 the next day. Location is required
+// (New refuses Hours without one); weekends and holidays need a
+// calendar.Calendar.
 type Hours struct {
 	Open, Close time.Duration
 	Location    *time.Location

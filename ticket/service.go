@@ -56,6 +56,9 @@ func New(store Store, cfg Config) (*Service, error) {
 	} else {
 		s.policy = PropertyDesk()
 	}
+	if err := checkCalendar(s.policy.Calendar); err != nil {
+		return nil, err
+	}
 	if s.auth == nil {
 		s.auth = DefaultRoles()
 	}
