@@ -124,9 +124,9 @@ func TestBusinessHours(t *testing.T) {
 	for _, f := range fixtures(t) {
 		t.Run("property_"+f.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(len(f.name))))
-			for i := 0; i < 300; i++ {
+			for i := 0; i < 120; i++ {
 				from := f.from.Add(time.Duration(rng.IntN(14*24*60)) * time.Minute)
-				d := time.Duration(rng.IntN(40*60)) * time.Minute
+				d := time.Duration(rng.IntN(30*60)) * time.Minute
 				if i%10 == 0 {
 					d = 0
 				}
