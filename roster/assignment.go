@@ -37,8 +37,10 @@ func NewAssignment(id uuid.UUID, desk, agent string, s Shift, d Date, loc *time.
 // ReportAt is when the person must be at their post for roll call (R6).
 func (a Assignment) ReportAt() time.Time { return a.Start.Add(-a.ReportEarly) }
 
-// Duration is the real length of the assignment (clock changes included).
-func (a Assignment) Duration() time.Duration { return a.End.Sub(a.Start) }
+// Duration is the real length of the assignment (clock changes
+// included); an assignment that ends at or before its start (see
+// Shift.On) lasts zero, never a negative time.
+func (a Assignment) Duration() time.Duration { return max(0, a.End.Sub(a.Start)) }
 
 // Validate checks the fields an assignment needs before it is stored.
 func (a Assignment) Validate() error {

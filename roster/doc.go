@@ -20,6 +20,14 @@
 // spread of each. A slot that cannot be filled is listed in
 // Plan.Unfilled with the reason each agent was excluded.
 //
+// Clock changes, the rule. A shift placed inside a skipped hour
+// (Europe/Berlin 02:30-03:00 on 29 March 2026) resolves to an end at or
+// before its start and has no time that day. Generate never staffs such a
+// slot and lists it in Plan.Emptied, so Plan.Err is a *ClockChangeError
+// (ErrClockChange); Assignment.Validate refuses it; WriteICal refuses it
+// rather than write DTEND before DTSTART; Duration and the fairness hours
+// count it as zero, never negative.
+//
 // Coverage (R1). CheckCoverage compares required service hours per
 // weekday (SeedServiceHours: 09:00–24:00 every day) with the assignments
 // as they stand after swaps, leave and presence, and lists every uncovered

@@ -30,6 +30,9 @@ var (
 	// ErrUnfilled: a generated plan left slots short (see Plan.Err and
 	// UnfilledError for which and why).
 	ErrUnfilled = errors.New("roster: slots left unfilled")
+	// ErrClockChange: a clock change leaves a shift with no time, its
+	// end at or before its start (see Plan.Err and ClockChangeError).
+	ErrClockChange = errors.New("roster: shift emptied by a clock change")
 )
 
 // InvalidError names the field that failed validation. It wraps

@@ -33,7 +33,10 @@ const icalProdID = "-//servicedesk-go//desk roster//EN"
 // lines folded at 75 octets without splitting a UTF-8 sequence, TEXT
 // escaped, one VEVENT per assignment with UID, DTSTAMP, DTSTART and DTEND
 // (TZID with a VTIMEZONE, or UTC). The R6 report time is in the
-// description; the event itself spans the service time.
+// description; the event itself spans the service time. An assignment
+// that ends at or before its start (a shift emptied by a clock change,
+// see Shift.On) is refused with ErrInvalid before anything is written:
+// the file never holds DTEND before DTSTART.
 func WriteICal(w io.Writer, as []Assignment, opt ICalOptions) error {
 	stamp := opt.Stamp
 	if stamp.IsZero() {
@@ -53,6 +56,9 @@ func WriteICal(w io.Writer, as []Assignment, opt ICalOptions) error {
 	var list []Assignment
 	for _, a := range as {
 		if opt.Agent == "" || a.Agent == opt.Agent {
+			if !a.End.After(a.Start) {
+				return fmt.Errorf("%w (%s, shift %s on %s)", invalid("ical.assignment", "assignment %s ends at or before it starts", a.ID), a.Agent, a.Shift, a.Date)
+			}
 			list = append(list, a)
 		}
 	}

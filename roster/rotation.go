@@ -2,6 +2,7 @@ package roster
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -135,18 +136,41 @@ func (e *UnfilledError) Unwrap() error { return ErrUnfilled }
 type Plan struct {
 	Assignments []Assignment // ordered by Start, then agent
 	Unfilled    []Unfilled
-	Fairness    Fairness
+	// Emptied lists the slots a clock change left with no time (end at
+	// or before start, see Shift.On): never staffed, always a plan
+	// error, so the desk decides what that night needs.
+	Emptied  []Unfilled
+	Fairness Fairness
 }
 
-// Complete reports whether every slot was staffed.
-func (p *Plan) Complete() bool { return len(p.Unfilled) == 0 }
+// ClockChangeError lists the slots a clock change emptied; it wraps
+// ErrClockChange.
+type ClockChangeError struct{ Slots []Unfilled }
 
-// Err is nil for a complete plan and an *UnfilledError otherwise.
+func (e *ClockChangeError) Error() string {
+	first := e.Slots[0]
+	return fmt.Sprintf("roster: %d slots have no time after a clock change, first %s shift %s (%s to %s): move the shift out of the skipped hour",
+		len(e.Slots), first.Date, first.Shift, first.Start.Format(time.RFC3339), first.End.Format(time.RFC3339))
+}
+
+// Unwrap makes errors.Is(err, ErrClockChange) true.
+func (e *ClockChangeError) Unwrap() error { return ErrClockChange }
+
+// Complete reports whether every slot was staffed.
+func (p *Plan) Complete() bool { return len(p.Unfilled) == 0 && len(p.Emptied) == 0 }
+
+// Err is nil for a complete plan; otherwise an *UnfilledError, a
+// *ClockChangeError or both joined (errors.Is finds ErrUnfilled and
+// ErrClockChange).
 func (p *Plan) Err() error {
-	if p.Complete() {
-		return nil
+	var errs []error
+	if len(p.Unfilled) > 0 {
+		errs = append(errs, &UnfilledError{Slots: p.Unfilled})
 	}
-	return &UnfilledError{Slots: p.Unfilled}
+	if len(p.Emptied) > 0 {
+		errs = append(errs, &ClockChangeError{Slots: p.Emptied})
+	}
+	return errors.Join(errs...)
 }
 
 // AgentLoad is one agent's share of a plan.
@@ -297,8 +321,10 @@ func defaultID() uuid.UUID {
 // weekend shifts so far, each weighted by Rules), ties broken by a
 // rotating agent order so the result is deterministic. Hard constraints
 // are never broken: a slot without enough eligible agents is left short
-// and listed in Plan.Unfilled with every excluded agent's reason. The
-// error is only for an invalid spec (ErrInvalid).
+// and listed in Plan.Unfilled with every excluded agent's reason. A slot
+// that a clock change empties (Shift.On) is never staffed and is listed
+// in Plan.Emptied; Plan.Err reports both. The error is only for an
+// invalid spec (ErrInvalid).
 func Generate(spec Spec) (*Plan, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
@@ -382,6 +408,12 @@ func Generate(spec Spec) (*Plan, error) {
 				continue
 			}
 			start, end := s.On(d, loc)
+			if !end.After(start) {
+				// A clock change emptied the slot: staffing it would
+				// write an event that ends before it starts.
+				plan.Emptied = append(plan.Emptied, Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: need})
+				continue
+			}
 			report := start.Add(-s.ReportEarly)
 			cand = cand[:0]
 			for i := 0; i < n; i++ {

@@ -124,6 +124,14 @@ func (s Shift) Nominal() time.Duration {
 // Wall times are resolved by Instant (see there for clock changes), so an
 // overnight shift is an hour shorter on a spring-forward night and an hour
 // longer on a fall-back night.
+//
+// A shift that lies inside a skipped hour resolves to an end at or before
+// its start: 02:30-03:00 in Europe/Berlin on 29 March 2026 starts at
+// 03:30 (02:30 read before the gap) and ends at 03:00. Such a shift has
+// no time that day. The rule (Empty): Generate does not staff it and
+// reports it as a plan error (ErrClockChange), NewAssignment's result
+// fails Validate, WriteICal refuses it rather than write DTEND before
+// DTSTART, and Measure counts it as no hours.
 func (s Shift) On(d Date, loc *time.Location) (start, end time.Time) {
 	start = Instant(d, s.Start, loc)
 	endDay := d
@@ -132,4 +140,11 @@ func (s Shift) On(d Date, loc *time.Location) (start, end time.Time) {
 	}
 	end = Instant(endDay, s.End, loc)
 	return start, end
+}
+
+// Empty reports whether the shift has no time on day d in loc: a clock
+// change moves its end to or before its start (see On).
+func (s Shift) Empty(d Date, loc *time.Location) bool {
+	start, end := s.On(d, loc)
+	return !end.After(start)
 }

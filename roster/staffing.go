@@ -58,9 +58,21 @@ type Staffing struct {
 	Traffic         float64 // Erlangs offered
 	WaitProbability float64 // Erlang C: chance a call has to queue
 	ServiceLevel    float64 // share answered within the target time
-	ASA             time.Duration
-	Occupancy       float64 // traffic / agents
+	// ASA is the average speed of answer. When Overloaded it is
+	// InfiniteASA: no finite figure exists, and arithmetic on it is
+	// meaningless; test Overloaded, not the number.
+	ASA       time.Duration
+	Occupancy float64 // traffic / agents
+	// Overloaded: agents <= traffic (zero agents included), so the queue
+	// grows without bound; WaitProbability is 1, ServiceLevel 0 and ASA
+	// InfiniteASA.
+	Overloaded bool
 }
+
+// InfiniteASA is the ASA of an overloaded desk (Staffing.Overloaded):
+// the queue never drains, so calls wait without bound. It is the largest
+// Duration, a sentinel to compare with, not a time to add.
+const InfiniteASA = time.Duration(math.MaxInt64)
 
 // ErlangB is the blocking probability for traffic Erlangs offered to
 // agents servers, by the stable recurrence B(0)=1,
@@ -101,7 +113,7 @@ func staffingFor(l Load, t Target, n int, b float64) Staffing {
 	}
 	if float64(n) <= a {
 		s.WaitProbability = 1
-		s.ASA = time.Duration(math.MaxInt64)
+		s.ASA, s.Overloaded = InfiniteASA, true
 		return s
 	}
 	c := erlangCFromB(a, n, b)
