@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/servicedesk-go/desk/observe"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -42,6 +44,12 @@ type QueueConfig struct {
 	Lease time.Duration
 	// Scale is the top satisfaction score (K4); 0 means 5.
 	Scale int
+	// Logger receives failures that are not the caller's (a store
+	// error), with IDs only (S1); nil means no logging.
+	Logger *slog.Logger
+	// Observer receives a report of every claim, completion and lease
+	// expiry; nil means none, and no cost.
+	Observer observe.Observer
 }
 
 // Queue hands a desk's due tasks to workers and records their outcomes.
@@ -56,6 +64,9 @@ type Queue struct {
 	newID   func() uuid.UUID
 	lease   time.Duration
 	scale   int
+	log     *slog.Logger
+	obs     observe.Observer
+	watch   bool // obs or log set: operations are reported
 }
 
 // NewQueue returns the queue of one desk.
@@ -74,7 +85,11 @@ func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
 		return nil, err
 	}
 	q := &Queue{store: store, desk: cfg.Desk, tickets: cfg.Tickets, cal: cal,
-		now: cfg.Now, newID: cfg.NewID, lease: cfg.Lease, scale: cfg.Scale}
+		now: cfg.Now, newID: cfg.NewID, lease: cfg.Lease, scale: cfg.Scale,
+		log: cfg.Logger, obs: cfg.Observer, watch: cfg.Logger != nil || cfg.Observer != nil}
+	if q.log == nil {
+		q.log = slog.New(slog.DiscardHandler)
+	}
 	if q.now == nil {
 		q.now = time.Now
 	}
@@ -103,7 +118,10 @@ func (q *Queue) Desk() string { return q.desk }
 // Claim leases up to n due tasks to the worker, earliest first; role ""
 // takes any role's tasks. The lease lasts the configured time; a worker
 // that does not complete in time loses the task to the next claimer.
-func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n int) ([]*Task, error) {
+func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n int) (ts []*Task, err error) {
+	if q.watch {
+		defer q.observed(ctx, observe.Claim, claimKind(role), time.Now(), &ts, &err)
+	}
 	return q.store.Claim(ctx, q.desk, Claim{
 		Owner: worker, Token: q.newID(), Now: q.now(), For: q.lease, Role: role, Limit: n,
 	})
@@ -139,7 +157,10 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
 // returned task is completed, Synced is false, the error says why, and
 // SyncAll or SyncTicket (or TicketSync when the ticket reaches its
 // revisit) records it later.
-func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (*Task, error) {
+func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err error) {
+	if q.watch {
+		defer q.observed(ctx, observe.Complete, string(o.Result), time.Now(), nil, &err)
+	}
 	if t == nil {
 		return nil, invalid("task", "nil task")
 	}

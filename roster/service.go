@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ type Config struct {
 	Now    func() time.Time
 	NewID  func() uuid.UUID
 	Policy Policy
+	// Logger receives store failures that are not the caller's, with the
+	// desk and operation only; nil means no logging.
+	Logger *slog.Logger
 }
 
 // Service records and answers a desk's roster over a Store: publishing
@@ -43,6 +47,9 @@ func New(store Store, cfg Config) *Service {
 	clock := cfg.Now
 	if clock == nil {
 		clock = time.Now
+	}
+	if cfg.Logger != nil {
+		store = loggedStore{Store: store, log: cfg.Logger}
 	}
 	s := &Service{store: store, newID: cfg.NewID, policy: cfg.Policy}
 	// Stored times are kept to the microsecond, what SQL timestamp

@@ -48,7 +48,10 @@ func (s *Service) Receive(ctx context.Context, by Actor, in Intake) (*Ticket, er
 	return s.receive(ctx, by, in, uuid.Nil)
 }
 
-func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.UUID) (*Ticket, error) {
+func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.UUID) (_ *Ticket, err error) {
+	if s.watch {
+		defer s.observed(ctx, ActReceive, time.Now(), &err)
+	}
 	if err := checkActor(by); err != nil {
 		return nil, err
 	}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/observe"
 )
 
 // Config configures a Service. Only Desk is required.
@@ -26,6 +29,12 @@ type Config struct {
 	// Retries is how often an action on a Ref without a version is
 	// retried after a concurrent change; 0 means 8.
 	Retries int
+	// Logger receives failures that are not the caller's (a store
+	// error), with IDs and action names only (S1); nil means no logging.
+	Logger *slog.Logger
+	// Observer receives a report of every action; nil means none, and
+	// no cost.
+	Observer observe.Observer
 }
 
 // Service runs one desk's tickets through their lifecycle and records
@@ -40,6 +49,9 @@ type Service struct {
 	now     func() time.Time
 	newID   func() uuid.UUID
 	retries int
+	log     *slog.Logger
+	obs     observe.Observer
+	watch   bool // obs or log set: actions are reported
 }
 
 // New returns a service for one desk on the given store.
@@ -50,7 +62,11 @@ func New(store Store, cfg Config) (*Service, error) {
 	if cfg.Desk == "" {
 		return nil, invalid("desk", "name the desk the service works for")
 	}
-	s := &Service{store: store, desk: cfg.Desk, auth: cfg.Authorizer, now: cfg.Now, newID: cfg.NewID, retries: cfg.Retries}
+	s := &Service{store: store, desk: cfg.Desk, auth: cfg.Authorizer, now: cfg.Now, newID: cfg.NewID, retries: cfg.Retries,
+		log: cfg.Logger, obs: cfg.Observer, watch: cfg.Logger != nil || cfg.Observer != nil}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
 	if cfg.Policy != nil {
 		s.policy = cfg.Policy.Clone()
 	} else {
@@ -96,7 +112,10 @@ type change func(t *Ticket, e *Event, now time.Time) error
 // apply loads the ticket, checks the actor's right and the lifecycle,
 // runs the change on a copy and writes the copy with its event in one
 // store operation. Nothing is written when any step fails.
-func (s *Service) apply(ctx context.Context, by Actor, ref Ref, action Action, fn change) (*Ticket, error) {
+func (s *Service) apply(ctx context.Context, by Actor, ref Ref, action Action, fn change) (_ *Ticket, err error) {
+	if s.watch {
+		defer s.observed(ctx, action, time.Now(), &err)
+	}
 	if err := checkActor(by); err != nil {
 		return nil, err
 	}

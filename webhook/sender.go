@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/servicedesk-go/desk/observe"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -52,6 +53,10 @@ type Config struct {
 	// Logger receives retries, refusals and failures (event ID, desk,
 	// action, status; never the body); nil means no logging.
 	Logger *slog.Logger
+	// Observer receives a report per attempt (Op Deliver, Kind the
+	// event's action, Outcome "delivered", "parked", "retry" or
+	// "failed"); nil means none.
+	Observer observe.Observer
 }
 
 // Sender delivers a desk's outbox events to one endpoint. It is safe for
@@ -73,6 +78,7 @@ type Sender struct {
 	sleep       func(ctx context.Context, d time.Duration) error
 	rand        func() float64
 	log         *slog.Logger
+	obs         observe.Observer
 }
 
 // New returns a sender reading the given outbox.
@@ -93,7 +99,7 @@ func New(outbox ticket.Outbox, cfg Config) (*Sender, error) {
 	}
 	s := &Sender{outbox: outbox, url: u.String(), signer: signer, consumer: cfg.Consumer, desk: cfg.Desk,
 		attempts: cfg.Attempts, minB: cfg.MinBackoff, maxB: cfg.MaxBackoff, batch: cfg.Batch, answerLimit: cfg.AnswerLimit,
-		dead: cfg.DeadLetters, now: cfg.Now, sleep: cfg.Sleep, rand: cfg.Rand, log: cfg.Logger}
+		dead: cfg.DeadLetters, now: cfg.Now, sleep: cfg.Sleep, rand: cfg.Rand, log: cfg.Logger, obs: cfg.Observer}
 	if s.consumer == "" {
 		s.consumer = "webhook"
 	}
@@ -201,8 +207,15 @@ func (s *Sender) settle(ctx context.Context, e ticket.Event) (parked bool, err e
 				return false, err
 			}
 		}
+		var start time.Time
+		if s.obs != nil {
+			start = time.Now()
+		}
 		last = s.post(ctx, e, body)
 		var ref *refusal
+		if s.obs != nil {
+			s.observe(ctx, e, start, last, n)
+		}
 		switch {
 		case last == nil:
 			return false, nil
@@ -221,6 +234,23 @@ func (s *Sender) settle(ctx context.Context, e ticket.Event) (parked bool, err e
 	s.log.ErrorContext(ctx, "webhook: delivery failed; left in the outbox", "event", e.ID, "desk", e.Desk,
 		"action", e.Action, "attempts", s.attempts, "err", last)
 	return false, fmt.Errorf("%w: %s after %d attempts: %v", ErrUndelivered, e.ID, s.attempts, last)
+}
+
+func (s *Sender) observe(ctx context.Context, e ticket.Event, start time.Time, err error, attempt int) {
+	var ref *refusal
+	outcome := "delivered"
+	switch {
+	case errors.As(err, &ref):
+		outcome = "parked"
+	case ctx.Err() != nil:
+		outcome = observe.Canceled
+	case err != nil && attempt < s.attempts:
+		outcome = "retry"
+	case err != nil:
+		outcome = observe.Failed
+	}
+	s.obs.Observe(ctx, observe.Report{Op: observe.Deliver, Desk: e.Desk, Kind: string(e.Action),
+		Outcome: outcome, Start: start, Duration: time.Since(start), Count: 1})
 }
 
 // post makes one attempt: nil on 2xx, a *refusal for an answer that
@@ -285,3 +315,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Desk returns the desk whose outbox the sender reads ("" for all).
+func (s *Sender) Desk() string { return s.desk }

@@ -1,0 +1,23 @@
+// Package runner runs a desk's background work until its context ends:
+// deriving follow-ups from the ticket outbox ([Derive]), releasing
+// expired follow-up leases ([ExpireLeases]) and delivering outbox events
+// to a webhook ([Deliver]).
+//
+// A Runner polls every Interval and also wakes at once on a signal (a
+// [Signal] fed by the ticket service's Observer in memory, or a channel
+// such as the PostgreSQL adapter's LISTEN/NOTIFY listener). Each job is
+// drained (run again while it reports work done), never runs twice at
+// once, and at most Concurrency jobs run together. A failing job waits
+// an exponentially growing, jittered backoff before it is tried again;
+// failures are logged without personal data (S1).
+//
+// Stopping is graceful: when the context passed to Run ends, no job is
+// started any more, the jobs in flight finish with a context that stays
+// valid for Grace, and are cancelled after it. Every job here is safe to
+// cancel: the outbox keeps an event until it is acknowledged, a lease
+// release is one versioned write, and a cancelled delivery leaves its
+// event pending. Any number of processes may run the same runners on one
+// database: derivation is idempotent (a task's ID comes from its trigger
+// and rule), lease releases are versioned, and a webhook receiver drops
+// repeats by the signed ID.
+package runner
