@@ -3,7 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/phrasebook"
@@ -23,6 +30,8 @@ type apiError struct {
 	Msg     string   `json:"error"`
 	Field   string   `json:"field,omitempty"`
 	Missing []string `json:"missing,omitempty"`
+	// RetryAfter, in seconds, is sent as Retry-After with a 503.
+	RetryAfter int `json:"-"`
 }
 
 func (e *apiError) Error() string { return e.Msg }
@@ -44,6 +53,10 @@ func errorFor(err error) *apiError {
 	msg := err.Error()
 	var mbe *http.MaxBytesError
 	switch {
+	case errors.Is(err, ErrUnauthenticated):
+		// The reason stays in the log; the client learns only this.
+		return &apiError{Status: http.StatusUnauthorized, Msg: "not authenticated: send Authorization: Bearer with a valid token"}
+
 	case errors.As(err, &mbe):
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Msg: "request body is larger than the limit"}
 
@@ -113,17 +126,58 @@ func errorFor(err error) *apiError {
 
 	// The client went away or gave up: nothing was refused.
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &apiError{Status: http.StatusServiceUnavailable, Msg: "request cancelled before it completed"}
+		return &apiError{Status: http.StatusServiceUnavailable, Msg: "request cancelled before it completed", RetryAfter: 1}
+	case storeUnavailable(err):
+		return &apiError{Status: http.StatusServiceUnavailable, Msg: "the store is unavailable; retry later", RetryAfter: 2}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Msg: "internal error"}
+}
+
+// storeUnavailable reports whether err is the store being out of reach
+// or overloaded rather than a bug: a refused or broken connection, a
+// timeout, a closed pool, PostgreSQL's connection, resource and
+// shutdown classes (08, 53, 57P), a serialization failure or deadlock
+// (40001, 40P01), or SQLite busy or locked. The library passes such
+// errors through wrapped; the client may retry them, so they are 503
+// with Retry-After, not 500.
+func storeUnavailable(err error) bool {
+	var (
+		ne  net.Error
+		pge *pgconn.PgError
+		ce  *pgconn.ConnectError
+	)
+	switch {
+	case errors.As(err, &pge):
+		c := pge.Code
+		return strings.HasPrefix(c, "08") || strings.HasPrefix(c, "53") || strings.HasPrefix(c, "57P") || c == "40001" || c == "40P01"
+	case errors.As(err, &ce), errors.As(err, &ne), pgconn.Timeout(err):
+		return true
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return true
+	}
+	// SQLite reports busy and locked databases by code in the message
+	// (modernc.org/sqlite: "database is locked (5) (SQLITE_BUSY)").
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "SQLITE_LOCKED") ||
+		strings.Contains(msg, "closed pool") || strings.Contains(msg, "conn closed")
 }
 
 // fail writes the error answer. A 500 is logged with the error, which
 // the client does not see.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ae := errorFor(err)
-	if ae.Status >= 500 {
+	switch {
+	case ae.Status == http.StatusServiceUnavailable:
+		s.log.Warn("request failed, retry later", "method", r.Method, "pattern", r.Pattern, "err", err)
+	case ae.Status >= 500:
 		s.log.Error("request failed", "method", r.Method, "pattern", r.Pattern, "err", err)
+	case ae.Status == http.StatusUnauthorized:
+		s.log.Info("request not authenticated", "method", r.Method, "pattern", r.Pattern, "err", err)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="crm"`)
+	}
+	if ae.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(ae.RetryAfter))
 	}
 	writeJSON(w, ae.Status, ae)
 }

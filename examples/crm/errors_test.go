@@ -43,6 +43,7 @@ func badCases(t *testing.T, f *fixture) []badCase {
 	agent.must(t, http.StatusOK, "POST", p("dispatch"), map[string]any{"department": "engineering"})
 	f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", p("resolve"), map[string]any{"summary": "fixed"})
 	var claimed taskList
+	f.derive(t)
 	agent.must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"n": 10}).decode(t, &claimed)
 	if len(claimed.Tasks) == 0 {
 		t.Fatal("fixture: no follow-up to claim")

@@ -74,6 +74,7 @@ func TestLeaseExpiry(t *testing.T) {
 	f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "ok"})
 
 	var first taskList
+	f.derive(t)
 	agent.must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"lease": "10m", "n": 1}).decode(t, &first)
 	if len(first.Tasks) != 1 {
 		t.Fatalf("claimed %+v", first.Tasks)
@@ -125,6 +126,7 @@ func TestClaimByRole(t *testing.T) {
 		f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "ok"})
 	}
 	var all taskList
+	f.derive(t)
 	agent.must(t, http.StatusOK, "GET", "/desks/north/followups?status=pending", nil).decode(t, &all)
 	want := 0
 	for _, task := range all.Tasks {

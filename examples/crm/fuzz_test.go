@@ -83,6 +83,7 @@ func FuzzComplete(f *testing.F) {
 	tk := fx.newRepair(f, "north")
 	agent.must(f, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
 	var tasks taskList
+	fx.derive(f)
 	agent.must(f, http.StatusOK, "GET", "/desks/north/followups", nil).decode(f, &tasks)
 	if len(tasks.Tasks) == 0 {
 		f.Fatal("no follow-up task to complete")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
@@ -225,8 +226,30 @@ func (s *server) syncFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 	writeJSON(w, http.StatusOK, map[string]any{"events": n})
 }
 
-// listFollowups answers the desk's tasks: ?status=pending,claimed
-// &ticket=UUID&owner=li (handover, T15).
+// followupCursor is what the opaque ?after= of the follow-up list
+// holds: the (due, id) of the last task of the previous page, the
+// store's own order.
+type followupCursor struct {
+	Due time.Time `json:"d"`
+	ID  uuid.UUID `json:"i"`
+}
+
+func (c followupCursor) before(t *followup.Task) bool {
+	if cmp := c.Due.Compare(t.Due); cmp != 0 {
+		return cmp < 0
+	}
+	return bytes.Compare(c.ID[:], t.ID[:]) < 0
+}
+
+// taskPage is one page of tasks; Next is the cursor of the next page.
+type taskPage struct {
+	Tasks []taskOut `json:"tasks"`
+	Next  string    `json:"next,omitempty"`
+}
+
+// listFollowups answers a page of the desk's tasks, earliest due first:
+// ?status=pending,claimed&ticket=UUID&owner=li (handover, T15)
+// &limit=50&after=CURSOR, paged like the ticket list.
 func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
 	q, err := queryOf(r)
 	if err != nil {
@@ -252,15 +275,49 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 		f.Ticket = id
 	}
 	f.Owner = q.Get("owner")
-	f.Limit = s.cfg.MaxPage
-	ts, err := d.queue.List(r.Context(), f)
+	limit, err := s.limitOf(q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]taskOut, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, taskJSON(t, false))
+	var after *followupCursor
+	if raw := q.Get("after"); raw != "" {
+		after = new(followupCursor)
+		if err := decodeOpaque(raw, after); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.DueFrom = after.Due
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tasks": out})
+	// followup.Filter has no cursor: read from the cursor's due time on
+	// and skip what the previous page showed. Tasks sharing that due
+	// time are read again, so the read grows until it passes them.
+	var ts []*followup.Task
+	for n := limit + 1; ; n *= 2 {
+		f.Limit = n
+		got, err := d.queue.List(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ts = ts[:0]
+		for _, t := range got {
+			if after == nil || after.before(t) {
+				ts = append(ts, t)
+			}
+		}
+		if len(ts) > limit || len(got) < n {
+			break
+		}
+	}
+	resp := taskPage{Tasks: make([]taskOut, 0, min(len(ts), limit))}
+	for i, t := range ts {
+		if i == limit {
+			last := ts[limit-1]
+			resp.Next = encodeOpaque(followupCursor{Due: last.Due, ID: last.ID})
+			break
+		}
+		resp.Tasks = append(resp.Tasks, taskJSON(t, false))
+	}
+	writeJSON(w, http.StatusOK, resp)
 }

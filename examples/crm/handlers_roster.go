@@ -213,6 +213,10 @@ func (s *server) coverage(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 	from := roster.DateOf(s.now(), s.cfg.Location)
 	if raw := q.Get("from"); raw != "" {
 		t, err := time.ParseInLocation(time.DateOnly, raw, s.cfg.Location)
+		if err == nil && (t.UTC().Year() < minYear || t.UTC().Year() > maxYear) {
+			s.fail(w, r, badRequest("from", fmt.Sprintf("from %q is outside the years %d to %d", raw, minYear, maxYear)))
+			return
+		}
 		if err != nil {
 			s.fail(w, r, badRequest("from", fmt.Sprintf("from %q is not a date such as 2026-03-02", raw)))
 			return

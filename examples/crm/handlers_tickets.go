@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/ticket"
 )
@@ -67,7 +70,7 @@ func (s *server) receive(w http.ResponseWriter, r *http.Request, d *desk, by tic
 	s.log.Info("ticket received", "desk", d.name, "ticket", t) // LogValuer: no personal data (S1)
 	s.afterWrite(r.Context(), d)
 	w.Header().Set("Location", fmt.Sprintf("/desks/%s/tickets/%s", d.name, t.ID))
-	writeJSON(w, http.StatusCreated, t)
+	writeJSON(w, http.StatusCreated, s.readable(principalOf(r), d.policy, t))
 }
 
 // get answers one ticket of the desk; another desk's is 404.
@@ -77,12 +80,25 @@ func (s *server) get(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.A
 		s.fail(w, r, err)
 		return
 	}
-	t, err := d.tickets.Get(r.Context(), id)
+	t, err := s.readTicket(r, d, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, s.readable(principalOf(r), d.policy, t))
+}
+
+// readTicket reads a ticket the caller may read; one they may not is
+// 404 like another desk's.
+func (s *server) readTicket(r *http.Request, d *desk, id uuid.UUID) (*ticket.Ticket, error) {
+	t, err := d.tickets.Get(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !mayRead(principalOf(r), t) {
+		return nil, fmt.Errorf("ticket %s: %w", id, ticket.ErrNotFound)
+	}
+	return t, nil
 }
 
 // historyResponse is the append-only history of a ticket (T14).
@@ -97,12 +113,16 @@ func (s *server) history(w http.ResponseWriter, r *http.Request, d *desk, _ tick
 		s.fail(w, r, err)
 		return
 	}
+	if _, err := s.readTicket(r, d, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	evs, err := d.tickets.History(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, historyResponse{Ticket: id.String(), Events: evs})
+	writeJSON(w, http.StatusOK, historyResponse{Ticket: id.String(), Events: s.readableEvents(principalOf(r), d.policy, evs)})
 }
 
 // listResponse is one page of tickets. Next is the cursor of the next
@@ -162,22 +182,53 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 		s.fail(w, r, err)
 		return
 	}
-	limit := f.Limit
-	f.Limit = limit + 1 // one more tells whether a next page exists
-	ts, err := d.tickets.List(r.Context(), f)
+	p := principalOf(r)
+	ts, next, err := s.listReadable(r, d, p, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	resp := listResponse{Tickets: ts}
-	if len(ts) > limit {
-		resp.Tickets = ts[:limit]
-		resp.Next = encodeCursor(order, ts[limit-1].Cursor(f.Order))
+	resp := listResponse{Tickets: make([]*ticket.Ticket, 0, len(ts))}
+	for _, t := range ts {
+		resp.Tickets = append(resp.Tickets, s.readable(p, d.policy, t))
 	}
-	if resp.Tickets == nil {
-		resp.Tickets = []*ticket.Ticket{}
+	if next != nil {
+		resp.Next = encodeCursor(order, next)
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// listReadable returns up to f.Limit tickets matching f that the caller
+// may read, and the cursor after the last ticket examined when more may
+// follow. For most roles that is one store query of f.Limit+1; for a
+// department's staff, tickets of other departments are skipped while
+// reading on, up to a bounded number of store pages (a page may then be
+// short, with a next cursor).
+func (s *server) listReadable(r *http.Request, d *desk, p Principal, f ticket.Filter) ([]*ticket.Ticket, *ticket.Cursor, error) {
+	limit := f.Limit
+	f.Limit = limit + 1 // one more tells whether a next page exists
+	var out []*ticket.Ticket
+	for range 8 {
+		ts, err := d.tickets.List(r.Context(), f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, t := range ts {
+			if !mayRead(p, t) {
+				continue
+			}
+			if len(out) == limit {
+				// Another readable ticket follows: the page is full.
+				return out, out[limit-1].Cursor(f.Order), nil
+			}
+			out = append(out, t)
+		}
+		if len(ts) < f.Limit {
+			return out, nil, nil // the store has no more
+		}
+		f.After = ts[len(ts)-1].Cursor(f.Order)
+	}
+	return out, f.After, nil
 }
 
 func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, error) {
@@ -218,13 +269,8 @@ func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, erro
 			return f, "", err
 		}
 	}
-	f.Limit = 50
-	if raw := q.Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > s.cfg.MaxPage {
-			return f, "", badRequest("limit", fmt.Sprintf("limit %q must be a whole number from 1 to %d", raw, s.cfg.MaxPage))
-		}
-		f.Limit = n
+	if f.Limit, err = s.limitOf(q); err != nil {
+		return f, "", err
 	}
 	return f, order, nil
 }
@@ -252,18 +298,108 @@ type overdueItem struct {
 	BySeconds int64          `json:"by_seconds"`
 }
 
+// overdueResponse is one page of overdue entries, earliest due first.
+type overdueResponse struct {
+	Overdue []overdueItem `json:"overdue"`
+	Next    string        `json:"next,omitempty"`
+}
+
+// overdueCursor is what the opaque ?after= of the overdue list holds:
+// the sort key of the last entry of the previous page.
+type overdueCursor struct {
+	Due      time.Time `json:"d"`
+	Ticket   uuid.UUID `json:"t"`
+	Deadline string    `json:"n"`
+}
+
+func overdueLess(a overdueCursor, b overdueCursor) int {
+	if c := a.Due.Compare(b.Due); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Ticket.String(), b.Ticket.String()); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Deadline, b.Deadline)
+}
+
 // overdue answers the desk's tickets past a deadline (T4, T5, T7a, T7b,
-// T13) or stagnating (T10), one entry per deadline.
+// T13) or stagnating (T10), one entry per deadline, earliest due first
+// and paged like the ticket list: ?limit= (default 50) and ?after= the
+// previous page's next. A department's staff see their department's.
 func (s *server) overdue(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
+	q, err := queryOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, err := s.limitOf(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var after *overdueCursor
+	if raw := q.Get("after"); raw != "" {
+		after = new(overdueCursor)
+		if err := decodeOpaque(raw, after); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	od, err := d.tickets.Overdue(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]overdueItem, 0, len(od))
+	p := principalOf(r)
+	keyOf := func(o ticket.Overdue) overdueCursor {
+		return overdueCursor{Due: o.Due, Ticket: o.Ticket.ID, Deadline: string(o.Deadline)}
+	}
+	slices.SortFunc(od, func(a, b ticket.Overdue) int { return overdueLess(keyOf(a), keyOf(b)) })
+	resp := overdueResponse{Overdue: []overdueItem{}}
 	for _, o := range od {
-		out = append(out, overdueItem{Ticket: o.Ticket, Deadline: string(o.Deadline), Rule: o.Rule,
+		if !mayRead(p, o.Ticket) || (after != nil && overdueLess(keyOf(o), *after) <= 0) {
+			continue
+		}
+		if len(resp.Overdue) == limit {
+			last := resp.Overdue[limit-1]
+			resp.Next = encodeOpaque(overdueCursor{Due: last.Due, Ticket: last.Ticket.ID, Deadline: last.Deadline})
+			break
+		}
+		resp.Overdue = append(resp.Overdue, overdueItem{Ticket: s.readable(p, d.policy, o.Ticket), Deadline: string(o.Deadline), Rule: o.Rule,
 			Due: o.Due, By: o.By.Round(time.Second).String(), BySeconds: int64(o.By / time.Second)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"overdue": out})
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// limitOf reads ?limit=: 50 by default, at most MaxPage.
+func (s *server) limitOf(q url.Values) (int, error) {
+	raw := q.Get("limit")
+	if raw == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > s.cfg.MaxPage {
+		return 0, badRequest("limit", fmt.Sprintf("limit %q must be a whole number from 1 to %d", raw, s.cfg.MaxPage))
+	}
+	return n, nil
+}
+
+// encodeOpaque and decodeOpaque make the ?after= cursors of the overdue
+// and follow-up lists: base64url of JSON, refused when not one of ours.
+func encodeOpaque(v any) string {
+	b, _ := json.Marshal(v) // plain structs of times, UUIDs and strings
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeOpaque(raw string, v any) error {
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil || len(raw) > 512 {
+		return badRequest("after", "after is not a cursor from a previous page's next")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("after", "after is not a cursor from a previous page's next")
+	}
+	return nil
 }

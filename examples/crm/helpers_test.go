@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -94,7 +95,7 @@ func newFixture(t testing.TB) *fixture {
 	srv, err := newServer(Config{
 		Desks: []string{"north", "south"}, Location: shanghai,
 		RosterStart: roster.D(2026, 3, 2), RosterCycles: 1,
-		Now: c.Now, NewID: seqIDs(), Seed: 7,
+		Now: c.Now, NewID: seqIDs(), Seed: 7, Auth: HeaderAuth{},
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {
@@ -107,6 +108,7 @@ func newFixture(t testing.TB) *fixture {
 type as struct {
 	h           http.Handler
 	actor, role string
+	extra       map[string]string // more request headers
 }
 
 func (f *fixture) as(actor string, role ticket.Role) as {
@@ -169,6 +171,9 @@ func (a as) do(t testing.TB, method, path string, body any) reply {
 	if a.role != "" {
 		req.Header.Set(headerRole, a.role)
 	}
+	for k, v := range a.extra {
+		req.Header.Set(k, v)
+	}
 	rec := httptest.NewRecorder()
 	a.h.ServeHTTP(rec, req)
 	res := rec.Result()
@@ -225,4 +230,12 @@ func ticketPath(desk string, id uuid.UUID, rest string) string {
 		p += "/" + rest
 	}
 	return p
+}
+
+// derive runs what the background runner of main does between
+// requests: derive every desk's follow-ups from the pending ticket
+// events. The tests call it where a runner would have run by then.
+func (f *fixture) derive(t testing.TB) {
+	t.Helper()
+	f.srv.drainAll(context.Background())
 }

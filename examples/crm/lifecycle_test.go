@@ -113,6 +113,7 @@ func TestLifecycle(t *testing.T) {
 
 	// The deriver ran after each write: the F2 leak revisit waits.
 	var open taskList
+	f.derive(t)
 	agent.call(http.StatusOK, "GET", "/desks/north/followups?status=pending&ticket="+tk.ID.String(), nil).decode(t, &open)
 	var revisit *taskOut
 	for i := range open.Tasks {
@@ -128,6 +129,7 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	var claimed taskList
+	f.derive(t)
 	lead.call(http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"n": 5, "lease": "30m"}).decode(t, &claimed)
 	var got *taskOut
 	for i := range claimed.Tasks {
@@ -179,6 +181,7 @@ func TestLifecycle(t *testing.T) {
 
 	// F1: the chained follow-up of the dispatched case ends with the case.
 	var left taskList
+	f.derive(t)
 	agent.call(http.StatusOK, "GET", "/desks/north/followups?status=pending,claimed&ticket="+tk.ID.String(), nil).decode(t, &left)
 	if len(left.Tasks) != 0 {
 		t.Errorf("open follow-ups left after the case closed: %+v", left.Tasks)
@@ -199,6 +202,7 @@ func TestRevisitProblem(t *testing.T) {
 	agent.must(t, http.StatusOK, "POST", p("accept"), nil)
 
 	var claimed taskList
+	f.derive(t)
 	agent.must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"n": 10}).decode(t, &claimed)
 	var task *taskOut
 	for i := range claimed.Tasks {

@@ -3,16 +3,33 @@
 // them through their life (T1–T19), derives and hands out follow-up
 // calls from the ticket outbox (F1–F13), answers who is on duty from a
 // generated seed roster (R1–R5) and lints what agents are about to say
-// (P2, P3). Everything is in memory; restart and it is gone.
+// (P2, P3). It keeps everything in -store: memory (restart and it is
+// gone), sqlite:PATH (one process) or a postgres:// URL, migrated at
+// start, on which any number of replicas may run side by side.
 //
-// Run it:
+// Follow-up derivation, the return of expired leases, escalation of
+// overdue tickets (T6) and webhook delivery run in background runners,
+// one set per replica, coordinated only through the database; a request
+// never waits for them. SIGTERM stops accepting, lets requests finish,
+// stops the runners and closes the store. /healthz is liveness, /readyz
+// readiness (database reachable, schema at the expected version).
 //
-//	go run ./examples/crm -addr 127.0.0.1:8080 -desks harbour-view
+// Callers authenticate with a signed bearer token (JWT, verified with
+// github.com/golang-jwt/jwt/v5; key from -jwt-key-file or $CRM_JWT_KEY)
+// whose claims are sub (the actor), role (a role of the ticket package:
+// agent, shift_lead, qa, office_director, property_administrator,
+// repair_lead, department, system), desks (those the caller may act on;
+// another desk is 404) and, for department staff, department. Reads
+// follow the same rules as writes: a department sees the tickets
+// dispatched to it, and only roles that talk to customers read their
+// personal data (S1).
 //
-// The acting person is named by two headers, X-Actor and X-Role (a
-// role of the ticket package: agent, shift_lead, qa, office_director,
-// property_administrator, repair_lead, department, system). A real CRM
-// sets them after its own authentication. Then, for example:
+// For local development only, -insecure-dev-headers trusts X-Actor and
+// X-Role headers from anyone instead (it logs a warning at start):
+//
+//	go run ./examples/crm -insecure-dev-headers -addr 127.0.0.1:8080 -desks harbour-view
+//
+// Then, for example:
 //
 //	H='-H X-Actor:li -H X-Role:agent'
 //	curl -s $H -d '{"kind":"repair","category":"leak","channel":"phone",
@@ -47,8 +64,9 @@
 //	                                                  escalate, promise, cancel, complete, take,
 //	                                                  refer (T18), handover (T15);
 //	                                                  "version" in the body: 409 if it moved on
-//	GET  /desks/{desk}/overdue                        past a deadline or stagnating (T4–T13)
-//	GET  /desks/{desk}/followups?status=&ticket=&owner=
+//	GET  /desks/{desk}/overdue?after=&limit=          past a deadline or stagnating (T4–T13), paged
+//	GET  /desks/{desk}/followups?status=&ticket=&owner=&after=&limit=
+//	                                                  paged like the ticket list
 //	POST /desks/{desk}/followups/claim                {"worker","n","lease","role"}
 //	POST /desks/{desk}/followups/{id}/complete        the outcome, with the claim's token
 //	POST /desks/{desk}/followups/sync                 derive from pending ticket events now
@@ -58,18 +76,20 @@
 //	POST /desks/{desk}/presence                       {"online": false, "agent", "note"} (R5)
 //	POST /desks/{desk}/leave                          {"agent","from","until","note"}, leads only
 //	POST /lint                                        {"text"} → findings (P2, P3)
+//	GET  /healthz, /readyz                            liveness, readiness
 //
-// Every /desks route needs the actor headers; /lint needs none. A
-// desk's roster is generated at start: four three-week cycles (R3) of
-// the a/b/c shifts (R2) from the Monday of the current week. Follow-ups
-// are derived from the ticket outbox after every write, and every
-// -sync-every in the background.
+// Every /desks route needs a caller; /lint, /healthz and /readyz need
+// none. A desk's roster is generated at start, unless the store holds
+// it already: four three-week cycles (R3) of the a/b/c shifts (R2) from
+// the Monday of the current week. Follow-ups are derived from the ticket
+// outbox by the runner, woken by every write and every -sync-every.
 //
 // Errors are JSON, {"error": "...", "field": "...", "missing": [...]}:
-// 400 malformed input (the field named), 403 not allowed, 404 not found
-// (another desk's ticket too), 409 version conflict, illegal transition
-// or lost lease, 413 body too large, 422 intake fields missing for a
-// step (listed).
+// 400 malformed input (the field named), 401 not authenticated, 403 not
+// allowed, 404 not found (another desk's ticket too), 409 version
+// conflict, illegal transition or lost lease, 413 body too large, 422
+// intake fields missing for a step (listed), 503 with Retry-After when
+// the store is unavailable.
 //
 // Test it (httptest, -race, and fuzz targets over request bodies):
 //
@@ -94,13 +114,10 @@ import (
 )
 
 func main() {
-	var o options
-	flag.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	flag.StringVar(&o.desks, "desks", "harbour-view", "comma-separated desks to serve")
-	flag.StringVar(&o.agents, "agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
-	flag.StringVar(&o.tz, "tz", "Asia/Shanghai", "IANA time zone of the desks")
-	flag.DurationVar(&o.syncEvery, "sync-every", 30*time.Second, "how often pending ticket events are derived into follow-ups in the background (0: only after writes)")
-	flag.Parse()
+	o, err := parseFlags(os.Args[1:])
+	if err != nil {
+		os.Exit(2)
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -114,17 +131,99 @@ func main() {
 // options are the command-line flags.
 type options struct {
 	addr, desks, agents, tz string
-	syncEvery               time.Duration
+	store                   string
+
+	syncEvery, leaseEvery, escalateEvery time.Duration
+	webhookURL, webhookSecretEnv         string
+
+	jwtKeyFile, jwtKeyEnv, jwtIssuer, jwtAudience string
+	insecureDevHeaders                            bool
+
+	drainInRequest  bool
+	shutdownTimeout time.Duration
 }
 
-// run serves until ctx is done, then shuts down gracefully. ready, if
-// set, is told the address actually listened on (for -addr with port 0).
+func parseFlags(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("crm", flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&o.desks, "desks", "harbour-view", "comma-separated desks to serve")
+	fs.StringVar(&o.agents, "agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
+	fs.StringVar(&o.tz, "tz", "Asia/Shanghai", "IANA time zone of the desks")
+	fs.StringVar(&o.store, "store", "memory", "where the desk is kept: memory, sqlite:PATH or a postgres:// URL (migrated at start; several replicas may share one PostgreSQL database)")
+	fs.DurationVar(&o.syncEvery, "sync-every", time.Second, "how often the runner derives follow-ups from pending ticket events when no write wakes it (0: off)")
+	fs.DurationVar(&o.leaseEvery, "lease-every", 30*time.Second, "how often claimed follow-ups whose lease expired return to pending (0: off)")
+	fs.DurationVar(&o.escalateEvery, "escalate-every", time.Minute, "how often overdue tickets not yet escalated are raised one level, T6 (0: off)")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "deliver every ticket event to this URL, signed (Standard Webhooks)")
+	fs.StringVar(&o.webhookSecretEnv, "webhook-secret-env", "CRM_WEBHOOK_SECRET", "environment variable holding the webhook signing secret")
+	fs.StringVar(&o.jwtKeyFile, "jwt-key-file", "", "file with the key that verifies bearer tokens: a PEM public key (RS*, ES*, EdDSA) or an HMAC secret of 32+ bytes (HS256)")
+	fs.StringVar(&o.jwtKeyEnv, "jwt-key-env", "CRM_JWT_KEY", "environment variable with the token key, used when -jwt-key-file is not given")
+	fs.StringVar(&o.jwtIssuer, "jwt-issuer", "", "required iss of bearer tokens (empty: any)")
+	fs.StringVar(&o.jwtAudience, "jwt-audience", "", "required aud of bearer tokens (empty: any)")
+	fs.BoolVar(&o.insecureDevHeaders, "insecure-dev-headers", false, "INSECURE, development only: trust X-Actor and X-Role headers from anyone instead of verifying tokens")
+	fs.BoolVar(&o.drainInRequest, "drain-in-request", false, "derive follow-ups inside every write request (the old wiring; for the load benchmark's baseline only)")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a SIGTERM waits for requests in flight")
+	err := fs.Parse(args)
+	return o, err
+}
+
+// authenticator builds the -jwt-key-file / -jwt-key-env authenticator,
+// or the header one behind -insecure-dev-headers, with its warning.
+func authenticator(o options, log *slog.Logger) (Authenticator, error) {
+	if o.insecureDevHeaders {
+		log.Warn("INSECURE: -insecure-dev-headers trusts X-Actor and X-Role from anyone who reaches the port; never use it outside development")
+		return HeaderAuth{}, nil
+	}
+	var key []byte
+	switch {
+	case o.jwtKeyFile != "":
+		b, err := os.ReadFile(o.jwtKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("token key: %w", err)
+		}
+		key = b
+	case o.jwtKeyEnv != "" && os.Getenv(o.jwtKeyEnv) != "":
+		key = []byte(os.Getenv(o.jwtKeyEnv))
+	default:
+		return nil, fmt.Errorf("no token key: give -jwt-key-file or set $%s (or -insecure-dev-headers for local development)", o.jwtKeyEnv)
+	}
+	a, err := NewBearerAuth(key)
+	if err != nil {
+		return nil, err
+	}
+	a.Issuer, a.Audience = o.jwtIssuer, o.jwtAudience
+	return a, nil
+}
+
+// run serves until ctx is done, then shuts down gracefully: it stops
+// accepting and answers /readyz 503, lets the requests in flight finish,
+// stops the runners (a runner's round in progress finishes or is
+// cancelled between writes; nothing half-written is left, as every
+// library write is atomic), then closes the store. ready, if set, is
+// told the address actually listened on (for -addr with port 0).
 func run(ctx context.Context, o options, log *slog.Logger, ready func(addr string)) error {
 	loc, err := time.LoadLocation(o.tz)
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", o.tz, err)
 	}
-	srv, err := newServer(Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log})
+	auth, err := authenticator(o, log)
+	if err != nil {
+		return err
+	}
+	var secret []byte
+	if o.webhookURL != "" {
+		if secret = []byte(os.Getenv(o.webhookSecretEnv)); len(secret) < 24 {
+			return fmt.Errorf("-webhook-url needs a signing secret of at least 24 bytes in $%s", o.webhookSecretEnv)
+		}
+	}
+	cfg := Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log,
+		Auth: auth, DrainInRequest: o.drainInRequest}
+	closeStore, err := openStore(ctx, o.store, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	srv, err := newServer(cfg)
 	if err != nil {
 		return err
 	}
@@ -132,22 +231,10 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if o.syncEvery > 0 {
-		go func() {
-			tick := time.NewTicker(o.syncEvery)
-			defer tick.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-tick.C:
-					srv.drainAll(ctx)
-				}
-			}
-		}()
-	}
+	runCtx, stopRunners := context.WithCancel(context.Background())
+	defer stopRunners()
+	waitRunners := srv.startRunners(runCtx, RunnerConfig{Derive: o.syncEvery, Leases: o.leaseEvery, Escalate: o.escalateEvery,
+		Webhook: WebhookConfig{URL: o.webhookURL, Secret: secret}})
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
@@ -157,7 +244,7 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("crm listening", "addr", ln.Addr().String(), "desks", o.desks)
+	log.Info("crm listening", "addr", ln.Addr().String(), "desks", o.desks, "store", storeKind(o.store))
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -166,15 +253,32 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 		return err
 	case <-ctx.Done():
 	}
-	shut, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	log.Info("crm shutting down")
+	srv.draining.Store(true)
+	if o.shutdownTimeout <= 0 {
+		o.shutdownTimeout = 10 * time.Second
+	}
+	shut, stop := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer stop()
-	if err := hs.Shutdown(shut); err != nil {
-		return err
+	serr := hs.Shutdown(shut)
+	stopRunners()
+	waitRunners()
+	if serr != nil {
+		return serr
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	log.Info("crm stopped")
 	return nil
+}
+
+// storeKind names the store for the log without its credentials.
+func storeKind(spec string) string {
+	if k, _, ok := strings.Cut(spec, ":"); ok {
+		return k
+	}
+	return spec
 }
 
 func splitList(s string) []string {

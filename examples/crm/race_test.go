@@ -73,6 +73,7 @@ func TestConcurrentClaims(t *testing.T) {
 		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
 		f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "done"})
 	}
+	f.derive(t)
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex

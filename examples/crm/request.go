@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,6 +149,15 @@ func parseID(r *http.Request, name string) (uuid.UUID, error) {
 	return id, nil
 }
 
+// Times a request may carry: within these years, in UTC, so that the
+// time itself and every deadline the library derives from it (days or
+// weeks later) can be encoded in RFC 3339 again. A time outside is a 400
+// before anything is written.
+const (
+	minYear = 1900
+	maxYear = 9000
+)
+
 // parseTime reads an optional RFC 3339 time; "" is the zero time.
 func parseTime(field, raw string) (time.Time, error) {
 	if raw == "" {
@@ -156,6 +166,9 @@ func parseTime(field, raw string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, raw)
 	if err != nil {
 		return time.Time{}, badRequest(field, fmt.Sprintf("%s %q is not an RFC 3339 time such as 2026-03-02T10:00:00+08:00", field, raw))
+	}
+	if y := t.UTC().Year(); y < minYear || y > maxYear {
+		return time.Time{}, badRequest(field, fmt.Sprintf("%s %q is outside the years %d to %d", field, raw, minYear, maxYear))
 	}
 	return t, nil
 }
@@ -172,14 +185,24 @@ func parseBool(field, raw string) (bool, error) {
 	return b, nil
 }
 
-// writeJSON writes v with the status.
+// writeJSON writes v with the status. The body is encoded before the
+// status is sent, so an answer is never a 2xx with an empty body: a
+// value that cannot be encoded (inputs are checked so that none should
+// reach here) is a 500 with a JSON error instead.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":"internal error: the answer could not be encoded"}` + "\n")
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // the status is sent; a broken connection is the client's
+	_, _ = w.Write(buf.Bytes()) // the status is sent; a broken connection is the client's
 }
 
 // statusRecorder keeps what the log line needs.

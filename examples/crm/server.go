@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"path"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // the desk's zone is embedded, so the service runs anywhere
 
@@ -55,6 +57,34 @@ type Config struct {
 	// MaxLease caps the lease a worker may ask for when claiming
 	// follow-ups; 0 means 8 hours.
 	MaxLease time.Duration
+
+	// Tickets, Followups and Rosters are the stores; nil means the
+	// in-memory stores (restart and they are gone). Several replicas
+	// share a PostgreSQL database by passing its stores to each.
+	Tickets   ticket.Store
+	Followups followup.Store
+	Rosters   roster.Store
+	// Ready reports whether the stores can serve (the database is
+	// reachable, the schema at the expected version) for /readyz; nil
+	// means always ready.
+	Ready func(ctx context.Context) error
+
+	// Auth decides who the caller is; nil refuses every /desks request
+	// (401). main wires a signed-token authenticator, or the header one
+	// behind -insecure-dev-headers.
+	Auth Authenticator
+	// PersonalRoles are the roles that read customers' personal data
+	// (the customer record and the policy's personal intake fields,
+	// S1); nil means DefaultPersonalRoles. Every other role reads those
+	// fields as ticket.Erased.
+	PersonalRoles []ticket.Role
+
+	// DrainInRequest derives follow-ups inside every write request,
+	// under a per-desk lock, as the first version of this service did.
+	// It is kept only as the baseline of the load benchmark: the
+	// service derives in its background runners (runners.go), never in
+	// a request.
+	DrainInRequest bool
 }
 
 // desk is everything one desk runs on: its ticket service, its
@@ -66,6 +96,7 @@ type desk struct {
 	policy      ticket.Policy
 	queue       *followup.Queue
 	sync        *followup.TicketSync
+	tasks       followup.Store
 	rosterFrom  time.Time
 	rosterUntil time.Time
 
@@ -85,6 +116,14 @@ type server struct {
 	roster  *roster.Service
 	linter  *phrasebook.Linter
 	handler http.Handler
+
+	personal map[ticket.Role]bool
+	// draining is set when a shutdown began: /readyz answers 503 so a
+	// load balancer stops sending work while requests in flight finish.
+	draining atomic.Bool
+	// wake tells the local derivation runner that a write left events
+	// in the outbox; it never blocks a request.
+	wake chan struct{}
 }
 
 // deskName is what a desk may be called: it appears in paths.
@@ -130,6 +169,18 @@ func newServer(cfg Config) (*server, error) {
 	if cfg.MaxLease <= 0 {
 		cfg.MaxLease = 8 * time.Hour
 	}
+	if cfg.Tickets == nil {
+		cfg.Tickets = ticket.NewMemStore()
+	}
+	if cfg.Followups == nil {
+		cfg.Followups = followup.NewMemStore()
+	}
+	if cfg.Rosters == nil {
+		cfg.Rosters = roster.NewMemStore()
+	}
+	if cfg.PersonalRoles == nil {
+		cfg.PersonalRoles = DefaultPersonalRoles()
+	}
 	if cfg.RosterStart == (roster.Date{}) {
 		d := roster.DateOf(cfg.Now(), cfg.Location)
 		for d.Weekday() != time.Monday {
@@ -152,12 +203,17 @@ func newServer(cfg Config) (*server, error) {
 
 	s := &server{
 		cfg: cfg, now: cfg.Now, newID: cfg.NewID, log: cfg.Logger,
-		desks:  map[string]*desk{},
-		tasks:  followup.NewMemStore(),
-		roster: roster.New(roster.NewMemStore(), roster.Config{Now: cfg.Now, NewID: cfg.NewID}),
-		linter: linter,
+		desks:    map[string]*desk{},
+		tasks:    cfg.Followups,
+		roster:   roster.New(cfg.Rosters, roster.Config{Now: cfg.Now, NewID: cfg.NewID}),
+		linter:   linter,
+		personal: map[ticket.Role]bool{},
+		wake:     make(chan struct{}, 1),
 	}
-	tickets := ticket.NewMemStore()
+	for _, r := range cfg.PersonalRoles {
+		s.personal[r] = true
+	}
+	tickets := cfg.Tickets
 	for _, name := range cfg.Desks {
 		if !deskName.MatchString(name) {
 			return nil, fmt.Errorf("crm: desk name %q: use lower-case letters, digits, - and _", name)
@@ -177,9 +233,9 @@ func newServer(cfg Config) (*server, error) {
 
 // wireDesk builds one desk: tickets on the shared store, follow-ups
 // derived from its outbox, and its rotation published to the roster.
-func (s *server) wireDesk(store *ticket.MemStore, name string) (*desk, error) {
+func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 	pol := ticket.PropertyDesk()
-	svc, err := ticket.New(store, ticket.Config{Desk: name, Policy: &pol, Now: s.now, NewID: s.newID})
+	svc, err := ticket.New(store, ticket.Config{Desk: name, Policy: &pol, Authorizer: deskAuthorizer(), Now: s.now, NewID: s.newID})
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: %w", name, err)
 	}
@@ -204,16 +260,29 @@ func (s *server) wireDesk(store *ticket.MemStore, name string) (*desk, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &desk{name: name, tickets: svc, policy: svc.Policy(), queue: q, sync: ts,
+	return &desk{name: name, tickets: svc, policy: svc.Policy(), queue: q, sync: ts, tasks: s.tasks,
 		rosterFrom: from, rosterUntil: until}, nil
 }
 
 // publishRotation generates the seed rotation (R2 shifts, R3 three-week
 // cycles) for the desk's agents, each cycle continuing the previous one
 // so that rest across the boundary holds, and publishes it.
+//
+// On a durable store another replica, or an earlier run, may have
+// published the desk's rotation already: whatever the store holds for
+// the period is kept and nothing is published twice.
 func (s *server) publishRotation(name string) (from, until time.Time, err error) {
 	ctx := context.Background()
 	start := s.cfg.RosterStart
+	from = roster.Instant(start, 0, s.cfg.Location)
+	until = roster.Instant(start.AddDays(21*s.cfg.RosterCycles), 0, s.cfg.Location)
+	held, err := s.roster.View(ctx, name, from, until)
+	if err != nil {
+		return from, until, fmt.Errorf("crm: desk %s rotation: %w", name, err)
+	}
+	if len(held.Assignments) > 0 {
+		return from, until, nil
+	}
 	var prev []roster.Assignment
 	for range s.cfg.RosterCycles {
 		spec := roster.SeedSpec(name, start, s.cfg.Location, s.cfg.Agents...)
@@ -229,14 +298,18 @@ func (s *server) publishRotation(name string) (from, until time.Time, err error)
 			s.log.Warn("rotation leaves slots unfilled", "desk", name, "slots", len(plan.Unfilled))
 		}
 		if err := s.roster.Publish(ctx, name, plan.Assignments); err != nil {
+			if errors.Is(err, roster.ErrOverlap) || errors.Is(err, roster.ErrConflict) {
+				// Another replica starting at the same moment published
+				// it first: serve the one it published.
+				s.log.Info("rotation published by another process", "desk", name)
+				return from, until, nil
+			}
 			return from, until, fmt.Errorf("crm: desk %s rotation: %w", name, err)
 		}
 		prev = plan.Assignments
 		start = start.AddDays(spec.Weeks * 7)
 	}
-	from = roster.Instant(s.cfg.RosterStart, 0, s.cfg.Location)
-	until = roster.Instant(start, 0, s.cfg.Location)
-	return from, until, nil
+	return from, roster.Instant(start, 0, s.cfg.Location), nil
 }
 
 // ServeHTTP serves the routes through the recover and log middleware.
@@ -266,6 +339,8 @@ func (s *server) routes() http.Handler {
 		{"POST", "/desks/{desk}/presence", s.withDesk(s.presence)},
 		{"POST", "/desks/{desk}/leave", s.withDesk(s.leave)},
 		{"POST", "/lint", s.lint},
+		{"GET", "/healthz", s.healthz},
+		{"GET", "/readyz", s.readyz},
 	}
 	for _, r := range rs {
 		mux.HandleFunc(r.method+" "+r.path, r.h)
@@ -347,34 +422,46 @@ func (p *headerProbe) WriteHeader(code int) {
 	}
 }
 
-// withDesk resolves {desk} and the actor headers before the handler
-// runs: an unknown desk is 404, missing or unknown actor headers 400.
+// withDesk authenticates the caller and resolves {desk} before the
+// handler runs: no valid credentials is 401; an unknown desk, or a desk
+// the caller may not act on, is 404 alike.
 func (s *server) withDesk(h func(http.ResponseWriter, *http.Request, *desk, ticket.Actor)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		name := r.PathValue("desk")
-		d, ok := s.desks[name]
-		if !ok {
-			s.fail(w, r, &apiError{Status: http.StatusNotFound, Field: "desk", Msg: fmt.Sprintf("desk %q not found", name)})
+		if s.cfg.Auth == nil {
+			s.fail(w, r, &AuthError{Reason: "the service has no authenticator configured"})
 			return
 		}
-		by, err := actorOf(r)
+		p, err := s.cfg.Auth.Authenticate(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if rec, ok := w.(*statusRecorder); ok {
-			rec.desk, rec.actor = d.name, by.ID
+		name := r.PathValue("desk")
+		d, ok := s.desks[name]
+		if !ok || !p.mayUse(name) {
+			s.fail(w, r, &apiError{Status: http.StatusNotFound, Field: "desk", Msg: fmt.Sprintf("desk %q not found", name)})
+			return
 		}
-		h(w, r, d, by)
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.desk, rec.actor = d.name, p.Actor.ID
+		}
+		h(w, r.WithContext(withPrincipal(r.Context(), p)), d, p.Actor)
 	}
 }
 
-// afterWrite runs the follow-up wiring after a ticket write: derive the
-// new events' tasks, then acknowledge them. The write has committed and
-// its events wait in the outbox, so a failure here loses nothing: it is
-// logged and the next write, POST .../followups/sync or the background
-// loop of main retries.
+// afterWrite runs after a ticket write has committed: its events wait
+// in the outbox, so nothing is lost whatever happens next. It wakes the
+// derivation runner of this process and returns at once; the runner of
+// any replica derives them. Only the DrainInRequest baseline derives
+// here, inside the request.
 func (s *server) afterWrite(ctx context.Context, d *desk) {
+	if !s.cfg.DrainInRequest {
+		select {
+		case s.wake <- struct{}{}:
+		default: // a wake-up is already pending
+		}
+		return
+	}
 	if _, err := s.drain(ctx, d); err != nil {
 		s.log.Warn("follow-up derivation deferred", "desk", d.name, "err", err)
 	}
@@ -390,11 +477,19 @@ func (s *server) drain(ctx context.Context, d *desk) (int, error) {
 	return d.sync.Drain(ctx)
 }
 
-// drainAll drains every desk (the background loop of main).
-func (s *server) drainAll(ctx context.Context) {
+// drainAll drains every desk and returns how many events it handled.
+// A desk that fails is logged and retried on the next round; the others
+// go on.
+func (s *server) drainAll(ctx context.Context) int {
+	total := 0
 	for _, name := range s.cfg.Desks {
-		s.afterWrite(ctx, s.desks[name])
+		n, err := s.drain(ctx, s.desks[name])
+		total += n
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("follow-up derivation deferred", "desk", name, "err", err)
+		}
 	}
+	return total
 }
 
 // discardLogger is the silent default: the library logs nothing unless

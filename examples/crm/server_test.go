@@ -49,7 +49,7 @@ func TestNewServerConfig(t *testing.T) {
 func Example() {
 	c := &clock{t: start}
 	srv, err := newServer(Config{Desks: []string{"harbour-view"}, Location: shanghai,
-		RosterStart: roster.D(2026, 3, 2), RosterCycles: 1, Now: c.Now, NewID: seqIDs()})
+		RosterStart: roster.D(2026, 3, 2), RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -86,7 +86,7 @@ func TestRun(t *testing.T) {
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(ctx, options{addr: "127.0.0.1:0", desks: "north,south", agents: "a1,a2,a3,a4", tz: "Asia/Shanghai", syncEvery: time.Hour},
+		errc <- run(ctx, options{addr: "127.0.0.1:0", desks: "north,south", agents: "a1,a2,a3,a4", tz: "Asia/Shanghai", syncEvery: time.Hour, insecureDevHeaders: true},
 			slog.New(slog.DiscardHandler), func(addr string) { addrc <- addr })
 	}()
 	var addr string
@@ -112,7 +112,7 @@ func TestRun(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Errorf("shutdown: %v", err)
 	}
-	if err := run(context.Background(), options{addr: "127.0.0.1:0", desks: "x", tz: "Mars/Olympus"}, slog.New(slog.DiscardHandler), nil); err == nil {
+	if err := run(context.Background(), options{addr: "127.0.0.1:0", desks: "x", tz: "Mars/Olympus", insecureDevHeaders: true}, slog.New(slog.DiscardHandler), nil); err == nil {
 		t.Error("an unknown time zone was accepted")
 	}
 }

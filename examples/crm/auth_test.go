@@ -1,0 +1,209 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+const testSecret = "0123456789abcdef0123456789abcdef-test"
+
+// tokenFixture serves desks north and south behind BearerAuth with an
+// HS256 secret.
+func tokenFixture(t *testing.T) (*server, *clock) {
+	t.Helper()
+	c := &clock{t: start}
+	a, err := NewBearerAuth([]byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Now = c.Now
+	srv, err := newServer(Config{Desks: []string{"north", "south"}, Location: shanghai,
+		RosterStart: roster.D(2026, 3, 2), RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: a,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func sign(t *testing.T, method jwt.SigningMethod, key any, c Claims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(method, c).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func claims(sub, role string, desks ...string) Claims {
+	return Claims{RegisteredClaims: jwt.RegisteredClaims{Subject: sub, ExpiresAt: jwt.NewNumericDate(start.Add(time.Hour))},
+		Role: role, Desks: desks}
+}
+
+func bearer(t *testing.T, h http.Handler, token, method, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestBearer: a signed token is who the caller is; anything else is 401
+// with WWW-Authenticate, and a desk the token does not name is 404 like
+// an unknown one. The actor headers mean nothing without
+// -insecure-dev-headers.
+func TestBearer(t *testing.T) {
+	srv, _ := tokenFixture(t)
+	good := sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li", "agent", "north"))
+	intake := `{"kind":"repair","category":"leak","channel":"phone","fields":{"location":"3-201","item":"pipe"}}`
+	rec := bearer(t, srv, good, "POST", "/desks/north/tickets", intake)
+	if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), `"owner":"li"`) {
+		t.Fatalf("valid token: %d %s", rec.Code, rec.Body)
+	}
+	if rec := bearer(t, srv, good, "GET", "/desks/south/tickets", ""); rec.Code != http.StatusNotFound {
+		t.Errorf("a desk the token does not name: %d, want 404", rec.Code)
+	}
+
+	_, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	expired := claims("li", "agent", "north")
+	expired.ExpiresAt = jwt.NewNumericDate(start.Add(-time.Hour))
+	noExp := claims("li", "agent", "north")
+	noExp.ExpiresAt = nil
+	for name, token := range map[string]string{
+		"none":         "",
+		"garbage":      "not.a.token",
+		"wrong secret": sign(t, jwt.SigningMethodHS256, []byte("another secret of at least 32 bytes!!"), claims("li", "agent", "north")),
+		"alg none":     sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims("li", "agent", "north")),
+		"other alg":    sign(t, jwt.SigningMethodEdDSA, edPriv, claims("li", "agent", "north")),
+		"expired":      sign(t, jwt.SigningMethodHS256, []byte(testSecret), expired),
+		"no exp":       sign(t, jwt.SigningMethodHS256, []byte(testSecret), noExp),
+		"no subject":   sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("", "agent", "north")),
+		"unknown role": sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li", "wizard", "north")),
+		"no desk":      sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li", "agent")),
+	} {
+		rec := bearer(t, srv, token, "GET", "/desks/north/tickets", "")
+		if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: %d (WWW-Authenticate %q), want 401", name, rec.Code, rec.Header().Get("WWW-Authenticate"))
+		}
+	}
+	req := httptest.NewRequest("GET", "/desks/north/tickets", nil)
+	req.Header.Set(headerActor, "li")
+	req.Header.Set(headerRole, "shift_lead")
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("actor headers without a token: %d, want 401", rec.Code)
+	}
+}
+
+// TestBearerPublicKey: a PEM public key verifies EdDSA tokens and only
+// those.
+func TestBearerPublicKey(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	a, err := NewBearerAuth(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Now = func() time.Time { return start }
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Authorization", "Bearer "+sign(t, jwt.SigningMethodEdDSA, priv, claims("chen", "repair_lead", "north", "south")))
+	p, err := a.Authenticate(req)
+	if err != nil || p.Actor != (ticket.Actor{ID: "chen", Role: ticket.RoleRepairLead}) || !p.mayUse("south") || p.mayUse("east") {
+		t.Errorf("EdDSA token: %+v, %v", p, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+sign(t, jwt.SigningMethodHS256, der, claims("chen", "repair_lead", "north")))
+	if _, err := a.Authenticate(req); err == nil {
+		t.Error("an HS256 token signed with the public key's bytes was accepted (algorithm confusion)")
+	}
+	if _, err := NewBearerAuth([]byte("short")); err == nil {
+		t.Error("a short HMAC secret was accepted")
+	}
+}
+
+// TestInsecureHeadersWarn: header trust is only behind the flag, which
+// logs a warning; without a key the service does not start.
+func TestInsecureHeadersWarn(t *testing.T) {
+	var logs lockedBuffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	if _, err := authenticator(options{jwtKeyEnv: "CRM_TEST_UNSET_KEY"}, log); err == nil {
+		t.Error("no key and no -insecure-dev-headers: accepted")
+	}
+	a, err := authenticator(options{insecureDevHeaders: true}, log)
+	if _, ok := a.(HeaderAuth); err != nil || !ok {
+		t.Fatalf("-insecure-dev-headers: %T %v", a, err)
+	}
+	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), "INSECURE") {
+		t.Errorf("no warning logged: %s", logs.String())
+	}
+	t.Setenv("CRM_TEST_KEY", testSecret)
+	if a, err := authenticator(options{jwtKeyEnv: "CRM_TEST_KEY"}, log); err != nil {
+		t.Errorf("key from env: %v", err)
+	} else if _, ok := a.(*BearerAuth); !ok {
+		t.Errorf("key from env gave %T", a)
+	}
+}
+
+// TestReadsFollowTheAuthorizer: a department's staff read only what is
+// dispatched to their department or assigned to them (others are 404
+// and absent from lists); QA reads tickets without personal data (S1).
+func TestReadsFollowTheAuthorizer(t *testing.T) {
+	f := newFixture(t)
+	agent := f.as(li, ticket.RoleAgent)
+	mine := f.newRepair(t, "north")
+	other := f.newRepair(t, "north")
+	agent.must(t, http.StatusOK, "POST", ticketPath("north", mine.ID, "dispatch"), map[string]any{"department": "engineering"})
+	agent.must(t, http.StatusOK, "POST", ticketPath("north", other.ID, "dispatch"), map[string]any{"department": "cleaning"})
+	eng := as{h: f.srv, actor: zhao, role: "department", extra: map[string]string{"X-Department": "engineering"}}
+	if r := eng.do(t, "GET", ticketPath("north", other.ID, ""), nil); r.Status != http.StatusNotFound {
+		t.Errorf("another department's ticket: %d, want 404", r.Status)
+	}
+	if r := eng.do(t, "GET", ticketPath("north", other.ID, "history"), nil); r.Status != http.StatusNotFound {
+		t.Errorf("another department's history: %d, want 404", r.Status)
+	}
+	eng.must(t, http.StatusOK, "GET", ticketPath("north", mine.ID, ""), nil)
+	var lr listResponse
+	eng.must(t, http.StatusOK, "GET", "/desks/north/tickets?limit=1", nil).decode(t, &lr)
+	if len(lr.Tickets) != 1 || lr.Tickets[0].ID != mine.ID || lr.Next != "" {
+		t.Errorf("department list: %+v next %q, want only its own ticket", lr.Tickets, lr.Next)
+	}
+	// Both tickets are overdue for their answer deadline later; the
+	// overdue list follows the same rule.
+	f.clock.Advance(30 * 24 * time.Hour)
+	var od overdueResponse
+	eng.must(t, http.StatusOK, "GET", "/desks/north/overdue", nil).decode(t, &od)
+	if len(od.Overdue) == 0 {
+		t.Error("the department's own stagnating ticket is not in its overdue list")
+	}
+	for _, o := range od.Overdue {
+		if o.Ticket.ID != mine.ID {
+			t.Errorf("department sees overdue ticket %s of another department", o.Ticket.ID)
+		}
+	}
+
+	qa := f.as("qa-1", ticket.RoleQA)
+	got := ticketOf(t, qa.must(t, http.StatusOK, "GET", ticketPath("north", mine.ID, ""), nil))
+	if got.Fields["phone"] != ticket.Erased || got.Fields["person"] != ticket.Erased || got.Fields["item"] != "water pipe" {
+		t.Errorf("QA reads personal fields: %v", got.Fields)
+	}
+	full := ticketOf(t, agent.must(t, http.StatusOK, "GET", ticketPath("north", mine.ID, ""), nil))
+	if full.Fields["phone"] != "13800000000" {
+		t.Errorf("the agent lost the phone number: %v", full.Fields)
+	}
+}

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// outageStore is a ticket store whose database went away: every call
+// fails as a refused connection does.
+type outageStore struct {
+	ticket.Store
+	down bool
+}
+
+func (o *outageStore) err() error {
+	return fmt.Errorf("postgres: query: %w", &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
+}
+
+func (o *outageStore) Create(ctx context.Context, t *ticket.Ticket, e []ticket.Event) error {
+	if o.down {
+		return o.err()
+	}
+	return o.Store.Create(ctx, t, e)
+}
+
+func (o *outageStore) Get(ctx context.Context, desk string, id uuid.UUID) (*ticket.Ticket, error) {
+	if o.down {
+		return nil, o.err()
+	}
+	return o.Store.Get(ctx, desk, id)
+}
+
+func (o *outageStore) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
+	if o.down {
+		return nil, o.err()
+	}
+	return o.Store.List(ctx, desk, f)
+}
+
+// TestStoreOutage: a store that cannot be reached is 503 with
+// Retry-After (the client may retry), not a 500; and /readyz says so.
+func TestStoreOutage(t *testing.T) {
+	st := &outageStore{Store: ticket.NewMemStore()}
+	c := &clock{t: start}
+	down := false
+	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2), RosterCycles: 1,
+		Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler),
+		Ready: func(context.Context) error {
+			if down {
+				return errors.New("database unreachable")
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := as{h: srv, actor: li, role: "agent"}
+	a.must(t, http.StatusOK, "GET", "/readyz", nil)
+	st.down, down = true, true
+	for _, req := range []struct{ method, path string }{
+		{"POST", "/desks/north/tickets"}, {"GET", "/desks/north/tickets"}, {"GET", "/desks/north/tickets/" + uuid.NewString()},
+	} {
+		var body any
+		if req.method == "POST" {
+			body = repairIntake()
+		}
+		r := a.do(t, req.method, req.path, body)
+		if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+			t.Errorf("%s %s in an outage: %d Retry-After %q: %s", req.method, req.path, r.Status, r.Header.Get("Retry-After"), r.Body)
+		}
+	}
+	if r := a.do(t, "GET", "/readyz", nil); r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Errorf("/readyz in an outage: %d", r.Status)
+	}
+	a.must(t, http.StatusOK, "GET", "/healthz", nil) // alive all the same
+	srv.draining.Store(true)
+	st.down, down = false, false
+	if r := a.do(t, "GET", "/readyz", nil); r.Status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while shutting down: %d", r.Status)
+	}
+}
+
+// TestTimesThatCannotBeEncoded: a time whose year, in UTC, is outside
+// what the answer can encode again is a 400 naming the field, and the
+// ticket is unchanged (before, the dispatch was written and the answer
+// was a 200 with an empty body).
+func TestTimesThatCannotBeEncoded(t *testing.T) {
+	f := newFixture(t)
+	agent := f.as(li, ticket.RoleAgent)
+	tk := f.newRepair(t, "north")
+	for _, bad := range []string{"9999-12-31T23:00:00-05:00", "0000-01-01T00:30:00+01:00", "9999-01-01T00:00:00Z"} {
+		r := agent.do(t, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering", "appointment": bad})
+		if r.Status != http.StatusBadRequest || r.err(t).Field != "appointment" {
+			t.Errorf("appointment %s: %d %s", bad, r.Status, r.Body)
+		}
+	}
+	if r := agent.do(t, "GET", "/desks/north/coverage?from=0001-01-01", nil); r.Status != http.StatusBadRequest {
+		t.Errorf("coverage from year 1: %d", r.Status)
+	}
+	got := ticketOf(t, agent.must(t, http.StatusOK, "GET", ticketPath("north", tk.ID, ""), nil))
+	if got.Version != tk.Version || got.State != ticket.Received {
+		t.Errorf("refused dispatch changed the ticket: version %d state %s", got.Version, got.State)
+	}
+}
+
+// TestWriteJSONNeverEmpty: a value that cannot be encoded is a 500 with
+// a JSON body, never a 2xx with an empty one.
+func TestWriteJSONNeverEmpty(t *testing.T) {
+	rec := newRecorder()
+	writeJSON(rec, http.StatusOK, map[string]any{"t": time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if rec.Code != http.StatusInternalServerError || rec.Body.Len() == 0 {
+		t.Errorf("unencodable answer: %d %q", rec.Code, rec.Body)
+	}
+}
+
+// TestFollowupPages: the follow-up list is paged like the ticket list:
+// every task once, in the store's order, whatever the page size, with
+// tasks sharing one due time.
+func TestFollowupPages(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	due := start.Add(48 * time.Hour)
+	var want []uuid.UUID
+	for i := range 23 {
+		task := &followup.Task{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "page-%d", i)), Desk: "north",
+			Rule: "F1.test", Cites: "F1", Trigger: followup.TicketResolved, Key: fmt.Sprint(i), Subject: fmt.Sprint("case ", i),
+			Channel: followup.ByPhone, Role: ticket.RoleAgent, NotBefore: start, Due: due.Add(time.Duration(i%3) * time.Hour),
+			MaxAttempts: 3, Status: followup.Pending, CreatedAt: start, UpdatedAt: start}
+		if err := f.srv.tasks.Create(ctx, task); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := f.srv.tasks.List(ctx, "north", followup.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range all {
+		want = append(want, task.ID)
+	}
+	agent := f.as(li, ticket.RoleAgent)
+	for _, size := range []int{1, 4, 7, 23, 50} {
+		var got []uuid.UUID
+		after := ""
+		for page := 0; ; page++ {
+			if page > 30 {
+				t.Fatal("paging does not end")
+			}
+			q := fmt.Sprintf("/desks/north/followups?limit=%d", size)
+			if after != "" {
+				q += "&after=" + url.QueryEscape(after)
+			}
+			var p taskPage
+			agent.must(t, http.StatusOK, "GET", q, nil).decode(t, &p)
+			if len(p.Tasks) > size {
+				t.Fatalf("page of %d with limit %d", len(p.Tasks), size)
+			}
+			for _, task := range p.Tasks {
+				got = append(got, task.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			after = p.Next
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("limit %d: paged %d tasks %v, want %d %v", size, len(got), got, len(want), want)
+		}
+	}
+	if r := agent.do(t, "GET", "/desks/north/followups?after=garbage", nil); r.Status != http.StatusBadRequest || r.err(t).Field != "after" {
+		t.Errorf("bad cursor: %d", r.Status)
+	}
+	if r := agent.do(t, "GET", "/desks/north/followups?limit=0", nil); r.Status != http.StatusBadRequest || r.err(t).Field != "limit" {
+		t.Errorf("limit 0: %d", r.Status)
+	}
+}
+
+// TestOverduePages: the overdue list is paged the same way.
+func TestOverduePages(t *testing.T) {
+	f := newFixture(t)
+	for range 9 {
+		f.newRepair(t, "north")
+	}
+	f.clock.Advance(time.Hour) // every one missed its three-minute dispatch (T5), some more
+	agent := f.as(li, ticket.RoleAgent)
+	var whole overdueResponse
+	agent.must(t, http.StatusOK, "GET", "/desks/north/overdue?limit=200", nil).decode(t, &whole)
+	if len(whole.Overdue) < 9 || whole.Next != "" {
+		t.Fatalf("one page of everything: %d entries, next %q", len(whole.Overdue), whole.Next)
+	}
+	var got []string
+	after := ""
+	for page := 0; ; page++ {
+		if page > 20 {
+			t.Fatal("paging does not end")
+		}
+		q := "/desks/north/overdue?limit=2"
+		if after != "" {
+			q += "&after=" + url.QueryEscape(after)
+		}
+		var p overdueResponse
+		agent.must(t, http.StatusOK, "GET", q, nil).decode(t, &p)
+		for _, o := range p.Overdue {
+			got = append(got, o.Ticket.ID.String()+o.Deadline)
+		}
+		if p.Next == "" {
+			break
+		}
+		after = p.Next
+	}
+	var want []string
+	for _, o := range whole.Overdue {
+		want = append(want, o.Ticket.ID.String()+o.Deadline)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("paged %v, want %v", got, want)
+	}
+}
+
+// TestRunners: writes never derive inside the request; the runner,
+// woken by them, derives the follow-ups; the lease runner returns a
+// dead worker's task to pending; the escalation runner raises an
+// overdue ticket once (T6), and a second round raises nothing more.
+func TestRunners(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	agent := f.as(li, ticket.RoleAgent)
+	tk := f.newRepair(t, "north")
+	agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
+	f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "sealed"})
+	listFor := func() []taskOut {
+		var p taskPage
+		agent.must(t, http.StatusOK, "GET", "/desks/north/followups?ticket="+tk.ID.String(), nil).decode(t, &p)
+		return p.Tasks
+	}
+	if got := listFor(); len(got) != 0 {
+		t.Fatalf("a write derived in the request: %+v", got)
+	}
+	wait := f.srv.startRunners(ctx, RunnerConfig{Derive: time.Hour}) // only a write's wake-up can run it
+	f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "escalate"), map[string]any{"reason": "wakes the runner"})
+	deadline := time.Now().Add(10 * time.Second)
+	for len(listFor()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the woken runner derived nothing in 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	wait()
+
+	var claimed taskList
+	f.as(chen, ticket.RoleRepairLead).must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"n": 1, "lease": "10m"}).decode(t, &claimed)
+	if len(claimed.Tasks) != 1 {
+		t.Fatalf("claimed %d", len(claimed.Tasks))
+	}
+	bg := context.Background()
+	if err := f.srv.returnExpired(bg); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.srv.tasks.Get(bg, "north", claimed.Tasks[0].ID); got.Status != followup.Claimed {
+		t.Errorf("a live lease was returned: %s", got.Status)
+	}
+	f.clock.Advance(11 * time.Minute)
+	if err := f.srv.returnExpired(bg); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.srv.tasks.Get(bg, "north", claimed.Tasks[0].ID); got.Status != followup.Pending || got.Lease.Owner != "" {
+		t.Errorf("an expired lease stayed: %s %+v", got.Status, got.Lease)
+	}
+
+	late := f.newRepair(t, "north")
+	f.clock.Advance(10 * time.Minute) // past the three-minute dispatch (T5)
+	for range 2 {
+		if err := f.srv.escalateOverdue(bg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var h historyResponse
+	agent.must(t, http.StatusOK, "GET", ticketPath("north", late.ID, "history"), nil).decode(t, &h)
+	n := 0
+	for _, e := range h.Events {
+		if e.Action == ticket.ActEscalate {
+			n++
+			if e.Actor != escalator.ID {
+				t.Errorf("escalated by %s", e.Actor)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("T6: overdue ticket escalated %d times by two rounds, want once", n)
+	}
+}
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/servicedesk-go/desk/store/postgres"
+	"github.com/servicedesk-go/desk/store/sqlite"
+)
+
+// openStore opens the -store the service runs on: "memory" (the
+// in-memory stores: restart and they are gone), "sqlite:PATH" (one
+// process) or a PostgreSQL URL (any number of replicas). A durable store
+// is migrated to the schema this build expects before the service
+// starts (the adapters serialise concurrent migrations, so replicas may
+// start together); cfg.Ready then reports whether the database is
+// reachable at that version. close releases the store.
+func openStore(ctx context.Context, spec string, cfg *Config) (close func(), err error) {
+	switch {
+	case spec == "" || spec == "memory":
+		return func() {}, nil
+	case strings.HasPrefix(spec, "sqlite:"):
+		path := strings.TrimPrefix(spec, "sqlite:")
+		if path == "" {
+			return nil, fmt.Errorf("-store sqlite:PATH needs a file path")
+		}
+		ms, err := sqlite.ListMigrations()
+		if err != nil {
+			return nil, err
+		}
+		st, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("migrate %s: %w", path, err)
+		}
+		cfg.Tickets, cfg.Followups, cfg.Rosters = st.Tickets(), st.Followups(), st.Rosters()
+		cfg.Ready = schemaAt(st.SchemaVersion, ms[len(ms)-1].Version)
+		return func() { st.Close() }, nil
+	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
+		ms, err := postgres.ListMigrations()
+		if err != nil {
+			return nil, err
+		}
+		st, err := postgres.Open(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		cfg.Tickets, cfg.Followups, cfg.Rosters = st.Tickets(), st.Followups(), st.Rosters()
+		cfg.Ready = schemaAt(st.SchemaVersion, ms[len(ms)-1].Version)
+		return st.Close, nil
+	}
+	return nil, fmt.Errorf("-store %q: give memory, sqlite:PATH or a postgres:// URL", spec)
+}
+
+// schemaAt is a readiness check: the database answers, and its schema is
+// at the version this build was made for (not older: a replica of a
+// newer build migrated it; not newer: this replica is outdated).
+func schemaAt(version func(context.Context) (int, error), want int) func(context.Context) error {
+	return func(ctx context.Context) error {
+		v, err := version(ctx)
+		if err != nil {
+			return fmt.Errorf("database unreachable: %w", err)
+		}
+		if v != want {
+			return fmt.Errorf("schema at version %d, this build expects %d", v, want)
+		}
+		return nil
+	}
+}
