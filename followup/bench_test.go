@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -174,5 +175,51 @@ func BenchmarkQueueClaimComplete(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkMemoryPerPendingTask derives follow-ups the way TicketSync
+// does (F2 revisits of resolved repairs, from ticket events) into a
+// MemStore and reports the live heap per pending task after a garbage
+// collection (target: at most 300 B).
+func BenchmarkMemoryPerPendingTask(b *testing.B) {
+	const n = 100_000
+	ctx := context.Background()
+	base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	categories := []string{followup.Safety, followup.Leak, followup.General}
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		s := followup.NewMemStore()
+		d, err := followup.NewDeriver(s, followup.DeriverConfig{Desk: "d1", Rules: followup.PropertyRules(1),
+			Calendar: followup.AnyTime{}, Now: func() time.Time { return base }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range n {
+			ev := ticket.Event{ID: benchID(2*i + 1), Desk: "d1", Ticket: benchID(2*i + 2), Seq: 3,
+				Action: ticket.ActResolve, Actor: "a1", Role: ticket.RoleRepairLead,
+				At: base.Add(time.Duration(i) * time.Minute), From: ticket.Dispatched, To: ticket.Resolved,
+				Kind: ticket.Repair, Category: categories[i%3]}
+			for _, tr := range followup.TriggersFrom(ev) {
+				if _, err := d.Derive(ctx, tr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		pending, err := s.List(ctx, "d1", followup.Filter{Statuses: []followup.Status{followup.Pending}})
+		if err != nil || len(pending) == 0 {
+			b.Fatalf("%d pending, %v", len(pending), err)
+		}
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(pending)), "B/pending-task")
+		b.ReportMetric(float64(len(pending)), "tasks")
+		runtime.KeepAlive(d)
+		b.StartTimer()
 	}
 }

@@ -1,101 +1,102 @@
 package followup
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"slices"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
 // MemStore is the in-memory Store: the embedded default, and the
-// reference the conformance suite was written against. Open tasks sit in
-// heaps per desk and role — pending tasks by NotBefore, claimed tasks by
-// lease expiry — so Claim, Complete and Create are O(log n) in the number
-// of open tasks; List scans.
+// reference the conformance suite was written against.
+//
+// Tasks are kept as records (see record) in creation order, never
+// removed, and found by ID through a map. Open tasks sit in binary heaps
+// per desk and role: pending tasks by NotBefore, claimed tasks by lease
+// expiry. Claim, Complete, Create and Update are O(log n) in the number
+// of open tasks. List answers a ticket's tasks through a per-ticket
+// chain and open tasks through the heaps, both in proportion to the
+// answer; other filters scan the records.
 type MemStore struct {
-	mu     sync.Mutex
-	tasks  map[uuid.UUID]uint32 // entry index by task ID; no pointers for the collector to scan
-	leased map[uuid.UUID]*entry // the claimed tasks: a small, warm map for Complete
-	slabs  []*[slabSize]entry   // the entries, by index: heap items refer to them by index
-	n      uint32               // the number of entries
+	mu       sync.Mutex
+	chunks   [][]record           // the records, chunkSize to a chunk: no record moves once stored
+	n        uint32               // the number of records
+	byID     map[uuid.UUID]uint32 // record index by task ID
+	byTicket map[uuid.UUID]uint32 // 1 + the index of the ticket's latest task; see record.nextOfTicket
+	// moved lists, by their new ticket, the tasks an Update moved to
+	// another ticket (the chains hold the ticket a task was created for).
+	moved  map[uuid.UUID][]uint32
 	queues map[queueKey]*queue
 	roles  map[string][]*queue // desk → its queues, for claims of any role
+	strs   strTable
+	locs   []*time.Location
 }
 
 var _ Store = (*MemStore)(nil)
+
+// chunkSize is how many records share one allocation: growing the store
+// never copies the records already stored, and the last chunk wastes at
+// most this many.
+const chunkSize = 1024
 
 type queueKey struct {
 	desk string
 	role ticket.Role
 }
 
-// entry is a stored task and where it is queued. In the pending heap
-// its item is found lazily: every push bumps gen, and an item whose gen
-// is not its entry's is stale and skipped, so sifting a million pending
-// tasks never writes to (cold) entries. In the small lease heap, whose
-// entries were just claimed and are warm, at tracks the item's index
-// for removal on completion.
-type entry struct {
-	q   *queue // the queue holding the entry's item; nil when final
-	gen uint32
-	idx uint32 // the entry's index in the store
-	at  int    // index in q.leased, or -1 when pending
-	t   Task
-}
-
-// Entries are allocated slabSize at a time: they are never freed, and a
-// few large objects cost less to allocate and for the collector to mark
-// than many small ones. With 256 entries a slab (about 134 KB), the slab
-// table of a million tasks is 31 KB: it stays in cache, where a table
-// eight times larger missed it on every claim.
-const slabSize = 256
-
-// entry returns the entry with index i. It adds the offset to the slab's
-// address itself: indexing the array through its pointer would first
-// nil-check the pointer by loading the slab's first entry, a cache miss
-// of its own in a large store. Slabs are never nil.
-func (m *MemStore) entry(i uint32) *entry {
-	return (*entry)(unsafe.Add(unsafe.Pointer(m.slabs[i/slabSize]), uintptr(i%slabSize)*unsafe.Sizeof(entry{})))
-}
-
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
 	return &MemStore{
-		tasks:  map[uuid.UUID]uint32{},
-		leased: map[uuid.UUID]*entry{},
-		queues: map[queueKey]*queue{},
-		roles:  map[string][]*queue{},
+		byID:     map[uuid.UUID]uint32{},
+		byTicket: map[uuid.UUID]uint32{},
+		moved:    map[uuid.UUID][]uint32{},
+		queues:   map[queueKey]*queue{},
+		roles:    map[string][]*queue{},
 	}
+}
+
+func (m *MemStore) rec(i uint32) *record { return &m.chunks[i/chunkSize][i%chunkSize] }
+
+// add appends an empty record and returns its index.
+func (m *MemStore) add() uint32 {
+	last := len(m.chunks) - 1
+	if last < 0 || len(m.chunks[last]) == chunkSize {
+		m.chunks = append(m.chunks, make([]record, 0, 16))
+		last++
+	}
+	c := m.chunks[last]
+	if len(c) == cap(c) {
+		c = append(make([]record, 0, min(2*cap(c), chunkSize)), c...)
+	}
+	m.chunks[last] = append(c, record{})
+	m.n++
+	return m.n - 1
 }
 
 func (m *MemStore) queue(desk string, role ticket.Role) *queue {
 	k := queueKey{desk, role}
 	q := m.queues[k]
 	if q == nil {
-		q = &queue{st: m}
+		q = &queue{}
 		m.queues[k] = q
 		m.roles[desk] = append(m.roles[desk], q)
 	}
 	return q
 }
 
-// get returns the desk's entry or nil.
-func (m *MemStore) get(desk string, id uuid.UUID) *entry {
-	i, ok := m.tasks[id]
-	if !ok {
-		return nil
+// find returns the index of the desk's task, or false.
+func (m *MemStore) find(desk string, id uuid.UUID) (uint32, bool) {
+	i, ok := m.byID[id]
+	if !ok || m.strs.get(m.rec(i).desk) != desk {
+		return 0, false
 	}
-	e := m.entry(i)
-	if e.t.Desk != desk {
-		return nil
-	}
-	return e
+	return i, true
 }
 
 // Create implements Store.
@@ -108,26 +109,22 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.tasks[t.ID]; ok {
+	if _, ok := m.byID[t.ID]; ok {
 		return &DuplicateError{Task: t.ID}
 	}
 	if m.n == math.MaxUint32 {
 		return fmt.Errorf("followup: the in-memory store is full (%d tasks); use a database adapter", m.n)
 	}
-	if m.n%slabSize == 0 {
-		m.slabs = append(m.slabs, new([slabSize]entry))
-	}
 	t.Version = 1
-	e := m.entry(m.n)
-	*e = entry{t: *t, at: -1, idx: m.n}
-	e.t.Checklist = slices.Clone(t.Checklist)
-	if t.Outcome != nil {
-		o := t.Outcome.clone()
-		e.t.Outcome = &o
+	i := m.add()
+	r := m.rec(i)
+	m.put(r, t)
+	m.byID[t.ID] = i
+	if t.Ticket != uuid.Nil {
+		r.nextOfTicket = m.byTicket[t.Ticket]
+		m.byTicket[t.Ticket] = i + 1
 	}
-	m.tasks[t.ID] = m.n
-	m.n++
-	m.queue(t.Desk, t.Role).push(e)
+	m.enqueue(i, t.Desk, t.Role)
 	return nil
 }
 
@@ -138,11 +135,13 @@ func (m *MemStore) Get(ctx context.Context, desk string, id uuid.UUID) (*Task, e
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.get(desk, id)
-	if e == nil {
+	i, ok := m.find(desk, id)
+	if !ok {
 		return nil, notFound(id)
 	}
-	return e.t.Clone(), nil
+	t := new(Task)
+	m.task(m.rec(i), t, true)
+	return t, nil
 }
 
 // Claim implements Store.
@@ -154,7 +153,6 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 		return nil, err
 	}
 	limit := max(1, c.Limit)
-	now := nanos(c.Now)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var qs []*queue
@@ -167,28 +165,28 @@ func (m *MemStore) Claim(ctx context.Context, desk string, c Claim) ([]*Task, er
 	}
 	out := make([]*Task, 0, min(limit, 16))
 	for len(out) < limit {
-		var best *queue
-		var bestItem *item
+		// The earliest ready item over the queues' two heaps.
+		var best *taskHeap
 		for _, q := range qs {
-			it := q.next(now, c.Now)
-			if it != nil && (bestItem == nil || q.less(it, bestItem)) {
-				best, bestItem = q, it
+			for _, h := range [...]*taskHeap{&q.pending, &q.leased} {
+				if m.ready(h, c.Now) && (best == nil || m.less(&h.items[0], &best.items[0])) {
+					best = h
+				}
 			}
 		}
 		if best == nil {
 			break
 		}
-		e := best.take(bestItem)
-		t := &e.t
+		i := m.pop(best)
+		t := new(Task)
+		m.task(m.rec(i), t, true)
 		t.Status = Claimed
 		t.Lease = Lease{Owner: c.Owner, Token: c.Token, Expires: c.Now.Add(c.For)}
 		t.Version++
 		t.UpdatedAt = c.Now
-		best.lease(e)
-		out = append(out, t.Clone())
-	}
-	for _, q := range qs {
-		q.warm()
+		m.put(m.rec(i), t)
+		m.enqueue(i, t.Desk, t.Role)
+		out = append(out, t)
 	}
 	return out, nil
 }
@@ -206,26 +204,21 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	// A task that can be completed is claimed: look it up among the
-	// claimed ones first, which spares a cold probe of the big map.
-	e := m.leased[t.ID]
-	if e == nil || e.t.Desk != t.Desk {
-		e = m.get(t.Desk, t.ID)
-	}
-	if e == nil {
+	i, ok := m.find(t.Desk, t.ID)
+	if !ok {
 		return notFound(t.ID)
 	}
-	cur := &e.t
-	if err := LeaseCheck(cur, held, now); err != nil {
+	var cur Task
+	m.task(m.rec(i), &cur, false)
+	if err := LeaseCheck(&cur, held, now); err != nil {
 		return err
 	}
-	id, desk, role, version := cur.ID, cur.Desk, cur.Role, cur.Version+1
-	m.replace(e, t, func(next *Task) {
-		next.ID, next.Desk, next.Role = id, desk, role
-		next.Version = version
-		next.Lease = Lease{}
-	})
-	t.Version = version
+	next := *t
+	next.ID, next.Desk, next.Role = cur.ID, cur.Desk, cur.Role
+	next.Version = cur.Version + 1
+	next.Lease = Lease{}
+	m.replace(i, &cur, &next)
+	t.Version = next.Version
 	return nil
 }
 
@@ -258,64 +251,85 @@ func (m *MemStore) Update(ctx context.Context, t *Task) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.get(t.Desk, t.ID)
-	if e == nil {
+	i, ok := m.find(t.Desk, t.ID)
+	if !ok {
 		return notFound(t.ID)
 	}
-	if e.t.Version != t.Version {
-		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", ErrConflict, t.ID, e.t.Version, t.Version)
+	var cur Task
+	m.task(m.rec(i), &cur, false)
+	if cur.Version != t.Version {
+		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", ErrConflict, t.ID, cur.Version, t.Version)
 	}
-	m.replace(e, t, func(next *Task) {
-		next.Version++
-		if next.Status != Claimed {
-			next.Lease = Lease{}
-		}
-	})
-	t.Version = e.t.Version
+	next := *t
+	next.Version++
+	if next.Status != Claimed {
+		next.Lease = Lease{}
+	}
+	m.replace(i, &cur, &next)
+	t.Version = next.Version
 	return nil
 }
 
-// replace copies t over e's stored task, lets adjust fix the copy, and
-// moves e in or out of the queues. The stored task is reused rather than
-// reallocated: the store never hands it out, only clones of it.
-func (m *MemStore) replace(e *entry, t *Task, adjust func(*Task)) {
-	if e.q != nil {
-		e.q.drop(e)
+// replace stores next over cur, the task of record i, and moves the
+// record between the queues and the ticket index as next requires.
+func (m *MemStore) replace(i uint32, cur, next *Task) {
+	if cur.Open() {
+		m.drop(i, cur)
 	}
-	dst := &e.t
-	checklist, outcome := dst.Checklist, dst.Outcome
-	*dst = *t
-	dst.Checklist = append(checklist[:0], t.Checklist...)
-	if t.Checklist == nil {
-		dst.Checklist = nil
+	if next.Ticket != cur.Ticket && next.Ticket != uuid.Nil {
+		m.moved[next.Ticket] = append(m.moved[next.Ticket], i)
 	}
-	dst.Outcome = nil
-	if t.Outcome != nil {
-		if outcome == nil {
-			outcome = new(Outcome)
-		}
-		*outcome = t.Outcome.clone()
-		dst.Outcome = outcome
-	}
-	adjust(dst)
-	switch dst.Status {
-	case Pending:
-		m.queue(dst.Desk, dst.Role).push(e)
-	case Claimed:
-		m.queue(dst.Desk, dst.Role).lease(e)
-	}
+	m.put(m.rec(i), next)
+	m.enqueue(i, next.Desk, next.Role)
 }
 
-// List implements Store.
+// List implements Store. A filter on the ticket, or on open statuses
+// only, reads just the matching tasks; others read every task.
 func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Task, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
 	var out []*Task
-	for i := range m.n {
-		if e := m.entry(i); e.t.Desk == desk && f.Match(&e.t) {
-			out = append(out, e.t.Clone())
+	var t Task
+	consider := func(i uint32) {
+		r := m.rec(i)
+		if m.strs.get(r.desk) != desk {
+			return
+		}
+		m.task(r, &t, false)
+		if f.Match(&t) {
+			c := new(Task)
+			m.task(r, c, true)
+			out = append(out, c)
+		}
+	}
+	switch {
+	case f.Ticket != uuid.Nil:
+		seen := map[uint32]bool{}
+		for next := m.byTicket[f.Ticket]; next != 0; next = m.rec(next - 1).nextOfTicket {
+			seen[next-1] = true
+			consider(next - 1)
+		}
+		for _, i := range m.moved[f.Ticket] {
+			if !seen[i] {
+				seen[i] = true
+				consider(i)
+			}
+		}
+	case len(f.Statuses) > 0 && !slices.ContainsFunc(f.Statuses, Status.Final):
+		for _, q := range m.roles[desk] {
+			for _, h := range [...]*taskHeap{&q.pending, &q.leased} {
+				for _, it := range h.items {
+					if m.live(&it) {
+						consider(it.rec)
+					}
+				}
+			}
+		}
+	default:
+		for i := range m.n {
+			consider(i)
 		}
 	}
 	m.mu.Unlock()
@@ -336,266 +350,176 @@ func SortByDue(ts []*Task) {
 	})
 }
 
-func compareIDs(a, b uuid.UUID) int {
-	for i := range a {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
+// queue holds one desk's and role's open tasks in two heaps: pending
+// tasks by NotBefore and claimed tasks by lease expiry (an expired
+// lease makes the task claimable again).
+//
+// A task leaves a heap lazily: its record's gen changes, and the item
+// that still carries the old gen is stale. Stale items are skipped when
+// they reach the top and swept out when they outnumber the live ones (an
+// O(n) rebuild every n/2 removals: O(1) amortized), so a removal does
+// not have to find its item.
+type queue struct {
+	pending, leased taskHeap
 }
 
-// item is a heap slot: the task's order key, copied out of the task so
-// that sifting compares contiguous memory instead of chasing pointers.
-// It holds no pointer (the entry is named by index), so the garbage
-// collector neither scans a million-item heap nor puts write barriers on
-// sifting it. Instants are Unix nanoseconds; the rare instant outside
-// 1678–2262 is clamped and, on a tie, compared exactly from the task, as
-// is the ID, the last tie-break. gen is compared for equality only; it
-// would take 2^32 pushes of one task while a stale item of it waits to
-// confuse it.
+// taskHeap is a binary min-heap of items, earliest ReadyAt first, then
+// earliest Due, then by ID.
+type taskHeap struct {
+	items []item
+	stale int
+}
+
+// item is a heap slot: the task's ReadyAt and Due as Unix nanoseconds
+// as they were when it was queued, its record and the record's gen then.
+// The keys are copied so that a stale item keeps its place while its
+// record changes; the ID, which never changes, breaks ties, and so do the
+// exact instants in the rare case (before 1678, after 2262) of a value
+// clamped to the int64 range. It holds no pointer, so the collector does
+// not scan a million-item heap.
 type item struct {
 	ready, due int64
-	idx, gen   uint32
+	rec, gen   uint32
 }
 
-const (
-	minNano = math.MinInt64
-	maxNano = math.MaxInt64
-)
-
-// nanos returns t as Unix nanoseconds, clamped to the int64 range.
-func nanos(t time.Time) int64 {
-	sec := t.Unix()
-	switch {
-	case sec < minNano/int64(time.Second)+1:
-		return minNano
-	case sec > maxNano/int64(time.Second)-1:
-		return maxNano
+// enqueue puts record i in the heap its status calls for, if open.
+func (m *MemStore) enqueue(i uint32, desk string, role ticket.Role) {
+	r := m.rec(i)
+	var h *taskHeap
+	switch r.status() {
+	case Pending:
+		h = &m.queue(desk, role).pending
+	case Claimed:
+		h = &m.queue(desk, role).leased
+	default:
+		return
 	}
-	return sec*int64(time.Second) + int64(t.Nanosecond())
+	r.gen++
+	h.items = append(h.items, item{ready: clampNano(m.readyAt(r)), due: clampNano(m.dueOf(r)), rec: i, gen: r.gen})
+	m.up(h, len(h.items)-1)
 }
 
-func keyOf(e *entry) item {
-	return item{ready: nanos(e.t.ReadyAt()), due: nanos(e.t.Due), idx: e.idx, gen: e.gen}
-}
-
-// queue holds one desk's and role's open tasks in two 4-ary min-heaps
-// (four children per node: half the depth of a binary heap):
-//
-//   - pending, keyed by NotBefore. Items of tasks that were cancelled,
-//     moved or rescheduled while pending are dropped lazily: skipped
-//     when they reach the top and swept out when they outnumber the live
-//     ones (an O(n) rebuild every n/2 drops: O(1) amortized).
-//   - leased, keyed by lease expiry, with eager removal: completions
-//     take their task out at once, so it holds only outstanding claims.
-//
-// Both are O(log n) per operation.
-type queue struct {
-	st      *MemStore
-	pending []item
-	stale   int
-	leased  []item
-}
-
-const arity = 4
-
-func (q *queue) entry(it *item) *entry { return q.st.entry(it.idx) }
-
-func (q *queue) live(it *item) bool { return it.gen == q.entry(it).gen }
-
-// readyAfter reports whether the item is not ready at now.
-func (q *queue) readyAfter(it *item, now int64, exact time.Time) bool {
-	if it.ready == now && (now == minNano || now == maxNano) {
-		return q.entry(it).t.ReadyAt().After(exact)
+// drop marks record i's item stale; cur is its open task.
+func (m *MemStore) drop(i uint32, cur *Task) {
+	q := m.queue(cur.Desk, cur.Role)
+	h := &q.pending
+	if cur.Status == Claimed {
+		h = &q.leased
 	}
-	return it.ready > now
+	m.rec(i).gen++
+	h.stale++
+	if h.stale > 64 && h.stale > len(h.items)/2 {
+		m.sweep(h)
+	}
 }
 
-// less orders the queue: ReadyAt, then Due, then ID. Its common case
-// is small enough to be inlined into the sifting loops; tie handles the
-// rest.
-func (q *queue) less(a, b *item) bool {
+func (m *MemStore) live(it *item) bool { return m.rec(it.rec).gen == it.gen }
+
+// ready reports whether the heap's earliest live item is ready at now,
+// dropping the stale items above it.
+func (m *MemStore) ready(h *taskHeap, now time.Time) bool {
+	for len(h.items) > 0 && !m.live(&h.items[0]) {
+		m.pop(h)
+		h.stale--
+	}
+	if len(h.items) == 0 {
+		return false
+	}
+	it := &h.items[0]
+	if n := clampNano(now); it.ready != n {
+		return it.ready < n
+	}
+	return !m.readyAt(m.rec(it.rec)).After(now)
+}
+
+// less orders items: ReadyAt, then Due, then ID.
+func (m *MemStore) less(a, b *item) bool {
 	if a.ready != b.ready {
 		return a.ready < b.ready
 	}
-	return q.tie(a, b)
-}
-
-// tie is less for items whose ReadyAt clamps to the same instant.
-func (q *queue) tie(a, b *item) bool {
-	if a.ready == minNano || a.ready == maxNano {
-		if c := q.entry(a).t.ReadyAt().Compare(q.entry(b).t.ReadyAt()); c != 0 {
+	ra, rb := m.rec(a.rec), m.rec(b.rec)
+	if clamped(a.ready) {
+		if c := m.readyAt(ra).Compare(m.readyAt(rb)); c != 0 {
 			return c < 0
 		}
 	}
 	if a.due != b.due {
 		return a.due < b.due
 	}
-	if a.due == minNano || a.due == maxNano {
-		if c := q.entry(a).t.Due.Compare(q.entry(b).t.Due); c != 0 {
+	if clamped(a.due) {
+		if c := m.dueOf(ra).Compare(m.dueOf(rb)); c != 0 {
 			return c < 0
 		}
 	}
-	return compareIDs(q.entry(a).t.ID, q.entry(b).t.ID) < 0
+	return compareIDs(ra.id, rb.id) < 0
 }
 
-// push queues a pending task.
-func (q *queue) push(e *entry) {
-	e.gen++
-	e.q, e.at = q, -1
-	q.pending = append(q.pending, keyOf(e))
-	q.up(q.pending, len(q.pending)-1, false)
+// pop removes the heap's top item and returns its record.
+func (m *MemStore) pop(h *taskHeap) uint32 {
+	top := h.items[0].rec
+	last := len(h.items) - 1
+	h.items[0] = h.items[last]
+	h.items = h.items[:last]
+	if last > 0 {
+		m.down(h, 0)
+	}
+	return top
 }
 
-// lease queues a claimed task by its lease expiry.
-func (q *queue) lease(e *entry) {
-	e.q, e.at = q, len(q.leased)
-	q.st.leased[e.t.ID] = e
-	q.leased = append(q.leased, keyOf(e))
-	q.up(q.leased, e.at, true)
-}
-
-// drop takes e out of the queue.
-func (q *queue) drop(e *entry) {
-	if e.at >= 0 {
-		q.leased = q.removeAt(q.leased, e.at, true)
-		delete(q.st.leased, e.t.ID)
-		e.q, e.at = nil, -1
-		return
-	}
-	e.gen++
-	e.q = nil
-	q.stale++
-	if q.stale > 64 && q.stale > len(q.pending)/2 {
-		q.sweep()
-	}
-}
-
-// next returns the earliest item ready at now (pending and due, or an
-// expired lease), or nil.
-func (q *queue) next(now int64, exact time.Time) *item {
-	for len(q.pending) > 0 && !q.live(&q.pending[0]) {
-		q.pending = q.removeAt(q.pending, 0, false)
-		q.stale--
-	}
-	var best *item
-	if len(q.pending) > 0 && !q.readyAfter(&q.pending[0], now, exact) {
-		best = &q.pending[0]
-	}
-	if len(q.leased) > 0 && !q.readyAfter(&q.leased[0], now, exact) && (best == nil || q.less(&q.leased[0], best)) {
-		best = &q.leased[0]
-	}
-	return best
-}
-
-// warm prefetches the entry of the earliest pending item, which the
-// next claim is likely to take and copy out. In a large store that entry
-// is in no cache, and the claim would stall on it; prefetched, it arrives
-// while the caller completes the task it holds.
-func (q *queue) warm() {
-	if len(q.pending) > 0 {
-		prefetch(unsafe.Pointer(q.entry(&q.pending[0])), unsafe.Sizeof(entry{}))
-	}
-}
-
-// take removes the item next returned and returns its entry.
-func (q *queue) take(it *item) *entry {
-	e := q.entry(it)
-	if len(q.leased) > 0 && it == &q.leased[0] {
-		q.leased = q.removeAt(q.leased, 0, true)
-		delete(q.st.leased, e.t.ID)
-	} else {
-		q.pending = q.removeAt(q.pending, 0, false)
-	}
-	e.q, e.at = nil, -1
-	return e
-}
-
-// sweep removes the stale pending items and restores the heap.
-func (q *queue) sweep() {
-	kept := q.pending[:0]
-	for _, it := range q.pending {
-		if q.live(&it) {
+// sweep removes the stale items and restores the heap.
+func (m *MemStore) sweep(h *taskHeap) {
+	kept := h.items[:0]
+	for _, it := range h.items {
+		if m.live(&it) {
 			kept = append(kept, it)
 		}
 	}
-	q.pending = kept
-	q.stale = 0
-	for i := (len(q.pending) - 2) / arity; i >= 0; i-- {
-		q.down(q.pending, i, false)
+	h.items, h.stale = kept, 0
+	for i := len(h.items)/2 - 1; i >= 0; i-- {
+		m.down(h, i)
 	}
 }
 
-// removeAt removes h[i] and restores the heap; track keeps the entries'
-// indexes current.
-func (q *queue) removeAt(h []item, i int, track bool) []item {
-	last := len(h) - 1
-	if i != last {
-		h[i] = h[last]
-		if track {
-			q.entry(&h[i]).at = i
-		}
-	}
-	h = h[:last]
-	if i < last {
-		if !q.down(h, i, track) {
-			q.up(h, i, track)
-		}
-	}
-	return h
-}
-
-func (q *queue) up(h []item, i int, track bool) {
-	it := h[i]
+func (m *MemStore) up(h *taskHeap, i int) {
 	for i > 0 {
-		p := (i - 1) / arity
-		if !q.less(&it, &h[p]) {
-			break
+		p := (i - 1) / 2
+		if !m.less(&h.items[i], &h.items[p]) {
+			return
 		}
-		h[i] = h[p]
-		if track {
-			q.entry(&h[i]).at = i
-		}
+		h.items[i], h.items[p] = h.items[p], h.items[i]
 		i = p
 	}
-	h[i] = it
-	if track {
-		q.entry(&h[i]).at = i
+}
+
+func (m *MemStore) down(h *taskHeap, i int) {
+	n := len(h.items)
+	for {
+		c := 2*i + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && m.less(&h.items[c+1], &h.items[c]) {
+			c++
+		}
+		if !m.less(&h.items[c], &h.items[i]) {
+			return
+		}
+		h.items[i], h.items[c] = h.items[c], h.items[i]
+		i = c
 	}
 }
 
-// down sifts h[i] down and reports whether it moved.
-func (q *queue) down(h []item, i int, track bool) bool {
-	start := i
-	n := len(h)
-	it := h[i]
-	for {
-		first := arity*i + 1
-		if first >= n {
-			break
-		}
-		m := first
-		for c := first + 1; c < first+arity && c < n; c++ {
-			if q.less(&h[c], &h[m]) {
-				m = c
-			}
-		}
-		if !q.less(&h[m], &it) {
-			break
-		}
-		h[i] = h[m]
-		if track {
-			q.entry(&h[i]).at = i
-		}
-		i = m
+func clamped(n int64) bool { return n == math.MinInt64 || n == math.MaxInt64 }
+
+// clampNano returns t as Unix nanoseconds, clamped to the int64 range.
+func clampNano(t time.Time) int64 {
+	switch sec := t.Unix(); {
+	case sec < math.MinInt64/int64(time.Second)+1:
+		return math.MinInt64
+	case sec > math.MaxInt64/int64(time.Second)-1:
+		return math.MaxInt64
 	}
-	h[i] = it
-	if track {
-		q.entry(&h[i]).at = i
-	}
-	return i != start
+	return t.UnixNano()
 }
+
+func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
