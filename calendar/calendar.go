@@ -234,6 +234,9 @@ func (c *Calendar) Name(d Date) string {
 	return ""
 }
 
+// Week returns the opening hours by kind of day (a copy).
+func (c *Calendar) Week() Week { return c.hours.clone() }
+
 // Hours returns the opening hours of day d.
 func (c *Calendar) Hours(d Date) []Span { return slices.Clone(c.hours.Of(c.Kind(d))) }
 

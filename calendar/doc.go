@@ -9,7 +9,8 @@
 //     hours and the next contact time (F rules: nobody is called at
 //     23:30 or on 春节),
 //   - roster.Spec.Calendar and roster.ServiceHours.Calendar: workdays,
-//     rest days and holidays for fair rotations and coverage (R1, R3, R7),
+//     rest days and holidays for fair rotations and coverage (R1, R3, R7);
+//     roster.ServiceHoursOf turns its hours into the coverage requirement,
 //   - phrasebook.GreetingPolicy.Holidays: 新年快乐 at 春节, 节日快乐 on the
 //     other holidays (P1), in the desk's zone.
 //

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/servicedesk-go/desk/calendar"
 )
 
 // Window is a span of wall-clock time within one day, Start < End, End up
@@ -28,6 +30,25 @@ type ServiceHours struct {
 	Weekly   [7][]Window
 	Calendar Calendar
 	ByKind   map[DayKind][]Window
+}
+
+// ServiceHoursOf returns the desk calendar's opening hours as service
+// hours: its hours by kind of day, with the calendar itself saying each
+// day's kind (a make-up Sunday has workday hours, a holiday its holiday
+// hours). Spans are widened to whole minutes.
+func ServiceHoursOf(cal *calendar.Calendar) ServiceHours {
+	w := cal.Week()
+	h := ServiceHours{Calendar: cal, ByKind: map[DayKind][]Window{}}
+	for k := Workday; k <= Holiday; k++ {
+		ws := []Window{}
+		for _, s := range w.Of(k) {
+			start := TimeOfDay(s.Start / time.Minute)
+			end := TimeOfDay((s.End + time.Minute - 1) / time.Minute)
+			ws = append(ws, Window{start, end})
+		}
+		h.ByKind[k] = ws
+	}
+	return h
 }
 
 // SeedServiceHours returns R1: 09:00–24:00 every day, Monday to Sunday.

@@ -3,11 +3,14 @@ package roster
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/calendar"
 )
 
 // TestClockChange/R3_*: a shift inside the skipped hour of a
@@ -104,5 +107,35 @@ func TestStaffingOverloaded(t *testing.T) {
 	s, err := Evaluate(load, 11, DefaultTarget())
 	if err != nil || s.Overloaded || s.ASA == InfiniteASA || s.ASA <= 0 {
 		t.Fatalf("11 agents: %+v %v", s, err)
+	}
+}
+
+// TestServiceHoursOf/R1_*: the desk calendar's hours by kind of day are
+// the coverage requirement, kinds from the official schedule.
+func TestServiceHoursOf(t *testing.T) {
+	shanghai := mustLoc(t, "Asia/Shanghai")
+	cal, err := calendar.New(calendar.Config{Zone: shanghai, Schedule: calendar.China(), Hours: calendar.Week{
+		Workday: []calendar.Span{{Start: 9 * time.Hour, End: 24 * time.Hour}},
+		RestDay: []calendar.Span{{Start: 9 * time.Hour, End: 17 * time.Hour}},
+		Holiday: []calendar.Span{{Start: 10 * time.Hour, End: 16*time.Hour + 30*time.Second}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ServiceHoursOf(cal)
+	for _, tc := range []struct {
+		d    Date
+		want []Window
+	}{
+		{D(2026, 9, 20), []Window{{At(9, 0), EndOfDay}}},   // make-up Sunday: workday hours
+		{D(2026, 9, 13), []Window{{At(9, 0), At(17, 0)}}},  // ordinary Sunday
+		{D(2026, 10, 1), []Window{{At(10, 0), At(16, 1)}}}, // 国庆节, widened to the minute
+	} {
+		if got := h.On(tc.d); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.d, got, tc.want)
+		}
+	}
+	if err := h.validate(); err != nil {
+		t.Fatal(err)
 	}
 }
