@@ -1,64 +1,88 @@
-package main
+package sim
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-// setupFollowups wires the follow-up rules to the ticket outbox (the
-// recipe of package followup): a deriver with the desk's rule set, a
-// queue that records revisit outcomes on tickets, and the sync between.
-func (s *Sim) setupFollowups() error {
-	rules := followup.PropertyRules(s.cfg.Seed)
-	if s.cfg.Dealer {
+// followups is the follow-up wiring (the recipe of package followup):
+// a deriver with the desk's rule set, a queue that records revisit
+// outcomes on tickets, the sync from the ticket outbox between them, and
+// the workers who claim and complete the tasks.
+type followups struct {
+	sim     *Sim
+	deriver *followup.Deriver
+	queue   *followup.Queue
+	sync    *followup.TicketSync
+	// attempts counts the calls and visits made, by result; a task not
+	// reached is tried again (F10), so attempts outnumber tasks.
+	attempts map[followup.Result]int
+	noticed  map[uuid.UUID]bool // reopened tickets whose rework notice is planned
+	claims   map[claimKey]int   // how often each attempt of each task was worked
+}
+
+// claimKey is one attempt at one follow-up task.
+type claimKey struct {
+	task    uuid.UUID
+	attempt int
+}
+
+func newFollowups(s *Sim) (*followups, error) {
+	var rules followup.RuleSet
+	switch {
+	case s.cfg.Policies.Followups != nil:
+		rules = *s.cfg.Policies.Followups
+	case s.cfg.Kind == Dealer:
 		rules = followup.DealerRules(s.cfg.Seed)
+	default:
+		rules = followup.PropertyRules(s.cfg.Seed)
 	}
-	s.fstore = s.cfg.Followups
-	if s.fstore == nil {
-		s.fstore = followup.NewMemStore()
+	st := s.cfg.Stores.Followups
+	if st == nil {
+		st = followup.NewMemStore()
 	}
 	cal := followup.DefaultContactHours(s.loc)
-	d, err := followup.NewDeriver(s.fstore, followup.DeriverConfig{Desk: s.desk, Rules: rules, Calendar: cal, Now: s.clock, Balance: true})
+	d, err := followup.NewDeriver(st, followup.DeriverConfig{Desk: s.cfg.Desk, Rules: rules, Calendar: cal, Now: s.clock.clock, Balance: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	q, err := followup.NewQueue(s.fstore, followup.QueueConfig{Desk: s.desk, Tickets: s.tickets, Calendar: cal, Now: s.clock, NewID: s.newID, Lease: 20 * time.Minute})
+	q, err := followup.NewQueue(st, followup.QueueConfig{Desk: s.cfg.Desk, Tickets: s.tickets, Calendar: cal, Now: s.clock.clock, NewID: s.newID, Lease: 20 * time.Minute})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sync, err := followup.NewTicketSync(s.tickets, d, q, s.tickets)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.deriver, s.fqueue, s.fsync = d, q, sync
-	if s.cfg.Dealer {
-		s.revisit[ticket.RoleAgent] = []ticket.Actor{{ID: "agent-li", Role: ticket.RoleAgent}, {ID: "agent-wu", Role: ticket.RoleAgent}}
-	}
-	return nil
+	return &followups{sim: s, deriver: d, queue: q, sync: sync,
+		attempts: map[followup.Result]int{}, noticed: map[uuid.UUID]bool{}, claims: map[claimKey]int{}}, nil
 }
 
-// followupRound: the outbox is drained into tasks, then every follow-up
+// round: the outbox is drained into tasks, then every follow-up
 // worker claims what is due for their role and makes the calls and
 // visits.
-func (s *Sim) followupRound(ctx context.Context) error {
-	if _, err := s.fsync.Drain(ctx); err != nil {
+func (f *followups) round(ctx context.Context) error {
+	s := f.sim
+	if _, err := f.sync.Drain(ctx); err != nil {
 		return err
 	}
-	if err := s.reworkNotices(ctx); err != nil {
+	if err := f.reworkNotices(ctx); err != nil {
 		return err
 	}
 	roles := []ticket.Role{ticket.RoleDirector, ticket.RoleAdministrator, ticket.RoleRepairLead, ticket.RoleShiftLead, ticket.RoleAgent}
 	for _, role := range roles {
-		people := s.revisit[role]
+		people := s.staff.Revisit[role]
 		if role == ticket.RoleShiftLead {
-			people = []ticket.Actor{s.lead}
+			people = []ticket.Actor{s.staff.Lead}
 		}
-		if role == ticket.RoleAgent && !s.cfg.Dealer {
-			on, err := s.onDuty(ctx, s.now)
+		if role == ticket.RoleAgent && s.cfg.Kind != Dealer {
+			on, err := s.work.onDuty(ctx, s.clock.now)
 			if err != nil {
 				return err
 			}
@@ -68,12 +92,12 @@ func (s *Sim) followupRound(ctx context.Context) error {
 			}
 		}
 		for _, p := range people {
-			tasks, err := s.fqueue.Claim(ctx, p.ID, role, 3)
+			tasks, err := f.queue.Claim(ctx, p.ID, role, 3)
 			if err != nil {
 				return err
 			}
 			for _, t := range tasks {
-				if err := s.perform(ctx, p, t); err != nil {
+				if err := f.perform(ctx, p, t); err != nil {
 					return err
 				}
 			}
@@ -85,7 +109,8 @@ func (s *Sim) followupRound(ctx context.Context) error {
 // perform makes the call or visit and records its outcome: mostly
 // reached, some customers not reached (tried again, F10), some revisits
 // find a problem (T13).
-func (s *Sim) perform(ctx context.Context, by ticket.Actor, t *followup.Task) error {
+func (f *followups) perform(ctx context.Context, by ticket.Actor, t *followup.Task) error {
+	s := f.sim
 	o := followup.Outcome{By: by}
 	switch x := s.rng.Float64(); {
 	case x < 0.12:
@@ -106,33 +131,34 @@ func (s *Sim) perform(ctx context.Context, by ticket.Actor, t *followup.Task) er
 			o.Grade = pick(s.rng, []string{"A", "A", "B", "B", "C"})
 		}
 	}
-	s.speak(by.ID, "callback")
-	s.claims[claimKey{t.ID, t.Attempts}]++
-	if _, err := s.fqueue.Complete(ctx, t, o); err != nil {
+	s.talk.speak(s, by.ID, "callback", t.Ticket)
+	f.claims[claimKey{t.ID, t.Attempts}]++
+	if _, err := f.queue.Complete(ctx, t, o); err != nil {
 		return err
 	}
-	s.outcomes[o.Result]++
+	f.attempts[o.Result]++
 	return nil
 }
 
 // reworkNotices: the shift lead finds tickets reopened by a failed
 // revisit and sends the written rework notice, usually within the day
 // (T13).
-func (s *Sim) reworkNotices(ctx context.Context) error {
+func (f *followups) reworkNotices(ctx context.Context) error {
+	s := f.sim
 	reopened, err := s.tickets.List(ctx, ticket.Filter{States: []ticket.State{ticket.Reopened}})
 	if err != nil {
 		return err
 	}
 	for _, tk := range reopened {
 		d, ok := tk.Deadline(ticket.DeadlineReworkNotice)
-		if !ok || !d.Open() || s.noticed[tk.ID] {
+		if !ok || !d.Open() || f.noticed[tk.ID] {
 			continue
 		}
-		s.noticed[tk.ID] = true
+		f.noticed[tk.ID] = true
 		ref, dept := ticket.Ref{ID: tk.ID}, deptOf(tk)
-		s.after(s.minutes(30, 12*60), func(ctx context.Context) error {
-			delete(s.noticed, ref.ID)
-			return s.dispatch(ctx, s.lead, ref, dept, true)
+		s.clock.after(s.minutes(30, 12*60), func(ctx context.Context) error {
+			delete(f.noticed, ref.ID)
+			return s.dispatch(ctx, s.staff.Lead, ref, dept, true)
 		})
 	}
 	return nil
@@ -173,11 +199,11 @@ func (s *Sim) scheduleDealerTriggers(day time.Time) {
 	for _, k := range kinds {
 		for i := range k.n {
 			at := day.Add(10*time.Hour + s.minutes(0, 8*60))
-			tr := followup.Trigger{Kind: k.kind, Desk: s.desk, Key: fmt.Sprintf("%s:%s:%d", k.kind, day.Format("20060102"), i),
+			tr := followup.Trigger{Kind: k.kind, Desk: s.cfg.Desk, Key: fmt.Sprintf("%s:%s:%d", k.kind, day.Format("20060102"), i),
 				Subject: pick(s.rng, customers)}
-			s.at(at, func(ctx context.Context) error {
-				tr.At = s.now
-				_, err := s.deriver.Derive(ctx, tr)
+			s.clock.at(at, func(ctx context.Context) error {
+				tr.At = s.clock.now
+				_, err := s.follow.deriver.Derive(ctx, tr)
 				return err
 			})
 		}

@@ -1,4 +1,4 @@
-package main
+package sim
 
 import (
 	"context"
@@ -22,14 +22,14 @@ func (s *Sim) continueStored(ctx context.Context) error {
 	start := time.Date(y, m, d+1, 0, 0, 0, 0, s.loc)
 	if start.After(s.cfg.Start) {
 		s.cfg.Start = start
-		s.now, s.end = start, start.AddDate(0, 0, s.cfg.Days)
+		s.clock.now, s.end = start, start.AddDate(0, 0, s.cfg.Days)
 	}
 	for _, t := range all {
 		if !t.State.Terminal() && t.State != ticket.Revisit { // revisits are the follow-ups' work
 			s.resumed = append(s.resumed, t)
 		}
 	}
-	s.note("continued from the store: %d tickets, %d of them open", len(all), len(s.resumed))
+	s.note("", "continued from the store: %d tickets, %d of them open", len(all), len(s.resumed))
 	return nil
 }
 
@@ -44,12 +44,12 @@ func (s *Sim) resumeOpen() {
 		at := morning.Add(s.minutes(0, 60))
 		switch t.State {
 		case ticket.Received:
-			s.at(at, func(ctx context.Context) error {
+			s.clock.at(at, func(ctx context.Context) error {
 				if owner.ID == "" {
-					if _, err := s.tickets.Take(ctx, s.lead, ref); err != nil {
+					if _, err := s.tickets.Take(ctx, s.staff.Lead, ref); err != nil {
 						return err
 					}
-					owner = s.lead
+					owner = s.staff.Lead
 				}
 				return s.dispatch(ctx, owner, ref, dept, false)
 			})
@@ -58,19 +58,19 @@ func (s *Sim) resumeOpen() {
 			if d, ok := t.Deadline(ticket.DeadlineReworkNotice); ok && d.Open() {
 				written = true
 			}
-			s.at(at, func(ctx context.Context) error { return s.dispatch(ctx, owner, ref, dept, written) })
+			s.clock.at(at, func(ctx context.Context) error { return s.dispatch(ctx, owner, ref, dept, written) })
 		case ticket.Dispatched:
-			worker := workers[dept]
-			s.at(at, func(ctx context.Context) error {
+			worker := s.staff.Workers[dept]
+			s.clock.at(at, func(ctx context.Context) error {
 				if _, err := s.tickets.Resolve(ctx, worker, ref, "done by "+dept); err != nil {
 					return err
 				}
 				return s.answerLater(owner, ref)
 			})
 		case ticket.Resolved:
-			s.at(at, func(ctx context.Context) error { return s.answerLater(owner, ref) })
+			s.clock.at(at, func(ctx context.Context) error { return s.answerLater(owner, ref) })
 		case ticket.Answered:
-			s.at(at, func(ctx context.Context) error { return s.customerReply(ctx, owner, ref) })
+			s.clock.at(at, func(ctx context.Context) error { return s.customerReply(ctx, owner, ref) })
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package sim
 
 import (
 	"context"
@@ -22,30 +22,26 @@ func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak test skipped in -short mode")
 	}
-	for _, dealer := range []bool{false, true} {
-		name := "property"
-		if dealer {
-			name = "dealer"
-		}
-		t.Run(name, func(t *testing.T) {
-			soak(t, Config{Seed: 11, Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Days: *soakDays, Dealer: dealer})
+	for _, kind := range []Kind{Property, Dealer} {
+		t.Run(string(kind), func(t *testing.T) {
+			soak(t, Config{Seed: 11, Start: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), Days: *soakDays, Kind: kind})
 		})
 	}
 }
 
 func soak(t *testing.T, cfg Config) {
 	ctx := context.Background()
-	sim, err := newSim(ctx, cfg)
+	sim, err := New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := sim.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(sim.refused) != 0 {
-		t.Fatalf("refused actions: %v %v", sim.refused, sim.refusedWhy)
+	if len(sim.log.refused) != 0 {
+		t.Fatalf("refused actions: %v %v", sim.log.refused, sim.log.refusedWhy)
 	}
-	now := sim.now
+	now := sim.clock.now
 
 	// Tickets.
 	all, err := sim.tickets.List(ctx, ticket.Filter{})
@@ -100,7 +96,7 @@ func soak(t *testing.T, cfg Config) {
 	}
 
 	// Follow-ups.
-	tasks, err := sim.fqueue.List(ctx, followup.Filter{})
+	tasks, err := sim.follow.queue.List(ctx, followup.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,10 +120,10 @@ func soak(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Followups.Unreachable) > unreachable {
+	if len(rep.Followups.Unreachable) != unreachable {
 		t.Fatalf("report lists %d unreachable, the store has %d", len(rep.Followups.Unreachable), unreachable)
 	}
-	for k, n := range sim.claims {
+	for k, n := range sim.follow.claims {
 		if n != 1 {
 			t.Fatalf("attempt %d of follow-up %s was worked %d times", k.attempt, k.task, n)
 		}

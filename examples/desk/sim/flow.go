@@ -1,4 +1,4 @@
-package main
+package sim
 
 import (
 	"context"
@@ -8,10 +8,8 @@ import (
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-// hourly is the arrival rate per hour of the day, from 00:00 to 23:00.
-var hourly = [24]float64{0.2, 0.1, 0.1, 0, 0, 0.1, 0.3, 0.8, 1.5, 3, 3.5, 3, 2, 2.5, 3, 3, 2.5, 2.5, 3, 3.5, 3, 2, 1.2, 0.6}
-
 func (s *Sim) scheduleArrivals(day time.Time) {
+	hourly := s.cfg.Arrivals
 	for h := range 24 {
 		if hourly[h] == 0 {
 			continue
@@ -24,11 +22,11 @@ func (s *Sim) scheduleArrivals(day time.Time) {
 				break
 			}
 			in := s.draw()
-			s.arrivals[h]++
-			s.at(t, func(ctx context.Context) error { return s.arrive(ctx, in) })
+			s.log.arrivals[h]++
+			s.clock.at(t, func(ctx context.Context) error { return s.arrive(ctx, in) })
 		}
 	}
-	if s.cfg.Dealer {
+	if s.cfg.Kind == Dealer {
 		s.scheduleDealerTriggers(day)
 	}
 }
@@ -44,7 +42,7 @@ type request struct {
 var customers = []string{"c-1001", "c-1002", "c-1003", "c-1004", "c-1005", "c-1006", "c-1007", "c-1008", "c-1009", "c-1010"}
 
 func (s *Sim) draw() request {
-	if s.cfg.Dealer {
+	if s.cfg.Kind == Dealer {
 		return s.drawDealer()
 	}
 	fields := map[string]string{"person": "resident", "phone": "138-0000-0000", "time": "now", "place": "block 3"}
@@ -83,71 +81,94 @@ func (s *Sim) draw() request {
 	return r
 }
 
-// arrive records the request: received by an agent on duty, or, when
-// nobody is on duty or it came online, unowned until the first agent on
-// duty takes it (T19).
+// arrive records the request. A phone call is answered by the agent on
+// duty who is free first, after a wait when all are on a call (the
+// service level of R8); a visitor is received at once. When nobody is
+// on duty, or the request came online or by letter, it waits unowned
+// until the first agent on duty takes it (T19).
 func (s *Sim) arrive(ctx context.Context, r request) error {
-	by, ok, err := s.firstContact(ctx, s.now)
+	in := r.in
+	offline := in.Channel == ticket.Online || in.Channel == ticket.Letter
+	on, err := s.work.onDuty(ctx, s.clock.now)
 	if err != nil {
 		return err
 	}
-	if !ok || r.in.Channel == ticket.Online || r.in.Channel == ticket.Letter {
-		r.in.Unattended = true
-		by = webform
-	}
-	tk, err := s.tickets.Receive(ctx, by, r.in)
-	if err != nil {
-		return err
-	}
-	ref := ticket.Ref{ID: tk.ID}
-	if tk.Owner == "" {
-		at, owner, err := s.nextOnDuty(ctx, s.now)
+	if offline || len(on) == 0 {
+		if in.Channel == ticket.Phone {
+			s.work.phone.offered(s.clock.now, s.loc, -1)
+		}
+		in.Unattended = true
+		tk, err := s.tickets.Receive(ctx, webform, in)
 		if err != nil {
 			return err
 		}
-		s.at(at.Add(s.minutes(0, 2)), func(ctx context.Context) error {
+		at, owner, err := s.work.nextOnDuty(ctx, s.clock.now)
+		if err != nil {
+			return err
+		}
+		ref := ticket.Ref{ID: tk.ID}
+		s.clock.at(at.Add(s.minutes(0, 2)), func(ctx context.Context) error {
 			if _, err := s.tickets.Take(ctx, owner, ref); err != nil {
 				return err
 			}
-			s.work(owner, ref, r)
+			s.handle(owner, ref, r)
 			return nil
 		})
 		return nil
 	}
-	s.speak(by.ID, "inbound")
-	s.work(by, ref, r)
+	by := ticket.Actor{ID: pick(s.rng, on), Role: ticket.RoleAgent}
+	wait := time.Duration(0)
+	if in.Channel == ticket.Phone {
+		by.ID, wait = s.work.phone.answer(s.clock.now, on, s.handleTime())
+		s.work.phone.offered(s.clock.now, s.loc, wait)
+	}
+	s.clock.after(wait, func(ctx context.Context) error {
+		tk, err := s.tickets.Receive(ctx, by, in)
+		if err != nil {
+			return err
+		}
+		ref := ticket.Ref{ID: tk.ID}
+		s.talk.speak(s, by.ID, "inbound", tk.ID)
+		s.handle(by, ref, r)
+		return nil
+	})
 	return nil
 }
 
-// work schedules the owner's first step.
-func (s *Sim) work(owner ticket.Actor, ref ticket.Ref, r request) {
+// handleTime draws a call's length: exponential around the policy's mean.
+func (s *Sim) handleTime() time.Duration {
+	return time.Duration(s.rng.ExpFloat64() * float64(s.cfg.Policies.HandleTime))
+}
+
+// handle schedules the owner's first step.
+func (s *Sim) handle(owner ticket.Actor, ref ticket.Ref, r request) {
 	switch {
 	case r.outOfScope: // T11
-		s.after(s.minutes(1, 4), func(ctx context.Context) error {
-			s.speak(owner.ID, "refusal")
+		s.clock.after(s.minutes(1, 4), func(ctx context.Context) error {
+			s.talk.speak(s, owner.ID, "refusal", ref.ID)
 			_, err := s.tickets.Cancel(ctx, owner, ref, ticket.OutOfScope, "explained who handles it and gave their number")
 			return err
 		})
 	case r.onSpot: // T3
-		s.after(s.minutes(1, 5), func(ctx context.Context) error {
+		s.clock.after(s.minutes(1, 5), func(ctx context.Context) error {
 			if _, err := s.tickets.ResolveOnSpot(ctx, owner, ref, "answered at once"); err != nil {
 				return err
 			}
 			return s.customerReply(ctx, owner, ref)
 		})
 	default: // T4, T5: most within three minutes, some not
-		s.after(s.minutes(0.5, 3.6), func(ctx context.Context) error { return s.dispatch(ctx, owner, ref, r.dept, false) })
+		s.clock.after(s.minutes(0.5, 3.6), func(ctx context.Context) error { return s.dispatch(ctx, owner, ref, r.dept, false) })
 	}
 }
 
 // dispatch routes the ticket (T4); a missing field is completed first
 // (T2), which costs a call back to the customer.
 func (s *Sim) dispatch(ctx context.Context, owner ticket.Actor, ref ticket.Ref, dept string, written bool) error {
-	worker := workers[dept]
+	worker := s.staff.Workers[dept]
 	_, err := s.tickets.Dispatch(ctx, owner, ref, ticket.Assignment{Assignee: worker.ID, Department: dept, Written: written})
 	var missing *ticket.MissingFieldsError
 	if errors.As(err, &missing) {
-		s.after(s.minutes(5, 60), func(ctx context.Context) error {
+		s.clock.after(s.minutes(5, 60), func(ctx context.Context) error {
 			fill := map[string]string{"phone": "139-0000-0000"}
 			for _, f := range missing.Fields {
 				fill[f] = "given on call-back"
@@ -169,23 +190,23 @@ func (s *Sim) dispatch(ctx context.Context, owner ticket.Actor, ref ticket.Ref, 
 		return err
 	}
 	if tk.Kind == ticket.Complaint && !written {
-		promise := s.now.Add(24 * time.Hour)
+		promise := s.clock.now.Add(24 * time.Hour)
 		if _, err := s.tickets.Promise(ctx, owner, ref, promise, "will call back tomorrow"); err != nil {
 			return err
 		}
 		if work > 24*time.Hour {
-			s.at(promise.Add(s.minutes(-60, 90)), func(ctx context.Context) error {
+			s.clock.at(promise.Add(s.minutes(-60, 90)), func(ctx context.Context) error {
 				if t, err := s.tickets.Get(ctx, ref.ID); err != nil || t.State == ticket.Answered || t.State.Terminal() {
 					return err
 				}
-				s.speak(owner.ID, "apology")
+				s.talk.speak(s, owner.ID, "apology", ref.ID)
 				_, err := s.tickets.Progress(ctx, owner, ref, ticket.Progress{
-					Note: "still checking, sorry for the wait", Apologize: true, NextReply: s.now.Add(24 * time.Hour)})
+					Note: "still checking, sorry for the wait", Apologize: true, NextReply: s.clock.now.Add(24 * time.Hour)})
 				return err
 			})
 		}
 	}
-	s.after(work, func(ctx context.Context) error {
+	s.clock.after(work, func(ctx context.Context) error {
 		if _, err := s.tickets.Resolve(ctx, worker, ref, "done by "+dept); err != nil {
 			return err
 		}
@@ -201,8 +222,8 @@ func (s *Sim) answerLater(owner ticket.Actor, ref ticket.Ref) error {
 	if s.chance(0.05) {
 		delay = s.minutes(4*24*60, 6*24*60)
 	}
-	s.after(delay, func(ctx context.Context) error {
-		s.speak(owner.ID, "answer")
+	s.clock.after(delay, func(ctx context.Context) error {
+		s.talk.speak(s, owner.ID, "answer", ref.ID)
 		if _, err := s.tickets.Answer(ctx, owner, ref, "told the customer"); err != nil {
 			return err
 		}
@@ -229,7 +250,7 @@ func (s *Sim) customerReply(ctx context.Context, owner ticket.Actor, ref ticket.
 				return err
 			}
 		}
-		s.after(s.minutes(5, 60), func(ctx context.Context) error {
+		s.clock.after(s.minutes(5, 60), func(ctx context.Context) error {
 			return s.dispatch(ctx, owner, ref, deptOf(tk), false)
 		})
 		return nil
@@ -244,3 +265,6 @@ func deptOf(tk *ticket.Ticket) string {
 	}
 	return "engineering"
 }
+
+// webform receives what arrives while nobody is on duty, and online.
+var webform = ticket.Actor{ID: "webform", Role: ticket.RoleSystem}
