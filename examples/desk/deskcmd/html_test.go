@@ -1,54 +1,33 @@
 package deskcmd
 
 import (
-	"bytes"
 	"encoding/json"
 	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-func decodeReport(t *testing.T, out string) *Report {
+func writeTestPage(t *testing.T, args ...string) string {
 	t.Helper()
-	var r Report
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("json output does not parse: %v", err)
-	}
-	return &r
-}
-
-func TestJSONFormat(t *testing.T) {
-	r := decodeReport(t, runReport(t, "-days", "2", "-format", "json"))
-	if r.Total == 0 || len(r.Staffing) != 24 || len(r.FollowupsByDay) == 0 || r.Dispatch.Of == 0 {
-		t.Fatalf("json report lacks figures: %d tickets, %d hours, %d follow-up days", r.Total, len(r.Staffing), len(r.FollowupsByDay))
-	}
-}
-
-func TestDealerDesk(t *testing.T) {
-	out := runReport(t, "-dealer", "-days", "3")
-	if !strings.Contains(out, "Dealer desk north-motors") || strings.Contains(out, "Refused actions") {
-		t.Fatalf("dealer run:\n%s", out)
-	}
-}
-
-func writeTestPage(t *testing.T) string {
-	t.Helper()
+	r := decode(t, runArgs(t, append(args, "-format", "json")...))
 	path := filepath.Join(t.TempDir(), "report.html")
-	var stdout, stderr bytes.Buffer
-	if err := run([]string{"-days", "3", "-html", path}, &stdout, &stderr); err != nil {
+	if err := writeHTML(path, r); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
 // TestHTMLPage checks the page without a browser: self-contained (no
-// external URL), with the data of both charts.
+// external URL, no script from elsewhere), four SVG charts with both
+// axes and a legend each, the targets table.
 func TestHTMLPage(t *testing.T) {
-	b, err := os.ReadFile(writeTestPage(t))
+	b, err := os.ReadFile(writeTestPage(t, "-days", "3"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,18 +35,34 @@ func TestHTMLPage(t *testing.T) {
 	if regexp.MustCompile(`(src|href)=["']?(https?:)?//`).MatchString(page) {
 		t.Fatal("the page loads something from the network")
 	}
-	for _, want := range []string{`id="load"`, `id="followups"`, `"staffing":[`, `"followups":[`, "Tickets by kind and state"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
+	for _, id := range []string{"calls", "agents", "service", "followups"} {
+		m := regexp.MustCompile(`(?s)<svg id="` + id + `".*?</svg>`).FindString(page)
+		if m == "" {
+			t.Fatalf("no chart %s", id)
+		}
+		for _, want := range []string{`class="axis axis-x"`, `class="axis axis-y"`, `class="unit"`, `class="legend-item"`, `class="tick-label"`} {
+			if !strings.Contains(m, want) {
+				t.Errorf("chart %s lacks %s", id, want)
+			}
+		}
+	}
+	if !strings.Contains(page, `<table id="targets">`) || strings.Contains(page, "<pre>\n") && !strings.Contains(page, "white-space: pre-wrap") {
+		t.Error("page lacks the targets or lets the text run off the page")
+	}
+}
+
+func TestNiceStep(t *testing.T) {
+	for _, tc := range []struct{ rough, want float64 }{{0.3, 0.5}, {0.7, 1}, {1.2, 2}, {3, 5}, {7, 10}, {14, 20}, {0, 1}} {
+		if got := niceStep(tc.rough); got != tc.want {
+			t.Errorf("niceStep(%v) = %v, want %v", tc.rough, got, tc.want)
 		}
 	}
 }
 
-// TestHTMLChartsInBrowser loads the page in headless Chromium and checks
-// that each chart drew one bar per data point, with a size, and saves a
-// screenshot. It needs Debian's chromium; CI installs it and sets
+// chromium finds Debian's chromium, or skips; CI installs it and sets
 // DESK_REQUIRE_CHROMIUM=1, so there it cannot skip.
-func TestHTMLChartsInBrowser(t *testing.T) {
+func chromium(t *testing.T) string {
+	t.Helper()
 	bin := os.Getenv("CHROMIUM")
 	if bin == "" {
 		bin, _ = exec.LookPath("chromium")
@@ -76,74 +71,66 @@ func TestHTMLChartsInBrowser(t *testing.T) {
 		if os.Getenv("DESK_REQUIRE_CHROMIUM") == "1" {
 			t.Fatal("chromium not found but DESK_REQUIRE_CHROMIUM=1")
 		}
-		t.Skip("chromium not installed (apt-get install chromium); the chart check runs in CI")
+		t.Skip("chromium not installed (apt-get install chromium); the browser checks run in CI")
 	}
-	path := writeTestPage(t)
-	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + t.TempDir(), "--window-size=1000,1600"}
-	dom, err := exec.Command(bin, append(flags, "--dump-dom", "file://"+path)...).Output()
-	if err != nil {
-		t.Fatalf("chromium --dump-dom: %v", err)
-	}
-	m := regexp.MustCompile(`data-chartcheck="([^"]*)"`).FindSubmatch(dom)
-	if m == nil {
-		t.Fatal("the page's script did not run: no chart check in the DOM")
-	}
-	var check map[string]struct {
-		Bars, Expected, Width, Height, Nonzero, Values int
-	}
-	if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &check); err != nil {
-		t.Fatalf("chart check %q: %v", m[1], err)
-	}
-	for _, id := range []string{"load", "followups"} {
-		c, ok := check[id]
-		if !ok {
-			t.Fatalf("chart %s missing from the check", id)
-		}
-		if c.Bars == 0 || c.Bars != c.Expected || c.Width < 300 || c.Height < 100 || c.Nonzero != c.Values || c.Values == 0 {
-			t.Errorf("chart %s: %+v", id, c)
-		}
-	}
-	shot := filepath.Join(os.Getenv("DESK_SCREENSHOT_DIR"), "desk-report.png")
-	if os.Getenv("DESK_SCREENSHOT_DIR") == "" {
-		shot = filepath.Join(t.TempDir(), "desk-report.png")
-	}
-	if out, err := exec.Command(bin, append(flags, "--screenshot="+shot, "file://"+path)...).CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v\n%s", err, out)
-	}
-	if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
-		t.Fatalf("screenshot %s: %v", shot, err)
-	}
-	t.Logf("screenshot: %s", shot)
+	return bin
 }
 
-// TestK5_daily_weekly_monthly_counts: the desk's daily and weekly counts
-// by kind and the monthly summary add up to the tickets received, and a
-// run across a month end gets a row per month.
-func TestK5_daily_weekly_monthly_counts(t *testing.T) {
-	r := decodeReport(t, runReport(t, "-days", "4", "-start", "2026-03-30", "-format", "json"))
-	sum := func(rows []DayRow) (n int) {
-		for _, d := range rows {
-			byKind := 0
-			for _, c := range d.ByKind {
-				byKind += c
-			}
-			if byKind != d.Total {
-				t.Fatalf("%s: kinds add up to %d, total %d", d.Period, byKind, d.Total)
-			}
-			n += d.Total
+func chromiumFlags(t *testing.T, width, height int) []string {
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--user-data-dir=" + t.TempDir(), "--window-size=" + strconv.Itoa(width) + "," + strconv.Itoa(height)}
+}
+
+type pageCheck struct {
+	Charts map[string]struct {
+		Width, Height, XAxis, YAxis, YTicks, XTicks, Series, Bars int
+		Units, Legend, TextOutside                                []string
+	}
+	Viewport, ScrollWidth int
+	Overflowing           []string
+}
+
+// TestHTMLChartsInBrowser loads the page in headless Chromium 1280 px
+// wide and reads what its check script measured: each chart has an x
+// and a y axis with tick labels and a unit, a legend entry per series,
+// no text outside the chart, and nothing on the page is wider than the
+// window.
+func TestHTMLChartsInBrowser(t *testing.T) {
+	bin := chromium(t)
+	for _, args := range [][]string{{}, {"-dealer", "-days", "30"}} {
+		path := writeTestPage(t, args...)
+		dom, err := exec.Command(bin, append(chromiumFlags(t, 1280, 2000), "--dump-dom", "file://"+path)...).Output()
+		if err != nil {
+			t.Fatalf("chromium --dump-dom: %v", err)
 		}
-		return n
-	}
-	if len(r.Daily) != 4 || sum(r.Daily) != r.Total || sum(r.Weekly) != r.Total {
-		t.Fatalf("%d days adding up to %d, weeks to %d; %d tickets", len(r.Daily), sum(r.Daily), sum(r.Weekly), r.Total)
-	}
-	months := 0
-	for _, m := range r.Monthly {
-		months += m.Tickets
-	}
-	if len(r.Monthly) != 2 || r.Monthly[0].Month != "2026-03" || r.Monthly[1].Month != "2026-04" || months != r.Total {
-		t.Fatalf("monthly rows %+v for %d tickets", r.Monthly, r.Total)
+		m := regexp.MustCompile(`data-check="([^"]*)"`).FindSubmatch(dom)
+		if m == nil {
+			t.Fatal("the page's check script did not run")
+		}
+		var c pageCheck
+		if err := json.Unmarshal([]byte(html.UnescapeString(string(m[1]))), &c); err != nil {
+			t.Fatalf("check %q: %v", m[1], err)
+		}
+		if c.Viewport != 1280 || c.ScrollWidth > c.Viewport || len(c.Overflowing) > 0 {
+			t.Errorf("desk %v: page %d px wide in a %d px window; overflowing: %v", args, c.ScrollWidth, c.Viewport, c.Overflowing)
+		}
+		legends := map[string][]string{
+			"calls":     {"phone calls per hour"},
+			"agents":    {"agents staffed (fewest in the hour)", "agents needed (Erlang C)"},
+			"service":   {"achieved", "Erlang C for the staff", "target"},
+			"followups": {"window closes", "ended"},
+		}
+		for id, legend := range legends {
+			ch, ok := c.Charts[id]
+			if !ok {
+				t.Fatalf("chart %s missing", id)
+			}
+			if ch.XAxis != 1 || ch.YAxis != 1 || ch.YTicks < 3 || ch.XTicks < 2 || len(ch.Units) != 2 ||
+				!slices.Equal(ch.Legend, legend) || ch.Series != len(legend) || ch.Bars == 0 || len(ch.TextOutside) > 0 ||
+				ch.Width < 500 || ch.Height < 200 {
+				t.Errorf("desk %v chart %s: %+v", args, id, ch)
+			}
+		}
 	}
 }

@@ -28,6 +28,7 @@ type chart struct {
 	labels       []string
 	series       []series
 	yMax         float64 // a fixed top of the scale, 0 to fit the data
+	whole        bool    // the values are counts: ticks at whole numbers
 }
 
 const (
@@ -62,6 +63,9 @@ func (c chart) svg() template.HTML {
 		}
 	}
 	step := niceStep(math.Max(top, 1) / 5)
+	if c.whole {
+		step = math.Max(1, math.Round(step))
+	}
 	if c.yMax == 0 {
 		top = math.Ceil(math.Max(top, 1)/step) * step
 	}
@@ -123,16 +127,31 @@ func (c chart) svg() template.HTML {
 		if !s.line {
 			continue
 		}
+		// a NaN value (nothing to show in that category) breaks the line
+		var runs [][]string
 		var pts []string
 		for i, v := range s.values {
+			if math.IsNaN(v) {
+				if len(pts) > 0 {
+					runs, pts = append(runs, pts), nil
+				}
+				continue
+			}
 			pts = append(pts, f(x0+band*(float64(i)+0.5))+","+f(y(v)))
+		}
+		if len(pts) > 0 {
+			runs = append(runs, pts)
 		}
 		dash := ""
 		if s.dashed {
 			dash = ` stroke-dasharray="6 4"`
 		}
-		w(`<g class="series line" data-series="%s"><polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`,
-			template.HTMLEscapeString(s.name), s.color, dash, strings.Join(pts, " "))
+		w(`<g class="series line" data-series="%s">`, template.HTMLEscapeString(s.name))
+		pts = nil
+		for _, run := range runs {
+			w(`<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`, s.color, dash, strings.Join(run, " "))
+			pts = append(pts, run...)
+		}
 		if !s.dashed {
 			for _, p := range pts {
 				xy := strings.Split(p, ",")
@@ -164,7 +183,7 @@ func (c chart) svg() template.HTML {
 
 // charts are the page's pictures: phone load and agents on separate
 // scales, the service level against its target, and the follow-ups.
-func charts(r *sim.Report) []template.HTML {
+func charts(r *sim.Report) []figure {
 	var hours []string
 	var calls, staffed, need, level, predicted, target []float64
 	for _, h := range r.Hours {
@@ -173,7 +192,11 @@ func charts(r *sim.Report) []template.HTML {
 		staffed = append(staffed, float64(h.Staffed))
 		need = append(need, float64(h.Need))
 		level = append(level, 100*h.Achieved)
-		predicted = append(predicted, 100*h.Predicted)
+		if h.Calls > 0 {
+			predicted = append(predicted, 100*h.Predicted)
+		} else {
+			predicted = append(predicted, math.NaN()) // no calls: nothing to predict
+		}
 		target = append(target, 100*h.Target)
 	}
 	var days []string
@@ -191,21 +214,32 @@ func charts(r *sim.Report) []template.HTML {
 			}
 		}
 	}
-	return []template.HTML{
-		chart{id: "calls", title: "Phone calls by hour of the day (average day)", xUnit: "hour of the day", yUnit: "calls per hour",
-			labels: hours, series: []series{{name: "phone calls per hour", color: "#4a7fb5", values: calls}}}.svg(),
-		chart{id: "agents", title: "Agents by hour of the day (R8)", xUnit: "hour of the day", yUnit: "agents",
+	cs := []chart{
+		{id: "calls", title: "Phone calls by hour of the day (average day)", xUnit: "hour of the day", yUnit: "calls per hour",
+			labels: hours, series: []series{{name: "phone calls per hour", color: "#4a7fb5", values: calls}}},
+		{id: "agents", title: "Agents by hour of the day (R8)", xUnit: "hour of the day", yUnit: "agents", whole: true,
 			labels: hours, series: []series{
 				{name: "agents staffed (fewest in the hour)", color: "#2e7d32", values: staffed},
-				{name: "agents needed (Erlang C)", color: "#c62828", values: need, line: true}}}.svg(),
-		chart{id: "service", title: "Service level by hour: " + within, xUnit: "hour of the day", yUnit: "% answered in time",
+				{name: "agents needed (Erlang C)", color: "#c62828", values: need, line: true}}},
+		{id: "service", title: "Service level by hour: " + within, xUnit: "hour of the day", yUnit: "% answered in time",
 			labels: hours, yMax: 100, series: []series{
 				{name: "achieved", color: "#4a7fb5", values: level},
 				{name: "Erlang C for the staff", color: "#6a1b9a", values: predicted, line: true},
-				{name: "target", color: "#c62828", values: target, line: true, dashed: true}}}.svg(),
-		chart{id: "followups", title: "Follow-ups by day (F rules)", xUnit: "day (month-day)", yUnit: "follow-ups",
+				{name: "target", color: "#c62828", values: target, line: true, dashed: true}}},
+		{id: "followups", title: "Follow-ups by day (F rules)", xUnit: "day (month-day)", yUnit: "follow-ups", whole: true,
 			labels: days, series: []series{
 				{name: "window closes", color: "#ef9a9a", values: due},
-				{name: "ended", color: "#81c784", values: done}}}.svg(),
+				{name: "ended", color: "#81c784", values: done}}},
 	}
+	out := make([]figure, len(cs))
+	for i, c := range cs {
+		out[i] = figure{Title: c.title, SVG: c.svg()}
+	}
+	return out
+}
+
+// figure is a chart with its caption.
+type figure struct {
+	Title string
+	SVG   template.HTML
 }
