@@ -8,11 +8,13 @@
 // F12, K1, K4). The run is deterministic for a given -seed.
 //
 //	go run ./examples/dealer -seed 7
+//	go run ./examples/dealer -format json -months 1
 package main
 
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,16 +30,37 @@ import (
 
 const desk = "dealer-east"
 
-func main() {
-	seed := flag.Uint64("seed", 1, "seed of the simulation")
-	months := flag.Int("months", 3, "months to simulate")
-	list := flag.Bool("tasks", true, "print every task by due date")
-	asJSON := flag.Bool("json", false, "print the monthly reports as JSON")
-	flag.Parse()
-	if err := run(os.Stdout, *seed, *months, *list, *asJSON); err != nil {
-		fmt.Fprintln(os.Stderr, "dealer:", err)
-		os.Exit(1)
+func main() { os.Exit(command(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// command parses the flags (the same names as examples/desk: -seed,
+// -format) and runs; it returns the exit status: 0 (also for -h), 1 for
+// a failed run, 2 for bad flags, each reported once.
+func command(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dealer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same run")
+	months := fs.Int("months", 3, "months to simulate (1 to 24)")
+	list := fs.Bool("tasks", true, "print every task by due date (text format)")
+	format := fs.String("format", "text", "output format: text or json (the monthly reports)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // the flag package printed the message and the usage
 	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "dealer: -format %q: give text or json\n", *format)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "dealer: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if err := run(stdout, *seed, *months, *list, *format == "json"); err != nil {
+		fmt.Fprintln(stderr, "dealer:", err)
+		return 1
+	}
+	return 0
 }
 
 // sim is the dealer's world: a clock, the follow-up store, a deriver

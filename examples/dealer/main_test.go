@@ -6,6 +6,30 @@ import (
 	"testing"
 )
 
+// TestFlags: the same flag names as examples/desk; -h exits 0; a bad
+// flag or value is reported once and exits 2.
+func TestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		once string
+	}{
+		{[]string{"-h"}, 0, "-format"},
+		{[]string{"-json"}, 2, "flag provided but not defined: -json"},
+		{[]string{"-format", "xml"}, 2, `-format "xml"`},
+		{[]string{"-months", "0"}, 1, "simulate 1 to 24 months"},
+	} {
+		var out, errb bytes.Buffer
+		if code := command(tc.args, &out, &errb); code != tc.code || strings.Count(errb.String(), tc.once) != 1 {
+			t.Errorf("dealer %v: exit %d, stderr %q", tc.args, code, errb.String())
+		}
+	}
+	var out bytes.Buffer
+	if code := command([]string{"-format", "json", "-months", "1"}, &out, &bytes.Buffer{}); code != 0 || !strings.Contains(out.String(), `"revisit_rate"`) {
+		t.Errorf("-format json: exit %d", code)
+	}
+}
+
 // TestF9Cadence runs the simulation twice with one seed and once with
 // another: the same seed prints the same, every F9 call kind appears,
 // and there is one report per month.

@@ -6,8 +6,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 	_ "time/tzdata" // the zone is embedded, so the example runs anywhere
@@ -15,17 +17,33 @@ import (
 	"github.com/servicedesk-go/desk/roster"
 )
 
-func main() {
-	out := flag.String("out", "roster.ics", "file to write (- for standard output)")
-	weeks := flag.Int("weeks", 3, "weeks to generate (R3: a three-week cycle)")
-	tz := flag.String("tz", "Asia/Shanghai", "IANA time zone of the desk")
-	start := flag.String("start", "", "first day, YYYY-MM-DD (default: next Monday)")
-	agent := flag.String("agent", "", "export only this agent's shifts")
-	flag.Parse()
-	if err := run(*out, *weeks, *tz, *start, *agent); err != nil {
-		fmt.Fprintln(os.Stderr, "ics:", err)
-		os.Exit(1)
+func main() { os.Exit(command(os.Args[1:], os.Stderr)) }
+
+// command parses the flags and runs; it returns the exit status: 0 (also
+// for -h), 1 for a failed run, 2 for bad flags, each reported once.
+func command(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ics", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "roster.ics", "file to write (- for standard output)")
+	weeks := fs.Int("weeks", 3, "weeks to generate (R3: a three-week cycle)")
+	tz := fs.String("tz", "Asia/Shanghai", "IANA time zone of the desk")
+	start := fs.String("start", "", "first day, YYYY-MM-DD (default: next Monday)")
+	agent := fs.String("agent", "", "export only this agent's shifts")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // the flag package printed the message and the usage
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ics: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if err := run(*out, *weeks, *tz, *start, *agent); err != nil {
+		fmt.Fprintln(stderr, "ics:", err)
+		return 1
+	}
+	return 0
 }
 
 func run(out string, weeks int, tz, start, agent string) error {
