@@ -89,7 +89,9 @@ func crossCheck(t *testing.T, cfg Config) {
 		t.Fatalf("%d tickets stored, report %d, by state %d", len(all), tk.Total, sumCounts(tk.ByState))
 	}
 	state, kind, open, phone := map[string]int{}, map[string]int{}, 0, 0
+	monthsSeen := map[string]bool{}
 	for _, x := range all {
+		monthsSeen[x.ReceivedAt.In(cfg.Start.Location()).Format("2006-01")] = true
 		state[string(x.State)]++
 		kind[string(x.Kind)]++
 		if !x.State.Terminal() {
@@ -129,6 +131,9 @@ func crossCheck(t *testing.T, cfg Config) {
 	months := 0
 	for _, m := range r.Monthly {
 		months += m.Tickets
+	}
+	if len(r.Monthly) != len(monthsSeen) {
+		t.Errorf("%d monthly rows for tickets in %d months", len(r.Monthly), len(monthsSeen))
 	}
 	if months != len(all) || sumCounts(r.Backlog) != open {
 		t.Errorf("months add up to %d, backlog by age to %d; %d tickets, %d open", months, sumCounts(r.Backlog), len(all), open)
