@@ -2,6 +2,7 @@ package ticket_test
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -118,5 +119,49 @@ func BenchmarkTransitionCheck(b *testing.B) {
 		if !ticket.Can(ticket.Received, ticket.ActDispatch) {
 			b.Fatal("cannot dispatch")
 		}
+	}
+}
+
+// BenchmarkMemoryPerTicket runs 20,000 inquiries through the five-event
+// lifecycle of BenchmarkLifecycle on one MemStore, with the events still
+// in the outbox, and reports the live heap per ticket after a garbage
+// collection (target: at most 3 KB).
+func BenchmarkMemoryPerTicket(b *testing.B) {
+	const n = 20_000
+	in := inquiryIntake()
+	dispatch := ticket.Assignment{Department: "finance"}
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		now := t0
+		store := ticket.NewMemStore()
+		svc, err := ticket.New(store, ticket.Config{Desk: "bench", Now: func() time.Time { return now }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range n {
+			now = now.Add(time.Second)
+			tk, err := svc.Receive(ctx, agent, in)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := ticket.Ref{ID: tk.ID}
+			_, err1 := svc.Dispatch(ctx, agent, r, dispatch)
+			_, err2 := svc.Resolve(ctx, plumber, r, "refund")
+			_, err3 := svc.Answer(ctx, agent, r, "")
+			_, err4 := svc.Accept(ctx, agent, r, "")
+			if err := errors.Join(err1, err2, err3, err4); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/ticket")
+		runtime.KeepAlive(svc)
+		b.StartTimer()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -13,23 +14,90 @@ import (
 // MemStore is the in-memory Store: the embedded default for tests,
 // simulations and single-process desks that need no durability. It is
 // safe for concurrent use. The zero value is not usable; call NewMemStore.
+//
+// Every event is kept once, shared by its ticket's history and the
+// outbox. Each desk indexes its tickets by state, kind, owner, assignee,
+// customer, complaint class and severity, and keeps the set of tickets
+// with an open deadline, so that List reads the smallest matching index
+// entry instead of every ticket.
 type MemStore struct {
 	mu        sync.RWMutex
 	desks     map[string]*memDesk
-	outbox    []Event             // commit order
-	outboxAt  map[uuid.UUID]int   // event ID → index in outbox
-	eventIDs  map[uuid.UUID]bool  // every stored event, published or not
+	outbox    []*memEvent         // commit order
+	events    map[uuid.UUID]int   // every stored event: its index in outbox, or -1 if it is only in a history
 	consumers map[memKey]*memCons // per consumer and scope
 }
 
 type memDesk struct {
-	tickets map[uuid.UUID]*memRecord
-	numbers []uuid.UUID // index n-1 holds case number n
+	tickets  map[uuid.UUID]*memRecord
+	byNumber []*memRecord // index n-1 holds case number n
+	index    map[indexKey]map[int64]struct{}
 }
 
+// memRecord is a stored ticket. Its maps are kept as sorted key-value
+// slices, a fraction of a small map's size.
 type memRecord struct {
-	t       *Ticket
-	history []Event
+	t             *Ticket // Fields and Attrs are nil: see fields and attrs
+	fields, attrs pairs
+	history       []*memEvent
+}
+
+// memEvent is a stored event; its Data is kept as sorted pairs.
+type memEvent struct {
+	ev   Event // Data is nil: see data
+	data pairs
+}
+
+func newMemEvent(e Event) *memEvent {
+	me := &memEvent{ev: e, data: toPairs(e.Data)}
+	me.ev.Data = nil
+	return me
+}
+
+// event returns a copy of the stored event.
+func (e *memEvent) event() Event {
+	ev := e.ev
+	ev.Data = e.data.toMap()
+	return ev
+}
+
+// pairs holds a map[string]string as key, value, key, value, ... in key
+// order; nil stands for a nil map.
+type pairs []string
+
+func toPairs(m map[string]string) pairs {
+	if m == nil {
+		return nil
+	}
+	p := make(pairs, 0, 2*len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		p = append(p, k, m[k])
+	}
+	return p
+}
+
+func (p pairs) toMap() map[string]string {
+	if p == nil {
+		return nil
+	}
+	m := make(map[string]string, len(p)/2)
+	for i := 0; i < len(p); i += 2 {
+		m[p[i]] = p[i+1]
+	}
+	return m
+}
+
+// holds reports whether p holds exactly m.
+func (p pairs) holds(m map[string]string) bool {
+	if (p == nil) != (m == nil) || len(p) != 2*len(m) {
+		return false
+	}
+	for i := 0; i < len(p); i += 2 {
+		if v, ok := m[p[i]]; !ok || v != p[i+1] {
+			return false
+		}
+	}
+	return true
 }
 
 type memKey struct{ consumer, desk string }
@@ -45,8 +113,7 @@ var _ Store = (*MemStore)(nil)
 func NewMemStore() *MemStore {
 	return &MemStore{
 		desks:     make(map[string]*memDesk),
-		outboxAt:  make(map[uuid.UUID]int),
-		eventIDs:  make(map[uuid.UUID]bool),
+		events:    make(map[uuid.UUID]int),
 		consumers: make(map[memKey]*memCons),
 	}
 }
@@ -54,10 +121,35 @@ func NewMemStore() *MemStore {
 func (m *MemStore) desk(name string) *memDesk {
 	d := m.desks[name]
 	if d == nil {
-		d = &memDesk{tickets: make(map[uuid.UUID]*memRecord)}
+		d = &memDesk{tickets: make(map[uuid.UUID]*memRecord), index: make(map[indexKey]map[int64]struct{})}
 		m.desks[name] = d
 	}
 	return d
+}
+
+// store replaces r's ticket with a copy of t and updates the indexes.
+func (d *memDesk) store(r *memRecord, t *Ticket) {
+	var old indexKeys
+	if r.t != nil {
+		old = keysOf(r.t)
+	}
+	c := *t
+	c.Fields, c.Attrs = nil, nil
+	r.t = c.Clone()
+	if !r.fields.holds(t.Fields) {
+		r.fields = toPairs(t.Fields)
+	}
+	if !r.attrs.holds(t.Attrs) {
+		r.attrs = toPairs(t.Attrs)
+	}
+	d.reindex(t.Number, old, keysOf(r.t))
+}
+
+// ticket returns a copy of r's ticket.
+func (r *memRecord) ticket() *Ticket {
+	c := r.t.Clone()
+	c.Fields, c.Attrs = r.fields.toMap(), r.attrs.toMap()
+	return c
 }
 
 // Create implements Store.
@@ -75,19 +167,20 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 		return fmt.Errorf("%w: ticket %s already exists", ErrConflict, t.ID)
 	}
 	for _, e := range history {
-		if _, ok := m.outboxAt[e.ID]; ok || m.eventIDs[e.ID] {
+		if _, ok := m.events[e.ID]; ok {
 			return fmt.Errorf("%w: event %s already exists", ErrConflict, e.ID)
 		}
 	}
-	t.Number = int64(len(d.numbers)) + 1
-	d.numbers = append(d.numbers, t.ID)
-	r := &memRecord{t: t.Clone(), history: make([]Event, len(history))}
+	t.Number = int64(len(d.byNumber)) + 1
+	r := &memRecord{history: make([]*memEvent, len(history))}
 	for i, e := range history {
-		r.history[i] = e.Clone()
-		m.eventIDs[e.ID] = true
+		r.history[i] = newMemEvent(e)
+		m.events[e.ID] = -1
 	}
+	d.store(r, t)
 	d.tickets[t.ID] = r
-	m.publish(history[len(history)-1])
+	d.byNumber = append(d.byNumber, r)
+	m.publish(r.history[len(r.history)-1])
 	return nil
 }
 
@@ -126,21 +219,20 @@ func (m *MemStore) Update(ctx context.Context, t *Ticket, ev Event) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d := m.desks[t.Desk]
-	if d == nil || d.tickets[t.ID] == nil {
-		return fmt.Errorf("%w: ticket %s", ErrNotFound, t.ID)
+	d, r, err := m.record(t.Desk, t.ID)
+	if err != nil {
+		return err
 	}
-	r := d.tickets[t.ID]
 	if t.Version != r.t.Version+1 || t.Number != r.t.Number {
 		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, t.ID, r.t.Version, t.Version-1)
 	}
-	if m.eventIDs[ev.ID] {
+	if _, ok := m.events[ev.ID]; ok {
 		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
 	}
-	r.t = t.Clone()
-	r.history = append(r.history, ev.Clone())
-	m.eventIDs[ev.ID] = true
-	m.publish(ev)
+	d.store(r, t)
+	me := newMemEvent(ev)
+	r.history = append(r.history, me)
+	m.publish(me)
 	return nil
 }
 
@@ -154,52 +246,49 @@ func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Ev
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r, err := m.record(t.Desk, t.ID)
+	d, r, err := m.record(t.Desk, t.ID)
 	if err != nil {
 		return err
 	}
 	if t.Version != r.t.Version+1 || t.Number != r.t.Number {
 		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, t.ID, r.t.Version, t.Version-1)
 	}
-	if m.eventIDs[ev.ID] {
+	if _, ok := m.events[ev.ID]; ok {
 		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
 	}
-	at := make(map[uuid.UUID]int, len(r.history))
-	for i, e := range r.history {
-		at[e.ID] = i
+	at := make(map[uuid.UUID]*memEvent, len(r.history))
+	for _, e := range r.history {
+		at[e.ev.ID] = e
 	}
 	for _, e := range history {
-		if _, ok := at[e.ID]; !ok {
+		if at[e.ID] == nil {
 			return fmt.Errorf("%w: event %s of ticket %s", ErrNotFound, e.ID, t.ID)
 		}
 	}
+	// The history and the outbox share the event: one change erases both.
 	for _, e := range history {
-		h := &r.history[at[e.ID]]
-		h.Note, h.Data = e.Note, maps.Clone(e.Data)
-		if i, ok := m.outboxAt[e.ID]; ok {
-			o := &m.outbox[i]
-			o.Note, o.Data = e.Note, maps.Clone(e.Data)
-		}
+		h := at[e.ID]
+		h.ev.Note, h.data = e.Note, toPairs(e.Data)
 	}
-	r.t = t.Clone()
-	r.history = append(r.history, ev.Clone())
-	m.eventIDs[ev.ID] = true
-	m.publish(ev)
+	d.store(r, t)
+	me := newMemEvent(ev)
+	r.history = append(r.history, me)
+	m.publish(me)
 	return nil
 }
 
-func (m *MemStore) publish(ev Event) {
-	m.outboxAt[ev.ID] = len(m.outbox)
-	m.outbox = append(m.outbox, ev.Clone())
+func (m *MemStore) publish(e *memEvent) {
+	m.events[e.ev.ID] = len(m.outbox)
+	m.outbox = append(m.outbox, e)
 }
 
-func (m *MemStore) record(desk string, id uuid.UUID) (*memRecord, error) {
+func (m *MemStore) record(desk string, id uuid.UUID) (*memDesk, *memRecord, error) {
 	if d := m.desks[desk]; d != nil {
 		if r := d.tickets[id]; r != nil {
-			return r, nil
+			return d, r, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: ticket %s", ErrNotFound, id)
+	return nil, nil, fmt.Errorf("%w: ticket %s", ErrNotFound, id)
 }
 
 // Get implements Store.
@@ -209,11 +298,11 @@ func (m *MemStore) Get(ctx context.Context, desk string, id uuid.UUID) (*Ticket,
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	r, err := m.record(desk, id)
+	_, r, err := m.record(desk, id)
 	if err != nil {
 		return nil, err
 	}
-	return r.t.Clone(), nil
+	return r.ticket(), nil
 }
 
 // ByNumber implements Store.
@@ -224,13 +313,15 @@ func (m *MemStore) ByNumber(ctx context.Context, desk string, number int64) (*Ti
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	d := m.desks[desk]
-	if d == nil || number < 1 || number > int64(len(d.numbers)) {
+	if d == nil || number < 1 || number > int64(len(d.byNumber)) {
 		return nil, fmt.Errorf("%w: case number %d", ErrNotFound, number)
 	}
-	return d.tickets[d.numbers[number-1]].t.Clone(), nil
+	return d.byNumber[number-1].ticket(), nil
 }
 
-// List implements Store.
+// List implements Store. It reads the smallest index entry the filter
+// names (or every ticket when it names none) in the order asked for, and
+// stops at the limit where the order allows.
 func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -241,39 +332,68 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 	if d == nil {
 		return nil, nil
 	}
-	if f.Order == ByNumber {
-		// Case numbers are the slice index: start at the cursor.
-		start := int64(0)
-		if f.After != nil {
-			start = max(f.After.Number, 0)
+	numbers, indexed := d.candidates(&f)
+	count := len(d.byNumber)
+	if indexed {
+		count = len(numbers)
+	}
+	// at returns the k-th candidate in case-number order.
+	at := func(k int) *memRecord {
+		if indexed {
+			return d.byNumber[numbers[k]-1]
 		}
-		var out []*Ticket
-		for n := start; n < int64(len(d.numbers)); n++ {
-			t := d.tickets[d.numbers[n]].t
-			if !f.Match(t) {
+		return d.byNumber[k]
+	}
+	var out []*Ticket
+	switch f.Order {
+	case ByNumber, ByNumberDesc:
+		// The candidates beyond the cursor are a prefix or a suffix.
+		lo, hi := 0, count
+		if f.After != nil {
+			k := sort.Search(count, func(k int) bool { return at(k).t.Number > f.After.Number })
+			if f.Order == ByNumber {
+				lo = k
+			} else {
+				hi = sort.Search(count, func(k int) bool { return at(k).t.Number >= f.After.Number })
+			}
+		}
+		for i := range hi - lo {
+			k := lo + i
+			if f.Order == ByNumberDesc {
+				k = hi - 1 - i
+			}
+			r := at(k)
+			if !f.Match(r.t) {
 				continue
 			}
-			out = append(out, t.Clone())
+			out = append(out, r.ticket())
 			if f.Limit > 0 && len(out) == f.Limit {
 				break
 			}
 		}
-		return out, nil
-	}
-	var match []*Ticket
-	for _, id := range d.numbers {
-		t := d.tickets[id].t
-		if f.Match(t) && f.After.Beyond(f.Order, t) {
-			match = append(match, t)
+	default:
+		var match []*memRecord
+		for k := range count {
+			if r := at(k); f.Match(r.t) && f.After.Beyond(f.Order, r.t) {
+				match = append(match, r)
+			}
 		}
-	}
-	sort.Slice(match, func(i, j int) bool { return f.Order.Less(match[i], match[j]) })
-	if f.Limit > 0 && len(match) > f.Limit {
-		match = match[:f.Limit]
-	}
-	out := make([]*Ticket, len(match))
-	for i, t := range match {
-		out[i] = t.Clone()
+		slices.SortFunc(match, func(a, b *memRecord) int {
+			switch {
+			case f.Order.Less(a.t, b.t):
+				return -1
+			case f.Order.Less(b.t, a.t):
+				return 1
+			}
+			return 0
+		})
+		if f.Limit > 0 && len(match) > f.Limit {
+			match = match[:f.Limit]
+		}
+		out = make([]*Ticket, len(match))
+		for i, r := range match {
+			out[i] = r.ticket()
+		}
 	}
 	return out, nil
 }
@@ -285,13 +405,13 @@ func (m *MemStore) History(ctx context.Context, desk string, id uuid.UUID) ([]Ev
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	r, err := m.record(desk, id)
+	_, r, err := m.record(desk, id)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Event, len(r.history))
 	for i, e := range r.history {
-		out[i] = e.Clone()
+		out[i] = e.event()
 	}
 	return out, nil
 }
@@ -323,14 +443,14 @@ func (m *MemStore) Pending(ctx context.Context, consumer, desk string, limit int
 	c := m.consumer(consumer, desk)
 	var out []Event
 	for i := c.low; i < len(m.outbox) && len(out) < limit; i++ {
-		e := &m.outbox[i]
-		if !inScope(desk, e) {
+		e := m.outbox[i]
+		if !inScope(desk, &e.ev) {
 			continue
 		}
-		if _, done := c.acked[e.ID]; done {
+		if _, done := c.acked[e.ev.ID]; done {
 			continue
 		}
-		out = append(out, e.Clone())
+		out = append(out, e.event())
 	}
 	return out, nil
 }
@@ -346,21 +466,21 @@ func (m *MemStore) Ack(ctx context.Context, consumer, desk string, ids ...uuid.U
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, id := range ids {
-		i, ok := m.outboxAt[id]
-		if !ok || !inScope(desk, &m.outbox[i]) {
+		i, ok := m.events[id]
+		if !ok || i < 0 || !inScope(desk, &m.outbox[i].ev) {
 			return fmt.Errorf("%w: event %s", ErrNotFound, id)
 		}
 	}
 	c := m.consumer(consumer, desk)
 	for _, id := range ids {
-		if m.outboxAt[id] >= c.low {
+		if m.events[id] >= c.low {
 			c.acked[id] = struct{}{}
 		}
 	}
 	// Move the low-water mark over the acknowledged prefix, forgetting
 	// the acknowledgements it passes, so the set stays small.
 	for c.low < len(m.outbox) {
-		e := &m.outbox[c.low]
+		e := &m.outbox[c.low].ev
 		if _, done := c.acked[e.ID]; done {
 			delete(c.acked, e.ID)
 		} else if inScope(desk, e) {

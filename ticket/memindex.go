@@ -1,0 +1,142 @@
+package ticket
+
+import "slices"
+
+// indexKey names the tickets with one value of one field: the entries
+// of a desk's index.
+type indexKey struct {
+	field indexField
+	value string
+}
+
+type indexField uint8
+
+const (
+	byState indexField = iota
+	byKind
+	byOwner // "" is the unowned tickets (T19)
+	byAssignee
+	byCustomer
+	byClass
+	bySeverity
+	byDeadline // value "": the tickets with an open deadline (Filter.DueBefore)
+)
+
+// indexKeys are a ticket's index entries; a ticket has at most eight.
+type indexKeys struct {
+	n    int
+	keys [8]indexKey
+}
+
+func (ks *indexKeys) add(f indexField, v string) {
+	ks.keys[ks.n] = indexKey{f, v}
+	ks.n++
+}
+
+func (ks *indexKeys) list() []indexKey { return ks.keys[:ks.n] }
+
+func keysOf(t *Ticket) indexKeys {
+	var ks indexKeys
+	ks.add(byState, string(t.State))
+	ks.add(byKind, string(t.Kind))
+	ks.add(byOwner, t.Owner)
+	if t.Assignee != "" {
+		ks.add(byAssignee, t.Assignee)
+	}
+	if t.Customer != nil && t.Customer.ID != "" {
+		ks.add(byCustomer, t.Customer.ID)
+	}
+	if t.Complaint != nil {
+		ks.add(byClass, t.Complaint.Class)
+		ks.add(bySeverity, string(t.Complaint.Severity))
+	}
+	if !t.NextDue().IsZero() {
+		ks.add(byDeadline, "")
+	}
+	return ks
+}
+
+// reindex moves case number n from the entries old to the entries now.
+func (d *memDesk) reindex(n int64, old, now indexKeys) {
+	for _, k := range old.list() {
+		if !slices.Contains(now.list(), k) {
+			delete(d.index[k], n)
+			if len(d.index[k]) == 0 {
+				delete(d.index, k)
+			}
+		}
+	}
+	for _, k := range now.list() {
+		if !slices.Contains(old.list(), k) {
+			set := d.index[k]
+			if set == nil {
+				set = make(map[int64]struct{})
+				d.index[k] = set
+			}
+			set[n] = struct{}{}
+		}
+	}
+}
+
+// candidates returns, in ascending order, the case numbers of the
+// smallest index entry (or union of entries) that every ticket matching
+// f is in, and false when f names no indexed field.
+func (d *memDesk) candidates(f *Filter) ([]int64, bool) {
+	var best []indexKey
+	size := -1
+	consider := func(keys []indexKey) {
+		n := 0
+		for _, k := range keys {
+			n += len(d.index[k])
+		}
+		if size < 0 || n < size {
+			best, size = keys, n
+		}
+	}
+	if len(f.States) > 0 {
+		consider(keysFor(byState, f.States))
+	}
+	if len(f.Kinds) > 0 {
+		consider(keysFor(byKind, f.Kinds))
+	}
+	if f.Owner != "" {
+		consider([]indexKey{{byOwner, f.Owner}})
+	}
+	if f.Unowned {
+		consider([]indexKey{{byOwner, ""}})
+	}
+	if f.Assignee != "" {
+		consider([]indexKey{{byAssignee, f.Assignee}})
+	}
+	if f.Customer != "" {
+		consider([]indexKey{{byCustomer, f.Customer}})
+	}
+	if len(f.Classes) > 0 {
+		consider(keysFor(byClass, f.Classes))
+	}
+	if len(f.Severities) > 0 {
+		consider(keysFor(bySeverity, f.Severities))
+	}
+	if !f.DueBefore.IsZero() {
+		consider([]indexKey{{byDeadline, ""}})
+	}
+	if size < 0 {
+		return nil, false
+	}
+	out := make([]int64, 0, size)
+	for _, k := range best {
+		for n := range d.index[k] {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), true
+}
+
+func keysFor[T ~string](f indexField, values []T) []indexKey {
+	keys := make([]indexKey, 0, len(values))
+	for _, v := range values {
+		keys = append(keys, indexKey{f, string(v)})
+	}
+	return keys
+}
