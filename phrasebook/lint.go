@@ -40,17 +40,33 @@ type Forbidden struct {
 	Note     string   `json:"note,omitempty"`
 	Patterns []string `json:"patterns"`
 	Suggest  string   `json:"suggest"` // phrase ID; must render without values
+	// Bare: the fragment counts only when nothing but particles follows
+	// it in its clause (经理不在。, not 不在保修范围内 or 不在小区).
+	Bare bool `json:"bare,omitempty"`
+	// UnlessCustomer: the fragment does not count when its subject is the
+	// customer (您不知道, if you're not sure), in a condition (如果您不在家)
+	// or in a polite question to the customer (不知道明天您方便吗?).
+	UnlessCustomer bool `json:"unless_customer,omitempty"`
+	// UnlessKPI: the fragment does not count in a clause about a rate or
+	// target (回访率达到100%).
+	UnlessKPI bool `json:"unless_kpi,omitempty"`
 }
 
 // Lexicon is the linter's word lists. Refusals, RuleExplanations,
 // Apologies and Allow are keyed by language tag; all languages are
 // matched together, so mixed Chinese/English text works.
+//
+// A pattern may be a template: a '*' stands for a slot of up to
+// LintPolicy.SlotRunes runes within one clause (说了*遍 matches 说了三遍 and
+// 说了好几遍; 是不会*的 matches 我们是不会赔偿的). Patterns are written in
+// simplified characters; each is also matched in traditional characters.
 type Lexicon struct {
 	Forbidden        []Forbidden         `json:"forbidden"`
 	Refusals         map[string][]string `json:"refusals"`
 	RuleExplanations map[string][]string `json:"rule_explanations"`
 	Apologies        map[string][]string `json:"apologies"`
 	Allow            map[string][]string `json:"allow"`
+	Context          LintContext         `json:"context"`
 }
 
 // BuiltinLexicon returns the embedded lexicon (data/lint.json).
@@ -91,10 +107,19 @@ const (
 )
 
 // LintPolicy configures a Linter. The zero value is the default: the
-// built-in lexicon and ScopeTurn.
+// built-in lexicon, ScopeTurn, speech and slots of 4 runes.
 type LintPolicy struct {
 	ApologyScope ApologyScope
 	Lexicon      *Lexicon // nil: BuiltinLexicon
+	// Document: the text is not speech but a document about speech (a
+	// regulation, a KPI table, a training handout). Only quoted speech in
+	// it is linted (see quoteSpans); procedural text around the quotes is
+	// never flagged, and an apology counts only inside the same quotation.
+	Document bool
+	// SlotRunes is how many runes a '*' slot of a template pattern may
+	// stand for, and how far an approved-phrase anchor (暂时 of 经理暂时不在)
+	// may stand before the fragment it excuses (经理暂时还不在). 0 means 4.
+	SlotRunes int
 	// OtherSpeakers are line prefixes ("客户:", "Customer:") marking lines
 	// of a transcript said by someone other than the agent: nothing on
 	// them is flagged, and an apology on them does not count for P2.
@@ -153,9 +178,12 @@ type Linter struct {
 	cat     *Catalogue
 	policy  LintPolicy
 	m       *matcher
-	pats    []string  // the compiled patterns, for tests and the benchmark baseline
-	kinds   []patKind // per pattern
-	entries []int     // per pattern: forbidden entry index, else -1
+	pats    []string   // the compiled patterns, for tests and the benchmark baseline
+	kinds   []patKind  // per pattern
+	entries []int      // per pattern: forbidden entry index, else -1
+	tails   [][]string // per pattern: the parts after the head of a template
+	base    []string   // per pattern: the lexicon's (simplified) pattern
+	anchors map[string][]string
 	lex     Lexicon
 	suggest []map[string]string // per forbidden entry: lang -> rendered suggestion
 	pool    sync.Pool
@@ -183,6 +211,12 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	if p.ApologyScope < ScopeTurn || p.ApologyScope > ScopeText {
 		return nil, fmt.Errorf("phrasebook: new linter: apology scope %d: %w", p.ApologyScope, ErrInvalidPolicy)
 	}
+	if p.SlotRunes < 0 {
+		return nil, fmt.Errorf("phrasebook: new linter: slot runes %d: %w", p.SlotRunes, ErrInvalidPolicy)
+	}
+	if p.SlotRunes == 0 {
+		p.SlotRunes = 4
+	}
 	var lex Lexicon
 	if p.Lexicon != nil {
 		lex = *p.Lexicon
@@ -195,15 +229,23 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	// Keep private copies: a caller changing its lexicon or prefixes later
 	// must not change (or race with) a linter in use.
 	lex.Forbidden = slices.Clone(lex.Forbidden)
+	lex.Context = lex.Context.normalized()
 	p.Lexicon = nil
 	p.OtherSpeakers = slices.Clone(p.OtherSpeakers)
-	l := &Linter{cat: c, policy: p, lex: lex}
+	l := &Linter{cat: c, policy: p, lex: lex, anchors: map[string][]string{}}
 	var pats []string
 	add := func(s string, k patKind, entry int) {
 		for _, v := range variants(s) {
-			pats = append(pats, v)
+			head, tail, _ := strings.Cut(v, "*")
+			var tails []string
+			if tail != "" {
+				tails = strings.Split(tail, "*")
+			}
+			pats = append(pats, head)
 			l.kinds = append(l.kinds, k)
 			l.entries = append(l.entries, entry)
+			l.tails = append(l.tails, tails)
+			l.base = append(l.base, s)
 		}
 	}
 	forbidden := map[string]string{} // pattern -> entry ID
@@ -231,9 +273,9 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 		}
 		l.suggest = append(l.suggest, sugg)
 		for _, pat := range f.Patterns {
-			norm := asciiLower(strings.TrimSpace(pat))
-			if norm == "" || !utf8.ValidString(norm) {
-				return nil, &CatalogueError{PhraseID: f.ID, Problem: fmt.Sprintf("pattern %q is empty or not utf-8", pat)}
+			norm := normPattern(pat)
+			if !validPattern(norm) {
+				return nil, &CatalogueError{PhraseID: f.ID, Problem: fmt.Sprintf("pattern %q is empty, not utf-8, or a template with an empty part", pat)}
 			}
 			forbidden[norm] = f.ID
 			add(norm, kindForbidden, i)
@@ -242,9 +284,9 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	addList := func(m map[string][]string, k patKind, what string) error {
 		for _, lang := range slices.Sorted(maps.Keys(m)) {
 			for _, pat := range m[lang] {
-				norm := asciiLower(strings.TrimSpace(pat))
-				if norm == "" || !utf8.ValidString(norm) {
-					return &CatalogueError{Lang: lang, Problem: fmt.Sprintf("%s pattern %q is empty or not utf-8", what, pat)}
+				norm := normPattern(pat)
+				if !validPattern(norm) {
+					return &CatalogueError{Lang: lang, Problem: fmt.Sprintf("%s pattern %q is empty, not utf-8, or a template with an empty part", what, pat)}
 				}
 				if id, ok := forbidden[norm]; ok && (k == kindAllowAll || k == kindApology) {
 					return &CatalogueError{PhraseID: id, Lang: lang, Problem: fmt.Sprintf("%s pattern %q is also forbidden", what, pat)}
@@ -268,20 +310,35 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	}
 	// Approved clauses: only those that contain a forbidden fragment can
 	// ever mask anything, so only those enter the automaton.
-	fpats := slices.Collect(maps.Keys(forbidden))
+	// Each such clause also gives its fragments an anchor: the two runes
+	// before the fragment (暂时 of 经理暂时不在). A fragment with one of its
+	// anchors at most SlotRunes runes before it in its clause is the
+	// approved phrase with words inserted (经理暂时还不在), and is masked too.
+	fpats := slices.Sorted(maps.Keys(forbidden))
 	seen := map[string]bool{}
 	for _, lit := range c.literalTexts() {
 		for _, clause := range clauses(lit) {
-			norm := asciiLower(clause)
-			if seen[norm] {
+			norm := normPattern(clause)
+			if seen[norm] || strings.Contains(norm, "*") {
 				continue
 			}
 			seen[norm] = true
+			masks := false
 			for _, fp := range fpats {
-				if strings.Contains(norm, fp) && norm != fp {
-					add(norm, kindAllowP3, -1)
-					break
+				i := strings.Index(norm, fp)
+				if i < 0 || norm == fp || strings.Contains(fp, "*") {
+					continue
 				}
+				masks = true
+				if before := []rune(norm[:i]); len(before) >= 2 {
+					a := string(before[len(before)-2:])
+					if !slices.Contains(l.anchors[fp], a) {
+						l.anchors[fp] = append(l.anchors[fp], a)
+					}
+				}
+			}
+			if masks {
+				add(norm, kindAllowP3, -1)
 			}
 		}
 	}
@@ -291,13 +348,59 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	return l, nil
 }
 
-// variants returns s and, when it has an ASCII apostrophe, the same with
-// a typographic one (can't / can’t).
+// variants returns s, the same with a typographic apostrophe when it has
+// an ASCII one (can't / can’t), and the same in traditional characters
+// when it has any with a traditional form (办不了 / 辦不了).
 func variants(s string) []string {
+	out := []string{s}
 	if strings.Contains(s, "'") {
-		return []string{s, strings.ReplaceAll(s, "'", "\u2019")}
+		out = append(out, strings.ReplaceAll(s, "'", "\u2019"))
 	}
-	return []string{s}
+	if t, ok := traditional(s); ok {
+		out = append(out, t)
+	}
+	return out
+}
+
+// normPattern is a pattern as the matcher compares it: trimmed, ASCII in
+// lower case, stray whitespace dropped.
+func normPattern(p string) string {
+	sq, _ := squeeze(asciiLower(strings.TrimSpace(p)))
+	return strings.TrimSpace(sq)
+}
+
+// validPattern: non-empty UTF-8, and no template part empty.
+func validPattern(p string) bool {
+	if p == "" || !utf8.ValidString(p) {
+		return false
+	}
+	for _, part := range strings.Split(p, "*") {
+		if strings.TrimSpace(part) == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// normalized returns the context words as normWindow reads text.
+func (c LintContext) normalized() LintContext {
+	norm := func(ws []string) []string {
+		var out []string
+		for _, w := range ws {
+			if w = normWindow(strings.TrimSpace(w)); w != "" {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	return LintContext{
+		CustomerSubjects:  norm(c.CustomerSubjects),
+		AgentSubjects:     norm(c.AgentSubjects),
+		Conditionals:      norm(c.Conditionals),
+		ConditionalsAfter: norm(c.ConditionalsAfter),
+		Particles:         normWindow(c.Particles),
+		KPIWords:          norm(c.KPIWords),
+	}
 }
 
 // clauses splits an approved text at punctuation and slashes, keeping
@@ -334,8 +437,12 @@ func (l *Linter) Lint(text string) []Finding {
 	if len(occ) > 0 && len(l.policy.OtherSpeakers) > 0 {
 		occ = l.dropOtherSpeakers(text, occ)
 	}
-	if len(occ) > 0 {
-		findings = l.resolve(text, occ)
+	switch {
+	case len(occ) == 0:
+	case l.policy.Document:
+		findings = l.resolveQuotes(text, occ)
+	default:
+		findings = l.resolve(window{text, 0, len(text)}, occ)
 	}
 	*bufp = occ[:0]
 	l.pool.Put(bufp)
@@ -345,7 +452,121 @@ func (l *Linter) Lint(text string) []Finding {
 	return findings
 }
 
-func (l *Linter) resolve(text string, occ []occurrence) []Finding {
+// resolveQuotes resolves, quotation by quotation, the occurrences lying
+// wholly inside one (document mode). occ is in order of end offset.
+func (l *Linter) resolveQuotes(text string, occ []occurrence) []Finding {
+	var findings []Finding
+	i := 0
+	for _, q := range quoteSpans(text) {
+		for i < len(occ) && occ[i].end <= q[0] {
+			i++
+		}
+		j := i
+		var in []occurrence
+		for j < len(occ) && occ[j].end <= q[1] {
+			if occ[j].start >= q[0] {
+				in = append(in, occ[j])
+			}
+			j++
+		}
+		if len(in) > 0 {
+			findings = append(findings, l.resolve(window{text, q[0], q[1]}, in)...)
+		}
+		i = j
+	}
+	return findings
+}
+
+// completeTemplates replaces each occurrence of a template's head with
+// the whole template's span when its other parts follow, each within
+// SlotRunes runes of the part before and in the same clause, and drops it
+// otherwise.
+func (l *Linter) completeTemplates(w window, occ []occurrence) []occurrence {
+	kept := occ[:0]
+	for _, o := range occ {
+		if tails := l.tails[o.pat]; tails != nil {
+			end, ok := o.end, true
+			for _, t := range tails {
+				limit := w.clauseAfter(end)
+				stop := end
+				for n := 0; n < l.policy.SlotRunes && stop < limit; n++ {
+					_, size := utf8.DecodeRuneInString(w.text[stop:limit])
+					stop += size
+				}
+				stop = min(limit, stop+len(t))
+				i := strings.Index(asciiLower(w.text[end:stop]), t)
+				if i < 0 {
+					ok = false
+					break
+				}
+				end += i + len(t)
+			}
+			if !ok {
+				continue
+			}
+			o.end = end
+		}
+		kept = append(kept, o)
+	}
+	return kept
+}
+
+// masked reports whether the context rules excuse forbidden entry f's
+// fragment at o (see Forbidden and the approved-phrase anchors).
+func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
+	anchors := l.anchors[l.base[o.pat]]
+	if !f.Bare && !f.UnlessCustomer && !f.UnlessKPI && len(anchors) == 0 {
+		return false
+	}
+	ctx := &l.lex.Context
+	before := normWindow(w.text[w.clauseBefore(o.start):o.start])
+	after := normWindow(w.text[o.end:w.clauseAfter(o.end)])
+	if f.Bare && !ctx.bare(after) {
+		return true
+	}
+	if len(anchors) > 0 {
+		r := []rune(before)
+		for _, a := range anchors {
+			tail := r[max(0, len(r)-l.policy.SlotRunes-utf8.RuneCountInString(a)):]
+			if strings.Contains(string(tail), a) {
+				return true
+			}
+		}
+	}
+	if f.UnlessKPI && (hasWord(before, ctx.KPIWords) || hasWord(after, ctx.KPIWords)) {
+		return true
+	}
+	if f.UnlessCustomer {
+		subj := ctx.subjectOf(before)
+		if subj == subjectCustomer || ctx.conditional(before, after) {
+			return true
+		}
+		if subj == subjectNone && w.isQuestion(o.end) {
+			end, _ := w.sentenceAfter(o.end)
+			if hasWord(normWindow(w.text[o.end:end]), ctx.CustomerSubjects) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// notRefusal reports whether the context rules excuse the refusal at o:
+// it is in a condition (如果师傅不能按时到, if you can't make it), or in a
+// question whose subject is not the agent (您是不能登录吗?).
+func (l *Linter) notRefusal(w window, o occurrence) bool {
+	ctx := &l.lex.Context
+	before := normWindow(w.text[w.clauseBefore(o.start):o.start])
+	after := normWindow(w.text[o.end:w.clauseAfter(o.end)])
+	if ctx.conditional(before, after) {
+		return true
+	}
+	return ctx.subjectOf(before) != subjectAgent && w.isQuestion(o.end)
+}
+
+func (l *Linter) resolve(w window, occ []occurrence) []Finding {
+	text := w.text
+	occ = l.completeTemplates(w, occ)
 	// Start ascending; at equal start, longer first; at equal span, allow
 	// kinds first so they mask.
 	slices.SortFunc(occ, func(a, b occurrence) int {
@@ -375,9 +596,12 @@ func (l *Linter) resolve(text string, occ []occurrence) []Finding {
 			if allowAllEnd >= o.end || allowP3End >= o.end || forbEnd >= o.end {
 				continue
 			}
-			forbEnd = o.end
 			ei := l.entries[o.pat]
-			f := l.lex.Forbidden[ei]
+			f := &l.lex.Forbidden[ei]
+			if l.masked(w, o, f) {
+				continue
+			}
+			forbEnd = o.end
 			frag := text[o.start:o.end]
 			lang := langOf(frag)
 			sugg := l.suggest[ei][lang]
@@ -394,6 +618,9 @@ func (l *Linter) resolve(text string, occ []occurrence) []Finding {
 				continue
 			}
 			if apologyStart >= 0 && apologyStart < o.start && l.inScope(text, min(apologyEnd, o.start), o.start) {
+				continue
+			}
+			if l.notRefusal(w, o) {
 				continue
 			}
 			frag := text[o.start:o.end]

@@ -1,5 +1,7 @@
 package phrasebook
 
+import "unicode/utf8"
+
 // matcher finds every occurrence of every pattern in one left-to-right pass
 // over the bytes of a text (Aho–Corasick). The automaton is compiled into
 // a full transition table (failure links resolved at build time), indexed
@@ -24,17 +26,24 @@ type matcher struct {
 	// not match inside "know").
 	wordStart []bool
 	wordEnd   []bool
+	// wsClass is the class of ' ' and '\t'. A stray one (see stray) is
+	// skipped while the automaton is inside a match, so "不 知道" and
+	// "don't  know" match 不知道 and "don't know".
+	wsClass uint16
 }
 
 func foldByte(b byte) byte {
 	if b >= 'A' && b <= 'Z' {
 		return b + ('a' - 'A')
 	}
+	if b == '\t' {
+		return ' '
+	}
 	return b
 }
 
-// asciiLower folds ASCII letters only, exactly as the matcher does while
-// scanning; other bytes are left alone.
+// asciiLower folds ASCII letters to lower case and a tab to a space,
+// exactly as the matcher does while scanning; other bytes are left alone.
 func asciiLower(s string) string {
 	b := []byte(s)
 	for i, c := range b {
@@ -61,6 +70,12 @@ func newMatcher(patterns []string) *matcher {
 			}
 		}
 	}
+	if m.class[' '] == 0 {
+		m.nclass++
+		m.class[' '] = uint16(m.nclass)
+	}
+	m.class['\t'] = m.class[' ']
+	m.wsClass = m.class[' ']
 	m.nclass++ // class 0
 	for b := 'A'; b <= 'Z'; b++ {
 		m.class[b] = m.class[b+('a'-'A')]
@@ -144,19 +159,36 @@ func newMatcher(patterns []string) *matcher {
 // scan calls fn for every occurrence, in order of end offset (occurrences
 // ending at the same byte come longest first). start and end are byte
 // offsets into text, end exclusive.
+//
+// Stray whitespace: while the automaton is inside a match (not at the
+// root), a space or tab that follows another one, or that stands between
+// two non-ASCII runes (between Chinese characters), is skipped: the state
+// stays as it was. An occurrence spanning skipped bytes starts earlier
+// than end minus the pattern length; its start is found by walking back
+// over the text with the same rule.
 func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 	nc := m.nclass
 	delta := m.delta
 	outStart := m.outStart
+	ws := m.wsClass
+	lastSkip := -1
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
-		s = delta[int(s)*nc+int(m.class[text[i]])]
+		c := m.class[text[i]]
+		if c == ws && s != 0 && stray(text, i) {
+			lastSkip = i
+			continue
+		}
+		s = delta[int(s)*nc+int(c)]
 		if outStart[s] == outStart[s+1] {
 			continue
 		}
 		end := i + 1
 		for _, p := range m.outList[outStart[s]:outStart[s+1]] {
 			start := end - int(m.patLen[p])
+			if lastSkip >= start {
+				start = walkBack(text, end, int(m.patLen[p]))
+			}
 			if m.wordStart[p] && start > 0 && isWordByte(text[start-1]) {
 				continue
 			}
@@ -166,6 +198,61 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 			fn(int(p), start, end)
 		}
 	}
+}
+
+// squeeze drops the stray spaces and tabs of s (see stray) and returns
+// the rest with, for each byte kept, its offset in s. Patterns are
+// squeezed and trimmed before they are compiled, so a pattern never holds
+// a byte that scan would skip.
+func squeeze(s string) (string, []int) {
+	b := make([]byte, 0, len(s))
+	idx := make([]int, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) && stray(s, i) {
+			continue
+		}
+		b = append(b, s[i])
+		idx = append(idx, i)
+	}
+	return string(b), idx
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' }
+
+// stray reports whether the space or tab at text[i] is skipped inside a
+// match: it follows another space or tab, or it stands between two
+// non-ASCII bytes (ignoring further spaces and tabs).
+func stray(text string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := text[i-1]
+	if isSpace(prev) {
+		return true
+	}
+	if prev < utf8.RuneSelf {
+		return false
+	}
+	for j := i + 1; j < len(text); j++ {
+		if !isSpace(text[j]) {
+			return text[j] >= utf8.RuneSelf
+		}
+	}
+	return false
+}
+
+// walkBack returns the start of an occurrence of n pattern bytes ending at
+// end, not counting the bytes scan skipped.
+func walkBack(text string, end, n int) int {
+	j := end
+	for n > 0 && j > 0 {
+		j--
+		if isSpace(text[j]) && stray(text, j) {
+			continue
+		}
+		n--
+	}
+	return j
 }
 
 // states reports the automaton size (for tests and benchmarks).
