@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -175,18 +176,19 @@ func (f Finding) String() string {
 // Patterns match ASCII letters case-insensitively, and a pattern that
 // begins or ends with an ASCII letter or digit only on a word boundary.
 type Linter struct {
-	cat     *Catalogue
-	policy  LintPolicy
-	m       *matcher
-	pats    []string   // the compiled patterns, for tests and the benchmark baseline
-	kinds   []patKind  // per pattern
-	entries []int      // per pattern: forbidden entry index, else -1
-	tails   [][]string // per pattern: the parts after the head of a template
-	base    []string   // per pattern: the lexicon's (simplified) pattern
-	anchors map[string][]string
-	lex     Lexicon
-	suggest []map[string]string // per forbidden entry: lang -> rendered suggestion
-	pool    sync.Pool
+	cat      *Catalogue
+	policy   LintPolicy
+	m        *matcher
+	pats     []string                    // the compiled patterns, for tests and the benchmark baseline
+	kinds    []patKind                   // per pattern
+	entries  []int                       // per pattern: forbidden entry index, else -1
+	tails    [][]string                  // per pattern: the parts after the head of a template
+	base     []string                    // per pattern: the lexicon's (simplified) pattern
+	anchors  map[string][]string         // forbidden pattern -> approved anchors
+	approved map[string][]approvedClause // forbidden pattern -> approved clauses holding it
+	lex      Lexicon
+	suggest  []map[string]string // per forbidden entry: lang -> rendered suggestion
+	pool     sync.Pool
 }
 
 type patKind uint8
@@ -196,7 +198,6 @@ const (
 	kindRefusal
 	kindApology
 	kindAllowAll // allow-context: masks P3 and P2
-	kindAllowP3  // approved clause: masks P3 only
 )
 
 // NewLinter builds a linter over a catalogue (whose phrases become
@@ -232,7 +233,7 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	lex.Context = lex.Context.normalized()
 	p.Lexicon = nil
 	p.OtherSpeakers = slices.Clone(p.OtherSpeakers)
-	l := &Linter{cat: c, policy: p, lex: lex, anchors: map[string][]string{}}
+	l := &Linter{cat: c, policy: p, lex: lex, anchors: map[string][]string{}, approved: map[string][]approvedClause{}}
 	var pats []string
 	add := func(s string, k patKind, entry int) {
 		for _, v := range variants(s) {
@@ -323,22 +324,25 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 				continue
 			}
 			seen[norm] = true
-			masks := false
 			for _, fp := range fpats {
 				i := strings.Index(norm, fp)
 				if i < 0 || norm == fp || strings.Contains(fp, "*") {
 					continue
 				}
-				masks = true
+				for j := i; j >= 0; {
+					l.approved[fp] = append(l.approved[fp], approvedClause{norm, j})
+					k := strings.Index(norm[j+1:], fp)
+					if k < 0 {
+						break
+					}
+					j += 1 + k
+				}
 				if before := []rune(norm[:i]); len(before) >= 2 {
 					a := string(before[len(before)-2:])
 					if !slices.Contains(l.anchors[fp], a) {
 						l.anchors[fp] = append(l.anchors[fp], a)
 					}
 				}
-			}
-			if masks {
-				add(norm, kindAllowP3, -1)
 			}
 		}
 	}
@@ -417,6 +421,13 @@ func clauses(s string) []string {
 		}
 	}
 	return out
+}
+
+// approvedClause is a catalogue clause holding a forbidden pattern at
+// byte offset at.
+type approvedClause struct {
+	text string
+	at   int
 }
 
 type occurrence struct {
@@ -514,7 +525,16 @@ func (l *Linter) completeTemplates(w window, occ []occurrence) []occurrence {
 // masked reports whether the context rules excuse forbidden entry f's
 // fragment at o (see Forbidden and the approved-phrase anchors).
 func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
-	anchors := l.anchors[l.base[o.pat]]
+	base := l.base[o.pat]
+	for _, a := range l.approved[base] {
+		// Simplified and traditional characters take the same number of
+		// bytes in UTF-8, so the clause sits at the same offsets.
+		s, e := o.start-a.at, o.start-a.at+len(a.text)
+		if s >= w.lo && e <= w.hi && e >= o.end && normWindow(w.text[s:e]) == a.text {
+			return true
+		}
+	}
+	anchors := l.anchors[base]
 	if !f.Bare && !f.UnlessCustomer && !f.UnlessKPI && len(anchors) == 0 {
 		return false
 	}
@@ -580,7 +600,7 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 	})
 	var (
 		findings                 []Finding
-		allowAllEnd, allowP3End  = -1, -1
+		allowAllEnd              = -1
 		forbEnd                  = -1 // end of the reported P3 fragments so far
 		apologyStart, apologyEnd = -1, -1
 	)
@@ -588,12 +608,10 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 		switch l.kinds[o.pat] {
 		case kindAllowAll:
 			allowAllEnd = max(allowAllEnd, o.end)
-		case kindAllowP3:
-			allowP3End = max(allowP3End, o.end)
 		case kindApology:
 			apologyStart, apologyEnd = o.start, o.end
 		case kindForbidden:
-			if allowAllEnd >= o.end || allowP3End >= o.end || forbEnd >= o.end {
+			if allowAllEnd >= o.end || forbEnd >= o.end {
 				continue
 			}
 			ei := l.entries[o.pat]
@@ -605,9 +623,9 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			frag := text[o.start:o.end]
 			lang := langOf(frag)
 			sugg := l.suggest[ei][lang]
-			msg := fmt.Sprintf("%s wording %q", strings.ReplaceAll(string(f.Fault), "_", " "), frag)
+			msg := strings.ReplaceAll(string(f.Fault), "_", " ") + " wording " + strconv.Quote(frag)
 			if sugg != "" {
-				msg += fmt.Sprintf("; say %q instead", sugg)
+				msg += "; say " + strconv.Quote(sugg) + " instead"
 			}
 			findings = append(findings, Finding{
 				Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
@@ -627,7 +645,7 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			findings = append(findings, Finding{
 				Offset: o.start, End: o.end, Rule: "P2", Fault: FaultNoApology, Fragment: frag,
 				EntryID: "p2.no_apology",
-				Message: fmt.Sprintf("refusal or rule explanation %q without an apology before it; apologise first, then explain", frag),
+				Message: "refusal or rule explanation " + strconv.Quote(frag) + " without an apology before it; apologise first, then explain",
 			})
 		}
 	}
@@ -705,20 +723,19 @@ func langOf(s string) string {
 }
 
 // setPositions fills Line and Col of findings sorted by Offset, in one
-// pass over the text up to the last finding.
+// pass over the text up to the last finding: line breaks are counted with
+// strings.Count, columns with utf8.RuneCountInString.
 func setPositions(text string, fs []Finding) {
 	line, col, pos := 1, 1, 0
 	for i := range fs {
-		for pos < fs[i].Offset {
-			r, size := utf8.DecodeRuneInString(text[pos:])
-			if r == '\n' {
-				line++
-				col = 1
-			} else {
-				col++
-			}
-			pos += size
+		seg := text[pos:fs[i].Offset]
+		if nl := strings.LastIndexByte(seg, '\n'); nl >= 0 {
+			line += strings.Count(seg, "\n")
+			col = 1 + utf8.RuneCountInString(seg[nl+1:])
+		} else {
+			col += utf8.RuneCountInString(seg)
 		}
+		pos = fs[i].Offset
 		fs[i].Line, fs[i].Col = line, col
 	}
 }

@@ -17,8 +17,9 @@ import "unicode/utf8"
 type matcher struct {
 	class    [256]uint16
 	nclass   int
-	delta    []int32 // delta[state*nclass+class] = next state
-	outStart []int32 // patterns ending in state s: outList[outStart[s]:outStart[s+1]]
+	delta    []int32 // delta[s+class] = next s, where s = state*nclass
+	firstOut int32   // s >= firstOut: the state ends some patterns
+	outStart []int32 // patterns ending in state n: outList[outStart[n]:outStart[n+1]]
 	outList  []int32
 	patLen   []int32
 	// wordStart/wordEnd: the pattern begins/ends with an ASCII letter or
@@ -147,12 +148,34 @@ func newMatcher(patterns []string) *matcher {
 		o := append([]int32(nil), own[s]...)
 		outs[s] = append(o, outs[fail[s]]...)
 	}
+	// Renumber: states without outputs first (the root stays 0), then
+	// those with outputs, so scan tells them apart with one comparison;
+	// and premultiply state numbers by the number of classes, so a
+	// transition is one load without a multiplication.
+	newID := make([]int32, nstates)
+	order := make([]int32, 0, nstates)
+	for pass := 0; pass < 2; pass++ {
+		for s := 0; s < nstates; s++ {
+			if (len(outs[s]) > 0) == (pass == 1) {
+				newID[s] = int32(len(order))
+				order = append(order, int32(s))
+			}
+		}
+		if pass == 0 {
+			m.firstOut = int32(len(order) * nc)
+		}
+	}
+	trans := make([]int32, len(m.delta))
 	m.outStart = make([]int32, nstates+1)
-	for s := 0; s < nstates; s++ {
-		m.outStart[s] = int32(len(m.outList))
+	for n, s := range order {
+		for c := 0; c < nc; c++ {
+			trans[n*nc+c] = newID[m.delta[int(s)*nc+c]] * int32(nc)
+		}
+		m.outStart[n] = int32(len(m.outList))
 		m.outList = append(m.outList, outs[s]...)
 	}
 	m.outStart[nstates] = int32(len(m.outList))
+	m.delta = trans
 	return m
 }
 
@@ -170,6 +193,7 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 	nc := m.nclass
 	delta := m.delta
 	outStart := m.outStart
+	firstOut := m.firstOut
 	ws := m.wsClass
 	lastSkip := -1
 	s := int32(0)
@@ -179,12 +203,13 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 			lastSkip = i
 			continue
 		}
-		s = delta[int(s)*nc+int(c)]
-		if outStart[s] == outStart[s+1] {
+		s = delta[int(s)+int(c)]
+		if s < firstOut {
 			continue
 		}
 		end := i + 1
-		for _, p := range m.outList[outStart[s]:outStart[s+1]] {
+		n := int(s) / nc
+		for _, p := range m.outList[outStart[n]:outStart[n+1]] {
 			start := end - int(m.patLen[p])
 			if lastSkip >= start {
 				start = walkBack(text, end, int(m.patLen[p]))
