@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -129,8 +130,9 @@ type LintPolicy struct {
 }
 
 // Finding is one problem in a text. Offset and End are byte offsets (End
-// exclusive); Line and Col are 1-based, Col counted in runes (an invalid
-// byte counts as one rune, as in a for-range loop).
+// exclusive); Line and Col are 1-based, Col counted in runes (in invalid
+// UTF-8, every byte that is not a continuation byte 10xxxxxx counts as
+// one).
 type Finding struct {
 	Offset, End  int
 	Line, Col    int
@@ -188,7 +190,10 @@ type Linter struct {
 	approved map[string][]approvedClause // forbidden pattern -> approved clauses holding it
 	lex      Lexicon
 	suggest  []map[string]string // per forbidden entry: lang -> rendered suggestion
-	pool     sync.Pool
+	// per forbidden entry: the message's fixed parts
+	faultText   []string
+	suggestText []map[string]string
+	pool        sync.Pool
 }
 
 type patKind uint8
@@ -273,6 +278,12 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 			return nil, &CatalogueError{PhraseID: f.ID, Problem: fmt.Sprintf("suggestion %q is not a catalogue phrase that renders without values", f.Suggest)}
 		}
 		l.suggest = append(l.suggest, sugg)
+		l.faultText = append(l.faultText, strings.ReplaceAll(string(f.Fault), "_", " ")+" wording ")
+		st := map[string]string{}
+		for lang, text := range sugg {
+			st[lang] = "; say " + strconv.Quote(text) + " instead"
+		}
+		l.suggestText = append(l.suggestText, st)
 		for _, pat := range f.Patterns {
 			norm := normPattern(pat)
 			if !validPattern(norm) {
@@ -351,6 +362,13 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	l.pool.New = func() any { s := make([]occurrence, 0, 64); return &s }
 	return l, nil
 }
+
+// Patterns returns the literal strings the linter's automaton looks for:
+// every pattern of the lexicon (the head of a template), its typographic-
+// apostrophe and traditional-character variants, all in lower case. It is
+// for tools and benchmarks that need the same set of strings, for
+// example to compare with another matcher.
+func (l *Linter) Patterns() []string { return slices.Clone(l.pats) }
 
 // variants returns s, the same with a typographic apostrophe when it has
 // an ASCII one (can't / can’t), and the same in traditional characters
@@ -526,30 +544,37 @@ func (l *Linter) completeTemplates(w window, occ []occurrence) []occurrence {
 // fragment at o (see Forbidden and the approved-phrase anchors).
 func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
 	base := l.base[o.pat]
-	for _, a := range l.approved[base] {
-		// Simplified and traditional characters take the same number of
-		// bytes in UTF-8, so the clause sits at the same offsets.
-		s, e := o.start-a.at, o.start-a.at+len(a.text)
-		if s >= w.lo && e <= w.hi && e >= o.end && normWindow(w.text[s:e]) == a.text {
-			return true
-		}
-	}
-	anchors := l.anchors[base]
-	if !f.Bare && !f.UnlessCustomer && !f.UnlessKPI && len(anchors) == 0 {
+	anchors, approved := l.anchors[base], l.approved[base]
+	if !f.Bare && !f.UnlessCustomer && !f.UnlessKPI && len(anchors) == 0 && len(approved) == 0 {
 		return false
 	}
 	ctx := &l.lex.Context
-	before := normWindow(w.text[w.clauseBefore(o.start):o.start])
 	after := normWindow(w.text[o.end:w.clauseAfter(o.end)])
 	if f.Bare && !ctx.bare(after) {
 		return true
 	}
-	if len(anchors) > 0 {
-		r := []rune(before)
-		for _, a := range anchors {
-			tail := r[max(0, len(r)-l.policy.SlotRunes-utf8.RuneCountInString(a)):]
-			if strings.Contains(string(tail), a) {
+	for _, a := range approved {
+		// Simplified and traditional characters take the same number of
+		// bytes in UTF-8, so the clause sits at the same offsets.
+		s, e := o.start-a.at, o.start-a.at+len(a.text)
+		if s >= w.lo && e <= w.hi && e >= o.end {
+			if raw := w.text[s:e]; raw == a.text || !plainWindow(raw) && normWindow(raw) == a.text {
 				return true
+			}
+		}
+	}
+	before := normWindow(w.text[w.clauseBefore(o.start):o.start])
+	if len(anchors) > 0 {
+		n := 0
+		for i := len(before); i > 0 && n < l.policy.SlotRunes+2; n++ {
+			_, size := utf8.DecodeLastRuneInString(before[:i])
+			i -= size
+			if n+1 >= 2 {
+				for _, a := range anchors {
+					if strings.HasPrefix(before[i:], a) {
+						return true
+					}
+				}
 			}
 		}
 	}
@@ -589,7 +614,9 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 	occ = l.completeTemplates(w, occ)
 	// Start ascending; at equal start, longer first; at equal span, allow
 	// kinds first so they mask.
-	slices.SortFunc(occ, func(a, b occurrence) int {
+	// The scan delivers them by end, which is almost always by start too:
+	// sort only when it is not.
+	cmp := func(a, b occurrence) int {
 		if a.start != b.start {
 			return a.start - b.start
 		}
@@ -597,7 +624,10 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			return b.end - a.end
 		}
 		return int(l.kinds[b.pat]) - int(l.kinds[a.pat])
-	})
+	}
+	if !slices.IsSortedFunc(occ, cmp) {
+		slices.SortFunc(occ, cmp)
+	}
 	var (
 		findings                 []Finding
 		allowAllEnd              = -1
@@ -623,10 +653,7 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			frag := text[o.start:o.end]
 			lang := langOf(frag)
 			sugg := l.suggest[ei][lang]
-			msg := strings.ReplaceAll(string(f.Fault), "_", " ") + " wording " + strconv.Quote(frag)
-			if sugg != "" {
-				msg += "; say " + strconv.Quote(sugg) + " instead"
-			}
+			msg := l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
 			findings = append(findings, Finding{
 				Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
 				EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: sugg,
@@ -645,7 +672,7 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			findings = append(findings, Finding{
 				Offset: o.start, End: o.end, Rule: "P2", Fault: FaultNoApology, Fragment: frag,
 				EntryID: "p2.no_apology",
-				Message: "refusal or rule explanation " + strconv.Quote(frag) + " without an apology before it; apologise first, then explain",
+				Message: "refusal or rule explanation " + quote(frag) + " without an apology before it; apologise first, then explain",
 			})
 		}
 	}
@@ -713,6 +740,17 @@ func (l *Linter) inScope(text string, from, to int) bool {
 	return !strings.ContainsAny(gap, "。!?;")
 }
 
+// quote is strconv.Quote without its cost for the usual fragment: printable
+// text with no quote or backslash is only wrapped.
+func quote(s string) string {
+	for _, r := range s {
+		if r < ' ' || r == '"' || r == '\\' || r == utf8.RuneError || (r < 0x4e00 || r > 0x9fff) && !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return `"` + s + `"`
+}
+
 func langOf(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -724,18 +762,38 @@ func langOf(s string) string {
 
 // setPositions fills Line and Col of findings sorted by Offset, in one
 // pass over the text up to the last finding: line breaks are counted with
-// strings.Count, columns with utf8.RuneCountInString.
+// strings.Count, columns by runeCount.
 func setPositions(text string, fs []Finding) {
+	count := runeCount
 	line, col, pos := 1, 1, 0
 	for i := range fs {
 		seg := text[pos:fs[i].Offset]
 		if nl := strings.LastIndexByte(seg, '\n'); nl >= 0 {
 			line += strings.Count(seg, "\n")
-			col = 1 + utf8.RuneCountInString(seg[nl+1:])
+			col = 1 + count(seg[nl+1:])
 		} else {
-			col += utf8.RuneCountInString(seg)
+			col += count(seg)
 		}
 		pos = fs[i].Offset
 		fs[i].Line, fs[i].Col = line, col
 	}
+}
+
+// runeCount counts the characters of s as its bytes less its continuation
+// bytes (10xxxxxx), eight at a time: the runes of valid UTF-8; in invalid
+// UTF-8, every byte that is not a continuation byte.
+func runeCount(s string) int {
+	cont := 0
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		cont += bits.OnesCount64(x &^ (x << 1) & 0x8080808080808080)
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			cont++
+		}
+	}
+	return len(s) - cont
 }

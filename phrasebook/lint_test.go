@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func linter(t testing.TB, p LintPolicy) *Linter {
@@ -256,7 +255,12 @@ func checkFindingInvariants(t *testing.T, text string, fs []Finding) {
 		}
 		before := text[:f.Offset]
 		line := strings.Count(before, "\n") + 1
-		col := utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:]) + 1
+		col := 1
+		for _, c := range []byte(before[strings.LastIndexByte(before, '\n')+1:]) {
+			if c&0xC0 != 0x80 { // every byte but a continuation byte starts a character
+				col++
+			}
+		}
 		if f.Line != line || f.Col != col {
 			t.Fatalf("finding at %d: line/col %d:%d, want %d:%d", f.Offset, f.Line, f.Col, line, col)
 		}

@@ -19,8 +19,11 @@ import (
 const tradPairs = "萬万與与專专為为麼么樂乐爭争產产們们會会傷伤兒儿關关興兴決决準准別别辦办務务勞劳發发髮发號号後后嗎吗聽听囉啰圍围聖圣聲声處处複复復复覆复誇夸實实寶宝對对將将盡尽幫帮並并應应開开歸归錄录總总戶户執执擾扰報报據据斷断無无時时曉晓暫暂條条來来標标樣样橫横氣气沒没滿满點点煩烦愛爱獨独現现電电著着碼码確确禮礼稱称係系繫系約约經经給给絕绝縮缩聯联節节範范見见規规認认讓让記记許许設设訪访證证訴诉詞词話话誕诞詢询該该誤误說说請请諾诺誰谁諒谅談谈謝谢負负責责貴贵費费車车轉转較较邊边達达過过還还這这進进遺遗釋释裡里裏里錯错長长問问間间鬧闹隨随項项顧顾題题馬马個个業业幹干乾干師师廠厂錢钱單单樓楼區区門门權权書书換换賬账維维檢检驗验預预運运動动東东兩两員员際际質质結结論论賠赔償偿險险訂订購购買买賣卖價价鐘钟網网絡络線线覺觉適适辭辞託托囑嘱幾几歡欢遠远腦脑記记邊边態态慣惯難难麵面鑰钥輛辆駛驶險险啟启闆板區区屬属們们處处於于對对傳传連连續续"
 
 var (
-	t2s = map[rune]rune{}
-	s2t = map[rune]rune{}
+	// tradBits: a bit per traditional character of t2s (by its low 16
+	// bits), a quick "certainly not" before the map.
+	tradBits [1 << 10]uint64
+	t2s      = map[rune]rune{}
+	s2t      = map[rune]rune{}
 )
 
 func init() {
@@ -31,10 +34,33 @@ func init() {
 			continue
 		}
 		t2s[t] = s
+		tradBits[t>>6&(1<<10-1)] |= 1 << (t & 63)
 		if _, ok := s2t[s]; !ok {
 			s2t[s] = t
 		}
 	}
+}
+
+// plainWindow reports whether normWindow would return s unchanged: no
+// upper-case ASCII letter, tab, double or stray space, typographic
+// apostrophe or traditional character.
+func plainWindow(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' || isSpace(c) && (c == '\t' || stray(s, i)) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == '\u2019' || r >= 0x3400 && tradBits[r>>6&(1<<10-1)]&(1<<(r&63)) != 0 && t2s[r] != 0 {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // toSimplified maps a traditional character to its simplified form.
@@ -66,6 +92,9 @@ func traditional(s string) (string, bool) {
 // characters, ASCII letters in lower case, typographic apostrophes as
 // ASCII ones, and no stray whitespace (see stray).
 func normWindow(s string) string {
+	if plainWindow(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
