@@ -614,8 +614,9 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 	occ = l.completeTemplates(w, occ)
 	// Start ascending; at equal start, longer first; at equal span, allow
 	// kinds first so they mask.
-	// The scan delivers them by end, which is almost always by start too:
-	// sort only when it is not.
+	// The scan delivers them by end, which is by start too but for
+	// occurrences nested in one another: an insertion sort moves only
+	// those, a few places each.
 	cmp := func(a, b occurrence) int {
 		if a.start != b.start {
 			return a.start - b.start
@@ -625,8 +626,10 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 		}
 		return int(l.kinds[b.pat]) - int(l.kinds[a.pat])
 	}
-	if !slices.IsSortedFunc(occ, cmp) {
-		slices.SortFunc(occ, cmp)
+	for i := 1; i < len(occ); i++ {
+		for j := i; j > 0 && cmp(occ[j-1], occ[j]) > 0; j-- {
+			occ[j-1], occ[j] = occ[j], occ[j-1]
+		}
 	}
 	var (
 		findings                 []Finding

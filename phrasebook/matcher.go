@@ -27,10 +27,6 @@ type matcher struct {
 	// not match inside "know").
 	wordStart []bool
 	wordEnd   []bool
-	// startASCII and start3 (a bit per character U+0000–U+FFFF): the
-	// ASCII bytes and three-byte characters some pattern starts with.
-	startASCII [utf8.RuneSelf]bool
-	start3     [1 << 10]uint64
 	// wsClass is the class of ' ' and '\t'. A stray one (see stray) is
 	// skipped while the automaton is inside a match, so "不 知道" and
 	// "don't  know" match 不知道 and "don't know".
@@ -103,18 +99,6 @@ func newMatcher(patterns []string) *matcher {
 			continue
 		}
 		m.wordStart[pi] = isWordByte(p[0])
-		switch r, size := utf8.DecodeRuneInString(p); {
-		case p[0] < utf8.RuneSelf:
-			m.startASCII[p[0]] = true
-			if p[0] >= 'a' && p[0] <= 'z' {
-				m.startASCII[p[0]-('a'-'A')] = true
-			}
-			if p[0] == ' ' {
-				m.startASCII['\t'] = true
-			}
-		case size == 3:
-			m.start3[r>>6] |= 1 << (r & 63)
-		}
 		m.wordEnd[pi] = isWordByte(p[len(p)-1])
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
@@ -224,34 +208,6 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 	lastSkip := -1
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
-		if s == 0 {
-			// At the root, skip what starts no pattern: an ASCII byte
-			// or a whole three-byte character (all of CJK). The state
-			// after it is the root again: a pattern is valid UTF-8, so
-			// it starts on a character, and a character that starts
-			// none cannot hold the start of one.
-			for i < len(text) {
-				b := text[i]
-				if b < utf8.RuneSelf {
-					if m.startASCII[b] {
-						break
-					}
-					i++
-					continue
-				}
-				if b&0xF0 != 0xE0 || i+2 >= len(text) || text[i+1]&0xC0 != 0x80 || text[i+2]&0xC0 != 0x80 {
-					break
-				}
-				r := uint32(b&0x0F)<<12 | uint32(text[i+1]&0x3F)<<6 | uint32(text[i+2]&0x3F)
-				if m.start3[r>>6]&(1<<(r&63)) != 0 {
-					break
-				}
-				i += 3
-			}
-			if i >= len(text) {
-				return
-			}
-		}
 		t := delta[int(s)+int(m.class[text[i]])]
 		if t < firstOut {
 			s = t
