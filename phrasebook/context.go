@@ -25,9 +25,10 @@ type LintContext struct {
 	// customer's, 我不知道 the agent's; 您这个要求我们满足不了 the agent's).
 	CustomerSubjects []string `json:"customer_subjects"`
 	AgentSubjects    []string `json:"agent_subjects"`
-	// Conditionals before a word in its clause (如果, if) and
-	// ConditionalsAfter it (的话) make the clause a condition, not a
-	// statement: 如果您不在家, 不能及时赶到的话.
+	// Conditionals before a word in its clause (如果, if), and
+	// ConditionalsAfter ending its clause (的话, 时), make the clause a
+	// condition, not a statement: 如果您不在家, 不能及时赶到的话,
+	// 不清楚对方来历时.
 	Conditionals      []string `json:"conditionals"`
 	ConditionalsAfter []string `json:"conditionals_after"`
 	// Particles may follow a "bare" word (经理不在呢) without making it
@@ -156,7 +157,16 @@ func (c *LintContext) subjectOf(before string) subject {
 }
 
 func (c *LintContext) conditional(before, after string) bool {
-	return hasWord(before, c.Conditionals) || hasWord(after, c.ConditionalsAfter)
+	if hasWord(before, c.Conditionals) {
+		return true
+	}
+	after = strings.TrimRight(after, " \t")
+	for _, w := range c.ConditionalsAfter {
+		if strings.HasSuffix(after, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // bare reports whether after (the rest of a clause) holds nothing but

@@ -47,7 +47,8 @@ type Forbidden struct {
 	Bare bool `json:"bare,omitempty"`
 	// UnlessCustomer: the fragment does not count when its subject is the
 	// customer (您不知道, if you're not sure), in a condition (如果您不在家)
-	// or in a polite question to the customer (不知道明天您方便吗?).
+	// or in a polite question naming the customer after it in its clause
+	// (不知道明天您方便吗?).
 	UnlessCustomer bool `json:"unless_customer,omitempty"`
 	// UnlessKPI: the fragment does not count in a clause about a rate or
 	// target (回访率达到100%).
@@ -586,11 +587,8 @@ func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
 		if subj == subjectCustomer || ctx.conditional(before, after) {
 			return true
 		}
-		if subj == subjectNone && w.isQuestion(o.end) {
-			end, _ := w.sentenceAfter(o.end)
-			if hasWord(normWindow(w.text[o.end:end]), ctx.CustomerSubjects) {
-				return true
-			}
+		if subj == subjectNone && hasWord(after, ctx.CustomerSubjects) && w.isQuestion(o.end) {
+			return true
 		}
 	}
 	return false
