@@ -111,6 +111,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/servicedesk-go/desk/webhook"
 )
 
 func main() {
@@ -210,10 +212,17 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	if err != nil {
 		return err
 	}
-	var secret []byte
+	var secrets []string
 	if o.webhookURL != "" {
-		if secret = []byte(os.Getenv(o.webhookSecretEnv)); len(secret) < 24 {
-			return fmt.Errorf("-webhook-url needs a signing secret of at least 24 bytes in $%s", o.webhookSecretEnv)
+		// One secret, or two separated by a space during a rotation.
+		secrets = strings.Fields(os.Getenv(o.webhookSecretEnv))
+		for _, sec := range secrets {
+			if _, err := webhook.ParseSecret(sec); err != nil {
+				return fmt.Errorf("$%s: %w", o.webhookSecretEnv, err)
+			}
+		}
+		if len(secrets) == 0 {
+			return fmt.Errorf("-webhook-url needs a signing secret (whsec_...) in $%s", o.webhookSecretEnv)
 		}
 	}
 	cfg := Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log,
@@ -234,7 +243,7 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	runCtx, stopRunners := context.WithCancel(context.Background())
 	defer stopRunners()
 	waitRunners := srv.startRunners(runCtx, RunnerConfig{Derive: o.syncEvery, Leases: o.leaseEvery, Escalate: o.escalateEvery,
-		Webhook: WebhookConfig{URL: o.webhookURL, Secret: secret}})
+		Webhook: WebhookConfig{URL: o.webhookURL, Secrets: secrets}})
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,

@@ -1,21 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/webhook"
 )
 
 // RunnerConfig sets the background runners of one replica. Every
@@ -41,21 +36,17 @@ type RunnerConfig struct {
 	Webhook WebhookConfig
 }
 
-// WebhookConfig is the outbox delivery of the example. It signs per the
-// Standard Webhooks scheme (webhook-id, webhook-timestamp and
-// webhook-signature "v1,<base64 HMAC-SHA256 of id.timestamp.body>"), so
-// receivers dedupe by the signed ID. A 5xx or a timeout is retried with
-// backoff and jitter; a 4xx is parked (logged with the answer and
-// acknowledged), never blocking later events.
+// WebhookConfig is the outbox delivery: the library's webhook.Sender,
+// signing per Standard Webhooks (receivers dedupe by the signed
+// webhook-id), retrying 5xx and timeouts with backoff and jitter and
+// parking refused events in its dead-letter list. Every replica runs
+// one; two replicas may deliver an event twice (at least once), never
+// lose one.
 type WebhookConfig struct {
-	URL    string
-	Secret []byte
-	Every  time.Duration
-	Client *http.Client
+	URL     string
+	Secrets []string // "whsec_..." secrets; two during a rotation
+	Every   time.Duration
 }
-
-// consumerWebhook is the outbox consumer name of webhook delivery.
-const consumerWebhook = "webhook"
 
 // startRunners starts the replica's runners and returns a function that
 // waits for them to stop after ctx is done. A runner never holds a
@@ -102,12 +93,15 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 	loop("leases", rc.Leases, nil, s.returnExpired)
 	loop("escalate", rc.Escalate, nil, s.escalateOverdue)
 	if rc.Webhook.URL != "" {
-		wh := &webhook{s: s, cfg: rc.Webhook}
-		if wh.cfg.Client == nil {
-			wh.cfg.Client = &http.Client{Timeout: 10 * time.Second,
-				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		snd, err := webhook.New(s.cfg.Tickets, webhook.Config{URL: rc.Webhook.URL, Secrets: rc.Webhook.Secrets, Logger: s.log})
+		if err != nil {
+			s.log.Error("webhook delivery off", "err", err)
+		} else {
+			loop("webhook", max(rc.Webhook.Every, 100*time.Millisecond), nil, func(ctx context.Context) error {
+				_, err := snd.Flush(ctx)
+				return err
+			})
 		}
-		loop("webhook", max(rc.Webhook.Every, 100*time.Millisecond), nil, wh.round)
 	}
 	return wg.Wait
 }
@@ -172,70 +166,3 @@ func (s *server) escalateOverdue(ctx context.Context) error {
 	return nil
 }
 
-// webhook delivers each desk's ticket events in outbox order.
-type webhook struct {
-	s   *server
-	cfg WebhookConfig
-}
-
-// round delivers what is pending, one desk after another; the first
-// event that cannot be delivered now ends the desk's round (it is tried
-// again, with backoff, next round).
-func (wh *webhook) round(ctx context.Context) error {
-	var firstErr error
-	for _, name := range wh.s.cfg.Desks {
-		d := wh.s.desks[name]
-		evs, err := d.tickets.Pending(ctx, consumerWebhook, 100)
-		if err != nil {
-			return err
-		}
-		for _, ev := range evs {
-			if err := wh.deliver(ctx, name, ev); err != nil {
-				if firstErr == nil {
-					firstErr = err
-				}
-				break
-			}
-			if err := d.tickets.Ack(ctx, consumerWebhook, ev.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return firstErr
-}
-
-// deliver posts one event. nil means acknowledge it: delivered (2xx) or
-// parked (refused with a 4xx other than 408 and 429: the receiver will
-// not take it however often it is sent).
-func (wh *webhook) deliver(ctx context.Context, desk string, ev ticket.Event) error {
-	body, err := ticket.MarshalEvent(ev)
-	if err != nil {
-		return err
-	}
-	id := ev.ID.String()
-	ts := strconv.FormatInt(wh.s.now().Unix(), 10)
-	mac := hmac.New(sha256.New, wh.cfg.Secret)
-	fmt.Fprintf(mac, "%s.%s.", id, ts)
-	mac.Write(body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, wh.cfg.URL, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("webhook-id", id)
-	req.Header.Set("webhook-timestamp", ts)
-	req.Header.Set("webhook-signature", "v1,"+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-	res, err := wh.cfg.Client.Do(req)
-	if err != nil {
-		return fmt.Errorf("webhook %s: %w", id, err)
-	}
-	res.Body.Close()
-	switch c := res.StatusCode; {
-	case c >= 200 && c < 300:
-		return nil
-	case c >= 400 && c < 500 && c != http.StatusRequestTimeout && c != http.StatusTooManyRequests:
-		wh.s.log.Warn("webhook event parked: the receiver refused it", "desk", desk, "event", id, "status", c)
-		return nil
-	}
-	return fmt.Errorf("webhook %s: receiver answered %s", id, res.Status)
-}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/webhook"
 )
 
 // outageStore is a ticket store whose database went away: every call
@@ -307,3 +309,48 @@ func TestRunners(t *testing.T) {
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// TestWebhookRunner: the webhook runner delivers every ticket event,
+// signed, to a receiver that verifies it with the library's Verifier.
+func TestWebhookRunner(t *testing.T) {
+	f := newFixture(t)
+	secret := webhook.NewSecret()
+	v, err := webhook.NewVerifier(webhook.VerifierConfig{Secrets: []string{secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	got := map[string]bool{}
+	recv := httptest.NewServer(v.Handler(func(_ context.Context, d webhook.Delivery) error {
+		mu.Lock()
+		defer mu.Unlock()
+		got[d.ID] = true
+		return nil
+	}))
+	defer recv.Close()
+	tk := f.newRepair(t, "north")
+	f.as(li, ticket.RoleAgent).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := f.srv.startRunners(ctx, RunnerConfig{Webhook: WebhookConfig{URL: recv.URL, Secrets: []string{secret}, Every: 10 * time.Millisecond}})
+	defer func() { cancel(); wait() }()
+	var h historyResponse
+	f.as(li, ticket.RoleAgent).must(t, http.StatusOK, "GET", ticketPath("north", tk.ID, "history"), nil).decode(t, &h)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := 0
+		for _, e := range h.Events {
+			if got[e.ID.String()] {
+				n++
+			}
+		}
+		mu.Unlock()
+		if n == len(h.Events) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d events delivered in 10 s", n, len(h.Events))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
