@@ -165,4 +165,3 @@ func (s *server) escalateOverdue(ctx context.Context) error {
 	}
 	return nil
 }
-
