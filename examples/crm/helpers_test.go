@@ -150,21 +150,24 @@ func (r reply) err(t testing.TB) errBody {
 // nil, a string or []byte (sent verbatim) or a value (sent as JSON).
 func (a as) do(t testing.TB, method, path string, body any) reply {
 	t.Helper()
-	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	default:
 		js, err := json.Marshal(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rd = bytes.NewReader(js)
+		raw = js
 	}
-	req := httptest.NewRequest(method, path, rd)
+	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if a.actor != "" {
 		req.Header.Set(headerActor, a.actor)
 	}
@@ -181,6 +184,7 @@ func (a as) do(t testing.TB, method, path string, body any) reply {
 	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("%s %s: content type %q, want JSON (body %s)", method, path, ct, b)
 	}
+	checkContract(t, req, raw, res.StatusCode, res.Header, b)
 	return reply{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 

@@ -341,6 +341,7 @@ func (s *server) routes() http.Handler {
 		{"POST", "/lint", s.lint},
 		{"GET", "/healthz", s.healthz},
 		{"GET", "/readyz", s.readyz},
+		{"GET", "/openapi.json", s.openapi},
 	}
 	for _, r := range rs {
 		mux.HandleFunc(r.method+" "+r.path, r.h)
