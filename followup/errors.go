@@ -72,6 +72,10 @@ func (e *LeaseError) Error() string {
 		return fmt.Sprintf("followup: task %s is already %s; it is completed once", e.Task, e.Status)
 	case !e.Expired.IsZero():
 		return fmt.Sprintf("followup: lease of %s on task %s expired at %s; claim it again", e.Owner, e.Task, e.Expired.Format(time.RFC3339))
+	case e.Holder != "" && e.Holder == e.Owner:
+		// The same worker claimed the task again: its old claim's token
+		// is not the live lease's.
+		return fmt.Sprintf("followup: task %s: the lease token does not match %s's live claim (the task was claimed again since); complete with the task of the latest claim", e.Task, e.Owner)
 	case e.Holder != "":
 		return fmt.Sprintf("followup: task %s is leased to %s, not %s; claim it again", e.Task, e.Holder, e.Owner)
 	default:

@@ -22,6 +22,7 @@ func TestErrors(t *testing.T) {
 		{&followup.LeaseError{Task: id, Owner: "a", Status: followup.Done}, []error{followup.ErrLeaseLost, followup.ErrConflict}, "completed once"},
 		{&followup.LeaseError{Task: id, Owner: "a", Status: followup.Claimed, Holder: "a", Expired: time.Unix(0, 0)}, []error{followup.ErrLeaseLost}, "expired"},
 		{&followup.LeaseError{Task: id, Owner: "a", Status: followup.Claimed, Holder: "b"}, []error{followup.ErrLeaseLost}, "leased to b"},
+		{&followup.LeaseError{Task: id, Owner: "a", Status: followup.Claimed, Holder: "a"}, []error{followup.ErrLeaseLost}, "lease token does not match"},
 		{&followup.LeaseError{Task: id, Owner: "a", Status: followup.Pending}, []error{followup.ErrLeaseLost}, "claim it first"},
 		{&followup.DuplicateError{Task: id}, []error{followup.ErrDuplicate, followup.ErrConflict}, "already exists"},
 		{&followup.InputError{Field: "x", Reason: "y"}, []error{followup.ErrInvalid}, "invalid x"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,6 +218,23 @@ func TestLease(t *testing.T) {
 		}
 		if _, err := d.queue.Complete(ctx, live[0], followup.Outcome{Result: followup.Reached, By: sales}); err != nil {
 			t.Fatal(err)
+		}
+	})
+	t.Run("same_worker_stale_token_names_the_token", func(t *testing.T) {
+		d := newDealer(t, followup.QueueConfig{Lease: 15 * time.Minute})
+		d.derive(t, followup.Enquiry, "E1", monday)
+		old, _ := d.queue.Claim(ctx, "sun", "", 1)
+		d.clock.Advance(15 * time.Minute)
+		again, _ := d.queue.Claim(ctx, "sun", "", 1)
+		if len(old) != 1 || len(again) != 1 {
+			t.Fatalf("claims %d, %d", len(old), len(again))
+		}
+		_, err := d.queue.Complete(ctx, old[0], followup.Outcome{Result: followup.Reached, By: sales})
+		if !errors.Is(err, followup.ErrLeaseLost) {
+			t.Fatalf("completing with the old claim's token: %v, want ErrLeaseLost", err)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "token") || strings.Contains(msg, "leased to sun, not sun") {
+			t.Fatalf("message %q does not name the token mismatch", msg)
 		}
 	})
 	t.Run("cancel", func(t *testing.T) {

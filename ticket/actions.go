@@ -25,7 +25,22 @@ type Assignment struct {
 	Note    string
 }
 
-func (a Assignment) check(now time.Time) error {
+func (a Assignment) check(b *Bounds, now time.Time) error {
+	if err := b.name("assignee", a.Assignee); err != nil {
+		return err
+	}
+	if err := b.name("department", a.Department); err != nil {
+		return err
+	}
+	if err := b.note("note", a.Note); err != nil {
+		return err
+	}
+	if err := b.when("due", a.Due); err != nil {
+		return err
+	}
+	if err := b.when("appointment", a.Appointment); err != nil {
+		return err
+	}
 	if strings.TrimSpace(a.Assignee) == "" && strings.TrimSpace(a.Department) == "" {
 		return invalid("assignment", "name an assignee or a department")
 	}
@@ -66,7 +81,7 @@ func (a Assignment) apply(t *Ticket, e *Event, now time.Time) {
 // "external", "written".
 func (s *Service) Dispatch(ctx context.Context, by Actor, ref Ref, a Assignment) (*Ticket, error) {
 	return s.apply(ctx, by, ref, ActDispatch, func(t *Ticket, e *Event, now time.Time) error {
-		if err := a.check(now); err != nil {
+		if err := a.check(&s.bounds, now); err != nil {
 			return err
 		}
 		if d, ok := t.Deadline(DeadlineReworkNotice); ok && d.Open() {
@@ -87,7 +102,7 @@ func (s *Service) Reassign(ctx context.Context, by Actor, ref Ref, a Assignment)
 		if t.State != Dispatched {
 			return &TransitionError{State: t.State, Action: ActReassign}
 		}
-		if err := a.check(now); err != nil {
+		if err := a.check(&s.bounds, now); err != nil {
 			return err
 		}
 		a.apply(t, e, now)
@@ -108,6 +123,9 @@ func (s *Service) ResolveOnSpot(ctx context.Context, by Actor, ref Ref, summary 
 }
 
 func (s *Service) resolve(ctx context.Context, by Actor, ref Ref, action Action, summary string) (*Ticket, error) {
+	if err := s.bounds.note("summary", summary); err != nil {
+		return nil, err
+	}
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
 		return nil, invalid("summary", "record the solution; the resolver signs it off (T9)")
@@ -130,6 +148,9 @@ func (s *Service) resolve(ctx context.Context, by Actor, ref Ref, action Action,
 
 // Answer records that the customer has been told the solution (T7a).
 func (s *Service) Answer(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	return s.apply(ctx, by, ref, ActAnswer, func(t *Ticket, e *Event, now time.Time) error {
 		t.finish(DeadlineAnswer, now)
 		t.finish(DeadlineReply, now)
@@ -143,6 +164,9 @@ func (s *Service) Answer(ctx context.Context, by Actor, ref Ref, note string) (*
 // revisit the ticket closes; with one it waits in state revisit for the
 // outcome (action await_revisit).
 func (s *Service) Accept(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	return s.apply(ctx, by, ref, ActAccept, func(_ *Ticket, e *Event, _ time.Time) error {
 		e.Note = note
 		return nil
@@ -152,6 +176,9 @@ func (s *Service) Accept(ctx context.Context, by Actor, ref Ref, note string) (*
 // Reject records that the customer rejected the solution (T8); the
 // ticket goes back to work. Escalate it if it stays unresolved.
 func (s *Service) Reject(ctx context.Context, by Actor, ref Ref, reason string) (*Ticket, error) {
+	if err := s.bounds.note("reason", reason); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, invalid("reason", "record why the customer rejected the solution (T8)")
 	}
@@ -167,6 +194,9 @@ func (s *Service) Reject(ctx context.Context, by Actor, ref Ref, reason string) 
 // complaint, F5): the ticket cannot close on acceptance until the
 // outcome is recorded.
 func (s *Service) RequireRevisit(ctx context.Context, by Actor, ref Ref, reason string) (*Ticket, error) {
+	if err := s.bounds.note("reason", reason); err != nil {
+		return nil, err
+	}
 	return s.apply(ctx, by, ref, ActRequireRevisit, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() || t.State == Revisit {
 			return &TransitionError{State: t.State, Action: ActRequireRevisit}
@@ -188,6 +218,9 @@ type RevisitOutcome struct {
 
 // RecordRevisit records the outcome of the outstanding revisit.
 func (s *Service) RecordRevisit(ctx context.Context, by Actor, ref Ref, o RevisitOutcome) (*Ticket, error) {
+	if err := s.bounds.note("note", o.Note); err != nil {
+		return nil, err
+	}
 	action := ActRevisitPass
 	if !o.Passed {
 		action = ActRevisitFail
@@ -210,6 +243,9 @@ func (s *Service) RecordRevisit(ctx context.Context, by Actor, ref Ref, o Revisi
 
 // Reopen sends a closed ticket back to work.
 func (s *Service) Reopen(ctx context.Context, by Actor, ref Ref, reason string) (*Ticket, error) {
+	if err := s.bounds.note("reason", reason); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, invalid("reason", "say why the ticket is reopened")
 	}
@@ -232,6 +268,9 @@ const (
 // Cancel ends the ticket without a solution (T11). The note says what
 // the customer was told; every running clock stops.
 func (s *Service) Cancel(ctx context.Context, by Actor, ref Ref, reason CancelReason, note string) (*Ticket, error) {
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	switch reason {
 	case OutOfScope, Withdrawn, Duplicate:
 	default:
@@ -254,11 +293,14 @@ func (s *Service) Cancel(ctx context.Context, by Actor, ref Ref, reason CancelRe
 // Escalate raises the ticket to level (T6); level 0 means one above the
 // current level. Event data: "level".
 func (s *Service) Escalate(ctx context.Context, by Actor, ref Ref, level int, reason string) (*Ticket, error) {
+	if err := s.bounds.note("reason", reason); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(reason) == "" {
 		return nil, invalid("reason", "say why the ticket is escalated (T6)")
 	}
-	if level < 0 {
-		return nil, invalid("level", "%d is below zero", level)
+	if level < 0 || level > s.bounds.Levels {
+		return nil, invalid("level", "%d is outside 0 to %d, the desk's escalation levels (Policy.Bounds.Levels, T6)", level, s.bounds.Levels)
 	}
 	return s.apply(ctx, by, ref, ActEscalate, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() {
@@ -266,6 +308,9 @@ func (s *Service) Escalate(ctx context.Context, by Actor, ref Ref, level int, re
 		}
 		if level == 0 {
 			level = t.Escalation.Level + 1
+			if level > s.bounds.Levels {
+				return invalid("level", "ticket %s is at the highest level %d (Policy.Bounds.Levels, T6)", t.ID, t.Escalation.Level)
+			}
 		}
 		if level <= t.Escalation.Level {
 			return invalid("level", "ticket %s is already at level %d", t.ID, t.Escalation.Level)
@@ -280,6 +325,12 @@ func (s *Service) Escalate(ctx context.Context, by Actor, ref Ref, level int, re
 // Classify sets a complaint's class and severity (T16); the severity
 // policy may escalate it (T6) and plan a revisit.
 func (s *Service) Classify(ctx context.Context, by Actor, ref Ref, c ComplaintInfo) (*Ticket, error) {
+	if err := s.bounds.name("complaint class", c.Class); err != nil {
+		return nil, err
+	}
+	if err := s.bounds.name("severity", string(c.Severity)); err != nil {
+		return nil, err
+	}
 	if err := s.checkSeverity(c.Severity); err != nil {
 		return nil, err
 	}
@@ -299,6 +350,9 @@ func (s *Service) Classify(ctx context.Context, by Actor, ref Ref, c ComplaintIn
 // checkReplyTime enforces T7b: a reply time in the future and at most
 // the policy's limit ahead.
 func (s *Service) checkReplyTime(at, now time.Time) error {
+	if err := s.bounds.when("reply time", at); err != nil {
+		return err
+	}
 	if !at.After(now) {
 		return invalid("reply time", "%s is not in the future", at.Format(time.RFC3339))
 	}
@@ -313,6 +367,9 @@ func (s *Service) checkReplyTime(at, now time.Time) error {
 // Promise records a reply time agreed with the customer (T7b); its clock
 // runs until the customer is answered. Event data: "reply_by".
 func (s *Service) Promise(ctx context.Context, by Actor, ref Ref, replyBy time.Time, note string) (*Ticket, error) {
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	return s.apply(ctx, by, ref, ActPromise, func(t *Ticket, e *Event, now time.Time) error {
 		if t.State.Terminal() || t.State == Answered || t.State == Revisit {
 			return &TransitionError{State: t.State, Action: ActPromise}
@@ -341,6 +398,9 @@ type Progress struct {
 // (late if it had passed) and a new one starts. Event data: "reply_by",
 // "late" when the old time had passed.
 func (s *Service) Progress(ctx context.Context, by Actor, ref Ref, p Progress) (*Ticket, error) {
+	if err := s.bounds.note("note", p.Note); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(p.Note) == "" {
 		return nil, invalid("note", "tell the customer the progress (T7b)")
 	}
@@ -379,12 +439,18 @@ const (
 // was told by phone or in writing and a new time was agreed. Event
 // data: "appointment", "notice", "missed" when the old time had passed.
 func (s *Service) Reschedule(ctx context.Context, by Actor, ref Ref, at time.Time, notice Notice, note string) (*Ticket, error) {
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	if notice != ByPhone && notice != InWriting {
 		return nil, invalid("notice", "tell the customer by phone or in writing (T12), not %q", notice)
 	}
 	return s.apply(ctx, by, ref, ActReschedule, func(t *Ticket, e *Event, now time.Time) error {
 		if t.State.Terminal() {
 			return &TransitionError{State: t.State, Action: ActReschedule}
+		}
+		if err := s.bounds.when("appointment", at); err != nil {
+			return err
 		}
 		if !at.After(now) {
 			return invalid("appointment", "%s is not in the future", at.Format(time.RFC3339))
@@ -401,6 +467,9 @@ func (s *Service) Reschedule(ctx context.Context, by Actor, ref Ref, at time.Tim
 
 // Note adds a note to the history without changing anything else.
 func (s *Service) Note(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(note) == "" {
 		return nil, invalid("note", "the note is empty")
 	}

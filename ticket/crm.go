@@ -13,6 +13,9 @@ func (s *Service) SetAttrs(ctx context.Context, by Actor, ref Ref, attrs map[str
 	if len(attrs) == 0 {
 		return nil, invalid("attrs", "give at least one attribute")
 	}
+	if err := s.bounds.fields("attribute", attrs); err != nil {
+		return nil, err
+	}
 	canon, err := s.policy.checkAttrs(attrs)
 	if err != nil {
 		return nil, err
@@ -20,6 +23,15 @@ func (s *Service) SetAttrs(ctx context.Context, by Actor, ref Ref, attrs map[str
 	return s.apply(ctx, by, ref, ActSetAttrs, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.Attrs == nil {
 			t.Attrs = map[string]string{}
+		}
+		n := len(t.Attrs)
+		for k, v := range canon {
+			if _, ok := t.Attrs[k]; !ok && v != "" {
+				n++
+			}
+		}
+		if n > s.bounds.Fields {
+			return invalid("attrs", "ticket %s would hold %d attributes, at most %d (Policy.Bounds)", t.ID, n, s.bounds.Fields)
 		}
 		e.Data = map[string]string{}
 		for k, v := range canon {
@@ -39,6 +51,9 @@ func (s *Service) SetAttrs(ctx context.Context, by Actor, ref Ref, attrs map[str
 // media type, SHA-256); the bytes stay where they are. Event data:
 // "name", "kind", "sha256".
 func (s *Service) Attach(ctx context.Context, by Actor, ref Ref, a Attachment) (*Ticket, error) {
+	if err := s.bounds.attachment(&a); err != nil {
+		return nil, err
+	}
 	return s.apply(ctx, by, ref, ActAttach, func(t *Ticket, e *Event, now time.Time) error {
 		a.AddedBy, a.AddedAt = by.ID, now
 		if err := a.check(); err != nil {
@@ -48,6 +63,9 @@ func (s *Service) Attach(ctx context.Context, by Actor, ref Ref, a Attachment) (
 			if x.SHA256 == a.SHA256 && x.URI == a.URI {
 				return invalid("attachment", "%s is already attached to ticket %s", a.Name, t.ID)
 			}
+		}
+		if len(t.Attachments) >= s.bounds.Fields {
+			return invalid("attachments", "ticket %s already has %d attachments, at most %d (Policy.Bounds)", t.ID, len(t.Attachments), s.bounds.Fields)
 		}
 		t.Attachments = append(t.Attachments, a)
 		e.Data = map[string]string{"name": a.Name, "kind": a.Kind, "sha256": a.SHA256}
@@ -63,6 +81,9 @@ func (s *Service) Attach(ctx context.Context, by Actor, ref Ref, a Attachment) (
 func (s *Service) ByCustomer(ctx context.Context, customerID string) ([]*Ticket, error) {
 	if customerID == "" {
 		return nil, invalid("customer", "give the customer's ID")
+	}
+	if err := s.bounds.name("customer", customerID); err != nil {
+		return nil, err
 	}
 	return s.store.List(ctx, s.desk, Filter{Customer: customerID})
 }

@@ -66,7 +66,8 @@
 // scoped to one desk and another desk's ticket is ErrNotFound. Every
 // ticket has a version: an action on a Ref with a version fails with
 // ErrConflict if the ticket moved on; an action on a Ref without one
-// retries on the current version.
+// retries on the current version, with growing randomised pauses, until
+// it lands or its context ends (Config.Retries may cap the attempts).
 //
 // Every change is an Event appended to the history (T14) and, in the
 // same store operation, to the outbox. Consumers (follow-up schedulers,

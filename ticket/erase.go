@@ -68,7 +68,10 @@ func (s *Service) eraseTicket(ctx context.Context, by Actor, id uuid.UUID) (bool
 		}
 		t, changed, ev := s.scrub(by, cur, hist)
 		err = s.store.Redact(ctx, t, changed, ev)
-		if errors.Is(err, ErrConflict) && attempt < s.retries {
+		if errors.Is(err, ErrConflict) && s.again(attempt) {
+			if err := backoff(ctx, attempt); err != nil {
+				return false, err
+			}
 			continue
 		}
 		return err == nil, err

@@ -24,7 +24,7 @@ import (
 // Importing the same ticket again changes nothing and returns the stored
 // ticket; a different ticket under an ID already stored is ErrConflict.
 func (s *Service) Import(ctx context.Context, by Actor, rec Record) (*Ticket, error) {
-	if err := checkActor(by); err != nil {
+	if err := s.bounds.actor(by); err != nil {
 		return nil, err
 	}
 	if err := s.checkRecord(rec); err != nil {
@@ -93,6 +93,9 @@ func (s *Service) checkRecord(rec Record) error {
 	}
 	if t.Desk != "" && t.Desk != s.desk {
 		return invalid("desk", "ticket %s belongs to desk %q, not %q", t.ID, t.Desk, s.desk)
+	}
+	if err := s.bounds.record(rec); err != nil {
+		return err
 	}
 	if err := s.checkIntake(Intake{Kind: t.Kind, Channel: t.Channel, Complaint: t.Complaint, Fields: t.Fields}); err != nil {
 		return err

@@ -52,7 +52,10 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 	if s.watch {
 		defer s.observed(ctx, ActReceive, time.Now(), &err)
 	}
-	if err := checkActor(by); err != nil {
+	if err := s.bounds.actor(by); err != nil {
+		return nil, err
+	}
+	if err := s.bounds.intake(&in); err != nil {
 		return nil, err
 	}
 	if err := s.checkIntake(in); err != nil {
@@ -217,6 +220,9 @@ func missing(need []string, have map[string]string) []string {
 // (T2). Event data: the fields set, and "missing" with what is still
 // missing.
 func (s *Service) Complete(ctx context.Context, by Actor, ref Ref, fields map[string]string) (*Ticket, error) {
+	if err := s.bounds.fields("field", fields); err != nil {
+		return nil, err
+	}
 	add := cleanFields(fields)
 	if len(add) == 0 {
 		return nil, invalid("fields", "give at least one non-empty field")
@@ -224,6 +230,15 @@ func (s *Service) Complete(ctx context.Context, by Actor, ref Ref, fields map[st
 	return s.apply(ctx, by, ref, ActComplete, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() {
 			return &TransitionError{State: t.State, Action: ActComplete}
+		}
+		n := len(t.Fields)
+		for k := range add {
+			if _, ok := t.Fields[k]; !ok {
+				n++
+			}
+		}
+		if n > s.bounds.Fields {
+			return invalid("fields", "ticket %s would hold %d fields, at most %d (Policy.Bounds)", t.ID, n, s.bounds.Fields)
 		}
 		e.Data = map[string]string{}
 		for k, v := range add {
@@ -270,6 +285,12 @@ func (s *Service) Handover(ctx context.Context, by Actor, ref Ref, to, note stri
 }
 
 func (s *Service) moveOwner(ctx context.Context, by Actor, ref Ref, action Action, to, note string) (*Ticket, error) {
+	if err := s.bounds.name("to", to); err != nil {
+		return nil, err
+	}
+	if err := s.bounds.note("note", note); err != nil {
+		return nil, err
+	}
 	to = strings.TrimSpace(to)
 	if to == "" {
 		return nil, invalid("to", "name the colleague who takes over")
@@ -301,7 +322,10 @@ func (s *Service) moveOwner(ctx context.Context, by Actor, ref Ref, action Actio
 // so a failure in between leaves the new case (which names its parent)
 // rather than a link to nothing.
 func (s *Service) Link(ctx context.Context, by Actor, parent Ref, in Intake) (*Ticket, error) {
-	if err := checkActor(by); err != nil {
+	if err := s.bounds.actor(by); err != nil {
+		return nil, err
+	}
+	if err := s.bounds.intake(&in); err != nil {
 		return nil, err
 	}
 	p, err := s.store.Get(ctx, s.desk, parent.ID)
@@ -310,6 +334,9 @@ func (s *Service) Link(ctx context.Context, by Actor, parent Ref, in Intake) (*T
 	}
 	if err := s.auth.Authorize(by, ActLink, p); err != nil {
 		return nil, fmt.Errorf("%w: %s on ticket %s: %v", ErrForbidden, by, p.ID, err)
+	}
+	if len(p.Links) >= s.bounds.Links {
+		return nil, invalid("links", "ticket %s already has %d linked cases, at most %d (Policy.Bounds)", p.ID, len(p.Links), s.bounds.Links)
 	}
 	child, err := s.receive(ctx, by, in, p.ID)
 	if err != nil {

@@ -197,16 +197,19 @@ func CheckHistory(t *Ticket, history []Event) error {
 			return invalid("history", "event %d must carry the ticket's desk, ID and Seq %d", i, i+1)
 		}
 	}
-	return nil
+	return checkStored(t, history)
 }
 
 // CheckEvent checks the event Store.Update and Store.Redact append: it
-// carries the ticket's desk and ID and its new version as Seq.
+// carries the ticket's desk and ID and its new version as Seq. Both
+// checks also refuse text no store can hold alike (invalid UTF-8, NUL)
+// and times beyond year 9999, so every store answers such input with
+// the same ErrInvalid.
 func CheckEvent(t *Ticket, ev Event) error {
 	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
 		return invalid("event", "event must carry the ticket's desk, ID and new version")
 	}
-	return nil
+	return checkStored(t, []Event{ev})
 }
 
 // Update implements Store.

@@ -65,6 +65,10 @@ type Policy struct {
 	// Calendar, if set, measures deadlines in working time (business
 	// hours); nil measures wall-clock time.
 	Calendar Calendar
+
+	// Bounds are the largest inputs the desk accepts (escalation levels,
+	// text lengths, counts, years); a zero field means its default.
+	Bounds Bounds
 }
 
 // Calendar measures deadlines in working time: Add returns the instant

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,8 +27,11 @@ type Config struct {
 	Now func() time.Time
 	// NewID makes ticket and event IDs; nil means UUIDv7.
 	NewID func() uuid.UUID
-	// Retries is how often an action on a Ref without a version is
-	// retried after a concurrent change; 0 means 8.
+	// Retries caps how often an action on a Ref without a version is
+	// retried after a concurrent change. 0 means no cap: such an action
+	// is retried, with growing randomised pauses, until it lands or ctx
+	// ends, because a caller that gave no version asked for the change to
+	// be made, not for optimistic concurrency.
 	Retries int
 	// Logger receives failures that are not the caller's (a store
 	// error), with IDs and action names only (S1); nil means no logging.
@@ -51,7 +55,8 @@ type Service struct {
 	retries int
 	log     *slog.Logger
 	obs     observe.Observer
-	watch   bool // obs or log set: actions are reported
+	watch   bool   // obs or log set: actions are reported
+	bounds  Bounds // the policy's, defaults filled in
 }
 
 // New returns a service for one desk on the given store.
@@ -75,6 +80,18 @@ func New(store Store, cfg Config) (*Service, error) {
 	if err := checkCalendar(s.policy.Calendar); err != nil {
 		return nil, err
 	}
+	s.bounds = s.policy.Bounds.withDefaults()
+	if err := s.bounds.check(); err != nil {
+		return nil, err
+	}
+	if err := s.bounds.name("desk", cfg.Desk); err != nil {
+		return nil, err
+	}
+	for sev, sp := range s.policy.Severity {
+		if sp.Escalate < 0 || sp.Escalate > s.bounds.Levels {
+			return nil, invalid("policy severity", "%s complaints escalate to level %d, outside 0 to %d (Bounds.Levels)", sev, sp.Escalate, s.bounds.Levels)
+		}
+	}
 	if s.auth == nil {
 		s.auth = DefaultRoles()
 	}
@@ -84,8 +101,8 @@ func New(store Store, cfg Config) (*Service, error) {
 	if s.newID == nil {
 		s.newID = NewV7
 	}
-	if s.retries <= 0 {
-		s.retries = 8
+	if s.retries < 0 {
+		return nil, invalid("retries", "%d is below zero; 0 retries until the context ends", s.retries)
 	}
 	return s, nil
 }
@@ -116,7 +133,7 @@ func (s *Service) apply(ctx context.Context, by Actor, ref Ref, action Action, f
 	if s.watch {
 		defer s.observed(ctx, action, time.Now(), &err)
 	}
-	if err := checkActor(by); err != nil {
+	if err := s.bounds.actor(by); err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
@@ -132,13 +149,37 @@ func (s *Service) apply(ctx context.Context, by Actor, ref Ref, action Action, f
 			return nil, err
 		}
 		err = s.store.Update(ctx, t, ev)
-		if errors.Is(err, ErrConflict) && ref.Version == 0 && attempt < s.retries {
+		if errors.Is(err, ErrConflict) && ref.Version == 0 && s.again(attempt) {
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, fmt.Errorf("%w: ticket %s kept changing until the context ended: %w", ErrConflict, ref.ID, err)
+			}
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
 		return t, nil
+	}
+}
+
+// again reports whether a write refused after attempt attempts (counted
+// from 0) is tried again.
+func (s *Service) again(attempt int) bool { return s.retries == 0 || attempt < s.retries }
+
+// backoff pauses before retry attempt+1: a random time in [d/2, d) with d
+// doubling from 50µs up to 20ms, so writers that collided spread out.
+// It returns ctx's error when ctx ends first.
+func backoff(ctx context.Context, attempt int) error {
+	d := 50 * time.Microsecond << min(attempt, 9)
+	d = min(d, 20*time.Millisecond)
+	d = d/2 + rand.N(d/2)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
@@ -223,19 +264,29 @@ func (s *Service) History(ctx context.Context, id uuid.UUID) ([]Event, error) {
 }
 
 // List returns the desk's tickets matching f, in f.Order (case-number
-// order by default), from f.After on, at most f.Limit of them.
+// order by default), from f.After on, at most f.Limit of them. A filter
+// value that no store could hold (see Bounds) is ErrInvalid.
 func (s *Service) List(ctx context.Context, f Filter) ([]*Ticket, error) {
+	if err := s.bounds.filter(&f); err != nil {
+		return nil, err
+	}
 	return s.store.List(ctx, s.desk, f)
 }
 
 // Pending returns up to limit events of this desk that the named
 // consumer has not acknowledged, oldest first (at-least-once delivery).
 func (s *Service) Pending(ctx context.Context, consumer string, limit int) ([]Event, error) {
+	if err := s.bounds.name("consumer", consumer); err != nil {
+		return nil, err
+	}
 	return s.store.Pending(ctx, consumer, s.desk, limit)
 }
 
 // Ack acknowledges events of this desk for the named consumer.
 func (s *Service) Ack(ctx context.Context, consumer string, ids ...uuid.UUID) error {
+	if err := s.bounds.name("consumer", consumer); err != nil {
+		return err
+	}
 	return s.store.Ack(ctx, consumer, s.desk, ids...)
 }
 

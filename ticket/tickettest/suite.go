@@ -47,6 +47,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		{"ListOrders", testListOrders},
 		{"CustomerFields", testCustomerFields},
 		{"ListMatchesFilterProperty", testListProperty},
+		{"Inputs", testInputs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
