@@ -77,5 +77,31 @@
 // table or JSON.
 //
 // Customer data (S1): a task's Subject is a reference, never a name or
-// phone number; signatures are references to a signature record.
+// phone number; signatures are references to a signature record. An
+// outcome note is free text and may name anything ("moved away; new
+// number 137..."), so erasure treats it as personal.
+//
+// # Erasing a customer
+//
+// Erase is the one call that forgets a customer (S1) across packages:
+// their tickets and the cases linked from them (T17), every follow-up
+// task of those tickets or about the customer, and every outcome; on a
+// SQL database in one transaction (Stores.InTx, which postgres.Store and
+// sqlite.Store implement, also when bound to the caller's transaction),
+// so it happens all or not at all:
+//
+//	n, err := followup.Erase(ctx, db, tickets, lead, "crm-42")
+//
+// ticket.Service.Erase alone reaches the tickets only. With the
+// in-memory stores (MemStores) there is no transaction: the follow-ups
+// are written first, and a failed erasure is finished by erasing again.
+// Roster records name staff, never customers, so there is nothing to
+// erase there.
+//
+// # Input bounds
+//
+// Texts are refused with ErrInvalid naming the field when they are not
+// valid UTF-8, hold a NUL character (no store could keep them alike) or
+// exceed the queue's or deriver's Bounds (lengths, years), before
+// anything is written.
 package followup

@@ -318,7 +318,8 @@ func (s *Service) moveOwner(ctx context.Context, by Actor, ref Ref, action Actio
 
 // Link opens a new case from an existing one (T17): a need raised during
 // a callback that cannot be answered at once. The new ticket names its
-// parent and the parent records the link. The new case is written first,
+// parent and the parent records the link; an intake that names no
+// customer is the parent's customer's. The new case is written first,
 // so a failure in between leaves the new case (which names its parent)
 // rather than a link to nothing.
 func (s *Service) Link(ctx context.Context, by Actor, parent Ref, in Intake) (*Ticket, error) {
@@ -337,6 +338,10 @@ func (s *Service) Link(ctx context.Context, by Actor, parent Ref, in Intake) (*T
 	}
 	if len(p.Links) >= s.bounds.Links {
 		return nil, invalid("links", "ticket %s already has %d linked cases, at most %d (Policy.Bounds)", p.ID, len(p.Links), s.bounds.Links)
+	}
+	if in.Customer == nil && p.Customer != nil && !p.Customer.Erased {
+		c := *p.Customer // the same customer's new need (T17), erased with it (S1)
+		in.Customer = &c
 	}
 	child, err := s.receive(ctx, by, in, p.ID)
 	if err != nil {

@@ -271,7 +271,7 @@ func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Ev
 	// The history and the outbox share the event: one change erases both.
 	for _, e := range history {
 		h := at[e.ID]
-		h.ev.Note, h.data = e.Note, toPairs(e.Data)
+		h.ev.Note, h.ev.Category, h.data = e.Note, e.Category, toPairs(e.Data)
 	}
 	d.store(r, t)
 	me := newMemEvent(ev)

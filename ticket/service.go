@@ -116,6 +116,16 @@ func NewV7() uuid.UUID {
 	return uuid.New()
 }
 
+// WithStore returns a service with the same desk, policy and
+// configuration acting on another store: the same stores bound to a
+// caller's transaction (postgres.Store.WithTx, sqlite.Store.WithTx). It
+// is cheap: nothing is copied but the service's fields.
+func (s *Service) WithStore(store Store) *Service {
+	c := *s
+	c.store = store
+	return &c
+}
+
 // Desk returns the desk the service works for.
 func (s *Service) Desk() string { return s.desk }
 

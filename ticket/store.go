@@ -28,11 +28,11 @@ type Store interface {
 	Update(ctx context.Context, t *Ticket, ev Event) error
 	// Redact erases personal data (S1). It replaces the stored ticket
 	// with t (t.Version is one more than the stored version, else
-	// ErrConflict), replaces the Note and Data of each stored event named
-	// in history (by ID) with the given ones, in the history and in the
-	// outbox alike, and appends ev to the history and the outbox. Nothing
-	// else of the trail changes: who, when, which action, from and to
-	// stay. An event in history that the ticket does not have is
+	// ErrConflict), replaces the Note, Data and Category of each stored
+	// event named in history (by ID) with the given ones, in the history
+	// and in the outbox alike, and appends ev to the history and the
+	// outbox. Nothing else of the trail changes: who, when, which action,
+	// from and to stay. An event in history that the ticket does not have is
 	// ErrNotFound and nothing is written.
 	Redact(ctx context.Context, t *Ticket, history []Event, ev Event) error
 	// Get returns the ticket, or ErrNotFound.

@@ -515,6 +515,11 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) followup.Store) {
 			t.Error("a cancelled Create stored a task")
 		}
 	})
+	// S1: erasing a customer scrubs the follow-up tasks and outcomes
+	// (with the tickets in memory; RunDatabaseTests erases both stores of
+	// one database in one transaction).
+	t.Run("EraseCustomer", func(t *testing.T) { eraseCase(t, newStore(t)) })
+	// INPUTS
 }
 
 func mustCreate(t *testing.T, s followup.Store, task *followup.Task) {

@@ -17,7 +17,7 @@ func TestTicketStore(t *testing.T) {
 	testURL(t)
 	tickettest.RunStoreTests(t, func(t *testing.T) ticket.Store {
 		s, _ := openStore(t)
-		return s.Tickets()
+		return dumpedTickets{s.Tickets(), s.db}
 	})
 }
 
@@ -25,7 +25,7 @@ func TestFollowupStore(t *testing.T) {
 	testURL(t)
 	followuptest.RunStoreTests(t, func(t *testing.T) followup.Store {
 		s, _ := openStore(t)
-		return s.Followups()
+		return dumpedFollowups{s.Followups(), s.db}
 	})
 }
 

@@ -146,13 +146,14 @@ func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket
 	ids := make([]uuid.UUID, len(history))
 	notes := make([]string, len(history))
 	datas := make([]string, len(history))
+	categories := make([]string, len(history))
 	distinct := map[uuid.UUID]bool{}
 	for i, e := range history {
 		d, err := json.Marshal(e.Data)
 		if err != nil {
 			return fmt.Errorf("postgres: encode event %s: %w", e.ID, err)
 		}
-		ids[i], notes[i], datas[i] = e.ID, e.Note, string(d)
+		ids[i], notes[i], datas[i], categories[i] = e.ID, e.Note, string(d), e.Category
 		distinct[e.ID] = true
 	}
 	tx, err := s.db.Begin(ctx)
@@ -176,9 +177,9 @@ func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket
 	}
 	if len(ids) > 0 {
 		if _, err := tx.Exec(ctx, `
-UPDATE desk_ticket_events AS e SET body = e.body || jsonb_build_object('note', x.note, 'data', x.data)
-FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS x (id, note, data)
-WHERE e.id = x.id AND e.ticket_id = $4 AND e.desk = $5`, ids, notes, datas, t.ID, t.Desk); err != nil {
+UPDATE desk_ticket_events AS e SET body = e.body || jsonb_build_object('note', x.note, 'data', x.data, 'category', x.category)
+FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $6::text[]) AS x (id, note, data, category)
+WHERE e.id = x.id AND e.ticket_id = $4 AND e.desk = $5`, ids, notes, datas, t.ID, t.Desk, categories); err != nil {
 			return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
 		}
 	}

@@ -16,14 +16,14 @@ import (
 func TestTicketStore(t *testing.T) {
 	tickettest.RunStoreTests(t, func(t *testing.T) ticket.Store {
 		s, _ := openStore(t)
-		return s.Tickets()
+		return dumpedTickets{s.Tickets(), s.DB()}
 	})
 }
 
 func TestFollowupStore(t *testing.T) {
 	followuptest.RunStoreTests(t, func(t *testing.T) followup.Store {
 		s, _ := openStore(t)
-		return s.Followups()
+		return dumpedFollowups{s.Followups(), s.DB()}
 	})
 }
 

@@ -191,8 +191,8 @@ func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket
 			if err != nil {
 				return err
 			}
-			if _, err := db.ExecContext(ctx, `UPDATE desk_ticket_events SET body = json_set(body, '$.note', ?, '$.data', json(?))
-WHERE id = ? AND ticket_id = ? AND desk = ?`, e.Note, string(data), e.ID.String(), t.ID.String(), t.Desk); err != nil {
+			if _, err := db.ExecContext(ctx, `UPDATE desk_ticket_events SET body = json_set(body, '$.note', ?, '$.data', json(?), '$.category', ?)
+WHERE id = ? AND ticket_id = ? AND desk = ?`, e.Note, string(data), e.Category, e.ID.String(), t.ID.String(), t.Desk); err != nil {
 				return err
 			}
 		}

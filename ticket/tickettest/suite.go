@@ -48,6 +48,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		{"CustomerFields", testCustomerFields},
 		{"ListMatchesFilterProperty", testListProperty},
 		{"Inputs", testInputs},
+		{"Erase", testErase},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
