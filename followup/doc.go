@@ -97,11 +97,4 @@
 // are written first, and a failed erasure is finished by erasing again.
 // Roster records name staff, never customers, so there is nothing to
 // erase there.
-//
-// # Input bounds
-//
-// Texts are refused with ErrInvalid naming the field when they are not
-// valid UTF-8, hold a NUL character (no store could keep them alike) or
-// exceed the queue's or deriver's Bounds (lengths, years), before
-// anything is written.
 package followup
