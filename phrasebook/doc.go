@@ -36,7 +36,9 @@
 // the local time followed by the company name, "早上好,这里是xx依维柯。".
 // The word is a holiday greeting when the Holidays interface says the date
 // is a holiday (SeedHolidays: 新年快乐 on 1 January, 圣诞快乐 on 25
-// December; lunar holidays through a desk's own implementation), else 早上好
+// December; the official holidays, lunar ones included, through the desk's
+// calendar.Calendar with calendar.China(), whose zone then also sets the
+// time of day), else 早上好
 // / 下午好 / 晚上好 by DayParts, whose defaults are 05:00, 12:00 and 18:00
 // (before 05:00 counts as evening).
 //
