@@ -139,3 +139,24 @@ func TestServiceHoursOf(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGenerateZoneFromCalendar/R2_*: without a Location the rotation is
+// placed in the desk calendar's zone, not UTC.
+func TestGenerateZoneFromCalendar(t *testing.T) {
+	shanghai := mustLoc(t, "Asia/Shanghai")
+	cal, err := calendar.New(calendar.Config{Zone: shanghai, Schedule: calendar.China(),
+		Hours: calendar.Daily(calendar.Span{Start: 9 * time.Hour, End: 24 * time.Hour})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := SeedSpec("d1", D(2026, 9, 28), nil, "li", "wang", "zhao", "chen")
+	spec.Calendar = cal
+	plan, err := Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := plan.Assignments[0]
+	if want := time.Date(2026, 9, 28, 9, 0, 0, 0, shanghai); !a.Start.Equal(want) {
+		t.Fatalf("first shift starts %s, want %s", a.Start, want)
+	}
+}

@@ -45,7 +45,7 @@ type Spec struct {
 	Demand   map[string]int // people per shift name per day; nil: one each; a shift missing from a non-nil map: nobody
 	Start    Date           // first day of the cycle
 	Weeks    int            // cycle length (R3: 3)
-	Location *time.Location // nil: UTC
+	Location *time.Location // nil: the Calendar's zone if it has one (a calendar.Calendar), else UTC
 	Calendar Calendar       // nil: Weekends
 	Rules    *Rules         // nil: SeedRules()
 	Leave    []Away         // known absences; an agent away at any moment of a slot cannot take it
@@ -334,6 +334,9 @@ func Generate(spec Spec) (*Plan, error) {
 		rules = *spec.Rules
 	}
 	loc := spec.Location
+	if z, ok := spec.Calendar.(interface{ Zone() *time.Location }); ok && loc == nil {
+		loc = z.Zone() // the desk's zone
+	}
 	if loc == nil {
 		loc = time.UTC
 	}
