@@ -2,8 +2,6 @@ package ticket
 
 import (
 	"context"
-	"errors"
-	"sync"
 
 	"github.com/looplab/fsm"
 )
@@ -76,8 +74,8 @@ const (
 )
 
 // lifecycle is the one declaration of the state machine. The service
-// drives pooled machines built from it, and Diagram draws it, so the
-// picture in the README cannot drift from the code.
+// reads its transition table from a machine built from it, and Diagram
+// draws it, so the picture in the README cannot drift from the code.
 var lifecycle = fsm.Events{
 	{Name: string(ActDispatch), Src: []string{string(Received), string(Reopened)}, Dst: string(Dispatched)},
 	{Name: string(ActResolve), Src: []string{string(Dispatched)}, Dst: string(Resolved)},
@@ -96,12 +94,36 @@ func newMachine() *fsm.FSM {
 	return fsm.NewFSM(string(Received), lifecycle, nil)
 }
 
-// machines pools state machines: building one costs microseconds and
-// about a kilobyte, so the hot path never builds one per call. The
-// machines have no callbacks; guards run before them and persistence
-// after them, outside the machine (looplab/fsm deadlocks when a callback
-// re-enters it).
-var machines = sync.Pool{New: func() any { return newMachine() }}
+// transitions is the lifecycle as a table: for each state, the state
+// each legal action leads to. It is read once from a state machine built
+// from the declaration (every declared action tried from every declared
+// state), so looplab/fsm decides what is legal; a transition then costs a
+// lookup instead of a machine run, which allocated a context and event
+// per call.
+var transitions = func() map[State]map[Action]State {
+	states := map[string]bool{}
+	for _, e := range lifecycle {
+		states[e.Dst] = true
+		for _, src := range e.Src {
+			states[src] = true
+		}
+	}
+	m := newMachine()
+	table := make(map[State]map[Action]State, len(states))
+	for s := range states {
+		for _, e := range lifecycle {
+			m.SetState(s)
+			if err := m.Event(context.Background(), e.Name); err != nil {
+				continue
+			}
+			if table[State(s)] == nil {
+				table[State(s)] = map[Action]State{}
+			}
+			table[State(s)][Action(e.Name)] = State(m.Current())
+		}
+	}
+	return table
+}()
 
 // lifecycleActions is the set of actions declared in lifecycle.
 var lifecycleActions = func() map[Action]bool {
@@ -118,20 +140,11 @@ func (a Action) IsLifecycle() bool { return lifecycleActions[a] }
 // next returns the state that action a leads to from state s, as the
 // state machine declares it.
 func next(s State, a Action) (State, error) {
-	m := machines.Get().(*fsm.FSM)
-	defer machines.Put(m)
-	m.SetState(string(s))
-	// A background context: a caller's cancelled context must never leave
-	// a pooled machine half-way through a transition.
-	if err := m.Event(context.Background(), string(a)); err != nil {
-		var inv fsm.InvalidEventError
-		var unk fsm.UnknownEventError
-		if errors.As(err, &inv) || errors.As(err, &unk) {
-			return s, &TransitionError{State: s, Action: a}
-		}
-		return s, err
+	to, ok := transitions[s][a]
+	if !ok {
+		return s, &TransitionError{State: s, Action: a}
 	}
-	return State(m.Current()), nil
+	return to, nil
 }
 
 // Can reports whether lifecycle action a is legal in state s.

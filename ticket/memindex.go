@@ -57,13 +57,11 @@ func keysOf(t *Ticket) indexKeys {
 }
 
 // reindex moves case number n from the entries old to the entries now.
+// An entry that empties is kept for the next ticket with that value.
 func (d *memDesk) reindex(n int64, old, now indexKeys) {
 	for _, k := range old.list() {
 		if !slices.Contains(now.list(), k) {
 			delete(d.index[k], n)
-			if len(d.index[k]) == 0 {
-				delete(d.index, k)
-			}
 		}
 	}
 	for _, k := range now.list() {

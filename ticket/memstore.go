@@ -3,7 +3,6 @@ package ticket
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -69,9 +68,15 @@ func toPairs(m map[string]string) pairs {
 	if m == nil {
 		return nil
 	}
-	p := make(pairs, 0, 2*len(m))
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		p = append(p, k, m[k])
+	keys := make([]string, 0, 2*len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	p := keys[:2*len(m)]
+	for i := len(m) - 1; i >= 0; i-- {
+		p[2*i] = keys[i]
+		p[2*i+1] = m[keys[i]]
 	}
 	return p
 }
