@@ -118,7 +118,7 @@ func LoadICal(r io.Reader) (*Schedule, error) {
 				}
 			}
 			if bi < 0 || best > 60 {
-				return nil, invalid("ical", "make-up workday %s (%s) has no holiday of that name near it", d, w.name)
+				return nil, invalid("ical", "make-up workday %s (%s) has no holiday of that name near it: load it with the feed that holds that holiday (several feeds may be read as one stream)", d, w.name)
 			}
 			years[by][bi].Workdays = append(years[by][bi].Workdays, d)
 		}
