@@ -2,11 +2,13 @@ package sim
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/roster"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -317,6 +319,13 @@ func crossCheck(t *testing.T, cfg Config) {
 	for _, h := range r.Hours {
 		offered += h.Calls
 		arrivals += h.Arrivals
+		load := roster.Load{Calls: float64(h.Calls) / float64(cfg.Days), Interval: time.Hour, AHT: s.cfg.Policies.HandleTime}
+		if want, err := roster.Evaluate(load, h.Staffed, s.cfg.Policies.Service); err != nil || math.Abs(want.ServiceLevel-h.Predicted) > 0.0006 {
+			t.Errorf("hour %d: Erlang C for %d agents %v, report %v (%v)", h.Hour, h.Staffed, want.ServiceLevel, h.Predicted, err)
+		}
+		if need, err := roster.AgentsFor(load, s.cfg.Policies.Service); err != nil || need.Agents != h.Need {
+			t.Errorf("hour %d: Erlang C needs %d agents, report %d (%v)", h.Hour, need.Agents, h.Need, err)
+		}
 		if h.InTarget > h.Calls || (h.Calls > 0 && h.Achieved != float64(int(float64(h.InTarget)/float64(h.Calls)*1000+0.5))/1000) {
 			t.Errorf("hour %d: %d of %d in target, level %v", h.Hour, h.InTarget, h.Calls, h.Achieved)
 		}

@@ -37,9 +37,14 @@ func Duration(d time.Duration) string {
 
 func minutes(d time.Duration) float64 { return math.Round(d.Minutes()*10) / 10 }
 
+// tally computes the report's figures from the records at the end of a
+// run; it reads the simulation and changes nothing.
+type tally struct{ *Sim }
+
 // Report gathers the figures from the services' records at the end of
 // the run.
 func (s *Sim) Report(ctx context.Context) (*Report, error) {
+	t := tally{s}
 	r := &Report{
 		Schema: Schema, Desk: s.cfg.Desk, Kind: s.cfg.Kind, Seed: s.cfg.Seed,
 		From: s.cfg.Start, To: s.end, Days: s.cfg.Days, SettleDays: SettleDays, EarlierTickets: s.earlier,
@@ -61,27 +66,27 @@ func (s *Sim) Report(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.ticketFigures(r, all, hist)
-	if err := s.overdue(ctx, r); err != nil {
+	t.ticketFigures(r, all, hist)
+	if err := t.overdue(ctx, r); err != nil {
 		return nil, err
 	}
-	s.followupFigures(r, all, tasks)
-	s.agentFigures(r, all, hist, tasks)
-	if err := s.rosterFigures(ctx, r); err != nil {
+	t.followupFigures(r, all, tasks)
+	t.agentFigures(r, all, hist, tasks)
+	if err := t.rosterFigures(ctx, r); err != nil {
 		return nil, err
 	}
-	reviews, err := s.speechFigures(ctx, r)
+	reviews, err := t.speechFigures(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	s.targets(r)
-	s.monthly(r, all, hist, tasks, reviews)
+	t.targets(r)
+	t.monthly(r, all, hist, tasks, reviews)
 	r.Legend = legend(r)
 	return r, nil
 }
 
 // deadlineRules names each deadline of the policy: rule, and plain words.
-func (s *Sim) deadlineRules() map[ticket.DeadlineName][2]string {
+func (s tally) deadlineRules() map[ticket.DeadlineName][2]string {
 	p := s.tickets.Policy()
 	return map[ticket.DeadlineName][2]string{
 		ticket.DeadlineDispatch:     {"T5", "dispatched within " + Duration(p.Dispatch.Within)},
@@ -94,7 +99,7 @@ func (s *Sim) deadlineRules() map[ticket.DeadlineName][2]string {
 
 var measured = []ticket.DeadlineName{ticket.DeadlineDispatch, ticket.DeadlineAnswer, ticket.DeadlineReply, ticket.DeadlineReworkNotice}
 
-func (s *Sim) ticketFigures(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event) {
+func (s tally) ticketFigures(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event) {
 	now := s.clock.now
 	t := &r.Tickets
 	t.HandedOver = s.log.handedOver
@@ -298,7 +303,7 @@ func counts[K ~string](m map[K]int) []Count {
 
 // overdue lists each ticket past a deadline at the end once, with all
 // the deadlines it is past (T10).
-func (s *Sim) overdue(ctx context.Context, r *Report) error {
+func (s tally) overdue(ctx context.Context, r *Report) error {
 	over, err := s.tickets.Overdue(ctx)
 	if err != nil {
 		return err
@@ -328,7 +333,7 @@ func (s *Sim) overdue(ctx context.Context, r *Report) error {
 // followupFigures counts every follow-up task of the desk once in each
 // breakdown. A task is due when it ended or its window closed before the
 // end of the run; the rates count among the due tasks.
-func (s *Sim) followupFigures(r *Report, all []*ticket.Ticket, tasks []*followup.Task) {
+func (s tally) followupFigures(r *Report, all []*ticket.Ticket, tasks []*followup.Task) {
 	now := s.clock.now
 	f := &r.Followups
 	byStatus := map[string]int{}
@@ -482,7 +487,7 @@ func frows(m map[string]*FollowupRow) []FollowupRow {
 
 // agentFigures: each ticket counts for the person who first owned it
 // (received it, or took it when it came in unattended, T1, T19).
-func (s *Sim) agentFigures(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event, tasks []*followup.Task) {
+func (s tally) agentFigures(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event, tasks []*followup.Task) {
 	rows := map[string]*Agent{}
 	get := func(id string) *Agent {
 		if rows[id] == nil {
@@ -534,7 +539,7 @@ func (s *Sim) agentFigures(r *Report, all []*ticket.Ticket, hist map[int64][]tic
 // rosterFigures: coverage gaps (R1), and hour by hour the phone calls
 // answered within the target against what Erlang C predicts for the
 // agents the roster had and the agents it says are needed (R8).
-func (s *Sim) rosterFigures(ctx context.Context, r *Report) error {
+func (s tally) rosterFigures(ctx context.Context, r *Report) error {
 	cov, err := s.work.coverage(ctx)
 	if err != nil {
 		return err
@@ -577,7 +582,7 @@ func (s *Sim) rosterFigures(ctx context.Context, r *Report) error {
 
 // inService reports whether hour h of the day lies in the desk's service
 // hours (R1: the ticket policy's calendar, 09:00-24:00 by default).
-func (s *Sim) inService(h int) bool {
+func (s tally) inService(h int) bool {
 	cal, ok := s.tickets.Policy().Calendar.(ticket.Hours)
 	if !ok {
 		return true
@@ -596,8 +601,8 @@ func clock24(end, start time.Time) string {
 
 // speechFigures: every call once in its speaker's row, with the linter's
 // findings on all of them and QA's scores of the sampled ones (K2).
-func (s *Sim) speechFigures(ctx context.Context, r *Report) ([]phrasebook.Review, error) {
-	reviews, sums, err := s.talk.reviews(ctx, s)
+func (s tally) speechFigures(ctx context.Context, r *Report) ([]phrasebook.Review, error) {
+	reviews, sums, err := s.talk.reviews(ctx, s.Sim)
 	if err != nil {
 		return nil, err
 	}
@@ -656,7 +661,7 @@ func (s *Sim) speechFigures(ctx context.Context, r *Report) ([]phrasebook.Review
 
 // targets completes the list of goals: the deadline rates are already
 // in; the follow-up, QA and roster goals follow.
-func (s *Sim) targets(r *Report) {
+func (s tally) targets(r *Report) {
 	f := r.Followups
 	add := func(t Target) { r.Targets = append(r.Targets, t) }
 	if f.F3 != nil {
@@ -677,7 +682,7 @@ func (s *Sim) targets(r *Report) {
 		add(t)
 	}
 	if f.F5 != nil {
-		add(Target{Rule: "F5", Name: "complaints revisited (sample)", Result: rate(f.F5.Revisits, f.F5.Complaints), Goal: f5Goal(s),
+		add(Target{Rule: "F5", Name: "complaints revisited (sample)", Result: rate(f.F5.Revisits, f.F5.Complaints), Goal: f5Goal(s.Sim),
 			Status: status(f.F5.Met), Note: fmt.Sprintf("%d of the %d revisits on site and signed (%s, min %s)",
 				f.F5.OnSiteSigned, f.F5.Revisits, Percent(f.F5.OnSiteShare), Percent(followup.F5Sampling(s.cfg.Seed).OnSite))})
 	}
@@ -759,7 +764,7 @@ func f5Goal(s *Sim) float64 { return followup.F5Sampling(s.cfg.Seed).Share }
 
 // monthly is the K5 summary: each month's own tickets (by arrival),
 // follow-ups (by due date), calls and reviews.
-func (s *Sim) monthly(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event, tasks []*followup.Task, reviews []phrasebook.Review) {
+func (s tally) monthly(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event, tasks []*followup.Task, reviews []phrasebook.Review) {
 	type acc struct {
 		m                            Month
 		dOK, dOf, aOK, aOf, fOK, fOf int
@@ -885,7 +890,7 @@ func indexOf(s string, c byte) int {
 
 // followupDays counts, for each day from the first to the end of the
 // run, the follow-up windows closing and the tasks ending.
-func (s *Sim) followupDays(tasks []*followup.Task) []FollowupDay {
+func (s tally) followupDays(tasks []*followup.Task) []FollowupDay {
 	due, done := map[string]int{}, map[string]int{}
 	for _, t := range tasks {
 		if t.Status == followup.Cancelled {

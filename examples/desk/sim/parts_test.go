@@ -84,3 +84,14 @@ func TestConfig_invalid(t *testing.T) {
 		}
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for _, tc := range []struct {
+		x    float64
+		want string
+	}{{0.52, "52 %"}, {0.2954, "29.5 %"}, {0.2999, "29.9 %"}, {1, "100 %"}, {0.9996, "99.9 %"}, {0.0004, "0.0 %"}, {0, "0 %"}} {
+		if got := Percent(tc.x); got != tc.want {
+			t.Errorf("Percent(%v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/servicedesk-go/desk/followup"
@@ -78,15 +79,15 @@ func (r Rate) String() string {
 	return fmt.Sprintf("%d of %d (%s)", r.Count, r.Of, Percent(r.Rate))
 }
 
-// Percent prints a share as a whole percentage, or with one decimal when
-// rounding would print 100 % or 0 % for a share that is not.
+// Percent prints a share as a percentage: whole when it is one, else
+// with one decimal rounded down, so that 29.96 % never reads as a
+// minimum of 30 % met, nor 99.96 % as all.
 func Percent(x float64) string {
 	p := 100 * x
-	s := fmt.Sprintf("%.0f %%", p)
-	if (s == "100 %" && x < 1) || (s == "0 %" && x > 0) {
-		s = fmt.Sprintf("%.1f %%", p)
+	if math.Abs(p-math.Round(p)) < 1e-9 {
+		return fmt.Sprintf("%.0f %%", math.Round(p))
 	}
-	return s
+	return fmt.Sprintf("%.1f %%", math.Floor(p*10)/10)
 }
 
 // Tickets counts the desk's tickets: each once by state, and each once
