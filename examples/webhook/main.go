@@ -8,6 +8,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http/httptest"
@@ -18,11 +20,32 @@ import (
 	"github.com/servicedesk-go/desk/webhook"
 )
 
-func main() {
-	if err := run(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "webhook:", err)
-		os.Exit(1)
+func main() { os.Exit(command(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// command takes no flags but answers -h like every example: 0 for -h, 2
+// for anything else on the command line (reported once), 1 for a failed
+// run.
+func command(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("webhook", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: webhook\n\nRuns a few tickets through a desk and delivers their events, signed, to a local receiver.")
 	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "webhook: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if err := run(stdout); err != nil {
+		fmt.Fprintln(stderr, "webhook:", err)
+		return 1
+	}
+	return 0
 }
 
 // Receiver is a CRM's webhook endpoint: it keeps each authentic event

@@ -225,3 +225,16 @@ func TestRun(t *testing.T) {
 		t.Fatalf("output %q", out.String())
 	}
 }
+
+// TestFlags: -h exits 0 with the usage; anything else on the command
+// line is reported once and exits 2.
+func TestFlags(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := command([]string{"-h"}, &out, &errb); code != 0 || !strings.Contains(errb.String(), "usage: webhook") || out.Len() != 0 {
+		t.Errorf("-h: exit %d, %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := command([]string{"-x"}, &out, &errb); code != 2 || strings.Count(errb.String(), "flag provided but not defined: -x") != 1 {
+		t.Errorf("-x: exit %d, %q", code, errb.String())
+	}
+}
