@@ -53,7 +53,7 @@ type WebhookConfig struct {
 // request: writes only wake the derivation runner.
 func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()) {
 	var wg sync.WaitGroup
-	loop := func(name string, every time.Duration, wake <-chan struct{}, round func(context.Context) error) {
+	loop := func(name string, every, settle time.Duration, wake <-chan struct{}, round func(context.Context) error) {
 		if every <= 0 {
 			return
 		}
@@ -75,6 +75,13 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 					return
 				case <-wake:
 					t.Stop()
+					// Let the writes of the next moments join this round:
+					// one outbox read then derives a batch, not one event.
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(min(settle, every)):
+					}
 				case <-t.C:
 				}
 				if err := round(ctx); err != nil && ctx.Err() == nil {
@@ -86,18 +93,18 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 			}
 		}()
 	}
-	loop("derive", rc.Derive, s.wake, func(ctx context.Context) error {
+	loop("derive", rc.Derive, 20*time.Millisecond, s.wake, func(ctx context.Context) error {
 		s.drainAll(ctx)
 		return nil
 	})
-	loop("leases", rc.Leases, nil, s.returnExpired)
-	loop("escalate", rc.Escalate, nil, s.escalateOverdue)
+	loop("leases", rc.Leases, 0, nil, s.returnExpired)
+	loop("escalate", rc.Escalate, 0, nil, s.escalateOverdue)
 	if rc.Webhook.URL != "" {
 		snd, err := webhook.New(s.cfg.Tickets, webhook.Config{URL: rc.Webhook.URL, Secrets: rc.Webhook.Secrets, Logger: s.log})
 		if err != nil {
 			s.log.Error("webhook delivery off", "err", err)
 		} else {
-			loop("webhook", max(rc.Webhook.Every, 100*time.Millisecond), nil, func(ctx context.Context) error {
+			loop("webhook", max(rc.Webhook.Every, 100*time.Millisecond), 0, nil, func(ctx context.Context) error {
 				_, err := snd.Flush(ctx)
 				return err
 			})
