@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"time"
+	_ "time/tzdata" // the desk's zone is embedded: the same report on every machine
 
 	"github.com/servicedesk-go/desk/examples/desk/sim"
 )
