@@ -69,8 +69,11 @@
 // Sampling chooses complaint revisits (F5: at least 10 %, of those at
 // least 30 % on site and signed) by a seeded hash, reproducibly; Quota
 // divides repair revisits among roles (F3: director 10 %, property
-// administrators 30 %, repair lead 60 %). Both also plan a known batch
-// exactly and check a month's actuals. Queue.Report builds the monthly
+// administrators 30 %, repair lead 60 %). A Deriver balances both by
+// default, so that every month meets the shares, not only on average;
+// DeriverConfig.OnAverage selects the stateless hash alone, which is not
+// guaranteed to. Both also plan a known batch exactly and check a
+// month's actuals. Queue.Report builds the monthly
 // statistics (F11, K1, K3, K4, F12: revisit rate, on-time rate,
 // complaint feedback on time, effective contact rate, outcomes and
 // satisfaction by category and rule, the unreachable list) as a text

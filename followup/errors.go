@@ -29,6 +29,11 @@ var (
 	// caller's outcome was not recorded; the task is unchanged. It also
 	// matches ErrConflict.
 	ErrLeaseLost = errors.New("followup: lease lost")
+	// ErrForbidden: the actor may not do this; for a revisit task, the
+	// completing actor's role may not record the ticket's revisit
+	// outcome (the ticket would refuse it). Nothing was written. It
+	// wraps the ticket's own ticket.ErrForbidden when that decided.
+	ErrForbidden = errors.New("followup: forbidden")
 	// ErrInvalid: the input itself is malformed (a rule without a
 	// trigger, an outcome without its checklist, ...). The concrete error
 	// is *InputError.

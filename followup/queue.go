@@ -20,6 +20,9 @@ import (
 type Tickets interface {
 	Get(ctx context.Context, id uuid.UUID) (*ticket.Ticket, error)
 	RecordRevisit(ctx context.Context, by ticket.Actor, ref ticket.Ref, o ticket.RevisitOutcome) (*ticket.Ticket, error)
+	// Authorize reports whether by may perform action on the ticket
+	// (ticket.ErrForbidden when not), writing nothing.
+	Authorize(ctx context.Context, by ticket.Actor, action ticket.Action, id uuid.UUID) error
 }
 
 // QueueConfig configures a Queue. Only Desk is required.
@@ -176,6 +179,9 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 	if err := o.check(cur, q.scale); err != nil {
 		return nil, err
 	}
+	if err := q.mayRecord(ctx, cur, o); err != nil {
+		return nil, err
+	}
 	o.At = now
 	next := cur.Clone()
 	next.Attempts++
@@ -211,6 +217,76 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 		}
 	}
 	return next.Clone(), nil
+}
+
+// mayRecord refuses, before anything is written, an outcome of a
+// ticket's revisit that the ticket would refuse to take: the completing
+// actor's role may not record revisits (ticket.ActRevisitPass or
+// ActRevisitFail). Completed anyway, the task would be final and the
+// ticket would wait in revisit for good.
+func (q *Queue) mayRecord(ctx context.Context, t *Task, o Outcome) error {
+	if q.tickets == nil || !t.Revisit || t.Ticket == uuid.Nil {
+		return nil
+	}
+	var action ticket.Action
+	switch o.Result {
+	case Reached:
+		action = ticket.ActRevisitPass
+	case ProblemFound:
+		action = ticket.ActRevisitFail
+	default:
+		return nil // no outcome goes to the ticket
+	}
+	if err := q.tickets.Authorize(ctx, o.By, action, t.Ticket); err != nil {
+		if errors.Is(err, ticket.ErrForbidden) {
+			return fmt.Errorf("%w: task %s is the revisit of ticket %s, and %s may not record it: %w", ErrForbidden, t.ID, t.Ticket, o.By, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// Release records on its ticket the outcome of a final revisit task that
+// the ticket refused to take (the worker's role was not allowed to
+// record revisits when the task was completed without that check, or the
+// desk's authorizer changed since), so that a ticket never waits in
+// revisit for good. A lead (an actor the ticket allows to record
+// revisits: by default a shift lead, QA or the director) records the
+// task's result in their own name; the note names the task, the worker
+// who made the follow-up and the lead's reason. The task is then marked
+// synced. Release is the documented way out for a ticket that Report
+// lists as unrecorded or that SyncAll cannot move; a task already synced
+// or still open is ErrConflict.
+func (q *Queue) Release(ctx context.Context, lead ticket.Actor, id uuid.UUID, reason string) (*Task, error) {
+	if strings.TrimSpace(reason) == "" {
+		return nil, invalid("reason", "say why task %s is released by a lead", id)
+	}
+	if q.tickets == nil {
+		return nil, invalid("queue", "the queue has no Tickets to record the outcome on")
+	}
+	t, err := q.store.Get(ctx, q.desk, id)
+	if err != nil {
+		return nil, err
+	}
+	if !t.Status.Final() || t.Outcome == nil || !t.Revisit || t.Ticket == uuid.Nil || t.Synced {
+		return nil, fmt.Errorf("%w: task %s is %s (synced %v); only a final, unrecorded revisit is released", ErrConflict, id, t.Status, t.Synced)
+	}
+	tk, err := q.tickets.Get(ctx, t.Ticket)
+	if err != nil {
+		return nil, err
+	}
+	if tk.State == ticket.Revisit && (t.Status == Done || t.Status == Problem) {
+		o := ticket.RevisitOutcome{Passed: t.Status == Done,
+			Note: fmt.Sprintf("%s; followed up by %s, released by %s: %s", revisitNote(t), t.Outcome.By, lead, reason)}
+		if _, err := q.tickets.RecordRevisit(ctx, lead, ticket.Ref{ID: t.Ticket}, o); err != nil {
+			return nil, err
+		}
+	}
+	t.Synced = true
+	if err := q.store.Update(ctx, t); err != nil {
+		return nil, err
+	}
+	return t.Clone(), nil
 }
 
 // chain derives the next follow-up of a Repeat rule: claimable from

@@ -251,8 +251,18 @@ func TestComplaintRevisit(t *testing.T) {
 			t.Errorf("major complaint after the revisit: %s", tk.State)
 		}
 	})
-	t.Run("F5_minor_complaints_sampled_reproducibly", func(t *testing.T) {
+	t.Run("F5_minor_complaints_sampled_reproducibly_on_average", func(t *testing.T) {
 		d := newDesk(t, "d1", followup.PropertyRules(3))
+		// The stateless hash (OnAverage) is reproducible from the keys.
+		der, err := followup.NewDeriver(d.store, followup.DeriverConfig{Desk: "d1", Rules: followup.PropertyRules(3),
+			Calendar: hours, Now: d.clock.Now, OnAverage: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.deriver = der
+		if d.sync, err = followup.NewTicketSync(d.tickets, der, d.queue, d.tickets); err != nil {
+			t.Fatal(err)
+		}
 		const n = 40
 		for range n {
 			complaint(d, ticket.Minor)

@@ -258,6 +258,25 @@ func checkActor(by Actor) error {
 	return nil
 }
 
+// Authorize reports, writing nothing, whether by may perform action on
+// the ticket as it stands: ErrForbidden (with the authorizer's reason)
+// when not, ErrNotFound for an unknown ticket. Other packages ask it
+// before they commit to something the ticket would refuse later (a
+// follow-up checks that its worker may record the revisit outcome).
+func (s *Service) Authorize(ctx context.Context, by Actor, action Action, id uuid.UUID) error {
+	if err := s.bounds.actor(by); err != nil {
+		return err
+	}
+	t, err := s.store.Get(ctx, s.desk, id)
+	if err != nil {
+		return err
+	}
+	if err := s.auth.Authorize(by, action, t); err != nil {
+		return fmt.Errorf("%w: %s may not %s ticket %s: %v", ErrForbidden, by, action, id, err)
+	}
+	return nil
+}
+
 // Get returns a ticket of the desk, or ErrNotFound.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Ticket, error) {
 	return s.store.Get(ctx, s.desk, id)
