@@ -118,6 +118,35 @@ func newV7() uuid.UUID {
 // Desk returns the queue's desk.
 func (q *Queue) Desk() string { return q.desk }
 
+// WithStore returns a queue that works on store with this queue's desk,
+// calendar, lease, clock, IDs, logger, observer and tickets: a shallow
+// copy that shares them, made without checking anything again. Use it to
+// act inside the caller's database transaction, with a store bound to it
+// (for example postgres.Store.WithTx(tx).Followups()): the task writes
+// then commit or roll back with the caller's own. The tickets the queue
+// reports revisit outcomes to stay the configured ones; WithTickets
+// binds those too. A nil store returns q unchanged.
+func (q *Queue) WithStore(store Store) *Queue {
+	if store == nil {
+		return q
+	}
+	c := *q
+	c.store = store
+	return &c
+}
+
+// WithTickets returns a shallow copy of the queue that reports revisit
+// outcomes to tickets (for example a ticket.Service bound to the same
+// transaction with its WithStore). A nil tickets returns q unchanged.
+func (q *Queue) WithTickets(tickets Tickets) *Queue {
+	if tickets == nil {
+		return q
+	}
+	c := *q
+	c.tickets = tickets
+	return &c
+}
+
 // Claim leases up to n due tasks to the worker, earliest first; role ""
 // takes any role's tasks. The lease lasts the configured time; a worker
 // that does not complete in time loses the task to the next claimer.

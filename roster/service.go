@@ -37,6 +37,7 @@ type Config struct {
 // concurrent use when the Store is.
 type Service struct {
 	store  Store
+	log    *slog.Logger // nil: store is not wrapped for logging
 	now    func() time.Time
 	newID  func() uuid.UUID
 	policy Policy
@@ -51,7 +52,7 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Logger != nil {
 		store = loggedStore{Store: store, log: cfg.Logger}
 	}
-	s := &Service{store: store, newID: cfg.NewID, policy: cfg.Policy}
+	s := &Service{store: store, log: cfg.Logger, newID: cfg.NewID, policy: cfg.Policy}
 	// Stored times are kept to the microsecond, what SQL timestamp
 	// columns hold, so a record reads back exactly as it was written.
 	s.now = func() time.Time { return clock().Round(0).Truncate(time.Microsecond) }
@@ -59,6 +60,24 @@ func New(store Store, cfg Config) *Service {
 		s.newID = defaultID
 	}
 	return s
+}
+
+// WithStore returns a service over store with this service's policy,
+// clock, IDs and logger: a shallow copy that shares them. Use it to act
+// inside the caller's database transaction, with a store bound to it
+// (for example postgres.Store.WithTx(tx).Rosters()): the roster writes
+// then commit or roll back with the caller's own. A nil store returns s
+// unchanged.
+func (s *Service) WithStore(store Store) *Service {
+	if store == nil {
+		return s
+	}
+	c := *s
+	c.store = store
+	if c.log != nil {
+		c.store = loggedStore{Store: store, log: c.log}
+	}
+	return &c
 }
 
 // Publish stores assignments for desk (a generated Plan's, or hand-made).

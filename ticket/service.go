@@ -107,6 +107,24 @@ func New(store Store, cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// WithStore returns a service that acts on store with this service's
+// desk, policy, authorizer, clock, IDs, logger and observer: a shallow
+// copy that shares them (none is changed after New), made without
+// checking or cloning anything again. Use it to act inside the caller's
+// database transaction, with a store bound to it (for example
+// postgres.Store.WithTx(tx).Tickets() or sqlite.Store.WithTx(tx).Tickets()):
+// the writes then commit or roll back with the caller's own. The
+// returned service is as safe for concurrent use as store is; a nil
+// store returns s unchanged.
+func (s *Service) WithStore(store Store) *Service {
+	if store == nil {
+		return s
+	}
+	c := *s
+	c.store = store
+	return &c
+}
+
 // NewV7 returns a time-ordered UUIDv7, falling back to a random UUIDv4
 // if the system's randomness fails.
 func NewV7() uuid.UUID {
