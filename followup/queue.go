@@ -125,10 +125,10 @@ func (q *Queue) Desk() string { return q.desk }
 // (for example postgres.Store.WithTx(tx).Followups()): the task writes
 // then commit or roll back with the caller's own. The tickets the queue
 // reports revisit outcomes to stay the configured ones; WithTickets
-// binds those too. A nil store returns q unchanged.
+// binds those too. A nil store is a programming error and panics.
 func (q *Queue) WithStore(store Store) *Queue {
 	if store == nil {
-		return q
+		panic("followup: WithStore of a nil store")
 	}
 	c := *q
 	c.store = store
@@ -137,11 +137,8 @@ func (q *Queue) WithStore(store Store) *Queue {
 
 // WithTickets returns a shallow copy of the queue that reports revisit
 // outcomes to tickets (for example a ticket.Service bound to the same
-// transaction with its WithStore). A nil tickets returns q unchanged.
+// transaction with its WithStore); nil means none, as in QueueConfig.
 func (q *Queue) WithTickets(tickets Tickets) *Queue {
-	if tickets == nil {
-		return q
-	}
 	c := *q
 	c.tickets = tickets
 	return &c

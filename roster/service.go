@@ -66,11 +66,11 @@ func New(store Store, cfg Config) *Service {
 // clock, IDs and logger: a shallow copy that shares them. Use it to act
 // inside the caller's database transaction, with a store bound to it
 // (for example postgres.Store.WithTx(tx).Rosters()): the roster writes
-// then commit or roll back with the caller's own. A nil store returns s
-// unchanged.
+// then commit or roll back with the caller's own. A nil store is a
+// programming error and panics.
 func (s *Service) WithStore(store Store) *Service {
 	if store == nil {
-		return s
+		panic("roster: WithStore of a nil store")
 	}
 	c := *s
 	c.store = store

@@ -43,9 +43,12 @@ func TestServiceWithStore(t *testing.T) {
 	if !strings.Contains(logs.String(), "connection reset") {
 		t.Fatalf("bound service did not log the store failure; log: %q", logs.String())
 	}
-	if svc.WithStore(nil) != svc {
-		t.Fatal("WithStore(nil) must return the service unchanged")
-	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("WithStore(nil) did not panic")
+		}
+	}()
+	svc.WithStore(nil)
 }
 
 // Inside the caller's transaction the service is bound per transaction

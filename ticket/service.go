@@ -114,11 +114,12 @@ func New(store Store, cfg Config) (*Service, error) {
 // database transaction, with a store bound to it (for example
 // postgres.Store.WithTx(tx).Tickets() or sqlite.Store.WithTx(tx).Tickets()):
 // the writes then commit or roll back with the caller's own. The
-// returned service is as safe for concurrent use as store is; a nil
-// store returns s unchanged.
+// returned service is as safe for concurrent use as store is. A nil
+// store is a programming error and panics (acting outside the caller's
+// transaction instead would be worse).
 func (s *Service) WithStore(store Store) *Service {
 	if store == nil {
-		return s
+		panic("ticket: WithStore of a nil store")
 	}
 	c := *s
 	c.store = store
@@ -132,16 +133,6 @@ func NewV7() uuid.UUID {
 		return id
 	}
 	return uuid.New()
-}
-
-// WithStore returns a service with the same desk, policy and
-// configuration acting on another store: the same stores bound to a
-// caller's transaction (postgres.Store.WithTx, sqlite.Store.WithTx). It
-// is cheap: nothing is copied but the service's fields.
-func (s *Service) WithStore(store Store) *Service {
-	c := *s
-	c.store = store
-	return &c
 }
 
 // Desk returns the desk the service works for.

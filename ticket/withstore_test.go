@@ -51,9 +51,7 @@ func TestServiceWithStore(t *testing.T) {
 	if _, err := bound.Resolve(ctx, agent, tk.Ref(), "x"); !errors.Is(err, ticket.ErrInvalidTransition) && !errors.Is(err, ticket.ErrForbidden) {
 		t.Fatalf("resolve of a received ticket: %v", err)
 	}
-	if svc.WithStore(nil) != svc {
-		t.Fatal("WithStore(nil) must return the service unchanged")
-	}
+	mustPanic(t, func() { svc.WithStore(nil) })
 }
 
 // A CRM acts inside its own database transaction by binding the service
@@ -74,4 +72,14 @@ func ExampleService_WithStore() {
 	// Output:
 	// plain service: true
 	// bound service: 1 received
+}
+
+func mustPanic(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic")
+		}
+	}()
+	f()
 }
