@@ -1,11 +1,13 @@
 package ticket_test
 
 import (
+	"encoding/json"
 	"errors"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -59,28 +61,21 @@ var (
 )
 
 // baselineLifecycle is the fastest straightforward hand-written
-// equivalent: a switch for legality, the same store reads, writes and
-// history events, no authorisation, no policy, no state machine. The
-// ticket Get returns is already a private copy, so it is changed in
-// place.
+// equivalent: a switch for legality and the same store reads and writes
+// with the same effect (the same ticket, deadlines and events, checked by
+// TestLifecycleBaselineSameEffect), but no authorisation, no policy
+// lookup, no state machine. The ticket Get returns is already a private
+// copy, so it is changed in place.
 type baselineLifecycle struct {
 	store *ticket.MemStore
 	n     int
 }
 
-func baselineLegal(from ticket.State, a ticket.Action) (ticket.State, bool) {
-	switch {
-	case a == ticket.ActDispatch && (from == ticket.Received || from == ticket.Reopened):
-		return ticket.Dispatched, true
-	case a == ticket.ActResolve && from == ticket.Dispatched:
-		return ticket.Resolved, true
-	case a == ticket.ActAnswer && from == ticket.Resolved:
-		return ticket.Answered, true
-	case a == ticket.ActAccept && from == ticket.Answered:
-		return ticket.Closed, true
-	}
-	return from, false
-}
+// The default policy's T5 dispatch and T7a answer windows, written out.
+const (
+	baselineDispatchWithin = 3 * time.Minute
+	baselineAnswerWithin   = 48 * time.Hour
+)
 
 func (l *baselineLifecycle) run(tb testing.TB) {
 	if l.n%benchBatch == 0 {
@@ -88,11 +83,17 @@ func (l *baselineLifecycle) run(tb testing.TB) {
 	}
 	l.n++
 	in := benchIntake
+	now := t0
 	id := ticket.NewV7()
 	tk := &ticket.Ticket{ID: id, Desk: "bench", Version: 1, Kind: in.Kind, Channel: in.Channel,
-		State: ticket.Received, Owner: agent.ID, Fields: in.Fields, ReceivedAt: t0, UpdatedAt: t0}
+		State: ticket.Received, Owner: agent.ID, Fields: in.Fields, ReceivedAt: now, UpdatedAt: now,
+		Deadlines: []ticket.Deadline{
+			{Name: ticket.DeadlineDispatch, Start: now, Due: now.Add(baselineDispatchWithin)},
+			{Name: ticket.DeadlineAnswer, Start: now, Due: now.Add(baselineAnswerWithin)},
+		}}
 	ev := ticket.Event{ID: ticket.NewV7(), Desk: "bench", Ticket: id, Seq: 1, Action: ticket.ActReceive,
-		Actor: agent.ID, Role: agent.Role, At: t0, To: ticket.Received}
+		Actor: agent.ID, Role: agent.Role, At: now, To: ticket.Received, Kind: in.Kind,
+		Data: map[string]string{"channel": string(in.Channel), "owner": agent.ID}}
 	if err := l.store.Create(ctx, tk, []ticket.Event{ev}); err != nil {
 		tb.Fatal(err)
 	}
@@ -101,17 +102,68 @@ func (l *baselineLifecycle) run(tb testing.TB) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		to, ok := baselineLegal(cur.State, s.action)
-		if !ok {
-			tb.Fatal("illegal")
-		}
 		from := cur.State
-		cur.State, cur.Version, cur.UpdatedAt = to, cur.Version+1, t0
-		e := ticket.Event{ID: ticket.NewV7(), Desk: "bench", Ticket: id, Seq: cur.Version, Action: s.action,
-			Actor: agent.ID, Role: agent.Role, At: t0, From: from, To: to}
+		by := agent
+		e := ticket.Event{ID: ticket.NewV7(), Desk: "bench", Ticket: id, Action: s.action,
+			At: now, From: from, Kind: cur.Kind, Category: cur.Category}
+		switch {
+		case s.action == ticket.ActDispatch && (from == ticket.Received || from == ticket.Reopened):
+			cur.State, cur.Department = ticket.Dispatched, benchDispatch.Department
+			cur.Deadlines[0].Done = now
+			e.Data = map[string]string{"assignee": "", "department": benchDispatch.Department}
+		case s.action == ticket.ActResolve && from == ticket.Dispatched:
+			by = plumber
+			cur.State = ticket.Resolved
+			cur.Resolution = &ticket.Resolution{Summary: "refund", Resolver: plumber.ID, At: now}
+			e.Note, e.Data = "refund", map[string]string{"resolver": plumber.ID}
+		case s.action == ticket.ActAnswer && from == ticket.Resolved:
+			cur.State, cur.AnsweredAt = ticket.Answered, now
+			cur.Deadlines[1].Done = now
+		case s.action == ticket.ActAccept && from == ticket.Answered:
+			cur.State, cur.ClosedAt = ticket.Closed, now
+		default:
+			tb.Fatalf("%s is not legal in %s", s.action, from)
+		}
+		cur.Version, cur.UpdatedAt = cur.Version+1, now
+		e.Seq, e.To, e.Actor, e.Role = cur.Version, cur.State, by.ID, by.Role
 		if err := l.store.Update(ctx, cur, e); err != nil {
 			tb.Fatal(err)
 		}
+	}
+}
+
+// TestLifecycleBaselineSameEffect shows that the baseline of the
+// lifecycle benchmarks stores what the service stores: the same ticket
+// and the same history, but for the IDs.
+func TestLifecycleBaselineSameEffect(t *testing.T) {
+	var svc serviceLifecycle
+	var base baselineLifecycle
+	svc.run(t)
+	base.run(t)
+	dump := func(s *ticket.MemStore) string {
+		ts, err := s.List(ctx, "bench", ticket.Filter{})
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("%d tickets, %v", len(ts), err)
+		}
+		h, err := s.History(ctx, "bench", ts[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts[0].ID = uuid.Nil
+		for i := range h {
+			h[i].ID, h[i].Ticket = uuid.Nil, uuid.Nil
+		}
+		out, err := json.MarshalIndent(struct {
+			T *ticket.Ticket
+			H []ticket.Event
+		}{ts[0], h}, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	if got, want := dump(base.store), dump(svc.store); got != want {
+		t.Errorf("the baseline stores\n%s\nthe service stores\n%s", got, want)
 	}
 }
 
@@ -216,4 +268,65 @@ func BenchmarkMemoryPerTicket(b *testing.B) {
 		runtime.KeepAlive(svc)
 		b.StartTimer()
 	}
+}
+
+// listFixture is a desk of n closed tickets and 50 open ones (reopened,
+// owned by "li", with a deadline passed), the shape of a desk after
+// years of work.
+func listFixture(tb testing.TB, n int) *ticket.MemStore {
+	s := ticket.NewMemStore()
+	for i := range n + 50 {
+		id := ticket.NewV7()
+		tk := &ticket.Ticket{ID: id, Desk: "bench", Version: 1, Kind: ticket.Repair, Channel: ticket.Phone,
+			State: ticket.Closed, Owner: "zhou", ReceivedAt: t0, UpdatedAt: t0}
+		if i >= n {
+			tk.State, tk.Owner = ticket.Reopened, "li"
+			tk.Deadlines = []ticket.Deadline{{Name: ticket.DeadlineReworkNotice, Start: t0, Due: t0.Add(time.Hour)}}
+		}
+		ev := ticket.Event{ID: ticket.NewV7(), Desk: "bench", Ticket: id, Seq: 1, Action: ticket.ActImport, At: t0, To: tk.State}
+		if err := s.Create(ctx, tk, []ticket.Event{ev}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
+}
+
+// BenchmarkListGrowth asks a desk of 10k and one of 100k closed tickets
+// for its 50 open ones (by state, by owner, and overdue) in alternating
+// batches and reports the ratio of their times: with the indexes a
+// query costs in proportion to its answer, so the ratio stays near 1
+// where a scan would make it 10.
+func BenchmarkListGrowth(b *testing.B) {
+	small, large := listFixture(b, 10_000), listFixture(b, 100_000)
+	filters := []ticket.Filter{
+		{States: []ticket.State{ticket.Reopened}},
+		{Owner: "li"},
+		{States: []ticket.State{ticket.Received, ticket.Dispatched, ticket.Reopened}, DueBefore: t0.Add(2 * time.Hour)},
+	}
+	query := func(s *ticket.MemStore) {
+		for _, f := range filters {
+			ts, err := s.List(ctx, "bench", f)
+			if err != nil || len(ts) != 50 {
+				b.Fatalf("%d tickets, %v", len(ts), err)
+			}
+		}
+	}
+	const batch = 20
+	var ts, tl time.Duration
+	for b.Loop() {
+		start := time.Now()
+		for range batch {
+			query(small)
+		}
+		mid := time.Now()
+		for range batch {
+			query(large)
+		}
+		ts += mid.Sub(start)
+		tl += time.Since(mid)
+	}
+	per := float64(b.N * batch * len(filters))
+	b.ReportMetric(float64(ts.Nanoseconds())/per, "ns/query-10k")
+	b.ReportMetric(float64(tl.Nanoseconds())/per, "ns/query-100k")
+	b.ReportMetric(float64(tl)/float64(ts), "ratio-100k/10k")
 }
