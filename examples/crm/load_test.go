@@ -152,13 +152,17 @@ func (r *replica) stop() error {
 func freshPostgres(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("DESK_TEST_POSTGRES")
+	required := os.Getenv("DESK_REQUIRE_POSTGRES") == "1"
+	if base == "" && required {
+		t.Fatal("DESK_REQUIRE_POSTGRES=1 but DESK_TEST_POSTGRES is unset")
+	}
 	if base == "" {
 		t.Skip("DESK_TEST_POSTGRES is unset: set it to a PostgreSQL URL to run the replica tests")
 	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		if os.Getenv("CI") != "" {
+		if required {
 			t.Fatalf("DESK_TEST_POSTGRES unreachable: %v", err)
 		}
 		t.Skipf("DESK_TEST_POSTGRES unreachable: %v", err)
