@@ -54,24 +54,39 @@ func niceStep(rough float64) float64 {
 
 // svg draws the chart.
 func (c chart) svg() template.HTML {
-	top := c.yMax
-	if top == 0 {
+	finite := func(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
+	for i := range c.series { // a value that is not a number is not drawn
+		vals := make([]float64, len(c.series[i].values))
+		for j, v := range c.series[i].values {
+			if !finite(v) {
+				v = math.NaN()
+			}
+			vals[j] = v
+		}
+		c.series[i].values = vals
+	}
+	var top, step float64
+	if c.yMax > 0 && finite(c.yMax) {
+		top = c.yMax
+		step = niceStep(top / 5)
+	} else {
 		for _, s := range c.series {
 			for _, v := range s.values {
-				top = math.Max(top, v)
+				if finite(v) {
+					top = math.Max(top, v)
+				}
 			}
 		}
-	}
-	step := niceStep(math.Max(top, 1) / 5)
-	if c.whole {
-		step = math.Max(1, math.Round(step))
-	}
-	if c.yMax == 0 {
+		step = niceStep(math.Max(top, 1) / 5)
+		if c.whole {
+			step = math.Max(1, math.Round(step))
+		}
 		top = math.Ceil(math.Max(top, 1)/step) * step
 	}
 	pw, ph := float64(chartW-padL-padR), float64(chartH-padTop-padBottom)
 	x0, y0 := float64(padL), float64(chartH-padBottom)
-	y := func(v float64) float64 { return y0 - ph*math.Min(v, top)/top }
+	// values outside the scale are drawn at its ends
+	y := func(v float64) float64 { return y0 - ph*math.Max(0, math.Min(v, top))/top }
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w(`<svg id="%s" class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">`,
@@ -117,6 +132,12 @@ func (c chart) svg() template.HTML {
 	for j, s := range bars {
 		w(`<g class="series bars" data-series="%s">`, template.HTMLEscapeString(s.name))
 		for i, v := range s.values {
+			if i >= n {
+				break
+			}
+			if math.IsNaN(v) {
+				continue
+			}
 			bx := x0 + band*float64(i) + band*0.1 + bw*float64(j)
 			w(`<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s" data-value="%s"><title>%s %s: %s</title></rect>`,
 				f(bx), f(y(v)), f(math.Max(bw-1, 1)), f(y0-y(v)), s.color, f(v), template.HTMLEscapeString(s.name), template.HTMLEscapeString(c.labels[i]), f(v))
@@ -131,6 +152,9 @@ func (c chart) svg() template.HTML {
 		var runs [][]string
 		var pts []string
 		for i, v := range s.values {
+			if i >= n {
+				break
+			}
 			if math.IsNaN(v) {
 				if len(pts) > 0 {
 					runs, pts = append(runs, pts), nil
