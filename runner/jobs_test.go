@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -127,8 +128,8 @@ func TestJobs(t *testing.T) {
 		if len(open) != 3 {
 			t.Fatalf("%d tasks pending after expiry, want 3", len(open))
 		}
-		if _, err := q.Complete(ctx, claimed[0], followup.Outcome{Result: followup.Withdrawn, By: li}); err == nil {
-			t.Fatal("a released lease still completes")
+		if _, err := q.Complete(ctx, claimed[0], followup.Outcome{Result: followup.Withdrawn, By: li, Note: "not needed"}); !errors.Is(err, followup.ErrLeaseLost) {
+			t.Fatalf("completing under a released lease: %v, want ErrLeaseLost", err)
 		}
 	})
 

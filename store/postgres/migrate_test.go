@@ -13,15 +13,15 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 3 {
-		t.Fatalf("%d migrations, want 3 (tickets, followups, rosters)", len(ms))
+	if len(ms) != 4 {
+		t.Fatalf("%d migrations, want 4 (tickets, followups, rosters, notify)", len(ms))
 	}
 	files, err := fs.Glob(Migrations, "*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"001_tickets.down.sql", "001_tickets.up.sql", "002_followups.down.sql", "002_followups.up.sql",
-		"003_rosters.down.sql", "003_rosters.up.sql"}
+		"003_rosters.down.sql", "003_rosters.up.sql", "004_notify.down.sql", "004_notify.up.sql"}
 	if !slices.Equal(files, want) {
 		t.Fatalf("exported files %v, want %v", files, want)
 	}
@@ -57,8 +57,8 @@ func TestMigrateTwiceIsNoop(t *testing.T) {
 		t.Fatalf("tables changed by a second Migrate: %v -> %v", before, after)
 	}
 	var n int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM desk_schema_migrations`).Scan(&n); err != nil || n != 3 {
-		t.Fatalf("desk_schema_migrations has %d rows (%v), want 3", n, err)
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM desk_schema_migrations`).Scan(&n); err != nil || n != 4 {
+		t.Fatalf("desk_schema_migrations has %d rows (%v), want 4", n, err)
 	}
 }
 
@@ -80,10 +80,10 @@ func TestMigrateDownAndUp(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := s.SchemaVersion(ctx); v != 3 {
-		t.Fatalf("schema version %d, want 3", v)
+	if v, _ := s.SchemaVersion(ctx); v != 4 {
+		t.Fatalf("schema version %d, want 4", v)
 	}
-	if err := s.MigrateTo(ctx, 4); err == nil {
+	if err := s.MigrateTo(ctx, 5); err == nil {
 		t.Fatal("MigrateTo beyond the latest version succeeded")
 	}
 }
@@ -116,7 +116,7 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	}
 	s := openAt(t, url)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 3 {
-		t.Fatalf("schema version %d (%v), want 3", v, err)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != 4 {
+		t.Fatalf("schema version %d (%v), want 4", v, err)
 	}
 }
