@@ -141,21 +141,35 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer stop()
 
 	sem := make(chan struct{}, r.cfg.Concurrency)
+	// busy: the job is draining; again: work was signalled meanwhile, so
+	// it drains once more when done (its last read may predate the work).
 	busy := make([]bool, len(r.jobs))
+	again := make([]bool, len(r.jobs))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	round := func() {
 		for i := range r.jobs {
 			mu.Lock()
 			if busy[i] {
+				again[i] = true
 				mu.Unlock()
 				continue
 			}
 			busy[i] = true
 			mu.Unlock()
 			wg.Go(func() {
-				defer func() { mu.Lock(); busy[i] = false; mu.Unlock() }()
-				r.drain(ctx, jobCtx, sem, r.jobs[i])
+				for {
+					r.drain(ctx, jobCtx, sem, r.jobs[i])
+					mu.Lock()
+					if again[i] && ctx.Err() == nil {
+						again[i] = false
+						mu.Unlock()
+						continue
+					}
+					busy[i], again[i] = false, false
+					mu.Unlock()
+					return
+				}
 			})
 		}
 	}

@@ -64,6 +64,41 @@ func TestRunner(t *testing.T) {
 		}
 	})
 
+	t.Run("a_wake_during_a_round_is_not_lost", func(t *testing.T) {
+		var calls atomic.Int64
+		var queued atomic.Bool
+		entered, release, handled := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		sig := runner.NewSignal()
+		r, _ := runner.New("t", runner.Config{Interval: time.Hour, Wake: sig.C()}, nil, func(context.Context) (int, error) {
+			t.Logf("call %d %s", calls.Load()+1, time.Now().Format("05.000000"))
+			if calls.Add(1) == 1 {
+				close(entered)
+				<-release // the round read its work before the new work came
+				return 0, nil
+			}
+			if queued.Swap(false) {
+				close(handled)
+				return 1, nil
+			}
+			return 0, nil
+		})
+		stop := start(t, r)
+		defer stop()
+		wait(t, entered, "the first round")
+		queued.Store(true)
+		sig.Notify() // arrives while the job runs
+		for len(sig.C()) > 0 {
+			time.Sleep(time.Millisecond) // until the runner took the signal
+		}
+		// Let the runner act on it while the job is still running (a
+		// runner that drops the wake then never runs the job again; one
+		// that keeps it passes whatever the timing).
+		time.Sleep(20 * time.Millisecond)
+		close(release)
+		wait(t, handled, "a round for the work signalled during the first")
+		t.Logf("calls %d", calls.Load())
+	})
+
 	t.Run("backoff_with_jitter_after_failures", func(t *testing.T) {
 		var calls atomic.Int64
 		var mu sync.Mutex
