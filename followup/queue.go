@@ -69,7 +69,8 @@ type Queue struct {
 	scale   int
 	log     *slog.Logger
 	obs     observe.Observer
-	watch   bool // obs or log set: operations are reported
+	watch   bool     // obs or log set: operations are reported
+	batch   *batcher // nil: completions are written one by one
 }
 
 // NewQueue returns the queue of one desk.
@@ -105,6 +106,9 @@ func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
 	if q.scale == 0 {
 		q.scale = 5
 	}
+	if bc, ok := store.(BatchCompleter); ok {
+		q.batch = &batcher{store: bc, now: q.now}
+	}
 	return q, nil
 }
 
@@ -132,7 +136,17 @@ func (q *Queue) WithStore(store Store) *Queue {
 	}
 	c := *q
 	c.store = store
+	c.batch = nil // a transaction's writes are its caller's own: never grouped with others'
 	return &c
+}
+
+// write stores a completion: through the queue's batcher when the store
+// groups completions (BatchCompleter), judged at the batch's time.
+func (q *Queue) write(ctx context.Context, next *Task, held Lease, now time.Time) error {
+	if q.batch == nil {
+		return q.store.Complete(ctx, next, held, now)
+	}
+	return q.batch.complete(ctx, Completion{Task: next, Held: held})
 }
 
 // WithTickets returns a shallow copy of the queue that reports revisit
@@ -169,7 +183,10 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
 // Complete records the outcome of a claimed task: t is the task as
 // Claim returned it (its Lease proves the claim). The outcome is checked
 // against the task (F4 checklist and signature, F9 grade, K4 scale)
-// before anything is written; a refused outcome changes nothing.
+// before anything is written; a refused outcome changes nothing. On a
+// store that groups completions (BatchCompleter), the completions of
+// concurrent callers share a round trip; each caller still gets its own
+// result, and the lease is judged when the batch is written.
 //
 //   - Reached: the task is Done. A revisit task passes the ticket's
 //     revisit. With FollowAgain, a rule with Repeat derives the next
@@ -234,7 +251,7 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 			return nil, err
 		}
 	}
-	if err := q.store.Complete(ctx, next, t.Lease, now); err != nil {
+	if err := q.write(ctx, next, t.Lease, now); err != nil {
 		return nil, err
 	}
 	if next.Status.Final() && !next.Synced {

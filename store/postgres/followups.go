@@ -308,11 +308,12 @@ func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followu
 }
 
 // Completion is one entry of a batch: the task after its outcome, the
-// lease it was claimed under.
-type Completion struct {
-	Task *followup.Task
-	Held followup.Lease
-}
+// lease it was claimed under (followup.Completion).
+type Completion = followup.Completion
+
+// Followups groups completions: followup.Queue batches the completions
+// of concurrent workers through CompleteBatch.
+var _ followup.BatchCompleter = (*Followups)(nil)
 
 // CompleteBatch records many outcomes in one transaction and one round
 // trip, each under the same rule as Complete: a completion whose lease

@@ -254,12 +254,13 @@ func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followu
 	return err
 }
 
-// Completion is one entry of a batch: the task after its outcome and the
-// lease it was claimed under.
-type Completion struct {
-	Task *followup.Task
-	Held followup.Lease
-}
+// Completion is one entry of a batch: the task after its outcome, the
+// lease it was claimed under (followup.Completion).
+type Completion = followup.Completion
+
+// Followups groups completions: followup.Queue batches the completions
+// of concurrent workers through CompleteBatch.
+var _ followup.BatchCompleter = (*Followups)(nil)
 
 // CompleteBatch records many outcomes in one transaction (one commit),
 // each under the rule of Complete: a refused completion gets its error

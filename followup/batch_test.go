@@ -1,0 +1,174 @@
+package followup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// batchStore is a MemStore that records completions in batches, one
+// entry after another, and reports each batch's size. While hold is
+// open, the first batch waits for it to close.
+type batchStore struct {
+	*MemStore
+	mu    sync.Mutex
+	sizes []int
+	hold  chan struct{}
+	in    chan struct{} // closed when the first batch started
+}
+
+func (s *batchStore) CompleteBatch(ctx context.Context, items []Completion, now time.Time) ([]error, error) {
+	s.mu.Lock()
+	first := len(s.sizes) == 0
+	s.sizes = append(s.sizes, len(items))
+	s.mu.Unlock()
+	if first && s.hold != nil {
+		close(s.in)
+		<-s.hold
+	}
+	errs := make([]error, len(items))
+	for i, it := range items {
+		errs[i] = s.MemStore.Complete(ctx, it.Task, it.Held, now)
+	}
+	return errs, nil
+}
+
+func batchTask(n int, at time.Time) *Task {
+	key := fmt.Sprint("batch:", n)
+	return &Task{ID: TaskID("d1", key, "R"), Desk: "d1", Rule: "R", Cites: "F7", Trigger: TicketAnswered,
+		Key: key, Subject: "s", Channel: ByPhone, Role: ticket.RoleAgent, NotBefore: at, Due: at.Add(time.Hour),
+		MaxAttempts: 1, Status: Pending}
+}
+
+// TestQueueBatch/F7_concurrent_completions_share_a_batch: completions
+// that arrive while a batch is being written go together in the next
+// one, each with its own result: a lost lease fails its own entry only.
+func TestQueueBatch(t *testing.T) {
+	t.Run("F7_concurrent_completions_share_a_batch", func(t *testing.T) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+		s := &batchStore{MemStore: NewMemStore(), hold: make(chan struct{}), in: make(chan struct{})}
+		for i := range 7 {
+			if err := s.Create(ctx, batchTask(i, at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q, err := NewQueue(s, QueueConfig{Desk: "d1", Calendar: AnyTime{}, Now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		me := ticket.Actor{ID: "w", Role: ticket.RoleAgent}
+		ts, err := q.Claim(ctx, "w", "", 7)
+		if err != nil || len(ts) != 7 {
+			t.Fatalf("claim: %d, %v", len(ts), err)
+		}
+		// Task 6 is completed by another path first: its lease is gone
+		// when the batch is written.
+		lost := ts[6]
+		results := make([]error, 7)
+		var wg sync.WaitGroup
+		complete := func(i int) {
+			defer wg.Done()
+			_, results[i] = q.Complete(ctx, ts[i], Outcome{Result: Reached, By: me})
+		}
+		wg.Add(1)
+		go complete(0)
+		<-s.in // the first batch (task 0 alone) is being written
+		for i := 1; i < 7; i++ {
+			wg.Add(1)
+			go complete(i)
+		}
+		// Wait until the six are queued behind the first batch.
+		for {
+			q.batch.mu.Lock()
+			n := len(q.batch.queued)
+			q.batch.mu.Unlock()
+			if n == 6 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		cancel := lost.Clone()
+		cancel.Status, cancel.Lease = Cancelled, Lease{}
+		if err := s.Update(ctx, cancel); err != nil {
+			t.Fatal(err)
+		}
+		close(s.hold)
+		wg.Wait()
+		if fmt.Sprint(s.sizes) != "[1 6]" {
+			t.Errorf("batch sizes %v, want [1 6]", s.sizes)
+		}
+		for i, err := range results {
+			switch {
+			case i == 6 && !errors.Is(err, ErrLeaseLost):
+				t.Errorf("task %d: %v, want ErrLeaseLost", i, err)
+			case i < 6 && err != nil:
+				t.Errorf("task %d: %v", i, err)
+			}
+		}
+		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
+		if err != nil || len(done) != 6 {
+			t.Errorf("%d done, %v; want 6", len(done), err)
+		}
+	})
+	t.Run("F7_many_workers_complete_each_task_once", func(t *testing.T) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+		s := &batchStore{MemStore: NewMemStore()}
+		const n = 400
+		for i := range n {
+			if err := s.Create(ctx, batchTask(i, at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q, err := NewQueue(s, QueueConfig{Desk: "d1", Calendar: AnyTime{}, Now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		seen := map[uuid.UUID]int{}
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
+				for {
+					ts, err := q.Claim(ctx, me.ID, "", 1)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ts) == 0 {
+						return
+					}
+					if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					seen[ts[0].ID]++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
+		if err != nil || len(done) != n || len(seen) != n {
+			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)
+		}
+		total := 0
+		for _, k := range s.sizes {
+			total += k
+		}
+		if total != n {
+			t.Errorf("batches hold %d completions, want %d", total, n)
+		}
+	})
+}
