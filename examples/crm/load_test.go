@@ -84,6 +84,7 @@ type replica struct {
 	cmd   *exec.Cmd
 	logs  *lockedBuffer
 	exits chan error
+	cpu   atomic.Int64 // CPU time of its exited processes, in ns
 }
 
 func startReplica(t testing.TB, bin, store string, extra ...string) *replica {
@@ -104,7 +105,13 @@ func (r *replica) start() {
 		r.t.Fatal(err)
 	}
 	r.exits = make(chan error, 1)
-	go func(c *exec.Cmd, ch chan error) { ch <- c.Wait() }(r.cmd, r.exits)
+	go func(c *exec.Cmd, ch chan error) {
+		err := c.Wait()
+		if c.ProcessState != nil {
+			r.cpu.Add(int64(c.ProcessState.UserTime() + c.ProcessState.SystemTime()))
+		}
+		ch <- err
+	}(r.cmd, r.exits)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		res, err := http.Get("http://" + r.addr + "/readyz")
@@ -280,6 +287,7 @@ type loadPlan struct {
 
 // loadResult is what one configuration measured.
 type loadResult struct {
+	cpu     time.Duration // CPU time of the replicas
 	name    string
 	elapsed time.Duration
 	stats   *loadStats
@@ -557,7 +565,7 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 // table renders the results as Markdown.
 func table(results []loadResult) string {
 	var b strings.Builder
-	b.WriteString("| configuration | req/s | creates/s | create p50/p99 | transition p50/p99 | get p50/p99 | list p50/p99 | claim p50/p99 | answers by status | invariants |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| configuration | replica CPU s | req/s | creates/s | create p50/p99 | transition p50/p99 | get p50/p99 | list p50/p99 | claim p50/p99 | answers by status | invariants |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
 		st := r.stats
 		secs := r.elapsed.Seconds()
@@ -571,7 +579,7 @@ func table(results []loadResult) string {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %.0f |", r.name, float64(st.requests.Load())/secs, float64(creates)/secs)
+		fmt.Fprintf(&b, "| %s | %.1f | %.0f | %.0f |", r.name, r.cpu.Seconds(), float64(st.requests.Load())/secs, float64(creates)/secs)
 		for _, ep := range []string{"create", "transition", "get", "list", "claim"} {
 			ds := slices.Clone(st.latencies[ep])
 			slices.Sort(ds)
@@ -635,6 +643,7 @@ func TestLoad(t *testing.T) {
 			if err := rp.stop(); err != nil {
 				t.Errorf("%s: replica did not stop cleanly on SIGTERM: %v\n%s", p.name, err, rp.logs.String())
 			}
+			r.cpu += time.Duration(rp.cpu.Load())
 		}
 		results = append(results, r)
 		t.Logf("%s done", p.name)
@@ -685,7 +694,9 @@ func TestReplicaKill(t *testing.T) {
 	}
 	pg := freshPostgres(t)
 	bin := buildCommand(t)
-	a, b := startReplica(t, bin, pg), startReplica(t, bin, pg)
+	// Few connections each: CI runs other packages' PostgreSQL tests
+	// at the same time on one server.
+	a, b := startReplica(t, bin, pg, "-db-conns", "6"), startReplica(t, bin, pg, "-db-conns", "6")
 	p := loadPlan{name: "kill", clients: 8, duration: 6 * time.Second, maxOps: 20000, shared: 4,
 		during: killAndRestart(t, b, 2*time.Second)}
 	r := runLoad(t, p, []*replica{a, b})

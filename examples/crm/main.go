@@ -134,6 +134,7 @@ func main() {
 type options struct {
 	addr, desks, agents, tz string
 	store                   string
+	dbConns                 int
 
 	syncEvery, leaseEvery, escalateEvery time.Duration
 	webhookURL, webhookSecretEnv         string
@@ -153,6 +154,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.agents, "agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
 	fs.StringVar(&o.tz, "tz", "Asia/Shanghai", "IANA time zone of the desks")
 	fs.StringVar(&o.store, "store", "memory", "where the desk is kept: memory, sqlite:PATH or a postgres:// URL (migrated at start; several replicas may share one PostgreSQL database)")
+	fs.IntVar(&o.dbConns, "db-conns", 32, "PostgreSQL connections of this process (unless the URL sets pool_max_conns)")
 	fs.DurationVar(&o.syncEvery, "sync-every", time.Second, "how often the runner derives follow-ups from pending ticket events when no write wakes it (0: off)")
 	fs.DurationVar(&o.leaseEvery, "lease-every", 30*time.Second, "how often claimed follow-ups whose lease expired return to pending (0: off)")
 	fs.DurationVar(&o.escalateEvery, "escalate-every", time.Minute, "how often overdue tickets not yet escalated are raised one level, T6 (0: off)")
@@ -227,7 +229,7 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	}
 	cfg := Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log,
 		Auth: auth, DrainInRequest: o.drainInRequest}
-	closeStore, err := openStore(ctx, o.store, &cfg)
+	closeStore, err := openStore(ctx, o.store, o.dbConns, &cfg)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/servicedesk-go/desk/store/postgres"
@@ -15,8 +16,9 @@ import (
 // is migrated to the schema this build expects before the service
 // starts (the adapters serialise concurrent migrations, so replicas may
 // start together); cfg.Ready then reports whether the database is
-// reachable at that version. close releases the store.
-func openStore(ctx context.Context, spec string, cfg *Config) (close func(), err error) {
+// reachable at that version. close releases the store. conns is the
+// PostgreSQL connection pool size of this process.
+func openStore(ctx context.Context, spec string, conns int, cfg *Config) (close func(), err error) {
 	switch {
 	case spec == "" || spec == "memory":
 		return func() {}, nil
@@ -45,7 +47,7 @@ func openStore(ctx context.Context, spec string, cfg *Config) (close func(), err
 		if err != nil {
 			return nil, err
 		}
-		st, err := postgres.Open(ctx, spec)
+		st, err := postgres.Open(ctx, withPoolSize(spec, conns))
 		if err != nil {
 			return nil, err
 		}
@@ -58,6 +60,20 @@ func openStore(ctx context.Context, spec string, cfg *Config) (close func(), err
 		return st.Close, nil
 	}
 	return nil, fmt.Errorf("-store %q: give memory, sqlite:PATH or a postgres:// URL", spec)
+}
+
+// withPoolSize sets pgxpool's pool_max_conns to conns unless the URL
+// sets it: pgx's default (the larger of 4 and the CPUs) makes 48 callers
+// queue for 4 connections while the database idles.
+func withPoolSize(spec string, conns int) string {
+	if conns <= 0 || strings.Contains(spec, "pool_max_conns=") {
+		return spec
+	}
+	sep := "?"
+	if strings.Contains(spec, "?") {
+		sep = "&"
+	}
+	return spec + sep + "pool_max_conns=" + strconv.Itoa(conns)
 }
 
 // schemaAt is a readiness check: the database answers, and its schema is
