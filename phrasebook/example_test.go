@@ -2,6 +2,7 @@ package phrasebook_test
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/servicedesk-go/desk/phrasebook"
@@ -59,6 +60,59 @@ func ExampleLinter_Lint() {
 	// 2:3 P3 absence "还未来上班" -> "他/她暂时不在办公室,有什么事可以代劳呢?"
 	// 3:4 P2 no_apology "can't" -> ""
 	// 3:28 P2 no_apology "company policy" -> ""
+}
+
+// Document mode: a regulation quotes what agents must not say; only the
+// quotations are speech.
+func ExampleLintPolicy_document() {
+	cat, _ := phrasebook.Builtin()
+	l, _ := phrasebook.NewLinter(cat, phrasebook.LintPolicy{Document: true})
+	text := "回访率须达到100%。客服不得回答“不知道”或“不在”,应答“很抱歉,经理暂时不在,需要给他留言吗?”。"
+	for _, f := range l.Lint(text) {
+		fmt.Printf("%d:%d %s %q\n", f.Line, f.Col, f.Rule, f.Fragment)
+	}
+	// Output:
+	// 1:19 P3 "不知道"
+	// 1:25 P3 "不在"
+}
+
+// Context rules: the customer's 不知道 and a 不在 about a scope are not the
+// agent's forbidden words; traditional characters and stray spaces are
+// read like simplified ones.
+func ExampleLinter_Lint_context() {
+	cat, _ := phrasebook.Builtin()
+	l, _ := phrasebook.NewLinter(cat, phrasebook.LintPolicy{})
+	for _, text := range []string{
+		"您不知道订单号也没关系,报手机号就行。",
+		"这个部件不在保修范围内。",
+		"經理不在,這個我們辦不了。",
+		"不 知道,你问别人吧。",
+	} {
+		fmt.Println(len(l.Lint(text)), text)
+		for _, f := range l.Lint(text) {
+			fmt.Printf("  %s %q\n", f.Rule, f.Fragment)
+		}
+	}
+	// Output:
+	// 0 您不知道订单号也没关系,报手机号就行。
+	// 0 这个部件不在保修范围内。
+	// 2 經理不在,這個我們辦不了。
+	//   P3 "不在"
+	//   P2 "不了"
+	// 2 不 知道,你问别人吧。
+	//   P3 "不 知道"
+	//   P3 "问别人"
+}
+
+// Patterns gives the literal strings the linter looks for, for example to
+// compare the linter with another matcher on the same set.
+func ExampleLinter_Patterns() {
+	cat, _ := phrasebook.Builtin()
+	l, _ := phrasebook.NewLinter(cat, phrasebook.LintPolicy{})
+	pats := l.Patterns()
+	fmt.Println(slices.Contains(pats, "不知道"), slices.Contains(pats, "辦不到"), slices.Contains(pats, "can’t"))
+	// Output:
+	// true true true
 }
 
 func ExampleNewWalker() {

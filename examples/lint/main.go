@@ -1,10 +1,12 @@
 // Command lint checks what agents said or wrote against the desk
 // regulations (P2, P3) with the phrasebook linter.
 //
-//	lint [-scope turn|sentence|text] [-other PREFIX]... [file ...]
+//	lint [-scope turn|sentence|text] [-other PREFIX]... [-doc] [file ...]
 //
 // -other marks transcript lines said by someone else (for example
-// -other 客户: -other Customer:); they are not checked.
+// -other 客户: -other Customer:); they are not checked. -doc reads the
+// files as documents about speech (regulations, KPI tables, training
+// handouts): only quoted speech in them is checked.
 // It reads the named files, or standard input when there are none or a
 // file is "-", and prints one line per finding:
 //
@@ -43,8 +45,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, open func(str
 		others = append(others, v)
 		return nil
 	})
+	doc := fs.Bool("doc", false, "the files are documents, not speech: check only the quoted speech in them")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lint [-scope turn|sentence|text] [-other PREFIX]... [file ...]")
+		fmt.Fprintln(stderr, "usage: lint [-scope turn|sentence|text] [-other PREFIX]... [-doc] [file ...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -53,7 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, open func(str
 		}
 		return 2
 	}
-	policy := phrasebook.LintPolicy{OtherSpeakers: others}
+	policy := phrasebook.LintPolicy{OtherSpeakers: others, Document: *doc}
 	switch *scope {
 	case "turn":
 		policy.ApologyScope = phrasebook.ScopeTurn

@@ -37,6 +37,8 @@ func TestRun(t *testing.T) {
 		{"scope_text", []string{"-scope", "text"}, "对不起。\n我们不能退款。", 0, nil, ""},
 		{"scope_turn", []string{"-scope", "turn"}, "对不起。\n我们不能退款。", 1, []string{`<stdin>:2:3: P2: refusal or rule explanation "不能" without an apology before it; apologise first, then explain`}, ""},
 		{"other_speaker", []string{"-other", "客户:"}, "客户:不知道\n坐席:随便", 1, []string{`<stdin>:2:4: P3: irresponsible wording "随便"; say "请您留下联系方式,我们会尽快给您回电。" instead`}, ""},
+		{"document_quotes_only", []string{"-doc"}, "回访率须达到100%,不在服务范围的不受理。\n坐席不得回答“不知道”。", 1, []string{`<stdin>:2:8: P3: irresponsible wording "不知道"; say "请您稍等片刻,我帮您查询一下。" instead`}, ""},
+		{"speech_same_text", nil, "回访率须达到100%,不在服务范围的不受理。", 1, []string{`<stdin>:1:19: P2: refusal or rule explanation "不受理" without an apology before it; apologise first, then explain`}, ""},
 		{"missing_file", []string{clean, filepath.Join(dir, "nope.txt")}, "", 2, nil, "nope.txt"},
 		{"missing_file_wins_over_findings", []string{dirty, filepath.Join(dir, "nope.txt")}, "", 2, nil, "nope.txt"},
 		{"bad_flag", []string{"-x"}, "", 2, nil, "usage"},
