@@ -37,7 +37,49 @@ type LintContext struct {
 	// KPIWords in the clause make a number a measure, not a promise
 	// (回访率 100%, our callback rate was 100%).
 	KPIWords []string `json:"kpi_words"`
+
+	sets *contextSets // built by normalized
 }
+
+// contextSets are the word lists indexed for lastEnd.
+type contextSets struct {
+	customers, agents, conditionals, kpi wordSet
+}
+
+// wordSet indexes words by their last byte, so that a backward scan of a
+// window finds the occurrence ending last with one lookup per byte.
+type wordSet struct{ byLast [256][]string }
+
+func newWordSet(words []string) wordSet {
+	var ws wordSet
+	for _, w := range words {
+		if w != "" {
+			ws.byLast[w[len(w)-1]] = append(ws.byLast[w[len(w)-1]], w)
+		}
+	}
+	return ws
+}
+
+// lastEnd returns the end offset of the occurrence of a word of the set
+// that ends last in s, -1 when none occurs. A word that begins or ends
+// with an ASCII letter or digit only counts on a word boundary.
+func (ws *wordSet) lastEnd(s string) int {
+	for e := len(s); e > 0; e-- {
+		for _, w := range ws.byLast[s[e-1]] {
+			i := e - len(w)
+			if i < 0 || s[i:e] != w {
+				continue
+			}
+			if isWordByte(w[0]) && i > 0 && isWordByte(s[i-1]) || isWordByte(w[len(w)-1]) && e < len(s) && isWordByte(s[e]) {
+				continue
+			}
+			return e
+		}
+	}
+	return -1
+}
+
+func (ws *wordSet) in(s string) bool { return ws.lastEnd(s) >= 0 }
 
 // window is the text a context rule reads: a clause or sentence bounded
 // by lo and hi (the whole text, or a quotation in document mode).
@@ -111,30 +153,6 @@ func (w window) isQuestion(pos int) bool {
 	return strings.HasSuffix(s, "吗") || strings.HasSuffix(s, "嗎")
 }
 
-// lastWord returns the offset of the last occurrence of any of words in
-// s, -1 when none occurs. A word that begins or ends with an ASCII letter
-// or digit only counts on a word boundary.
-func lastWord(s string, words []string) int {
-	best := -1
-	for _, w := range words {
-		for end := len(s); end > 0; {
-			i := strings.LastIndex(s[:end], w)
-			if i < 0 {
-				break
-			}
-			e := i + len(w)
-			if (!isWordByte(w[0]) || i == 0 || !isWordByte(s[i-1])) && (!isWordByte(w[len(w)-1]) || e == len(s) || !isWordByte(s[e])) {
-				best = max(best, i)
-				break
-			}
-			end = i + len(w) - 1
-		}
-	}
-	return best
-}
-
-func hasWord(s string, words []string) bool { return lastWord(s, words) >= 0 }
-
 type subject int
 
 const (
@@ -146,7 +164,7 @@ const (
 // subjectOf returns who the nearest subject word of before (the clause up
 // to a word) names.
 func (c *LintContext) subjectOf(before string) subject {
-	ci, ai := lastWord(before, c.CustomerSubjects), lastWord(before, c.AgentSubjects)
+	ci, ai := c.sets.customers.lastEnd(before), c.sets.agents.lastEnd(before)
 	switch {
 	case ci < 0 && ai < 0:
 		return subjectNone
@@ -157,7 +175,7 @@ func (c *LintContext) subjectOf(before string) subject {
 }
 
 func (c *LintContext) conditional(before, after string) bool {
-	if hasWord(before, c.Conditionals) {
+	if c.sets.conditionals.in(before) {
 		return true
 	}
 	after = strings.TrimRight(after, " \t")

@@ -189,8 +189,11 @@ type Linter struct {
 	base     []string                    // per pattern: the lexicon's (simplified) pattern
 	anchors  map[string][]string         // forbidden pattern -> approved anchors
 	approved map[string][]approvedClause // forbidden pattern -> approved clauses holding it
-	lex      Lexicon
-	suggest  []map[string]string // per forbidden entry: lang -> rendered suggestion
+	// per pattern: anchors and approved clauses of its lexicon pattern
+	patAnchors  [][]string
+	patApproved [][]approvedClause
+	lex         Lexicon
+	suggest     []map[string]string // per forbidden entry: lang -> rendered suggestion
 	// per forbidden entry: the message's fixed parts
 	faultText   []string
 	suggestText []map[string]string
@@ -358,6 +361,10 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 			}
 		}
 	}
+	for _, b := range l.base {
+		l.patAnchors = append(l.patAnchors, l.anchors[b])
+		l.patApproved = append(l.patApproved, l.approved[b])
+	}
 	l.m = newMatcher(pats)
 	l.pats = pats
 	l.pool.New = func() any { s := make([]occurrence, 0, 64); return &s }
@@ -416,7 +423,7 @@ func (c LintContext) normalized() LintContext {
 		}
 		return out
 	}
-	return LintContext{
+	n := LintContext{
 		CustomerSubjects:  norm(c.CustomerSubjects),
 		AgentSubjects:     norm(c.AgentSubjects),
 		Conditionals:      norm(c.Conditionals),
@@ -424,6 +431,13 @@ func (c LintContext) normalized() LintContext {
 		Particles:         normWindow(c.Particles),
 		KPIWords:          norm(c.KPIWords),
 	}
+	n.sets = &contextSets{
+		customers:    newWordSet(n.CustomerSubjects),
+		agents:       newWordSet(n.AgentSubjects),
+		conditionals: newWordSet(n.Conditionals),
+		kpi:          newWordSet(n.KPIWords),
+	}
+	return n
 }
 
 // clauses splits an approved text at punctuation and slashes, keeping
@@ -544,15 +558,9 @@ func (l *Linter) completeTemplates(w window, occ []occurrence) []occurrence {
 // masked reports whether the context rules excuse forbidden entry f's
 // fragment at o (see Forbidden and the approved-phrase anchors).
 func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
-	base := l.base[o.pat]
-	anchors, approved := l.anchors[base], l.approved[base]
+	anchors, approved := l.patAnchors[o.pat], l.patApproved[o.pat]
 	if !f.Bare && !f.UnlessCustomer && !f.UnlessKPI && len(anchors) == 0 && len(approved) == 0 {
 		return false
-	}
-	ctx := &l.lex.Context
-	after := normWindow(w.text[o.end:w.clauseAfter(o.end)])
-	if f.Bare && !ctx.bare(after) {
-		return true
 	}
 	for _, a := range approved {
 		// Simplified and traditional characters take the same number of
@@ -563,6 +571,11 @@ func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
 				return true
 			}
 		}
+	}
+	ctx := &l.lex.Context
+	after := normWindow(w.text[o.end:w.clauseAfter(o.end)])
+	if f.Bare && !ctx.bare(after) {
+		return true
 	}
 	before := normWindow(w.text[w.clauseBefore(o.start):o.start])
 	if len(anchors) > 0 {
@@ -579,7 +592,7 @@ func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
 			}
 		}
 	}
-	if f.UnlessKPI && (hasWord(before, ctx.KPIWords) || hasWord(after, ctx.KPIWords)) {
+	if f.UnlessKPI && (ctx.sets.kpi.in(before) || ctx.sets.kpi.in(after)) {
 		return true
 	}
 	if f.UnlessCustomer {
@@ -587,7 +600,7 @@ func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
 		if subj == subjectCustomer || ctx.conditional(before, after) {
 			return true
 		}
-		if subj == subjectNone && hasWord(after, ctx.CustomerSubjects) && w.isQuestion(o.end) {
+		if subj == subjectNone && ctx.sets.customers.in(after) && w.isQuestion(o.end) {
 			return true
 		}
 	}
