@@ -192,6 +192,7 @@ type Linter struct {
 	// per pattern: anchors and approved clauses of its lexicon pattern
 	patAnchors  [][]string
 	patApproved [][]approvedClause
+	patMsg      []string // the message of a finding whose fragment is the pattern itself
 	lex         Lexicon
 	suggest     []map[string]string // per forbidden entry: lang -> rendered suggestion
 	// per forbidden entry: the message's fixed parts
@@ -361,9 +362,18 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 			}
 		}
 	}
-	for _, b := range l.base {
+	for p, b := range l.base {
 		l.patAnchors = append(l.patAnchors, l.anchors[b])
 		l.patApproved = append(l.patApproved, l.approved[b])
+		msg := ""
+		switch l.kinds[p] {
+		case kindForbidden:
+			ei := l.entries[p]
+			msg = l.faultText[ei] + quote(pats[p]) + l.suggestText[ei][langOf(pats[p])]
+		case kindRefusal:
+			msg = refusalMessage(pats[p])
+		}
+		l.patMsg = append(l.patMsg, msg)
 	}
 	l.m = newMatcher(pats)
 	l.pats = pats
@@ -637,13 +647,17 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 		}
 		return int(l.kinds[b.pat]) - int(l.kinds[a.pat])
 	}
-	for i := 1; i < len(occ); i++ {
+	candidates := 0
+	for i := range occ {
+		if k := l.kinds[occ[i].pat]; k == kindForbidden || k == kindRefusal {
+			candidates++
+		}
 		for j := i; j > 0 && cmp(occ[j-1], occ[j]) > 0; j-- {
 			occ[j-1], occ[j] = occ[j], occ[j-1]
 		}
 	}
 	var (
-		findings                 []Finding
+		findings                 = make([]Finding, 0, candidates)
 		allowAllEnd              = -1
 		forbEnd                  = -1 // end of the reported P3 fragments so far
 		apologyStart, apologyEnd = -1, -1
@@ -667,7 +681,10 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			frag := text[o.start:o.end]
 			lang := langOf(frag)
 			sugg := l.suggest[ei][lang]
-			msg := l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
+			msg := l.patMsg[o.pat]
+			if frag != l.pats[o.pat] {
+				msg = l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
+			}
 			findings = append(findings, Finding{
 				Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
 				EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: sugg,
@@ -686,7 +703,7 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			findings = append(findings, Finding{
 				Offset: o.start, End: o.end, Rule: "P2", Fault: FaultNoApology, Fragment: frag,
 				EntryID: "p2.no_apology",
-				Message: "refusal or rule explanation " + quote(frag) + " without an apology before it; apologise first, then explain",
+				Message: l.refusalMessage(o.pat, frag),
 			})
 		}
 	}
@@ -752,6 +769,17 @@ func (l *Linter) inScope(text string, from, to int) bool {
 		}
 	}
 	return !strings.ContainsAny(gap, "。!?;")
+}
+
+func refusalMessage(frag string) string {
+	return "refusal or rule explanation " + quote(frag) + " without an apology before it; apologise first, then explain"
+}
+
+func (l *Linter) refusalMessage(p int32, frag string) string {
+	if frag == l.pats[p] {
+		return l.patMsg[p]
+	}
+	return refusalMessage(frag)
 }
 
 // quote is strconv.Quote without its cost for the usual fragment: printable

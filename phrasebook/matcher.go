@@ -202,24 +202,22 @@ const wsFlag = 1 << 30
 // over the text with the same rule.
 func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 	nc := m.nclass
-	delta := m.delta
 	outStart := m.outStart
 	firstOut := m.firstOut
 	lastSkip := -1
 	s := int32(0)
-	for i := 0; i < len(text); i++ {
-		t := delta[int(s)+int(m.class[text[i]])]
-		if t < firstOut {
-			s = t
-			continue
+	for i := 0; ; i++ {
+		var t int32
+		if i, s, t = m.advance(text, i, s); i >= len(text) {
+			return
 		}
 		if t&wsFlag != 0 {
 			if stray(text, i) {
 				lastSkip = i
 				continue
 			}
-			t &^= wsFlag
-			if s = t; s < firstOut {
+			if t &^= wsFlag; t < firstOut {
+				s = t
 				continue
 			}
 		}
@@ -240,6 +238,26 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 			fn(int(p), start, end)
 		}
 	}
+}
+
+// advance runs the automaton from state s over text[i:] until a
+// transition reaches firstOut or above (a state ending some patterns, or
+// a space or tab out of a state other than the root), and returns the
+// offset of that byte (len(text) at the end), the state before it and the
+// transition. Its loop calls nothing, so it keeps everything in registers.
+func (m *matcher) advance(text string, i int, s int32) (int, int32, int32) {
+	delta := m.delta
+	class := &m.class
+	firstOut := m.firstOut
+	rest := text[i:]
+	for j := 0; j < len(rest); j++ {
+		t := delta[int(s)+int(class[rest[j]])]
+		if t >= firstOut {
+			return i + j, s, t
+		}
+		s = t
+	}
+	return len(text), s, 0
 }
 
 // squeeze drops the stray spaces and tabs of s (see stray) and returns
