@@ -61,31 +61,47 @@
 // irresponsible, impatient, hurtful, absence, exaggerated_promise,
 // arguing, no_apology) and a suggested catalogue phrase, such as
 // "他/她暂时不在办公室,有什么事可以代劳呢?" for 没有来 / 一直未见到 /
-// 还未来上班. The word lists are data (data/lint.json, a Lexicon) with
-// simplified, traditional and English entries; Chinese and English are
-// matched together in one pass over the bytes by an Aho–Corasick
-// automaton, so the cost does not grow with the number of phrases.
+// 还未来上班. The word lists are data (data/lint.json, a Lexicon) written in
+// simplified characters and English; every pattern is also matched in
+// traditional characters, and all of them in one pass over the bytes by an
+// Aho–Corasick automaton, so the cost does not grow with the number of
+// phrases. A '*' in a pattern is a slot of up to LintPolicy.SlotRunes
+// runes (说了*遍, 是不会*的). Stray spaces and tabs inside words (不 知道,
+// "don't  know") are skipped.
 //
-// False positives: approved phrases contain forbidden fragments
-// ("很抱歉,经理暂时不在,需要给他留言吗?" contains 不在). Before a forbidden
-// fragment is reported, the spans of allow-contexts (暂时不在, 不在办公室,
-// 能不能, ...) and of every catalogue clause that contains a forbidden
-// fragment (经理暂时不在) are found in the same pass, and a fragment lying
-// wholly inside such a span is dropped. A fragment inside a longer
-// forbidden fragment is reported once, as the longer one.
+// Context rules decide what a candidate is (context.go; the words they use
+// are the lexicon's Context). A forbidden fragment is dropped when it lies
+// inside an allow-context (暂时不在, 能不能, ...) or is part of an approved
+// catalogue clause (经理暂时不在), also with words inserted after the
+// clause's anchor (经理暂时还不在); when its entry is Bare and a word
+// other than a particle follows it in its clause (不在保修范围, 不在小区);
+// when its entry is UnlessCustomer and its subject is the customer
+// (您不知道), it sits in a condition (如果您不在家, 不清楚对方来历时) or in a
+// polite question naming the customer (不知道明天您方便吗?); when its entry
+// is UnlessKPI and its clause is about a rate or target (回访率100%). A
+// fragment inside a longer forbidden fragment is reported once, as the
+// longer one.
 //
-// P2, what counts: a refusal is one of 不能, 无法, 不可以, 没办法, 不提供,
-// 不行, 不允许, 办不到, 做不到, 不支持, 不受理, 不予, 没有开展, 不接受 (and their
-// traditional forms) or can't, cannot, can not, unable, not able to,
-// won't, will not, not possible, not allowed, don't / do not offer,
-// don't / do not provide; an explanation of a company rule is one of
-// 公司规定, 按规定, 根据规定, 按照规定, 制度规定, 规定不, company policy, our
-// policy, company rules, our rules, regulations. An apology is one of
-// 对不起, 抱歉, 不好意思, 请原谅, 请您原谅, 致歉, 很遗憾, 非常遗憾, sorry,
-// apologise, apologize, apologies, I'm afraid, I am afraid, I regret, we
-// regret. Allow-contexts such as 能不能 and 可不可以 (questions, not
-// refusals) mask refusals too; approved catalogue clauses do not, because
-// P2 is about order: an approved refusal still needs its apology first.
+// P2, what counts: a refusal is one of 不能, 无法, 不可以, 没办法, 没法, 不提供,
+// 不行, 不允许, 办不到, 做不到, 不支持, 不受理, 不予, 没有开展, 不接受, the
+// can't-do forms V不了 / V不下来 / V不上, 不给, 不让, 不收, 不退, 不办, 不接待,
+// 不做, 不负责, 不可能, 没得商量, 是…不会…的, or can't, cannot, can not,
+// unable, not able to, won't let, won't be able, not possible, impossible,
+// not allowed, don't / do not offer, provide, accept, deliver, we don't
+// do, not something we, not a service we, the answer is no; an
+// explanation of a company rule is one of 公司规定, 按规定, 根据规定, 按照规定,
+// 制度规定, 规定不, 规定就是, 的规定, 有规定, 是规定, 这么规定, 这样规定,
+// 就是这么定, 就是这么要求, company policy, our policy, company rules, our
+// rules, regulations, against the rules, those are the rules, it's the
+// rules, rules are rules, policy is policy, policy says (data/lint.json
+// is the list in force). It is not a refusal in a condition (如果师傅不能按时到,
+// if you can't make it) or in a question whose subject is not the agent
+// (您是不能登录吗?), nor inside an allow-context (能不能, 无法接通, 不能让您,
+// 联系不上, ...). An apology is one of 对不起, 抱歉, 不好意思, 请原谅,
+// 请您原谅, 致歉, 很遗憾, 非常遗憾, sorry, apologise, apologize, apologies,
+// I'm afraid, I am afraid, I regret, we regret. Approved catalogue clauses
+// do not mask refusals, because P2 is about order: an approved refusal
+// still needs its apology first.
 //
 // P2, what "preceded" means: an apology must start before the refusal
 // within the LintPolicy's ApologyScope: the same turn by default (a line:
@@ -95,6 +111,15 @@
 // other party ("客户:"); their lines are not checked. English
 // patterns match case-insensitively, on word boundaries, with straight or
 // typographic apostrophes.
+//
+// Documents: with LintPolicy.Document a text is a regulation, a KPI table
+// or a handout about speech, and only its quotations (“…”, 「…」, 『…』,
+// "…") are linted, each on its own.
+//
+// Accuracy is measured on a labelled corpus (testdata/lint_tuned.tsv, and
+// lint_heldout.tsv, never tuned on): go test -run
+// TestLint_P2_P3_corpus_precision_recall -v ./phrasebook prints precision
+// and recall per rule.
 //
 // # Records (T2, P6)
 //
