@@ -85,7 +85,7 @@
 // P2, what counts: a refusal is one of 不能, 无法, 不可以, 没办法, 没法, 不提供,
 // 不行, 不允许, 办不到, 做不到, 不支持, 不受理, 不予, 没有开展, 不接受, the
 // can't-do forms V不了 / V不下来 / V不上, 不给, 不让, 不收, 不退, 不办, 不接待,
-// 不做, 不负责, 不可能, 没得商量, 是…不会…的, or can't, cannot, can not,
+// 不做, 不负责, 不可能, 没得商量, 是不会…的, or can't, cannot, can not,
 // unable, not able to, won't let, won't be able, not possible, impossible,
 // not allowed, don't / do not offer, provide, accept, deliver, we don't
 // do, not something we, not a service we, the answer is no; an
