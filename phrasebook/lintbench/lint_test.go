@@ -127,7 +127,9 @@ func BenchmarkLintVsAhoCorasick(b *testing.B) {
 	b.ReportMetric(mb/tLint.Seconds(), "lint-MB/s")
 	b.ReportMetric(mb/tAC.Seconds(), "ac-MB/s")
 	b.ReportMetric(tAC.Seconds()/tLint.Seconds(), "lint/ac")
-	if haveCPU && cLint > 0 {
+	if haveCPU && cLint > 0 && cAC > 0 {
+		b.ReportMetric(mb/cLint.Seconds(), "cpu-lint-MB/s")
+		b.ReportMetric(mb/cAC.Seconds(), "cpu-ac-MB/s")
 		b.ReportMetric(cAC.Seconds()/cLint.Seconds(), "cpu-lint/ac")
 	}
 }
