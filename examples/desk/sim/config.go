@@ -85,6 +85,9 @@ type Policies struct {
 	Service roster.Target
 	// HandleTime is the mean length of a phone call; zero is 6 minutes.
 	HandleTime time.Duration
+	// Contact is F12's goal for the share of customers reached when
+	// called; zero is 60 %.
+	Contact float64
 }
 
 // Stores hold the desk; a nil store is a fresh in-memory one. A store
@@ -165,6 +168,12 @@ func (c *Config) fill() error {
 	}
 	if c.Policies.HandleTime == 0 {
 		c.Policies.HandleTime = 6 * time.Minute
+	}
+	if c.Policies.Contact == 0 {
+		c.Policies.Contact = 0.6
+	}
+	if !(c.Policies.Contact > 0 && c.Policies.Contact <= 1) {
+		return fmt.Errorf("sim: contact goal %v: give a share above 0 and at most 1", c.Policies.Contact)
 	}
 	if c.Policies.HandleTime < 0 {
 		return fmt.Errorf("sim: handle time %v: give a positive duration", c.Policies.HandleTime)

@@ -591,6 +591,17 @@ func (s tally) inService(h int) bool {
 	return at >= cal.Open && at < cal.Close
 }
 
+// serviceHours prints the desk's daily service hours (R1), from the
+// ticket policy's calendar.
+func (s tally) serviceHours() string {
+	cal, ok := s.tickets.Policy().Calendar.(ticket.Hours)
+	if !ok {
+		return "around the clock"
+	}
+	hm := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
+	return hm(cal.Open) + "-" + hm(cal.Close)
+}
+
 // clock24 prints an end time, as 24:00 when it is the next midnight.
 func clock24(end, start time.Time) string {
 	if end.Hour() == 0 && end.Minute() == 0 && end.After(start) {
@@ -686,7 +697,7 @@ func (s tally) targets(r *Report) {
 			Status: status(f.F5.Met), Note: fmt.Sprintf("%d of the %d revisits on site and signed (%s, min %s)",
 				f.F5.OnSiteSigned, f.F5.Revisits, Percent(f.F5.OnSiteShare), Percent(followup.F5Sampling(s.cfg.Seed).OnSite))})
 	}
-	add(Target{Rule: "F12", Name: "customers reached when called", Result: f.Contact, Goal: 0.6})
+	add(Target{Rule: "F12", Name: "customers reached when called", Result: f.Contact, Goal: s.cfg.Policies.Contact})
 	add(Target{Rule: "K1", Name: "follow-ups made within their window", Result: f.OnTime, Goal: 1})
 	short := 0
 	reviewed := 0
@@ -699,7 +710,7 @@ func (s tally) targets(r *Report) {
 		}
 	}
 	add(Target{Rule: "K2", Name: fmt.Sprintf("agents reviewed %d times a month", r.Speech.Minimum), Result: rate(reviewed-short, reviewed), Goal: 1})
-	add(Target{Rule: "R1", Name: "service hours 09:00-24:00 staffed", Result: rate(s.cfg.Days-daysWithGaps(r.Coverage.Gaps), s.cfg.Days), Goal: 1,
+	add(Target{Rule: "R1", Name: "service hours " + s.serviceHours() + " staffed", Result: rate(s.cfg.Days-daysWithGaps(r.Coverage.Gaps), s.cfg.Days), Goal: 1,
 		Note: fmt.Sprintf("%s uncovered", Duration(time.Duration(r.Coverage.UncoveredMinutes)*time.Minute))})
 	hoursMet, hoursWithCalls := 0, 0
 	for _, h := range r.Hours {
@@ -840,7 +851,7 @@ func legend(r *Report) []RuleNote {
 		"F3": "revisit shares by role", "F5": "complaint revisit sampling", "F10": "unreachable customers",
 		"F12": "effective contact rate", "K1": "revisit rate and timeliness", "K2": "QA monitoring of calls",
 		"K4": "satisfaction", "K5": "daily, weekly and monthly counts", "P2": "apologise before refusing",
-		"P3": "forbidden phrases", "R1": "service hours 09:00-24:00", "R4": "swaps with consent and approval",
+		"P3": "forbidden phrases", "R1": "service hours covered every day", "R4": "swaps with consent and approval",
 		"R8": "staff by workload (Erlang C)",
 	}
 	cited := map[string]bool{"T1": true, "T2": true, "T3": true, "T6": true, "T8": true, "T10": true, "T11": true, "T15": true,
