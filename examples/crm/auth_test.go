@@ -202,6 +202,23 @@ func TestReadsFollowTheAuthorizer(t *testing.T) {
 	if got.Fields["phone"] != ticket.Erased || got.Fields["person"] != ticket.Erased || got.Fields["item"] != "water pipe" {
 		t.Errorf("QA reads personal fields: %v", got.Fields)
 	}
+	var ho handoverResponse
+	qa.must(t, http.StatusOK, "GET", "/desks/north/handover?agent="+li, nil).decode(t, &ho)
+	if len(ho.Owned) == 0 {
+		t.Fatal("li's handover lists nothing")
+	}
+	for _, tk := range ho.Owned {
+		if tk.Fields["phone"] != ticket.Erased {
+			t.Errorf("QA reads a phone number in the handover: %v", tk.Fields)
+		}
+	}
+	var eh handoverResponse
+	eng.must(t, http.StatusOK, "GET", "/desks/north/handover?agent="+li, nil).decode(t, &eh)
+	for _, tk := range eh.Owned {
+		if tk.ID != mine.ID {
+			t.Errorf("the department's handover view shows ticket %s of another department", tk.ID)
+		}
+	}
 	full := ticketOf(t, agent.must(t, http.StatusOK, "GET", ticketPath("north", mine.ID, ""), nil))
 	if full.Fields["phone"] != "13800000000" {
 		t.Errorf("the agent lost the phone number: %v", full.Fields)

@@ -257,5 +257,5 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, d *desk, by ticket.
 	}
 	s.log.Info("ticket "+name, "desk", d.name, "ticket", t) // LogValuer: no personal data (S1)
 	s.afterWrite(r.Context(), d)
-	writeJSON(w, http.StatusOK, t)
+	writeJSON(w, http.StatusOK, s.readable(principalOf(r), d.policy, t))
 }

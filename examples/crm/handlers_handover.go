@@ -53,7 +53,8 @@ func (s *server) handover(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 		s.fail(w, r, err)
 		return
 	}
-	resp := handoverResponse{Agent: agent, Owned: nonNil(owned), Assigned: nonNil(assigned), Followups: make([]taskOut, 0, len(tasks))}
+	p := principalOf(r)
+	resp := handoverResponse{Agent: agent, Owned: s.readableList(p, d, owned), Assigned: s.readableList(p, d, assigned), Followups: make([]taskOut, 0, len(tasks))}
 	for _, t := range tasks {
 		resp.Followups = append(resp.Followups, taskJSON(t, false))
 	}
@@ -63,9 +64,14 @@ func (s *server) handover(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 	writeJSON(w, http.StatusOK, resp)
 }
 
-func nonNil(ts []*ticket.Ticket) []*ticket.Ticket {
-	if ts == nil {
-		return []*ticket.Ticket{}
+// readableList keeps the tickets the caller may read, as they may read
+// them (access.go); never nil.
+func (s *server) readableList(p Principal, d *desk, ts []*ticket.Ticket) []*ticket.Ticket {
+	out := make([]*ticket.Ticket, 0, len(ts))
+	for _, t := range ts {
+		if mayRead(p, t) {
+			out = append(out, s.readable(p, d.policy, t))
+		}
 	}
-	return ts
+	return out
 }
