@@ -116,8 +116,8 @@
 // or a handout about speech, and only its quotations (“…”, 「…」, 『…』,
 // "…") are linted, each on its own.
 //
-// Accuracy is measured on a labelled corpus (testdata/lint_tuned.tsv, and
-// lint_heldout.tsv, never tuned on): go test -run
+// Accuracy is measured on a labelled corpus (testdata/lint_tuned.tsv;
+// lint_heldout.tsv and lint_probe.tsv, never tuned on): go test -run
 // TestLint_P2_P3_corpus_precision_recall -v ./phrasebook prints precision
 // and recall per rule.
 //
