@@ -57,7 +57,7 @@ func openStore(ctx context.Context, spec string, conns int, cfg *Config) (close 
 		}
 		cfg.Tickets, cfg.Followups, cfg.Rosters = st.Tickets(), st.Followups(), st.Rosters()
 		cfg.Ready = schemaAt(st.SchemaVersion, ms[len(ms)-1].Version)
-		return st.Close, nil
+		return func() { st.Close() }, nil
 	}
 	return nil, fmt.Errorf("-store %q: give memory, sqlite:PATH or a postgres:// URL", spec)
 }

@@ -46,7 +46,7 @@ func BenchmarkTransition(b *testing.B) {
 	}
 	b.Run("raw", func(b *testing.B) {
 		s, cur := setup(b)
-		pool := s.Pool()
+		pool := s.DB()
 		for b.Loop() {
 			n, nev := next(cur, ticket.Received, "step")
 			body, _ := json.Marshal(n)
@@ -90,7 +90,7 @@ func seedBulk(tb testing.TB, s *Store, n int, notBefore time.Time) {
 		rows[i] = []any{t.ID, t.Desk, int64(1), c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
 			c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, body}
 	}
-	_, err := s.Pool().CopyFrom(context.Background(), pgx.Identifier{"desk_followups"},
+	_, err := s.DB().CopyFrom(context.Background(), pgx.Identifier{"desk_followups"},
 		[]string{"id", "desk", "version", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",
 			"closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body"}, pgx.CopyFromRows(rows))
 	if err != nil {
@@ -111,7 +111,7 @@ func BenchmarkClaim(b *testing.B) {
 	}
 	b.Run("raw", func(b *testing.B) {
 		s, now := setup(b)
-		pool := s.Pool()
+		pool := s.DB()
 		for b.Loop() {
 			now = now.Add(lease)
 			rows, err := pool.Query(ctx, claimSQL, workerDesk, nanos(now), "", 1, "bench", uuid.New(), nanos(now.Add(lease)))
@@ -139,7 +139,7 @@ func BenchmarkClaim(b *testing.B) {
 	})
 	b.Run("adapter", func(b *testing.B) {
 		s, now := setup(b)
-		fs := s.Followups()
+		fs := s.followups
 		for b.Loop() {
 			now = now.Add(lease)
 			got, err := fs.Claim(ctx, workerDesk, followup.Claim{Owner: "bench", Token: uuid.New(), Now: now, For: lease, Limit: 1})
@@ -188,7 +188,7 @@ func drain(s *Store, workers, batch, total int) error {
 		go func() {
 			defer wg.Done()
 			name := fmt.Sprintf("w%d", w)
-			fs := s.FollowupStore()
+			fs := s.followups
 			for completed.Load() < int64(total) {
 				now := time.Now()
 				got, err := fs.Claim(ctx, workerDesk, followup.Claim{Owner: name, Token: uuid.New(), Now: now, For: time.Minute, Limit: batch})
@@ -236,7 +236,7 @@ func drain(s *Store, workers, batch, total int) error {
 		return err
 	}
 	var done int
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE status = 'done' AND version = 3`).Scan(&done); err != nil {
+	if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE status = 'done' AND version = 3`).Scan(&done); err != nil {
 		return err
 	}
 	if done != total || completed.Load() != int64(total) {
@@ -297,7 +297,7 @@ func BenchmarkTransitionShare(b *testing.B) {
 	if err := s.Tickets().Create(ctx, cur, []ticket.Event{ev}); err != nil {
 		b.Fatal(err)
 	}
-	pool, ts := s.Pool(), s.Tickets()
+	pool, ts := s.DB(), s.Tickets()
 	pair(b, func() error {
 		n, nev := next(cur, ticket.Received, "step")
 		body, _ := json.Marshal(n)
@@ -326,7 +326,7 @@ func BenchmarkClaimShare(b *testing.B) {
 	seedBulk(b, s, 1000, followuptest.T0)
 	now := followuptest.T0.Add(time.Hour)
 	const lease = time.Minute
-	pool, fs := s.Pool(), s.Followups()
+	pool, fs := s.DB(), s.Followups()
 	pair(b, func() error {
 		now = now.Add(lease)
 		rows, err := pool.Query(ctx, claimSQL, workerDesk, nanos(now), "", 1, "bench", uuid.New(), nanos(now.Add(lease)))

@@ -22,7 +22,7 @@ func consistent(t *testing.T, s *Store, desk string, id uuid.UUID) int64 {
 	// between the two reads below; then both reads are taken again.
 	for attempt := 0; ; attempt++ {
 		var version, events, maxSeq, outbox int64
-		err := s.Pool().QueryRow(ctx, `SELECT t.version,
+		err := s.DB().QueryRow(ctx, `SELECT t.version,
 		(SELECT count(*) FROM desk_ticket_events e WHERE e.ticket_id = t.id),
 		(SELECT coalesce(max(seq), 0) FROM desk_ticket_events e WHERE e.ticket_id = t.id),
 		(SELECT count(*) FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id WHERE e.ticket_id = t.id)
@@ -52,7 +52,7 @@ func waitBlocked(t *testing.T, s *Store, pid uint32) {
 	t.Helper()
 	for range 500 {
 		var waiting bool
-		if err := s.Pool().QueryRow(context.Background(),
+		if err := s.DB().QueryRow(context.Background(),
 			`SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = $1`, int64(pid)).Scan(&waiting); err == nil && waiting {
 			return
 		}
@@ -78,7 +78,7 @@ func TestCrashMidTransition(t *testing.T) {
 			}
 			// Hold a lock on the event to be redacted, so the redaction
 			// stops after writing the ticket, its event and outbox entry.
-			locker, err := s.Pool().Begin(ctx)
+			locker, err := s.DB().Begin(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestCrashMidTransition(t *testing.T) {
 			go func() { done <- New(conn).Tickets().Redact(wctx, red, []ticket.Event{redacted}, rev) }()
 			waitBlocked(t, s, pid)
 			if how == "T14 connection dropped" {
-				if _, err := s.Pool().Exec(ctx, `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
+				if _, err := s.DB().Exec(ctx, `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
 					t.Fatal(err)
 				}
 			} else {
@@ -146,7 +146,7 @@ func TestCrashBeforeCommit(t *testing.T) {
 	if err := New(tx).Tickets().Update(ctx, n, nev); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Pool().Exec(ctx, `SELECT pg_terminate_backend($1)`, int64(conn.PgConn().PID())); err != nil {
+	if _, err := s.DB().Exec(ctx, `SELECT pg_terminate_backend($1)`, int64(conn.PgConn().PID())); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err == nil {
@@ -213,7 +213,7 @@ func quiesce(t *testing.T, s *Store) {
 	idle := 0
 	for range 200 {
 		var busy int
-		if err := s.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+		if err := s.DB().QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
 			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
 			  AND state <> 'idle'`).Scan(&busy); err != nil {
 			t.Fatal(err)
@@ -228,7 +228,7 @@ func quiesce(t *testing.T, s *Store) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	rows, _ := s.Pool().Query(context.Background(), `SELECT state, coalesce(wait_event_type, ''), left(query, 60) FROM pg_stat_activity
+	rows, _ := s.DB().Query(context.Background(), `SELECT state, coalesce(wait_event_type, ''), left(query, 60) FROM pg_stat_activity
 		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'`)
 	for rows.Next() {
 		var st, w, q string

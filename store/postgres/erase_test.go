@@ -83,7 +83,7 @@ func TestEraseInCallersTx(t *testing.T) {
 		Fields: map[string]string{"person": "王建国", "event": "fees"}, Customer: &ticket.Customer{ID: "crm-42", Name: "王建国"}}); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := s.Pool().Begin(ctx)
+	tx, err := s.DB().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func ExampleStore_WithTx() {
 		return
 	}
 	defer store.Close()
-	tx, err := store.Pool().Begin(ctx)
+	tx, err := store.DB().Begin(ctx)
 	if err != nil {
 		fmt.Println(err)
 		return

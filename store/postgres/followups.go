@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -209,26 +210,13 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	}
 	// RETURNING has no order: restore the queue's.
 	slices.SortFunc(got, func(a, b claimed) int {
-		if a.ready != b.ready {
-			return cmpInt(a.ready, b.ready)
-		}
-		if a.due != b.due {
-			return cmpInt(a.due, b.due)
-		}
-		return slices.Compare(a.t.ID[:], b.t.ID[:])
+		return cmp.Or(cmp.Compare(a.ready, b.ready), cmp.Compare(a.due, b.due), slices.Compare(a.t.ID[:], b.t.ID[:]))
 	})
 	out := make([]*followup.Task, len(got))
 	for i, cl := range got {
 		out[i] = cl.t
 	}
 	return out, nil
-}
-
-func cmpInt(a, b int64) int {
-	if a < b {
-		return -1
-	}
-	return 1
 }
 
 // rowRest is a task row as scanned.

@@ -108,7 +108,7 @@ func openAt(t testing.TB, url string) *Store {
 		pool.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 

@@ -34,7 +34,7 @@ func TestOutboxLateCommitIsDelivered(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	txA, err := s.Pool().Begin(ctx)
+	txA, err := s.DB().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestOutboxLateCommitIsDelivered(t *testing.T) {
 	if err := txA.QueryRow(ctx, `SELECT seq FROM desk_ticket_outbox WHERE event_id = $1`, a2ev.ID).Scan(&seqA); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Pool().QueryRow(ctx, `SELECT seq FROM desk_ticket_outbox WHERE event_id = $1`, b2ev.ID).Scan(&seqB); err != nil {
+	if err := s.DB().QueryRow(ctx, `SELECT seq FROM desk_ticket_outbox WHERE event_id = $1`, b2ev.ID).Scan(&seqB); err != nil {
 		t.Fatal(err)
 	}
 	if seqA >= seqB {
@@ -103,7 +103,7 @@ func TestOutboxConcurrentWritersAndConsumers(t *testing.T) {
 			for i := range steps {
 				n, nev := next(cur, ticket.Received, fmt.Sprintf("w%d step %d", w, i))
 				if rng.IntN(3) == 0 {
-					tx, err := s.Pool().Begin(ctx)
+					tx, err := s.DB().Begin(ctx)
 					if err != nil {
 						errs <- err
 						return
@@ -237,10 +237,10 @@ func TestOutboxLowWaterMark(t *testing.T) {
 	}
 	var acks int
 	var low, maxXid string
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM desk_ticket_acks WHERE consumer = 'deriver'`).Scan(&acks); err != nil {
+	if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_ticket_acks WHERE consumer = 'deriver'`).Scan(&acks); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Pool().QueryRow(ctx, `SELECT c.low::text, (SELECT max(xid)::text FROM desk_ticket_outbox)
+	if err := s.DB().QueryRow(ctx, `SELECT c.low::text, (SELECT max(xid)::text FROM desk_ticket_outbox)
 		FROM desk_ticket_consumers c WHERE consumer = 'deriver' AND scope = 'north'`).Scan(&low, &maxXid); err != nil {
 		t.Fatal(err)
 	}
@@ -248,14 +248,14 @@ func TestOutboxLowWaterMark(t *testing.T) {
 		t.Errorf("%d ack rows left after the mark passed them, want 0 (pruned)", acks)
 	}
 	var passed bool
-	if err := s.Pool().QueryRow(ctx, `SELECT $1::xid8 > $2::xid8`, low, maxXid).Scan(&passed); err != nil || !passed {
+	if err := s.DB().QueryRow(ctx, `SELECT $1::xid8 > $2::xid8`, low, maxXid).Scan(&passed); err != nil || !passed {
 		t.Errorf("low-water mark %s is not past the acknowledged events (max xid %s): %v", low, maxXid, err)
 	}
 
 	// An open transaction writes an event; others commit and are
 	// acknowledged meanwhile. The mark must stay at or below the open
 	// transaction's xid, or its event would be lost.
-	open, err := s.Pool().Begin(ctx)
+	open, err := s.DB().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func runWorker(mode string) error {
 		}
 		if len(got) == 0 {
 			var open int
-			if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE desk = $1 AND ready_at IS NOT NULL`, workerDesk).Scan(&open); err != nil {
+			if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE desk = $1 AND ready_at IS NOT NULL`, workerDesk).Scan(&open); err != nil {
 				return err
 			}
 			if open == 0 {
@@ -106,12 +106,12 @@ func completeAndLog(ctx context.Context, s *Store, name string, got []*followup.
 		d.Outcome = &followup.Outcome{Result: followup.Reached, By: ticket.Actor{ID: name, Role: c.Role}, At: at}
 		items[i] = Completion{Task: d, Held: c.Lease}
 	}
-	tx, err := s.Pool().Begin(ctx)
+	tx, err := s.DB().Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	errs, err := s.WithTx(tx).FollowupStore().CompleteBatch(ctx, items, at)
+	errs, err := s.WithTx(tx).CompleteBatch(ctx, items, at)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func TestProcessesClaimEachTaskOnce(t *testing.T) {
 	url := freshSchema(t)
 	s := openAt(t, url)
 	ctx := context.Background()
-	if _, err := s.Pool().Exec(ctx, `CREATE TABLE crm_done (task uuid NOT NULL, worker text NOT NULL,
+	if _, err := s.DB().Exec(ctx, `CREATE TABLE crm_done (task uuid NOT NULL, worker text NOT NULL,
 		at timestamptz NOT NULL DEFAULT clock_timestamp())`); err != nil {
 		t.Fatal(err)
 	}
@@ -209,17 +209,17 @@ func TestProcessesClaimEachTaskOnce(t *testing.T) {
 	}
 
 	var done, logged, distinct int
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE status = 'done'`).Scan(&done); err != nil {
+	if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE status = 'done'`).Scan(&done); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*), count(DISTINCT task) FROM crm_done`).Scan(&logged, &distinct); err != nil {
+	if err := s.DB().QueryRow(ctx, `SELECT count(*), count(DISTINCT task) FROM crm_done`).Scan(&logged, &distinct); err != nil {
 		t.Fatal(err)
 	}
 	if done != tasks || logged != tasks || distinct != tasks {
 		t.Fatalf("%d tasks done, %d completions logged for %d distinct tasks; want %d each (each task completed exactly once)",
 			done, logged, distinct, tasks)
 	}
-	rows, err := s.Pool().Query(ctx, `SELECT d.task, d.worker, d.at, f.version FROM crm_done d JOIN desk_followups f ON f.id = d.task
+	rows, err := s.DB().Query(ctx, `SELECT d.task, d.worker, d.at, f.version FROM crm_done d JOIN desk_followups f ON f.id = d.task
 		WHERE d.task = ANY($1::uuid[])`, keys(victimTasks))
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +244,7 @@ func TestProcessesClaimEachTaskOnce(t *testing.T) {
 		t.Fatalf("%d of the killed worker's %d tasks were completed by others", back, victimBatch)
 	}
 	per := map[string]int{}
-	wr, _ := s.Pool().Query(ctx, `SELECT worker, count(*) FROM crm_done GROUP BY worker`)
+	wr, _ := s.DB().Query(ctx, `SELECT worker, count(*) FROM crm_done GROUP BY worker`)
 	for wr.Next() {
 		var w string
 		var n int

@@ -10,9 +10,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/servicedesk-go/desk/store/sqlstore"
+
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
-	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -77,8 +78,10 @@ func New(db DB) *Store {
 // store did not expect aborts it, as any PostgreSQL error does.
 func (s *Store) WithTx(tx pgx.Tx) *Store { return New(tx) }
 
-// Pool returns the connection pool made by Open, or nil.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+// DB returns the connection pool made by Open, for the caller's own
+// tables and transactions (see WithTx); nil for a store made by New or
+// WithTx.
+func (s *Store) DB() *pgxpool.Pool { return s.pool }
 
 // Tickets returns the ticket.Store.
 func (s *Store) Tickets() ticket.Store { return s.tickets }
@@ -86,23 +89,23 @@ func (s *Store) Tickets() ticket.Store { return s.tickets }
 // Followups returns the followup.Store.
 func (s *Store) Followups() followup.Store { return s.followups }
 
+// CompleteBatch writes the outcomes of many claimed tasks in one round
+// trip and one commit, each under the lease rule of Complete (see
+// Followups.CompleteBatch).
+func (s *Store) CompleteBatch(ctx context.Context, items []Completion, now time.Time) ([]error, error) {
+	return s.followups.CompleteBatch(ctx, items, now)
+}
+
 // Rosters returns the roster.Store.
 func (s *Store) Rosters() roster.Store { return s.rosters }
 
-// TicketStore returns the concrete ticket store, for adapter-specific
-// methods.
-func (s *Store) TicketStore() *Tickets { return s.tickets }
-
-// FollowupStore returns the concrete follow-up store, for its batch
-// methods (CompleteBatch).
-func (s *Store) FollowupStore() *Followups { return s.followups }
-
 // Close closes the pool made by Open; it does nothing for a store made
-// by New or WithTx.
-func (s *Store) Close() {
+// by New or WithTx. It returns nil: pgxpool reports no close error.
+func (s *Store) Close() error {
 	if s.pool != nil {
 		s.pool.Close()
 	}
+	return nil
 }
 
 // Times are kept as Unix nanoseconds (sqlstore.Nanos): they compare in SQL

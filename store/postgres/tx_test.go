@@ -16,7 +16,7 @@ import (
 func TestWithTxJoinsCallersTransaction(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
-	pool := s.Pool()
+	pool := s.DB()
 	if _, err := pool.Exec(ctx, `CREATE TABLE crm_notes (ticket uuid PRIMARY KEY, text text NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestWithTxRefusalsKeepTransactionUsable(t *testing.T) {
 	if err := s.Followups().Create(ctx, task); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := s.Pool().Begin(ctx)
+	tx, err := s.DB().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestWithTxRefusalsKeepTransactionUsable(t *testing.T) {
 func TestWithTxService(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
-	tx, err := s.Pool().Begin(ctx)
+	tx, err := s.DB().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,5 +135,5 @@ func TestWithTxService(t *testing.T) {
 // counts revisits by role).
 func TestCompleteKeepsRole(t *testing.T) {
 	s, _ := openStore(t)
-	completeKeepsRole(t, s.Followups(), s.FollowupStore().CompleteBatch)
+	completeKeepsRole(t, s.Followups(), s.CompleteBatch)
 }

@@ -50,7 +50,7 @@ func (s *txSlot) Begin(ctx context.Context) (pgx.Tx, error) { return s.tx.Begin(
 func BenchmarkWithStore(b *testing.B) {
 	s, _ := openStore(b)
 	ctx := context.Background()
-	pool := s.Pool()
+	pool := s.DB()
 	cfg := ticket.Config{Desk: "north"}
 	slot := &txSlot{}
 	plainSvc, err := ticket.New(New(slot).Tickets(), cfg)

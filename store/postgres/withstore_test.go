@@ -25,7 +25,7 @@ func TestWithStoreJoinsCallersTransaction(t *testing.T) {
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	for _, commit := range []bool{false, true} {
-		tx, err := s.Pool().Begin(ctx)
+		tx, err := s.DB().Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -69,7 +69,7 @@ func BenchmarkFollowupThroughput(b *testing.B) {
 				go func() {
 					defer wg.Done()
 					name := fmt.Sprint("w", w)
-					fs := s.FollowupStore()
+					fs := s.followups
 					now := followuptest.T0.Add(time.Hour)
 					for completed.Load() < int64(b.N) {
 						got, err := fs.Claim(ctx, "north", followup.Claim{Owner: name, Token: uuid.New(), Now: now, For: time.Hour, Limit: mode.batch})

@@ -45,5 +45,5 @@ func completeKeepsRole(t *testing.T, fs followup.Store, batch func(context.Conte
 
 func TestCompleteKeepsRole(t *testing.T) {
 	s, _ := openStore(t)
-	completeKeepsRole(t, s.Followups(), s.FollowupStore().CompleteBatch)
+	completeKeepsRole(t, s.Followups(), s.CompleteBatch)
 }

@@ -107,11 +107,15 @@ func (s *Store) Tickets() ticket.Store { return s.tickets }
 // Followups returns the followup.Store.
 func (s *Store) Followups() followup.Store { return s.followups }
 
+// CompleteBatch writes the outcomes of many claimed tasks in one round
+// trip and one commit, each under the lease rule of Complete (see
+// Followups.CompleteBatch).
+func (s *Store) CompleteBatch(ctx context.Context, items []Completion, now time.Time) ([]error, error) {
+	return s.followups.CompleteBatch(ctx, items, now)
+}
+
 // Rosters returns the roster.Store.
 func (s *Store) Rosters() roster.Store { return s.rosters }
-
-// FollowupStore returns the concrete follow-up store, for CompleteBatch.
-func (s *Store) FollowupStore() *Followups { return s.followups }
 
 // DB returns the *sql.DB the store uses, for the caller's own tables and
 // transactions (see WithTx); nil for a store bound to a transaction.

@@ -40,10 +40,10 @@ func run(ctx context.Context) error {
 	}
 	defer admin.Close()
 	schema := fmt.Sprintf("consumer_%d", time.Now().UnixNano())
-	if _, err := admin.Pool().Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if _, err := admin.DB().Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		return err
 	}
-	defer admin.Pool().Exec(context.WithoutCancel(ctx), "DROP SCHEMA "+schema+" CASCADE")
+	defer admin.DB().Exec(context.WithoutCancel(ctx), "DROP SCHEMA "+schema+" CASCADE")
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return err
