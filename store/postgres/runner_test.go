@@ -35,15 +35,15 @@ func init() {
 }
 
 func deriverWiring(s *Store, obs observe.Observer) (*ticket.Service, *followup.TicketSync, error) {
-	tickets, err := ticket.New(s.TicketStore(), ticket.Config{Desk: workerDesk, Observer: obs})
+	tickets, err := ticket.New(s.Tickets(), ticket.Config{Desk: workerDesk, Observer: obs})
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := followup.NewDeriver(s.FollowupStore(), followup.DeriverConfig{Desk: workerDesk, Location: time.UTC, Rules: followup.PropertyRules(1)})
+	d, err := followup.NewDeriver(s.Followups(), followup.DeriverConfig{Desk: workerDesk, Location: time.UTC, Rules: followup.PropertyRules(1)})
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := followup.NewQueue(s.FollowupStore(), followup.QueueConfig{Desk: workerDesk, Location: time.UTC, Tickets: tickets})
+	q, err := followup.NewQueue(s.Followups(), followup.QueueConfig{Desk: workerDesk, Location: time.UTC, Tickets: tickets})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,7 +207,7 @@ func TestRunnerProcessesDeriveEachEventOnce(t *testing.T) {
 		want[task.Rule]++
 	}
 	got := map[string]int{}
-	rows, err := s.Pool().Query(ctx, `SELECT rule, count(*), count(DISTINCT (ticket_id, rule)) FROM desk_followups WHERE desk = $1 GROUP BY rule`, workerDesk)
+	rows, err := s.DB().Query(ctx, `SELECT rule, count(*), count(DISTINCT (ticket_id, rule)) FROM desk_followups WHERE desk = $1 GROUP BY rule`, workerDesk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestListen(t *testing.T) {
 		t.Fatal(err)
 	}
 	li := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
-	svc, _ := ticket.New(s.TicketStore(), ticket.Config{Desk: desk})
+	svc, _ := ticket.New(s.Tickets(), ticket.Config{Desk: desk})
 	// Off (the migration's default): a committed write wakes nobody.
 	if _, err := svc.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone}); err != nil {
 		t.Fatal(err)
@@ -265,11 +265,11 @@ func TestListen(t *testing.T) {
 	if err := s.SetNotify(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := s.Pool().Begin(ctx)
+	tx, err := s.DB().Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inTx, _ := ticket.New(s.WithTx(tx).TicketStore(), ticket.Config{Desk: desk})
+	inTx, _ := ticket.New(s.WithTx(tx).Tickets(), ticket.Config{Desk: desk})
 	if _, err := inTx.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone}); err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestListen(t *testing.T) {
 	}
 	notifier := s.Notifier()
 	defer notifier.Close()
-	withNotifier, _ := ticket.New(s.TicketStore(), ticket.Config{Desk: desk, Observer: notifier})
+	withNotifier, _ := ticket.New(s.Tickets(), ticket.Config{Desk: desk, Observer: notifier})
 	if _, err := withNotifier.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone}); err != nil {
 		t.Fatal(err)
 	}
