@@ -198,6 +198,18 @@ func (b *Bounds) intake(in *Intake) error {
 	if err := b.note("note", in.Note); err != nil {
 		return err
 	}
+	if err := b.value("subject", in.Subject); err != nil {
+		return err
+	}
+	if err := b.note("description", in.Description); err != nil {
+		return err
+	}
+	if err := b.name("priority", string(in.Priority)); err != nil {
+		return err
+	}
+	if err := b.tags("tag", in.Tags); err != nil {
+		return err
+	}
 	if err := b.fields("field", in.Fields); err != nil {
 		return err
 	}
@@ -253,6 +265,14 @@ func (b *Bounds) filter(f *Filter) error {
 			return err
 		}
 	}
+	for _, p := range f.Priorities {
+		if err := b.name("filter priority", string(p)); err != nil {
+			return err
+		}
+	}
+	if err := b.tags("filter tag", f.Tags); err != nil {
+		return err
+	}
 	for _, x := range []struct {
 		name string
 		t    time.Time
@@ -271,7 +291,8 @@ func (b *Bounds) filter(f *Filter) error {
 func (b *Bounds) record(rec Record) error {
 	t := rec.Ticket
 	in := Intake{Kind: t.Kind, Category: t.Category, Channel: t.Channel, Fields: t.Fields,
-		Complaint: t.Complaint, Customer: t.Customer, Attrs: t.Attrs, Attachments: t.Attachments}
+		Complaint: t.Complaint, Customer: t.Customer, Attrs: t.Attrs, Attachments: t.Attachments,
+		Subject: t.Subject, Description: t.Description, Priority: t.Priority, Tags: t.Tags}
 	if err := b.intake(&in); err != nil {
 		return err
 	}
@@ -314,7 +335,7 @@ func (b *Bounds) record(rec Record) error {
 		if err := b.name("deadline", string(d.Name)); err != nil {
 			return err
 		}
-		for _, x := range []time.Time{d.Start, d.Due, d.Done} {
+		for _, x := range []time.Time{d.Start, d.Due, d.Done, d.Paused} {
 			if err := b.when("deadline "+string(d.Name), x); err != nil {
 				return err
 			}
@@ -323,7 +344,7 @@ func (b *Bounds) record(rec Record) error {
 	for _, x := range []struct {
 		name string
 		t    time.Time
-	}{{"received", t.ReceivedAt}, {"updated", t.UpdatedAt}, {"answered", t.AnsweredAt}, {"closed", t.ClosedAt}, {"reply time", t.ReplyBy}, {"appointment", t.Appointment}} {
+	}{{"received", t.ReceivedAt}, {"updated", t.UpdatedAt}, {"answered", t.AnsweredAt}, {"closed", t.ClosedAt}, {"reply time", t.ReplyBy}, {"appointment", t.Appointment}, {"pending", t.Pending}} {
 		if err := b.when(x.name, x.t); err != nil {
 			return err
 		}

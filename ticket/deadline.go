@@ -45,15 +45,29 @@ type Deadline struct {
 	Start time.Time    `json:"start"`
 	Due   time.Time    `json:"due"`
 	Done  time.Time    `json:"done"` // zero while the clock runs
+	// Paused is when the clock stopped while the ticket waits for the
+	// customer (Policy.Pause); zero while it runs. A paused clock is
+	// never overdue; on resumption Due moves by the paused business time.
+	Paused time.Time `json:"paused,omitzero"`
+	// Escalated is the level this clock's passing escalated the ticket
+	// to (Policy.Escalation); 0 until it has. It makes automatic
+	// escalation happen once per ticket, deadline and level.
+	Escalated int `json:"escalated,omitempty"`
 }
 
-// Open reports whether the clock still runs.
+// Open reports whether the clock is not discharged (it may be paused).
 func (d Deadline) Open() bool { return d.Done.IsZero() }
+
+// Running reports whether the clock is open and not paused.
+func (d Deadline) Running() bool { return d.Done.IsZero() && d.Paused.IsZero() }
 
 // Late reports whether the deadline was (or, when open, is at now)
 // past due.
 func (d Deadline) Late(now time.Time) bool {
 	if d.Done.IsZero() {
+		if !d.Paused.IsZero() {
+			return d.Paused.After(d.Due)
+		}
 		return now.After(d.Due)
 	}
 	return d.Done.After(d.Due)

@@ -12,13 +12,20 @@ import (
 const (
 	// DocumentSchema names the export and import document:
 	//
-	//	{"schema": "servicedesk.tickets/v1", "desk": "...",
+	//	{"schema": "servicedesk.tickets/v2", "desk": "...",
 	//	 "records": [{"ticket": {...}, "history": [{...}, ...]}, ...]}
 	//
 	// A ticket and an event are encoded with the JSON names of the
 	// fields of Ticket and Event; times are RFC 3339, IDs are UUID
 	// strings, a zero time is "0001-01-01T00:00:00Z".
-	DocumentSchema = "servicedesk.tickets/v1"
+	//
+	// Version 2 adds a ticket's subject, description, priority, tags and
+	// pending time, the email channel, and a deadline's paused time and
+	// escalated level. ReadDocument reads version 1 documents too: their
+	// tickets have none of these.
+	DocumentSchema = "servicedesk.tickets/v2"
+	// DocumentSchemaV1 is the first version of the document, still read.
+	DocumentSchemaV1 = "servicedesk.tickets/v1"
 	// EventSchema names one event as a webhook or queue message carries it:
 	//
 	//	{"schema": "servicedesk.event/v1", "event": {...}}
@@ -40,15 +47,15 @@ func WriteDocument(w io.Writer, desk string, records []Record) error {
 	return enc.Encode(Document{Schema: DocumentSchema, Desk: desk, Records: records})
 }
 
-// ReadDocument decodes a DocumentSchema document. A document of another
-// schema, or one that is not JSON, is ErrInvalid.
+// ReadDocument decodes a DocumentSchema or DocumentSchemaV1 document.
+// A document of another schema, or one that is not JSON, is ErrInvalid.
 func ReadDocument(r io.Reader) (*Document, error) {
 	var d Document
 	if err := json.NewDecoder(r).Decode(&d); err != nil {
 		return nil, invalid("document", "not a ticket document: %v", err)
 	}
-	if d.Schema != DocumentSchema {
-		return nil, invalid("document", "schema %q, want %q", d.Schema, DocumentSchema)
+	if d.Schema != DocumentSchema && d.Schema != DocumentSchemaV1 {
+		return nil, invalid("document", "schema %q, want %q or %q", d.Schema, DocumentSchema, DocumentSchemaV1)
 	}
 	for i, rec := range d.Records {
 		if rec.Ticket == nil {

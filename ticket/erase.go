@@ -160,7 +160,8 @@ func (s *Service) personal(t *Ticket) []string {
 // customer's name, phone and address (the customer's ID and grade stay,
 // marked erased), the personal intake fields, attributes and
 // attachments, and every occurrence of the plan's values in every other
-// text the ticket holds or published: category, complaint class,
+// text the ticket holds or published: subject and description (removed
+// whole under Policy.PersonalText), category, complaint class,
 // department, the other fields, attributes and attachment names and
 // URIs, the resolution, reasons and notes, and in every history event
 // and outbox entry its note, data and category. A linked case that named
@@ -269,6 +270,16 @@ func (s *Service) scrub(by Actor, e *Erasure, cur *Ticket, hist []Event) (*Ticke
 		t.Complaint.Class = clean(t.Complaint.Class)
 	}
 	t.CancelNote = clean(t.CancelNote)
+	if s.policy.PersonalText {
+		if t.Subject != "" {
+			t.Subject = Erased
+		}
+		if t.Description != "" {
+			t.Description = Erased
+		}
+	} else {
+		t.Subject, t.Description = clean(t.Subject), clean(t.Description)
+	}
 	t.Escalation.Reason = clean(t.Escalation.Reason)
 	t.Revisit.Reason = clean(t.Revisit.Reason)
 	if t.Resolution != nil {

@@ -97,8 +97,13 @@ func (s *Service) checkRecord(rec Record) error {
 	if err := s.bounds.record(rec); err != nil {
 		return err
 	}
-	if err := s.checkIntake(Intake{Kind: t.Kind, Channel: t.Channel, Complaint: t.Complaint, Fields: t.Fields}); err != nil {
+	if err := s.checkIntake(Intake{Kind: t.Kind, Channel: t.Channel, Complaint: t.Complaint, Fields: t.Fields, Priority: t.Priority}); err != nil {
 		return err
+	}
+	if tags, err := NormalizeTags(t.Tags); err != nil {
+		return err
+	} else if !slices.Equal(tags, t.Tags) {
+		return invalid("tags", "ticket %s: tags %q are not normalized (lower case, sorted, no repeats)", t.ID, t.Tags)
 	}
 	if _, err := s.policy.checkAttrs(t.Attrs); err != nil {
 		return err

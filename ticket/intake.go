@@ -33,6 +33,16 @@ type Intake struct {
 	Attrs map[string]string
 	// Attachments are references to photos, recordings, documents.
 	Attachments []Attachment
+
+	// Subject and Description are the request in the customer's words,
+	// e.g. an e-mail's subject and body (see Policy.PersonalText).
+	Subject     string
+	Description string
+	// Priority is one of Policy.Priorities; "" means
+	// Policy.DefaultPriority.
+	Priority Priority
+	// Tags are free labels (see NormalizeTags).
+	Tags []string
 }
 
 // Receive records a new request (T2) and makes the receiving actor its
@@ -43,7 +53,9 @@ type Intake struct {
 // get one planned.
 //
 // Event data: "channel", "owner" (when owned), "missing" (comma
-// separated, when incomplete), "severity" and "class" for complaints.
+// separated, when incomplete), "severity" and "class" for complaints,
+// "priority" and "tags" (comma separated) when given. The subject and
+// description stay out of the event (S1).
 func (s *Service) Receive(ctx context.Context, by Actor, in Intake) (*Ticket, error) {
 	return s.receive(ctx, by, in, uuid.Nil)
 }
@@ -68,6 +80,13 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 	if err != nil {
 		return nil, err
 	}
+	tags, err := NormalizeTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if in.Priority == "" {
+		in.Priority = s.policy.DefaultPriority
+	}
 	now := s.now()
 	atts := make([]Attachment, len(in.Attachments))
 	for i, a := range in.Attachments {
@@ -81,6 +100,8 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 		ID: s.newID(), Desk: s.desk, Version: 1,
 		Kind: in.Kind, Category: in.Category, Channel: in.Channel, State: Received,
 		Fields: cleanFields(in.Fields), Parent: parent,
+		Subject: strings.TrimSpace(in.Subject), Description: strings.TrimSpace(in.Description),
+		Priority: in.Priority, Tags: tags,
 		ReceivedAt: now, UpdatedAt: now,
 	}
 	if in.Customer != nil {
@@ -119,6 +140,12 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 	if parent != uuid.Nil {
 		ev.Data["parent"] = parent.String()
 	}
+	if t.Priority != "" {
+		ev.Data["priority"] = string(t.Priority)
+	}
+	if len(t.Tags) > 0 {
+		ev.Data["tags"] = strings.Join(t.Tags, TagSeparator)
+	}
 	kp := s.policy.Kinds[t.Kind]
 	t.Missing = missing(kp.Fields, t.Fields)
 	if len(t.Missing) > 0 {
@@ -150,6 +177,9 @@ func (s *Service) checkIntake(in Intake) error {
 	}
 	if !slices.Contains(Channels(), in.Channel) {
 		return invalid("channel", "%q is not one of %v", in.Channel, Channels())
+	}
+	if err := s.policy.checkPriority(in.Priority); err != nil {
+		return err
 	}
 	if in.Complaint != nil {
 		if in.Kind != Complaint {

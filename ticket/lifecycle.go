@@ -71,6 +71,9 @@ const (
 	ActAttach         Action = "attach"          // an attachment added
 	ActErase          Action = "erase"           // S1 personal data erased
 	ActImport         Action = "import"          // brought in from another system
+	ActPrioritize     Action = "prioritize"      // priority changed
+	ActTag            Action = "tag"             // tags added or removed
+	ActDescribe       Action = "describe"        // subject or description changed
 )
 
 // lifecycle is the one declaration of the state machine. The service

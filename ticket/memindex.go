@@ -20,12 +20,14 @@ const (
 	byClass
 	bySeverity
 	byDeadline // value "": the tickets with an open deadline (Filter.DueBefore)
+	byPriority
 )
 
-// indexKeys are a ticket's index entries; a ticket has at most eight.
+// indexKeys are a ticket's index entries; a ticket has at most nine.
+// Tags are not indexed: a filter on tags alone reads every ticket.
 type indexKeys struct {
 	n    int
-	keys [8]indexKey
+	keys [9]indexKey
 }
 
 func (ks *indexKeys) add(f indexField, v string) {
@@ -53,6 +55,7 @@ func keysOf(t *Ticket) indexKeys {
 	if !t.NextDue().IsZero() {
 		ks.add(byDeadline, "")
 	}
+	ks.add(byPriority, string(t.Priority))
 	return ks
 }
 
@@ -117,6 +120,9 @@ func (d *memDesk) candidates(f *Filter) ([]int64, bool) {
 	}
 	if !f.DueBefore.IsZero() {
 		consider([]indexKey{{byDeadline, ""}})
+	}
+	if len(f.Priorities) > 0 {
+		consider(keysFor(byPriority, f.Priorities))
 	}
 	if size < 0 {
 		return nil, false

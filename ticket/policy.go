@@ -69,6 +69,16 @@ type Policy struct {
 	// Bounds are the largest inputs the desk accepts (escalation levels,
 	// text lengths, counts, years); a zero field means its default.
 	Bounds Bounds
+
+	// Priorities are the desk's priorities, lowest first; nil means
+	// DefaultPriorities (low, normal, high, urgent). DefaultPriority is
+	// what a request given none gets; "" leaves it without one.
+	Priorities      []Priority
+	DefaultPriority Priority
+	// PersonalText says that a ticket's subject and description hold
+	// personal data (a customer's e-mail): erasure removes them whole
+	// (S1). Without it erasure scrubs the customer's values from them.
+	PersonalText bool
 }
 
 // Calendar measures deadlines in working time: Add returns the instant
@@ -123,6 +133,7 @@ func (p Policy) Clone() Policy {
 		p.Attributes[k] = a
 	}
 	p.PersonalFields = slices.Clone(p.PersonalFields)
+	p.Priorities = slices.Clone(p.Priorities)
 	return p
 }
 

@@ -97,5 +97,8 @@ func DefaultRoles() RoleTable {
 		ActAttach:         append(slices.Clone(workers), RoleQA),
 		ActErase:          []Role{RoleShiftLead, RoleDirector},
 		ActImport:         []Role{RoleShiftLead, RoleDirector, RoleSystem},
+		ActPrioritize:     workers,
+		ActTag:            workers,
+		ActDescribe:       workers,
 	}
 }

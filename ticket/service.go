@@ -80,6 +80,9 @@ func New(store Store, cfg Config) (*Service, error) {
 	if err := checkCalendar(s.policy.Calendar); err != nil {
 		return nil, err
 	}
+	if err := s.policy.checkPriorities(); err != nil {
+		return nil, err
+	}
 	s.bounds = s.policy.Bounds.withDefaults()
 	if err := s.bounds.check(); err != nil {
 		return nil, err
@@ -308,6 +311,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Ticket, error) {
 	if err := s.bounds.filter(&f); err != nil {
 		return nil, err
 	}
+	tags, err := NormalizeTags(f.Tags)
+	if err != nil {
+		return nil, err
+	}
+	f.Tags = tags
 	return s.store.List(ctx, s.desk, f)
 }
 
@@ -344,7 +352,7 @@ func (s *Service) Overdue(ctx context.Context) ([]Overdue, error) {
 	var out []Overdue
 	for _, t := range late {
 		for _, d := range t.Deadlines {
-			if d.Open() && now.After(d.Due) {
+			if d.Running() && now.After(d.Due) {
 				out = append(out, Overdue{Ticket: t, Deadline: d.Name, Rule: d.Name.Rule(), Due: d.Due, By: now.Sub(d.Due)})
 			}
 		}

@@ -76,6 +76,10 @@ type Filter struct {
 	Severities []Severity // complaint severities (T16)
 	Unowned    bool       // only tickets without an owner (T19)
 	Incomplete bool       // only incomplete intakes (T2)
+	Priorities []Priority // any of these priorities
+	// Tags: only tickets carrying every one of these tags. Service.List
+	// normalizes them as NormalizeTags does; a store compares exactly.
+	Tags []string
 
 	DueBefore      time.Time // only tickets with an open deadline due before this (overdue: now)
 	ReceivedFrom   time.Time // received at or after
@@ -178,6 +182,14 @@ func (f *Filter) Match(t *Ticket) bool {
 	}
 	if f.Unowned && t.Owner != "" {
 		return false
+	}
+	if len(f.Priorities) > 0 && !contains(f.Priorities, t.Priority) {
+		return false
+	}
+	for _, tag := range f.Tags {
+		if !contains(t.Tags, tag) {
+			return false
+		}
 	}
 	if f.Incomplete && !t.Incomplete() {
 		return false

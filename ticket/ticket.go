@@ -30,12 +30,13 @@ const (
 	InPerson Channel = "in_person" // 来访
 	Phone    Channel = "phone"     // 来电
 	Letter   Channel = "letter"    // 来信
-	Online   Channel = "online"    // web form, chat, e-mail
+	Online   Channel = "online"    // web form, chat
 	Patrol   Channel = "patrol"    // raised by staff on patrol (002 物业管家 4.0)
+	Email    Channel = "email"     // an e-mail to the desk's address (a general desk)
 )
 
 // Channels lists the built-in channels.
-func Channels() []Channel { return []Channel{InPerson, Phone, Letter, Online, Patrol} }
+func Channels() []Channel { return []Channel{InPerson, Phone, Letter, Online, Patrol, Email} }
 
 // Severity grades a complaint (T16); it drives escalation (T6) through
 // Policy.Severity.
@@ -99,6 +100,23 @@ type Ticket struct {
 	Channel  Channel `json:"channel"`
 	State    State   `json:"state"`
 
+	// Subject and Description are the request in the customer's words
+	// (an e-mail's subject and body). Free text: erasure scrubs the
+	// customer's values from them, and removes them whole when the policy
+	// says they hold personal data (Policy.PersonalText, S1).
+	Subject     string `json:"subject,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Priority is one of the desk's ordered priorities (Policy.Priorities);
+	// "" on a desk that gives none. SLA targets depend on it.
+	Priority Priority `json:"priority,omitempty"`
+	// Tags are the desk's free labels, lower case, sorted, without
+	// repeats.
+	Tags []string `json:"tags,omitempty"`
+	// Pending is when the ticket began waiting for the customer, zero
+	// while it does not wait. The clocks the policy pauses
+	// (Policy.Pause) stop meanwhile.
+	Pending time.Time `json:"pending,omitzero"`
+
 	Owner      string `json:"owner,omitempty"`      // T1 first-contact owner; "" while unowned (T19)
 	Assignee   string `json:"assignee,omitempty"`   // T4: the person doing the work
 	Department string `json:"department,omitempty"` // T4: the department responsible
@@ -143,12 +161,13 @@ func (t *Ticket) Ref() Ref { return Ref{ID: t.ID, Version: t.Version} }
 // Incomplete reports whether intake fields are missing (T2).
 func (t *Ticket) Incomplete() bool { return len(t.Missing) > 0 }
 
-// NextDue returns the earliest due time among open deadlines, or the
-// zero time when none is open. Stores index it for the overdue query.
+// NextDue returns the earliest due time among running deadlines (open
+// and not paused), or the zero time when none runs. Stores index it for
+// the overdue query.
 func (t *Ticket) NextDue() time.Time {
 	var due time.Time
 	for _, d := range t.Deadlines {
-		if d.Done.IsZero() && (due.IsZero() || d.Due.Before(due)) {
+		if d.Running() && (due.IsZero() || d.Due.Before(due)) {
 			due = d.Due
 		}
 	}
@@ -167,6 +186,7 @@ func (t *Ticket) Clone() *Ticket {
 	c.Deadlines = slices.Clone(t.Deadlines)
 	c.Attrs = maps.Clone(t.Attrs)
 	c.Attachments = slices.Clone(t.Attachments)
+	c.Tags = slices.Clone(t.Tags)
 	if t.Customer != nil {
 		v := *t.Customer
 		c.Customer = &v

@@ -70,4 +70,5 @@ func ExampleMigrations() {
 	// 002_followups
 	// 003_rosters
 	// 004_notify
+	// 005_ticket_general
 }

@@ -13,15 +13,16 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 4 {
-		t.Fatalf("%d migrations, want 4 (tickets, followups, rosters, notify)", len(ms))
+	if len(ms) != 5 {
+		t.Fatalf("%d migrations, want 5 (tickets, followups, rosters, notify, ticket_general)", len(ms))
 	}
 	files, err := fs.Glob(Migrations, "*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"001_tickets.down.sql", "001_tickets.up.sql", "002_followups.down.sql", "002_followups.up.sql",
-		"003_rosters.down.sql", "003_rosters.up.sql", "004_notify.down.sql", "004_notify.up.sql"}
+		"003_rosters.down.sql", "003_rosters.up.sql", "004_notify.down.sql", "004_notify.up.sql",
+		"005_ticket_general.down.sql", "005_ticket_general.up.sql"}
 	if !slices.Equal(files, want) {
 		t.Fatalf("exported files %v, want %v", files, want)
 	}
@@ -57,8 +58,8 @@ func TestMigrateTwiceIsNoop(t *testing.T) {
 		t.Fatalf("tables changed by a second Migrate: %v -> %v", before, after)
 	}
 	var n int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM desk_schema_migrations`).Scan(&n); err != nil || n != 4 {
-		t.Fatalf("desk_schema_migrations has %d rows (%v), want 4", n, err)
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM desk_schema_migrations`).Scan(&n); err != nil || n != latestVersion(t) {
+		t.Fatalf("desk_schema_migrations has %d rows (%v), want %d", n, err, latestVersion(t))
 	}
 }
 
@@ -80,10 +81,10 @@ func TestMigrateDownAndUp(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := s.SchemaVersion(ctx); v != 4 {
-		t.Fatalf("schema version %d, want 4", v)
+	if v, _ := s.SchemaVersion(ctx); v != latestVersion(t) {
+		t.Fatalf("schema version %d, want %d", v, latestVersion(t))
 	}
-	if err := s.MigrateTo(ctx, 5); err == nil {
+	if err := s.MigrateTo(ctx, latestVersion(t)+1); err == nil {
 		t.Fatal("MigrateTo beyond the latest version succeeded")
 	}
 }
@@ -116,7 +117,17 @@ func TestMigrateConcurrently(t *testing.T) {
 		}
 	}
 	s := openAt(t, url)
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 4 {
-		t.Fatalf("schema version %d (%v), want 4", v, err)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != latestVersion(t) {
+		t.Fatalf("schema version %d (%v), want %d", v, err, latestVersion(t))
 	}
+}
+
+// latestVersion is the number of embedded migrations.
+func latestVersion(t *testing.T) int {
+	t.Helper()
+	ms, err := ListMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ms)
 }

@@ -86,4 +86,5 @@ func ExampleMigrations() {
 	// 001_tickets
 	// 002_followups
 	// 003_rosters
+	// 004_ticket_general
 }

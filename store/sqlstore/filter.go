@@ -55,6 +55,25 @@ type TicketKeys struct {
 	Incomplete                             bool
 	NextDue                                *int64 // nil: no open deadline
 	Received, Updated                      int64
+	Priority                               string
+	Tags                                   string // TagText of the ticket's tags
+}
+
+// TagText encodes tags for the tags column: each tag between
+// separators (",a,b,"), "" for none, so that a LIKE pattern from
+// TagPattern finds one whole tag.
+func TagText(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	return ticket.TagSeparator + strings.Join(tags, ticket.TagSeparator) + ticket.TagSeparator
+}
+
+// TagPattern is the LIKE pattern (escape character \) matching a tags
+// column that holds tag.
+func TagPattern(tag string) string {
+	r := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+	return "%" + ticket.TagSeparator + r.Replace(tag) + ticket.TagSeparator + "%"
 }
 
 // KeysOf derives the query columns of a ticket.
@@ -62,6 +81,7 @@ func KeysOf(t *ticket.Ticket) TicketKeys {
 	k := TicketKeys{
 		State: string(t.State), Kind: string(t.Kind), Owner: t.Owner, Assignee: t.Assignee,
 		Incomplete: t.Incomplete(), Received: Nanos(t.ReceivedAt), Updated: Nanos(t.UpdatedAt),
+		Priority: string(t.Priority), Tags: TagText(t.Tags),
 	}
 	if t.Customer != nil {
 		k.Customer = t.Customer.ID
@@ -123,7 +143,7 @@ func Numbered(q string) string {
 // TicketFilter translates a ticket filter on one desk into conditions
 // on the columns desk, state, kind, owner, assignee, customer,
 // complaint_class, complaint_severity, incomplete, next_due, updated_at,
-// received_at and number.
+// received_at, priority, tags and number.
 func TicketFilter(desk string, f ticket.Filter) *Where {
 	w := &Where{}
 	w.Add("desk = ?", desk)
@@ -153,6 +173,12 @@ func TicketFilter(desk string, f ticket.Filter) *Where {
 	}
 	if f.Incomplete {
 		w.Add("incomplete")
+	}
+	if len(f.Priorities) > 0 {
+		In(w, "priority", f.Priorities)
+	}
+	for _, tag := range f.Tags {
+		w.Add(`tags LIKE ? ESCAPE '\'`, TagPattern(tag))
 	}
 	if !f.DueBefore.IsZero() {
 		w.Add("next_due < ?", Nanos(f.DueBefore))

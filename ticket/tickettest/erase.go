@@ -13,7 +13,8 @@ import (
 // anything the store holds (tickets, every history event and outbox
 // entry, every table of an adapter that is a Dumper): not in personal
 // fields, and not in free text either (category, complaint class,
-// non-personal attributes, attachment names and URIs, notes, the
+// non-personal attributes, attachment names and URIs, subject and
+// description, notes, the
 // category every event copies, the erase event itself); a case linked
 // from theirs (T17) is erased too. The trail stays: who, when, which
 // action, from and to.
@@ -39,7 +40,8 @@ func testErase(t *testing.T, s ticket.Store) {
 		return tk
 	}
 	tk := must(svc.Receive(ctx, agent, ticket.Intake{
-		Kind: ticket.Complaint, Category: "noise from 王建国's neighbour", Channel: ticket.Phone,
+		Kind: ticket.Complaint, Category: "noise from 王建国's neighbour", Channel: ticket.Email,
+		Subject: "Noise complaint from 王建国", Description: "Please call 13912345678; I live at Block 7 Room 1203.",
 		Fields:    map[string]string{"person": "王建国", "phone": "13912345678", "place": "Block 7 Room 1203", "event": "noise at Block 7 Room 1203", "time": "night"},
 		Complaint: &ticket.ComplaintInfo{Class: "noise (王建国)", Severity: ticket.Normal},
 		Customer:  &ticket.Customer{ID: "crm-42", Name: "王建国", Phone: "13912345678", Address: "Block 7 Room 1203"},

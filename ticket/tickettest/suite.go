@@ -49,6 +49,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		{"ListMatchesFilterProperty", testListProperty},
 		{"Inputs", testInputs},
 		{"Erase", testErase},
+		{"GeneralFields", testGeneralFields},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -811,6 +812,10 @@ func testListProperty(t *testing.T, s ticket.Store) {
 	people := []string{"", "li", "zhao", "chen"}
 	classes := []string{"noise", "fees", "service"}
 	sevs := []ticket.Severity{ticket.Minor, ticket.Normal, ticket.Major}
+	prios := []ticket.Priority{"", ticket.PriorityLow, ticket.PriorityNormal, ticket.PriorityUrgent}
+	// Tags with LIKE's special characters and a tag that begins another:
+	// an adapter must match whole tags exactly.
+	tagSet := []string{"bill", "billing", "v_p", "vip", "50%", "a\\b"}
 	pick := func(n int) int { return rng.IntN(n) }
 	at := func() time.Time { // few distinct values, so ties happen; some with nanoseconds
 		return base.Add(time.Duration(pick(12))*time.Minute + time.Duration(pick(3))*time.Nanosecond)
@@ -833,6 +838,13 @@ func testListProperty(t *testing.T, s ticket.Store) {
 		if pick(2) == 0 {
 			tk.Missing = []string{"phone"}
 		}
+		tk.Priority = prios[pick(len(prios))]
+		for i := range tagSet {
+			if pick(3) == 0 {
+				tk.Tags = append(tk.Tags, tagSet[i])
+			}
+		}
+		slices.Sort(tk.Tags)
 		for range pick(3) {
 			d := ticket.Deadline{Name: ticket.DeadlineDispatch, Start: tk.ReceivedAt, Due: at()}
 			if pick(3) == 0 {
@@ -886,6 +898,17 @@ func testListProperty(t *testing.T, s ticket.Store) {
 		if pick(5) == 0 {
 			for _, i := range some(3) {
 				f.Severities = append(f.Severities, sevs[i])
+			}
+		}
+		if pick(4) == 0 {
+			for _, i := range some(len(prios)) {
+				f.Priorities = append(f.Priorities, prios[i])
+			}
+		}
+		if pick(3) == 0 {
+			f.Tags = []string{tagSet[pick(len(tagSet))]}
+			if pick(3) == 0 {
+				f.Tags = append(f.Tags, tagSet[pick(len(tagSet))])
 			}
 		}
 		f.Unowned = pick(6) == 0
