@@ -286,6 +286,84 @@ func crossCheck(t *testing.T, cfg Config) {
 		len(f.Unreachable) != countOf(f.ByStatus, "unreachable") {
 		t.Errorf("follow-up rates %+v against status rows %v", f, f.ByStatus)
 	}
+	target := func(rule string) Target {
+		for _, tg := range r.Targets {
+			if tg.Rule == rule {
+				return tg
+			}
+		}
+		t.Fatalf("no target %s", rule)
+		return Target{}
+	}
+	repairs, complaints := 0, 0
+	for _, x := range tasks {
+		if x.Cites == "F2" && taskStatus(x, now) != "waiting" && x.Status != followup.Cancelled {
+			repairs++
+		}
+	}
+	for _, x := range all {
+		if x.Kind == ticket.Complaint && x.State == ticket.Closed {
+			complaints++
+		}
+	}
+	if f3 := target("F3"); (repairs == 0) != (f3.Status == NotApplicable) || f3.Result.Of != repairs ||
+		f.F3 != nil && (f.F3.Repairs != repairs || f3.Status != status(f.F3.Met)) {
+		t.Errorf("F3 target %+v, %d repair revisits due", f3, repairs)
+	}
+	if f5 := target("F5"); f5.Result.Of != complaints || f.F5.Complaints != complaints || f5.Status != status(f.F5.Met) {
+		t.Errorf("F5 target %+v, %d closed complaints", f5, complaints)
+	}
+	if tg := target("F12"); tg.Result != f.Contact {
+		t.Errorf("F12 target %+v, contact %v", tg, f.Contact)
+	}
+	if tg := target("K1"); tg.Result != f.OnTime {
+		t.Errorf("K1 target %+v, on time %v", tg, f.OnTime)
+	}
+	rostered, short := 0, 0
+	for _, a := range r.Speech.Agents {
+		if a.Rostered {
+			rostered++
+			if a.Reviews < r.Speech.Minimum {
+				short++
+			}
+		}
+	}
+	if tg := target("K2"); tg.Result.Of != rostered || tg.Result.Count != rostered-short || rostered != len(s.staff.Agents) {
+		t.Errorf("K2 target %+v: %d rostered agents, %d reviewed too few times", tg, rostered, short)
+	}
+	gapDays := map[string]bool{}
+	for _, g := range r.Coverage.Gaps {
+		gapDays[g.Date] = true
+	}
+	if tg := target("R1"); tg.Result.Of != cfg.Days || tg.Result.Count != cfg.Days-len(gapDays) {
+		t.Errorf("R1 target %+v: %d days, %d with gaps", tg, cfg.Days, len(gapDays))
+	}
+	busy, met := 0, 0
+	for _, h := range r.Hours {
+		if h.Calls > 0 && h.InService {
+			busy++
+			if h.InTarget*100 >= int(h.Target*100)*h.Calls {
+				met++
+			}
+		}
+	}
+	if tg := target("R8"); tg.Result.Of != busy || tg.Result.Count != met {
+		t.Errorf("R8 target %+v: %d service hours with calls, %d at target", tg, busy, met)
+	}
+	for _, tg := range r.Targets {
+		want := Unmet
+		switch {
+		case tg.Status == NotApplicable:
+			continue
+		case tg.Result.Of == 0:
+			want = NoData
+		case tg.Result.Count*1_000_000 >= int(tg.Goal*1_000_000)*tg.Result.Of:
+			want = Met
+		}
+		if tg.Rule != "F3" && tg.Rule != "F5" && tg.Status != want {
+			t.Errorf("target %+v should be %s", tg, want)
+		}
+	}
 	days := 0
 	for _, d := range f.ByDay {
 		days += d.Done

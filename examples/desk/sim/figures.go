@@ -718,7 +718,7 @@ func (s tally) targets(r *Report) {
 			continue
 		}
 		hoursWithCalls++
-		if h.Achieved >= h.Target {
+		if float64(h.InTarget) >= h.Target*float64(h.Calls)-1e-9 { // exact, not the rounded level
 			hoursMet++
 		}
 	}
