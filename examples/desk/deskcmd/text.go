@@ -311,7 +311,7 @@ func (p *printer) phones(r *sim.Report) {
 		switch {
 		case !h.InService:
 			mark = "closed"
-		case h.Calls > 0 && h.Achieved < h.Target:
+		case h.Calls > 0 && float64(h.InTarget) < h.Target*float64(h.Calls)-1e-9:
 			mark = "below"
 		}
 		level := "-"
