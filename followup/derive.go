@@ -38,6 +38,9 @@ type DeriverConfig struct {
 	// own triggers, which only adds selections, so every month still
 	// meets the shares. Plan is stateless either way.
 	OnAverage bool
+	// Bounds are the largest triggers the deriver accepts; a zero field
+	// means its default (DefaultBounds).
+	Bounds Bounds
 	// Balance is the default and kept for callers that set it; it has
 	// no effect. Set OnAverage for the stateless hash.
 	//
@@ -51,12 +54,13 @@ type DeriverConfig struct {
 // the same trigger derived twice, or by two derivers at once, yields one
 // task per rule. A Deriver is safe for concurrent use.
 type Deriver struct {
-	store Store
-	desk  string
-	rules RuleSet
-	cal   Calendar
-	now   func() time.Time
-	bal   *balancer // nil: the stateless hash
+	store  Store
+	desk   string
+	rules  RuleSet
+	cal    Calendar
+	now    func() time.Time
+	bal    *balancer // nil: the stateless hash
+	bounds Bounds
 }
 
 // NewDeriver returns a deriver for one desk.
@@ -70,11 +74,18 @@ func NewDeriver(store Store, cfg DeriverConfig) (*Deriver, error) {
 	if err := cfg.Rules.Validate(); err != nil {
 		return nil, err
 	}
+	bounds, err := cfg.Bounds.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := bounds.name("desk", cfg.Desk); err != nil {
+		return nil, err
+	}
 	cal, err := deskCalendar(cfg.Calendar, cfg.Location)
 	if err != nil {
 		return nil, err
 	}
-	d := &Deriver{store: store, desk: cfg.Desk, rules: cfg.Rules.Clone(), cal: cal, now: cfg.Now}
+	d := &Deriver{bounds: bounds, store: store, desk: cfg.Desk, rules: cfg.Rules.Clone(), cal: cal, now: cfg.Now}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -106,6 +117,9 @@ func (d *Deriver) plan(tr Trigger, bal *balancer) ([]*Task, []Rule, error) {
 	}
 	if tr.Desk != d.desk {
 		return nil, nil, invalid("trigger desk", "trigger %q is of desk %q, not %q", tr.Key, tr.Desk, d.desk)
+	}
+	if err := d.bounds.trigger(&tr); err != nil {
+		return nil, nil, err
 	}
 	if err := tr.check(); err != nil {
 		return nil, nil, err

@@ -196,8 +196,8 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if t == nil {
-		return invalid("task", "nil task")
+	if err := CheckTask(t); err != nil {
+		return err
 	}
 	if t.Status == Claimed {
 		return invalid("task status", "task %s: a completion leaves the task final or pending, not claimed", t.ID)
@@ -246,8 +246,8 @@ func (m *MemStore) Update(ctx context.Context, t *Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if t == nil {
-		return invalid("task", "nil task")
+	if err := CheckTask(t); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -53,6 +53,9 @@ type QueueConfig struct {
 	// Observer receives a report of every claim, completion and lease
 	// expiry; nil means none, and no cost.
 	Observer observe.Observer
+	// Bounds are the largest inputs the queue accepts; a zero field means
+	// its default (DefaultBounds).
+	Bounds Bounds
 }
 
 // Queue hands a desk's due tasks to workers and records their outcomes.
@@ -71,6 +74,7 @@ type Queue struct {
 	obs     observe.Observer
 	watch   bool     // obs or log set: operations are reported
 	batch   *batcher // nil: completions are written one by one
+	bounds  Bounds
 }
 
 // NewQueue returns the queue of one desk.
@@ -84,11 +88,18 @@ func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
 	if cfg.Lease < 0 || cfg.Scale < 0 {
 		return nil, invalid("queue config", "lease %s and scale %d cannot be negative", cfg.Lease, cfg.Scale)
 	}
+	bounds, err := cfg.Bounds.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := bounds.name("desk", cfg.Desk); err != nil {
+		return nil, err
+	}
 	cal, err := deskCalendar(cfg.Calendar, cfg.Location)
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{store: store, desk: cfg.Desk, tickets: cfg.Tickets, cal: cal,
+	q := &Queue{bounds: bounds, store: store, desk: cfg.Desk, tickets: cfg.Tickets, cal: cal,
 		now: cfg.Now, newID: cfg.NewID, lease: cfg.Lease, scale: cfg.Scale,
 		log: cfg.Logger, obs: cfg.Observer, watch: cfg.Logger != nil || cfg.Observer != nil}
 	if q.log == nil {
@@ -165,6 +176,12 @@ func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n in
 	if q.watch {
 		defer q.observed(ctx, observe.Claim, claimKind(role), time.Now(), &ts, &err)
 	}
+	if err := q.bounds.name("worker", worker); err != nil {
+		return nil, err
+	}
+	if err := q.bounds.name("role", string(role)); err != nil {
+		return nil, err
+	}
 	return q.store.Claim(ctx, q.desk, Claim{
 		Owner: worker, Token: q.newID(), Now: q.now(), For: q.lease, Role: role, Limit: n,
 	})
@@ -177,6 +194,9 @@ func (q *Queue) Get(ctx context.Context, id uuid.UUID) (*Task, error) {
 
 // List returns the desk's tasks matching f.
 func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
+	if err := q.bounds.filter(&f); err != nil {
+		return nil, err
+	}
 	return q.store.List(ctx, q.desk, f)
 }
 
@@ -219,6 +239,9 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 		return nil, err
 	}
 	o = o.clone()
+	if err := q.bounds.outcome(&o); err != nil {
+		return nil, err
+	}
 	if err := o.check(cur, q.scale); err != nil {
 		return nil, err
 	}
@@ -304,6 +327,12 @@ func (q *Queue) Release(ctx context.Context, lead ticket.Actor, id uuid.UUID, re
 	if strings.TrimSpace(reason) == "" {
 		return nil, invalid("reason", "say why task %s is released by a lead", id)
 	}
+	if err := q.bounds.note("reason", reason); err != nil {
+		return nil, err
+	}
+	if err := q.bounds.actor("lead", lead); err != nil {
+		return nil, err
+	}
 	if q.tickets == nil {
 		return nil, invalid("queue", "the queue has no Tickets to record the outcome on")
 	}
@@ -359,6 +388,12 @@ func (q *Queue) chain(ctx context.Context, prev *Task, now time.Time) (*Task, er
 func (q *Queue) Cancel(ctx context.Context, id uuid.UUID, by ticket.Actor, note string) (*Task, error) {
 	if strings.TrimSpace(note) == "" {
 		return nil, invalid("note", "say why task %s is cancelled", id)
+	}
+	if err := q.bounds.note("note", note); err != nil {
+		return nil, err
+	}
+	if err := q.bounds.actor("actor", by); err != nil {
+		return nil, err
 	}
 	for range 8 {
 		t, err := q.store.Get(ctx, q.desk, id)

@@ -155,5 +155,5 @@ func CheckNew(t *Task) error {
 	if t.Status != Pending {
 		return invalid("task status", "task %s is created %s, not %s", t.ID, t.Status, Pending)
 	}
-	return nil
+	return checkStored(t)
 }

@@ -77,6 +77,9 @@ func (s *TicketSync) WithConsumer(name string) *TicketSync {
 // acknowledged. It stops at the first error: the events handled before
 // it are acknowledged, the rest stay pending for the next Run.
 func (s *TicketSync) Run(ctx context.Context, limit int) (int, error) {
+	if err := s.queue.bounds.name("consumer", s.consumer); err != nil {
+		return 0, err
+	}
 	evs, err := s.events.Pending(ctx, s.consumer, max(1, limit))
 	if err != nil {
 		return 0, err

@@ -519,7 +519,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) followup.Store) {
 	// (with the tickets in memory; RunDatabaseTests erases both stores of
 	// one database in one transaction).
 	t.Run("EraseCustomer", func(t *testing.T) { eraseCase(t, newStore(t)) })
-	// INPUTS
+	t.Run("Inputs", func(t *testing.T) { testInputs(t, newStore(t)) })
 }
 
 func mustCreate(t *testing.T, s followup.Store, task *followup.Task) {

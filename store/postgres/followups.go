@@ -262,8 +262,8 @@ func completion(t *followup.Task) (taskCols, []byte, error) {
 
 // Complete implements followup.Store.
 func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followup.Lease, now time.Time) error {
-	if t == nil {
-		return &followup.InputError{Field: "task", Reason: "nil task"}
+	if err := followup.CheckTask(t); err != nil {
+		return err
 	}
 	if t.Status == followup.Claimed {
 		return &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
@@ -403,8 +403,8 @@ RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues,
 
 // Update implements followup.Store.
 func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
-	if t == nil {
-		return &followup.InputError{Field: "task", Reason: "nil task"}
+	if err := followup.CheckTask(t); err != nil {
+		return err
 	}
 	next := t.Clone()
 	next.Version++

@@ -206,8 +206,8 @@ func completion(t *followup.Task) (taskCols, string, error) {
 
 // complete writes one outcome inside db's transaction, under the lease.
 func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease, now time.Time) error {
-	if t == nil {
-		return &followup.InputError{Field: "task", Reason: "nil task"}
+	if err := followup.CheckTask(t); err != nil {
+		return err
 	}
 	if t.Status == followup.Claimed {
 		return &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
@@ -241,6 +241,9 @@ WHERE id = ? AND desk = ?`, cur.Version+1, c.status, c.ready, c.due, c.ticket, c
 // one transaction.
 func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followup.Lease, now time.Time) error {
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := followup.CheckTask(t); err != nil {
 		return err
 	}
 	var refused error
@@ -292,8 +295,8 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if t == nil {
-		return &followup.InputError{Field: "task", Reason: "nil task"}
+	if err := followup.CheckTask(t); err != nil {
+		return err
 	}
 	next := t.Clone()
 	next.Version++
