@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/runner"
 	"github.com/servicedesk-go/desk/ticket"
 	"github.com/servicedesk-go/desk/webhook"
 )
@@ -23,9 +23,8 @@ type RunnerConfig struct {
 	// sooner.
 	Derive time.Duration
 	// Leases is how often claimed follow-ups whose lease expired (the
-	// worker went away) are returned to pending, so lists and handover
-	// (T15) show them as open work again. Claim takes them back anyway;
-	// this keeps what the desk sees true.
+	// worker went away) are released (runner.ExpireLeases), so lists and
+	// handover (T15) show them as open work again.
 	Leases time.Duration
 	// Escalate is how often tickets past a deadline (T4, T5, T7, T13) or
 	// stagnating (T10) that have not been escalated yet are raised one
@@ -48,92 +47,55 @@ type WebhookConfig struct {
 	Every   time.Duration
 }
 
-// startRunners starts the replica's runners and returns a function that
-// waits for them to stop after ctx is done. A runner never holds a
-// request: writes only wake the derivation runner.
+// startRunners starts the replica's runners (package runner of the
+// library: poll plus wake-up, backoff with jitter, a grace period for
+// the round in flight when ctx ends) and returns a function that waits
+// for them to stop. A runner never holds a request: writes only wake
+// the derivation runner.
 func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()) {
-	var wg sync.WaitGroup
-	loop := func(name string, every, settle time.Duration, wake <-chan struct{}, round func(context.Context) error) {
-		if every <= 0 {
+	var rs []*runner.Runner
+	add := func(r *runner.Runner, err error) {
+		if err != nil {
+			s.log.Error("runner not started", "err", err)
 			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			failures := 0
-			for {
-				wait := every
-				if failures > 0 {
-					// Backoff with jitter while the store is unavailable.
-					wait = min(every<<min(failures, 6), time.Minute)
-				}
-				wait = wait/2 + rand.N(wait/2+1)
-				t := time.NewTimer(wait)
-				select {
-				case <-ctx.Done():
-					t.Stop()
-					return
-				case <-wake:
-					t.Stop()
-					// Let the writes of the next moments join this round:
-					// one outbox read then derives a batch, not one event.
-					select {
-					case <-ctx.Done():
-						return
-					case <-time.After(min(settle, every)):
-					}
-				case <-t.C:
-				}
-				if err := round(ctx); err != nil && ctx.Err() == nil {
-					failures++
-					s.log.Warn("runner round failed", "runner", name, "err", err)
-				} else {
-					failures = 0
-				}
-			}
-		}()
+		rs = append(rs, r)
 	}
-	loop("derive", rc.Derive, 20*time.Millisecond, s.wake, func(ctx context.Context) error {
-		s.drainAll(ctx)
-		return nil
-	})
-	loop("leases", rc.Leases, 0, nil, s.returnExpired)
-	loop("escalate", rc.Escalate, 0, nil, s.escalateOverdue)
+	if rc.Derive > 0 {
+		syncs := make([]*followup.TicketSync, 0, len(s.cfg.Desks))
+		for _, name := range s.cfg.Desks {
+			syncs = append(syncs, s.desks[name].sync)
+		}
+		add(runner.Derive(runner.Config{Interval: rc.Derive, Wake: s.wake, Logger: s.log, Batch: 256}, syncs...))
+	}
+	if rc.Leases > 0 {
+		queues := make([]*followup.Queue, 0, len(s.cfg.Desks))
+		for _, name := range s.cfg.Desks {
+			queues = append(queues, s.desks[name].queue)
+		}
+		add(runner.ExpireLeases(runner.Config{Interval: rc.Leases, Logger: s.log}, queues...))
+	}
+	if rc.Escalate > 0 {
+		jobs := make([]runner.Job, 0, len(s.cfg.Desks))
+		for _, name := range s.cfg.Desks {
+			d := s.desks[name]
+			jobs = append(jobs, func(ctx context.Context) (int, error) { return s.escalateDesk(ctx, d) })
+		}
+		add(runner.New("escalate", runner.Config{Interval: rc.Escalate, Logger: s.log}, s.cfg.Desks, jobs...))
+	}
 	if rc.Webhook.URL != "" {
 		snd, err := webhook.New(s.cfg.Tickets, webhook.Config{URL: rc.Webhook.URL, Secrets: rc.Webhook.Secrets, Logger: s.log})
 		if err != nil {
 			s.log.Error("webhook delivery off", "err", err)
 		} else {
-			loop("webhook", max(rc.Webhook.Every, 100*time.Millisecond), 0, nil, func(ctx context.Context) error {
-				_, err := snd.Flush(ctx)
-				return err
-			})
+			add(runner.Deliver(runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log}, snd))
 		}
+	}
+	var wg sync.WaitGroup
+	for _, r := range rs {
+		wg.Go(func() { _ = r.Run(ctx) })
 	}
 	return wg.Wait
-}
-
-// returnExpired returns every desk's claimed tasks whose lease expired
-// to pending. The write is versioned: a task another replica returned,
-// or a worker completed, in the meantime is left alone.
-func (s *server) returnExpired(ctx context.Context) error {
-	now := s.now()
-	for _, name := range s.cfg.Desks {
-		ts, err := s.tasks.List(ctx, name, followup.Filter{Statuses: []followup.Status{followup.Claimed}, Limit: 500})
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			if t.Lease.Expires.After(now) {
-				continue
-			}
-			t.Status, t.Lease = followup.Pending, followup.Lease{}
-			if err := s.tasks.Update(ctx, t); err != nil && !errors.Is(err, followup.ErrConflict) {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // escalator is the actor of the escalation runner.
@@ -146,29 +108,39 @@ var escalator = ticket.Actor{ID: "crm-escalation", Role: ticket.RoleSystem}
 // overdue deadline.
 func (s *server) escalateOverdue(ctx context.Context) error {
 	for _, name := range s.cfg.Desks {
-		d := s.desks[name]
-		od, err := d.tickets.Overdue(ctx)
-		if err != nil {
+		if _, err := s.escalateDesk(ctx, s.desks[name]); err != nil {
 			return err
-		}
-		done := map[[16]byte]bool{}
-		for _, o := range od {
-			t := o.Ticket
-			if t.Escalation.Level != ticket.LevelNone || done[t.ID] {
-				continue
-			}
-			done[t.ID] = true
-			reason := fmt.Sprintf("%s deadline passed (%s)", o.Deadline, o.Rule)
-			_, err := d.tickets.Escalate(ctx, escalator, ticket.Ref{ID: t.ID, Version: t.Version}, 1, reason)
-			switch {
-			case err == nil:
-				s.log.Info("ticket escalated", "desk", name, "ticket", t, "reason", reason)
-				s.afterWrite(ctx, d)
-			case errors.Is(err, ticket.ErrConflict), errors.Is(err, ticket.ErrInvalidTransition), errors.Is(err, ticket.ErrNotFound):
-			default:
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// escalateDesk is escalateOverdue for one desk; it returns how many
+// tickets it raised.
+func (s *server) escalateDesk(ctx context.Context, d *desk) (int, error) {
+	od, err := d.tickets.Overdue(ctx)
+	if err != nil {
+		return 0, err
+	}
+	raised := 0
+	done := map[[16]byte]bool{}
+	for _, o := range od {
+		t := o.Ticket
+		if t.Escalation.Level != ticket.LevelNone || done[t.ID] {
+			continue
+		}
+		done[t.ID] = true
+		reason := fmt.Sprintf("%s deadline passed (%s)", o.Deadline, o.Rule)
+		_, err := d.tickets.Escalate(ctx, escalator, ticket.Ref{ID: t.ID, Version: t.Version}, 1, reason)
+		switch {
+		case err == nil:
+			raised++
+			s.log.Info("ticket escalated", "desk", d.name, "ticket", t, "reason", reason)
+			s.afterWrite(ctx, d)
+		case errors.Is(err, ticket.ErrConflict), errors.Is(err, ticket.ErrInvalidTransition), errors.Is(err, ticket.ErrNotFound):
+		default:
+			return raised, err
+		}
+	}
+	return raised, nil
 }
