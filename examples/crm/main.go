@@ -117,6 +117,9 @@ import (
 
 func main() {
 	o, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0) // -h printed the flags: like every example, not an error
+	}
 	if err != nil {
 		os.Exit(2)
 	}
