@@ -60,8 +60,9 @@ func ExpireLeases(cfg Config, queues ...*followup.Queue) (*Runner, error) {
 	return New("expire-leases", cfg, desks, jobs...)
 }
 
-// Deliver returns a runner that flushes each webhook sender (one per
-// endpoint or desk). One sender's flushes never overlap.
+// Deliver returns a runner that delivers with each webhook sender (one
+// per endpoint or desk), Batch events a round, so a stop takes effect
+// between batches. One sender's rounds never overlap.
 func Deliver(cfg Config, senders ...*webhook.Sender) (*Runner, error) {
 	desks := make([]string, len(senders))
 	jobs := make([]Job, len(senders))
@@ -71,8 +72,8 @@ func Deliver(cfg Config, senders ...*webhook.Sender) (*Runner, error) {
 		}
 		desks[i] = s.Desk()
 		jobs[i] = func(ctx context.Context) (int, error) {
-			_, err := s.Flush(ctx) // Flush drains the outbox itself
-			return 0, err
+			r, err := s.Send(ctx, batch(cfg))
+			return r.Delivered + r.Parked, err
 		}
 	}
 	return New("deliver", cfg, desks, jobs...)

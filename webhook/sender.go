@@ -157,30 +157,41 @@ type Result struct {
 // transiently on every attempt ends the Flush with ErrUndelivered and
 // stays pending, with the ones after it, for the next Flush.
 func (s *Sender) Flush(ctx context.Context) (Result, error) {
-	var r Result
+	var total Result
 	for {
-		batch, err := s.outbox.Pending(ctx, s.consumer, s.desk, s.batch)
+		r, err := s.Send(ctx, s.batch)
+		total.Delivered += r.Delivered
+		total.Parked += r.Parked
+		if err != nil || r.Delivered+r.Parked == 0 {
+			return total, err
+		}
+	}
+}
+
+// Send settles up to limit pending events (one outbox read), as Flush
+// does, and returns; a runner calls it so that a stop takes effect
+// between batches.
+func (s *Sender) Send(ctx context.Context, limit int) (Result, error) {
+	var r Result
+	batch, err := s.outbox.Pending(ctx, s.consumer, s.desk, max(1, limit))
+	if err != nil {
+		return r, err
+	}
+	for _, e := range batch {
+		parked, err := s.settle(ctx, e)
 		if err != nil {
 			return r, err
 		}
-		if len(batch) == 0 {
-			return r, nil
+		if err := s.outbox.Ack(ctx, s.consumer, s.desk, e.ID); err != nil {
+			return r, err
 		}
-		for _, e := range batch {
-			parked, err := s.settle(ctx, e)
-			if err != nil {
-				return r, err
-			}
-			if err := s.outbox.Ack(ctx, s.consumer, s.desk, e.ID); err != nil {
-				return r, err
-			}
-			if parked {
-				r.Parked++
-			} else {
-				r.Delivered++
-			}
+		if parked {
+			r.Parked++
+		} else {
+			r.Delivered++
 		}
 	}
+	return r, nil
 }
 
 // refusal is an answer that retrying will not change.

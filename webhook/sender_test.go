@@ -333,3 +333,18 @@ var errCrash = errors.New("crash before ack")
 type crashOutbox struct{ *ticket.MemStore }
 
 func (crashOutbox) Ack(context.Context, string, string, ...uuid.UUID) error { return errCrash }
+
+// TestSend: Send settles at most one batch and leaves the rest pending.
+func TestSend(t *testing.T) {
+	c, sl := newClock(), &sleeps{}
+	store := desk(t, 5)
+	ep, srv := newEndpoint(t, c, secretA)
+	s := newSender(t, store, c, sl, srv.URL, nil)
+	r, err := s.Send(context.Background(), 2)
+	if err != nil || r.Delivered != 2 || len(pending(t, store)) != 3 {
+		t.Fatalf("send: %+v, %v, %d pending; want 2 delivered and 3 pending", r, err, len(pending(t, store)))
+	}
+	if _, kept := ep.count(); kept != 2 {
+		t.Fatalf("receiver kept %d", kept)
+	}
+}
