@@ -271,12 +271,15 @@ func checkFindingInvariants(t *testing.T, text string, fs []Finding) {
 }
 
 func FuzzLint(f *testing.F) {
-	for _, s := range []string{"", "不在", "很抱歉,经理暂时不在,需要给他留言吗?", "我们不能\n对不起", "I can't hear you\xff不知道", "\xe4\xb8不在", "Sorry. We can't."} {
+	for _, s := range []string{"", "不在", "很抱歉,经理暂时不在,需要给他留言吗?", "我们不能\n对不起", "I can't hear you\xff不知道", "\xe4\xb8不在", "Sorry. We can't.",
+		"规定“不 知\t道”“说了三\xff遍", "經理不在,這個我們辦不了", "I don't  \tknow “", "是不会", "\"随便\"不在"} {
 		f.Add(s)
 	}
 	l := linter(f, LintPolicy{ApologyScope: ScopeSentence})
+	doc := linter(f, LintPolicy{Document: true, SlotRunes: 2})
 	f.Fuzz(func(t *testing.T, text string) {
 		checkFindingInvariants(t, text, l.Lint(text))
+		checkFindingInvariants(t, text, doc.Lint(text))
 	})
 }
 
