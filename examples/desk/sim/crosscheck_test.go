@@ -90,7 +90,7 @@ func crossCheck(t *testing.T, cfg Config) {
 	if tk.Total != len(all) || sumCounts(tk.ByState) != len(all) {
 		t.Fatalf("%d tickets stored, report %d, by state %d", len(all), tk.Total, sumCounts(tk.ByState))
 	}
-	state, kind, open, phone := map[string]int{}, map[string]int{}, 0, 0
+	state, kind, open, phone, phoneAnswered := map[string]int{}, map[string]int{}, 0, 0, 0
 	monthsSeen := map[string]bool{}
 	for _, x := range all {
 		monthsSeen[x.ReceivedAt.In(cfg.Start.Location()).Format("2006-01")] = true
@@ -101,6 +101,9 @@ func crossCheck(t *testing.T, cfg Config) {
 		}
 		if x.Channel == ticket.Phone {
 			phone++
+			if h, err := s.tickets.History(ctx, x.ID); err == nil && h[0].Data["owner"] != "" {
+				phoneAnswered++
+			}
 		}
 	}
 	for st, n := range state {
@@ -393,9 +396,13 @@ func crossCheck(t *testing.T, cfg Config) {
 		t.Errorf("calls %d/%d/%d, findings %d/%d/%d, reviews %d/%d", calls, r.Speech.Calls, len(s.talk.calls),
 			findings, sumCounts(r.Speech.Findings), monthFindings, reviews, monthReviews)
 	}
-	offered, arrivals := 0, 0
+	offered, answeredCalls, arrivals := 0, 0, 0
 	for _, h := range r.Hours {
 		offered += h.Calls
+		answeredCalls += h.Answered
+		if h.InTarget > h.Answered || h.Answered > h.Calls {
+			t.Errorf("hour %d: %d calls, %d answered, %d in target", h.Hour, h.Calls, h.Answered, h.InTarget)
+		}
 		arrivals += h.Arrivals
 		load := roster.Load{Calls: float64(h.Calls) / float64(cfg.Days), Interval: time.Hour, AHT: s.cfg.Policies.HandleTime}
 		if want, err := roster.Evaluate(load, h.Staffed, s.cfg.Policies.Service); err != nil || math.Abs(want.ServiceLevel-h.Predicted) > 0.0006 {
@@ -408,7 +415,8 @@ func crossCheck(t *testing.T, cfg Config) {
 			t.Errorf("hour %d: %d of %d in target, level %v", h.Hour, h.InTarget, h.Calls, h.Achieved)
 		}
 	}
-	if offered != phone || arrivals != len(all) {
-		t.Errorf("%d phone calls offered, %d phone tickets; %d arrivals, %d tickets", offered, phone, arrivals, len(all))
+	if offered != phone || answeredCalls != phoneAnswered || arrivals != len(all) {
+		t.Errorf("%d phone calls offered, %d phone tickets; %d answered, %d received by an agent; %d arrivals, %d tickets",
+			offered, phone, answeredCalls, phoneAnswered, arrivals, len(all))
 	}
 }

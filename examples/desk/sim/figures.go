@@ -566,7 +566,7 @@ func (s tally) rosterFigures(ctx context.Context, r *Report) error {
 	}
 	for h, fit := range fits {
 		ph := phone[h]
-		row := Hour{Hour: h, Arrivals: s.log.arrivals[h], CallsPerHour: math.Round(profile[h].Calls*100) / 100, Calls: ph.offered, InTarget: ph.inTime,
+		row := Hour{Hour: h, Arrivals: s.log.arrivals[h], CallsPerHour: math.Round(profile[h].Calls*100) / 100, Calls: ph.offered, Answered: ph.answered, InTarget: ph.inTime,
 			Predicted: math.Round(fit.Achieved.ServiceLevel*1000) / 1000, Target: target.ServiceLevel,
 			Need: fit.Need, Staffed: fit.Staffed, Short: fit.Short, InService: s.inService(h)}
 		if ph.offered > 0 {

@@ -246,6 +246,7 @@ type Hour struct {
 	Arrivals     int     `json:"arrivals"`           // requests of every channel, over the run
 	CallsPerHour float64 `json:"calls_per_hour"`     // phone calls, average day
 	Calls        int     `json:"calls"`              // phone calls, over the run
+	Answered     int     `json:"answered"`           // by an agent; the others came while nobody was on duty
 	InTarget     int     `json:"answered_in_target"` // answered within the target time
 	Achieved     float64 `json:"service_level"`      // InTarget / Calls; 0 without calls
 	Predicted    float64 `json:"erlang_c_service_level"`
