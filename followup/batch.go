@@ -26,81 +26,88 @@ type BatchCompleter interface {
 	CompleteBatch(ctx context.Context, items []Completion, now time.Time) (errs []error, err error)
 }
 
-// batcher groups the completions of concurrent Queue.Complete calls
-// into CompleteBatch calls: the first caller to find no batch in flight
-// writes every completion queued so far, in one round trip, and the
-// callers that arrive meanwhile queue theirs for the next one. Nothing
-// waits for a batch to fill: a lone worker writes at once, and under load
-// a batch holds what arrived during the previous round trip. Each caller
-// gets its own entry's result.
-type batcher struct {
-	store BatchCompleter
-	now   func() time.Time
+// group runs the requests of concurrent callers in batches: the first
+// caller to find no batch in flight runs every request queued so far,
+// in one call of run, and the callers that arrive meanwhile queue theirs
+// for the next one. Nothing waits for a batch to fill: a lone caller runs
+// at once, and under load a batch holds what arrived during the previous
+// round trip. Each caller gets its own request's result. A batch runs
+// with its first caller's context values but not its cancellation: the
+// other callers' requests ride on it.
+type group[Req, Res any] struct {
+	run func(ctx context.Context, reqs []Req) ([]Res, error)
 
 	mu      sync.Mutex
-	queued  []*completionReq
-	writing bool
+	queued  []*groupCall[Req, Res]
+	running bool // a batch is in flight
 }
 
-type completionReq struct {
-	c    Completion
-	done chan completionResult
+type groupCall[Req, Res any] struct {
+	req  Req
+	done chan groupResult[Res]
 }
 
-// completionResult ends a wait: the entry's result, or lead: the waiter
-// writes the next batch (its own entry is in it).
-type completionResult struct {
+// groupResult ends a wait: the request's result, or lead: the waiter
+// runs the next batch (its own request is in it).
+type groupResult[Res any] struct {
+	res  Res
 	err  error
 	lead bool
 }
 
-// complete writes c through a batch and returns its result. The batch
-// is written with ctx's values but not its cancellation: other callers'
-// completions ride on it.
-func (b *batcher) complete(ctx context.Context, c Completion) error {
-	req := &completionReq{c: c, done: make(chan completionResult, 1)}
-	b.mu.Lock()
-	b.queued = append(b.queued, req)
-	if b.writing {
-		b.mu.Unlock()
-		r := <-req.done
+func (g *group[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
+	call := &groupCall[Req, Res]{req: req, done: make(chan groupResult[Res], 1)}
+	g.mu.Lock()
+	if g.running {
+		g.queued = append(g.queued, call)
+		g.mu.Unlock()
+		r := <-call.done
 		if !r.lead {
-			return r.err
+			return r.res, r.err
 		}
+		g.mu.Lock() // handed the lead: running stays true
 	} else {
-		b.writing = true
-		b.mu.Unlock()
+		g.running = true
 	}
-	// This caller writes the queued batch, which holds its own entry.
-	b.mu.Lock()
-	batch := b.queued
-	b.queued = nil
-	b.mu.Unlock()
-	b.write(context.WithoutCancel(ctx), batch)
-	// Hand the next batch to the first caller queued meanwhile, or end.
-	b.mu.Lock()
-	if len(b.queued) > 0 {
-		b.queued[0].done <- completionResult{lead: true}
+	batch := append([]*groupCall[Req, Res]{call}, g.queued...)
+	g.queued = nil
+	g.mu.Unlock()
+	g.runBatch(context.WithoutCancel(ctx), batch)
+	// Hand the lead to the first caller queued meanwhile, or stop.
+	g.mu.Lock()
+	if len(g.queued) > 0 {
+		next := g.queued[0]
+		g.queued = g.queued[1:]
+		next.done <- groupResult[Res]{lead: true}
 	} else {
-		b.writing = false
+		g.running = false
 	}
-	b.mu.Unlock()
-	return (<-req.done).err
+	g.mu.Unlock()
+	r := <-call.done
+	return r.res, r.err
 }
 
-func (b *batcher) write(ctx context.Context, batch []*completionReq) {
-	items := make([]Completion, len(batch))
-	for i, r := range batch {
-		items[i] = r.c
+func (g *group[Req, Res]) runBatch(ctx context.Context, batch []*groupCall[Req, Res]) {
+	reqs := make([]Req, len(batch))
+	for i, c := range batch {
+		reqs[i] = c.req
 	}
-	errs, err := b.store.CompleteBatch(ctx, items, b.now())
-	for i, r := range batch {
-		e := err
-		if e == nil && i < len(errs) {
-			e = errs[i]
+	res, err := g.run(ctx, reqs)
+	for i, c := range batch {
+		var r groupResult[Res]
+		r.err = err
+		if err == nil && i < len(res) {
+			r.res = res[i]
 		}
-		r.done <- completionResult{err: e}
+		c.done <- r
 	}
+}
+
+// newCompletionGroup groups completions through bc, judged at now().
+func newCompletionGroup(bc BatchCompleter, now func() time.Time) *group[Completion, error] {
+	return &group[Completion, error]{run: func(ctx context.Context, items []Completion) ([]error, error) {
+		return bc.CompleteBatch(ctx, items, now())
+	}}
 }
 
 // BatchCreator is a Store that creates many tasks in one round trip

@@ -72,8 +72,8 @@ type Queue struct {
 	scale   int
 	log     *slog.Logger
 	obs     observe.Observer
-	watch   bool     // obs or log set: operations are reported
-	batch   *batcher // nil: completions are written one by one
+	watch   bool                      // obs or log set: operations are reported
+	batch   *group[Completion, error] // nil: completions are written one by one
 	bounds  Bounds
 }
 
@@ -118,7 +118,7 @@ func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
 		q.scale = 5
 	}
 	if bc, ok := store.(BatchCompleter); ok {
-		q.batch = &batcher{store: bc, now: q.now}
+		q.batch = newCompletionGroup(bc, q.now)
 	}
 	return q, nil
 }
@@ -147,7 +147,8 @@ func (q *Queue) WithStore(store Store) *Queue {
 	}
 	c := *q
 	c.store = store
-	c.batch = nil // a transaction's writes are its caller's own: never grouped with others'
+	// A transaction's work is its caller's own: never grouped with others'.
+	c.batch = nil
 	return &c
 }
 
@@ -157,7 +158,11 @@ func (q *Queue) write(ctx context.Context, next *Task, held Lease, now time.Time
 	if q.batch == nil {
 		return q.store.Complete(ctx, next, held, now)
 	}
-	return q.batch.complete(ctx, Completion{Task: next, Held: held})
+	err, gerr := q.batch.do(ctx, Completion{Task: next, Held: held})
+	if gerr != nil {
+		return gerr
+	}
+	return err
 }
 
 // WithTickets returns a shallow copy of the queue that reports revisit

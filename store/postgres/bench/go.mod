@@ -1,0 +1,12 @@
+module github.com/servicedesk-go/desk/store/postgres/bench
+
+go 1.26
+
+require (
+	github.com/google/uuid v1.6.0
+	github.com/jackc/pgx/v5 v5.12.0
+	github.com/riverqueue/river v0.47.0
+	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.47.0
+	github.com/servicedesk-go/desk v0.1.0
+	github.com/servicedesk-go/desk/store/postgres v0.1.0
+)
