@@ -32,6 +32,8 @@ func (n DeadlineName) Rule() string {
 		return "T4"
 	case DeadlineStagnant:
 		return "T10"
+	case DeadlineFirstResponse, DeadlineResolution:
+		return "SLA"
 	}
 	return ""
 }
@@ -49,6 +51,9 @@ type Deadline struct {
 	// customer (Policy.Pause); zero while it runs. A paused clock is
 	// never overdue; on resumption Due moves by the paused business time.
 	Paused time.Time `json:"paused,omitzero"`
+	// PausedFor is the business time the clock has been paused in all;
+	// Due already includes it.
+	PausedFor time.Duration `json:"paused_for_ns,omitempty"`
 	// Escalated is the level this clock's passing escalated the ticket
 	// to (Policy.Escalation); 0 until it has. It makes automatic
 	// escalation happen once per ticket, deadline and level.

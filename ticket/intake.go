@@ -160,6 +160,7 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 		s.applySeverity(t, &ev)
 	}
 	t.start(&s.policy, DeadlineDispatch, s.policy.Dispatch, now) // T5
+	s.startSLA(t, now)
 	if err := s.store.Create(ctx, t, []Event{ev}); err != nil {
 		return nil, err
 	}

@@ -74,6 +74,9 @@ const (
 	ActPrioritize     Action = "prioritize"      // priority changed
 	ActTag            Action = "tag"             // tags added or removed
 	ActDescribe       Action = "describe"        // subject or description changed
+	ActRespond        Action = "respond"         // a reply to the customer: meets the first-response SLA
+	ActWait           Action = "wait"            // waiting for the customer: Policy.Pause clocks stop
+	ActResume         Action = "resume"          // the customer answered: paused clocks run again
 )
 
 // lifecycle is the one declaration of the state machine. The service

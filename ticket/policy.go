@@ -75,6 +75,14 @@ type Policy struct {
 	// what a request given none gets; "" leaves it without one.
 	Priorities      []Priority
 	DefaultPriority Priority
+	// SLA are the service-level targets by priority: first response and
+	// resolution, in the desk's Calendar (business hours). A priority
+	// missing from the map starts no SLA clock.
+	SLA map[Priority]SLA
+	// Pause names the clocks that stop while the ticket waits for the
+	// customer (Service.Wait until Service.Resume); their due times move
+	// by the paused business time. nil pauses nothing.
+	Pause []DeadlineName
 	// PersonalText says that a ticket's subject and description hold
 	// personal data (a customer's e-mail): erasure removes them whole
 	// (S1). Without it erasure scrubs the customer's values from them.
@@ -134,6 +142,8 @@ func (p Policy) Clone() Policy {
 	}
 	p.PersonalFields = slices.Clone(p.PersonalFields)
 	p.Priorities = slices.Clone(p.Priorities)
+	p.SLA = maps.Clone(p.SLA)
+	p.Pause = slices.Clone(p.Pause)
 	return p
 }
 

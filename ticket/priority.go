@@ -116,7 +116,9 @@ func (b *Bounds) tags(field string, tags []string) error {
 	return nil
 }
 
-// SetPriority changes the ticket's priority. Event data:
+// SetPriority changes the ticket's priority; the open SLA clocks take
+// the new priority's targets (Policy.SLA), counted from receipt and
+// moved by any paused time. Event data:
 // "priority", "from".
 func (s *Service) SetPriority(ctx context.Context, by Actor, ref Ref, pr Priority, reason string) (*Ticket, error) {
 	if err := s.bounds.name("priority", string(pr)); err != nil {
@@ -141,6 +143,7 @@ func (s *Service) SetPriority(ctx context.Context, by Actor, ref Ref, pr Priorit
 		e.Data = map[string]string{"priority": string(pr), "from": string(t.Priority)}
 		e.Note = reason
 		t.Priority = pr
+		s.retarget(t)
 		return nil
 	})
 }

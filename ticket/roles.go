@@ -100,5 +100,8 @@ func DefaultRoles() RoleTable {
 		ActPrioritize:     workers,
 		ActTag:            workers,
 		ActDescribe:       workers,
+		ActRespond:        workers,
+		ActWait:           workers,
+		ActResume:         workers,
 	}
 }

@@ -83,6 +83,9 @@ func New(store Store, cfg Config) (*Service, error) {
 	if err := s.policy.checkPriorities(); err != nil {
 		return nil, err
 	}
+	if err := s.policy.checkSLA(); err != nil {
+		return nil, err
+	}
 	s.bounds = s.policy.Bounds.withDefaults()
 	if err := s.bounds.check(); err != nil {
 		return nil, err
@@ -234,6 +237,7 @@ func (s *Service) prepare(by Actor, cur *Ticket, action Action, fn change) (*Tic
 			return nil, Event{}, err
 		}
 	}
+	s.clocks(t, action, &ev, now) // SLA clocks met; a wait for the customer ends
 	t.State = to
 	t.Version++
 	t.UpdatedAt = now

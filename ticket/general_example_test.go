@@ -1,0 +1,41 @@
+package ticket_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/servicedesk-go/desk/calendar"
+	"github.com/servicedesk-go/desk/ticket"
+)
+
+// A general support desk: priorities with SLA targets in the business
+// hours of the desk's calendar, and clocks that pause while the ticket
+// waits for the customer.
+func ExampleGeneralDesk() {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	cal, _ := calendar.New(calendar.Config{Zone: berlin,
+		Hours: calendar.Week{Workday: []calendar.Span{{Start: 9 * time.Hour, End: 17 * time.Hour}}}})
+	pol := ticket.GeneralDesk()
+	pol.Calendar = cal                                // SLA targets in business hours
+	now := time.Date(2026, 3, 2, 16, 0, 0, 0, berlin) // Monday 16:00
+	desk, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "help", Policy: &pol,
+		Authorizer: ticket.GeneralRoles(), Now: func() time.Time { return now }})
+	ctx, ann := context.Background(), ticket.Actor{ID: "ann", Role: ticket.RoleAgent}
+
+	tk, _ := desk.Receive(ctx, ann, ticket.Intake{Kind: ticket.Incident, Channel: ticket.Email,
+		Subject: "Cannot log in", Description: "Since this morning the portal refuses my password.",
+		Priority: ticket.PriorityHigh, Tags: []string{"portal"}})
+	first, _ := tk.Deadline(ticket.DeadlineFirstResponse)
+	fmt.Println("first response due:", first.Due.Format("Mon 15:04"))
+
+	now = now.Add(30 * time.Minute)
+	tk, _ = desk.Wait(ctx, ann, tk.Ref(), "asked for the user name") // the clocks stop
+	now = time.Date(2026, 3, 3, 10, 0, 0, 0, berlin)
+	tk, _ = desk.Resume(ctx, ann, tk.Ref(), "customer replied") // 1 h 30 min of business time later
+	first, _ = tk.Deadline(ticket.DeadlineFirstResponse)
+	fmt.Println("after the wait:", first.Due.Format("Mon 15:04"))
+	// Output:
+	// first response due: Tue 10:00
+	// after the wait: Tue 11:30
+}
