@@ -2,91 +2,42 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 )
 
-// Rosters is the roster.Store on PostgreSQL.
-type Rosters struct{ db DB }
-
-var _ roster.Store = (*Rosters)(nil)
-
-const (
-	kindAssignment = "assignment"
-	kindSwap       = "swap"
-	kindAway       = "away"
-	kindDuty       = "duty"
-)
-
-func rosterBegin(ctx context.Context, desk string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if desk == "" {
-		return &roster.InvalidError{Field: "desk", Reason: "empty desk"}
-	}
-	return nil
-}
-
-// rosterRow is one record as stored.
-type rosterRow struct {
-	id                    uuid.UUID
-	desk, kind, agent     string
-	start, end, requested int64
-	version               int64
-	body                  []byte
-}
-
-func assignmentRow(a roster.Assignment) (rosterRow, error) {
-	b, err := json.Marshal(a)
-	return rosterRow{id: a.ID, desk: a.Desk, kind: kindAssignment, agent: a.Agent,
-		start: nanos(a.Start), end: nanos(a.End), requested: zeroNanos, body: b}, err
-}
-
-func dutyRow(d roster.Duty) (rosterRow, error) {
-	b, err := json.Marshal(d)
-	return rosterRow{id: d.ID, desk: d.Desk, kind: kindDuty, agent: d.Agent,
-		start: nanos(d.Start), end: nanos(d.End), requested: zeroNanos, body: b}, err
-}
-
-func swapRow(s roster.Swap) (rosterRow, error) {
-	b, err := json.Marshal(s)
-	return rosterRow{id: s.ID, desk: s.Desk, kind: kindSwap, agent: s.From,
-		start: nanos(s.SlotStart), end: nanos(s.SlotStart), requested: nanos(s.RequestedAt), version: s.Version, body: b}, err
-}
-
-func awayRow(a roster.Away) (rosterRow, error) {
-	b, err := json.Marshal(a)
-	end := int64(openNanos)
-	if !a.Open() {
-		end = nanos(a.Until)
-	}
-	return rosterRow{id: a.ID, desk: a.Desk, kind: kindAway, agent: a.Agent,
-		start: nanos(a.From), end: end, requested: zeroNanos, version: a.Version, body: b}, err
+// newRosters returns the roster.Store on PostgreSQL: the shared one of
+// store/sqlstore in PostgreSQL's dialect, inserting a batch in one
+// statement.
+func newRosters(db DB) *sqlstore.Rosters {
+	return sqlstore.NewRosters(sqlstore.RosterDialect{
+		Name: "postgres", DB: executor{db}, Bind: sqlstore.Dollar,
+		ID:    func(id uuid.UUID) any { return id },
+		Agent: `agent COLLATE "C"`,
+		Insert: func(ctx context.Context, rows []sqlstore.RosterRow) (bool, error) {
+			return insertRosterRows(ctx, db, rows)
+		},
+	})
 }
 
 const insertRosterSQL = `INSERT INTO desk_roster (id, desk, kind, start_at, end_at, agent, requested_at, version, body)
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::jsonb[])
 ON CONFLICT (id) DO NOTHING`
 
-// insert adds rows, all or none: it reports false when an ID is taken.
-func (s *Rosters) insert(ctx context.Context, rows []rosterRow) (bool, error) {
+// insertRosterRows adds rows in one statement, all or none: it reports
+// false when an ID is taken.
+func insertRosterRows(ctx context.Context, db DB, rows []sqlstore.RosterRow) (bool, error) {
 	n := len(rows)
 	ids, desks, kinds, agents := make([]uuid.UUID, n), make([]string, n), make([]string, n), make([]string, n)
 	starts, ends, reqs, versions := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	bodies := make([]string, n)
 	for i, r := range rows {
-		ids[i], desks[i], kinds[i], agents[i] = r.id, r.desk, r.kind, r.agent
-		starts[i], ends[i], reqs[i], versions[i], bodies[i] = r.start, r.end, r.requested, r.version, string(r.body)
+		ids[i], desks[i], kinds[i], agents[i] = r.ID, r.Desk, r.Kind, r.Agent
+		starts[i], ends[i], reqs[i], versions[i], bodies[i] = r.Start, r.End, r.Requested, r.Version, string(r.Body)
 	}
-	tx, err := s.db.Begin(ctx)
+	tx, err := db.Begin(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -102,256 +53,4 @@ func (s *Rosters) insert(ctx context.Context, rows []rosterRow) (bool, error) {
 		return false, nil // rolled back: all or none
 	}
 	return true, tx.Commit(ctx)
-}
-
-// AddAssignments implements roster.Store.
-func (s *Rosters) AddAssignments(ctx context.Context, desk string, as []roster.Assignment) error {
-	if err := rosterBegin(ctx, desk); err != nil {
-		return err
-	}
-	seen := make(map[uuid.UUID]bool, len(as))
-	rows := make([]rosterRow, 0, len(as))
-	for _, a := range as {
-		if err := a.Validate(); err != nil {
-			return err
-		}
-		if a.Desk != desk {
-			return &roster.InvalidError{Field: "assignment.desk", Reason: fmt.Sprintf("assignment %s belongs to desk %q, not %q", a.ID, a.Desk, desk)}
-		}
-		if seen[a.ID] {
-			return fmt.Errorf("assignment %s twice in one call: %w", a.ID, roster.ErrConflict)
-		}
-		seen[a.ID] = true
-		r, err := assignmentRow(a)
-		if err != nil {
-			return fmt.Errorf("postgres: encode assignment %s: %w", a.ID, err)
-		}
-		rows = append(rows, r)
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	ok, err := s.insert(ctx, rows)
-	if err != nil {
-		return fmt.Errorf("postgres: add assignments: %w", err)
-	}
-	if !ok {
-		return fmt.Errorf("an assignment ID is already stored: %w", roster.ErrConflict)
-	}
-	return nil
-}
-
-// one reads one record of a kind into v.
-func (s *Rosters) one(ctx context.Context, desk, kind string, id uuid.UUID, v any) error {
-	var body []byte
-	var version int64
-	err := s.db.QueryRow(ctx, `SELECT version, body FROM desk_roster WHERE id = $1 AND desk = $2 AND kind = $3`, id, desk, kind).Scan(&version, &body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%s %s: %w", kind, id, roster.ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("postgres: get %s %s: %w", kind, id, err)
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("postgres: decode %s %s: %w", kind, id, err)
-	}
-	return nil
-}
-
-// list reads the records of a kind in the documented order; cond holds
-// the span condition on $3 and $4 (from, to).
-func list[T any](ctx context.Context, s *Rosters, desk, kind, cond, order string, from, to time.Time) ([]T, error) {
-	if err := rosterBegin(ctx, desk); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.Query(ctx, `SELECT body FROM desk_roster WHERE desk = $1 AND kind = $2 AND `+cond+` ORDER BY `+order,
-		desk, kind, nanos(from), nanos(to))
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list %ss: %w", kind, err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var body []byte
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("postgres: list %ss: %w", kind, err)
-		}
-		var v T
-		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, fmt.Errorf("postgres: decode %s: %w", kind, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: list %ss: %w", kind, err)
-	}
-	return out, nil
-}
-
-// Spans are half-open: overlapping [from, to) means start < to and end > from.
-const (
-	overlapCond = `start_at < $4 AND end_at > $3`
-	byStart     = `start_at, agent COLLATE "C", id`
-)
-
-// Assignment implements roster.Store.
-func (s *Rosters) Assignment(ctx context.Context, desk string, id uuid.UUID) (roster.Assignment, error) {
-	var a roster.Assignment
-	if err := rosterBegin(ctx, desk); err != nil {
-		return a, err
-	}
-	if err := s.one(ctx, desk, kindAssignment, id, &a); err != nil {
-		return roster.Assignment{}, err
-	}
-	return a, nil
-}
-
-// Assignments implements roster.Store.
-func (s *Rosters) Assignments(ctx context.Context, desk string, from, to time.Time) ([]roster.Assignment, error) {
-	return list[roster.Assignment](ctx, s, desk, kindAssignment, overlapCond, byStart, from, to)
-}
-
-// save applies the versioning contract of swaps and away periods in one
-// conditional statement.
-func (s *Rosters) save(ctx context.Context, r rosterRow) (int64, error) {
-	if err := rosterBegin(ctx, r.desk); err != nil {
-		return 0, err
-	}
-	if r.version < 0 {
-		return 0, &roster.InvalidError{Field: r.kind + ".version", Reason: fmt.Sprintf("negative version %d", r.version)}
-	}
-	next := r.version + 1
-	if r.version == 0 {
-		tag, err := s.db.Exec(ctx, `INSERT INTO desk_roster (id, desk, kind, start_at, end_at, agent, requested_at, version, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (id) DO NOTHING`,
-			r.id, r.desk, r.kind, r.start, r.end, r.agent, r.requested, r.body)
-		if err != nil {
-			return 0, fmt.Errorf("postgres: save %s %s: %w", r.kind, r.id, err)
-		}
-		if tag.RowsAffected() == 0 {
-			ce := &roster.ConflictError{Kind: r.kind, ID: r.id.String()}
-			_ = s.db.QueryRow(ctx, `SELECT version FROM desk_roster WHERE id = $1 AND desk = $2 AND kind = $3`,
-				r.id, r.desk, r.kind).Scan(&ce.Have)
-			return 0, ce
-		}
-		return 1, nil
-	}
-	tag, err := s.db.Exec(ctx, `UPDATE desk_roster SET start_at = $4, end_at = $5, agent = $6, requested_at = $7,
-    version = $8 + 1, body = $9
-WHERE id = $1 AND desk = $2 AND kind = $3 AND version = $8`,
-		r.id, r.desk, r.kind, r.start, r.end, r.agent, r.requested, r.version, r.body)
-	if err != nil {
-		return 0, fmt.Errorf("postgres: save %s %s: %w", r.kind, r.id, err)
-	}
-	if tag.RowsAffected() == 1 {
-		return next, nil
-	}
-	var have int64
-	err = s.db.QueryRow(ctx, `SELECT version FROM desk_roster WHERE id = $1 AND desk = $2 AND kind = $3`, r.id, r.desk, r.kind).Scan(&have)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Errorf("%s %s: %w", r.kind, r.id, roster.ErrNotFound)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("postgres: save %s %s: %w", r.kind, r.id, err)
-	}
-	return 0, &roster.ConflictError{Kind: r.kind, ID: r.id.String(), Want: r.version, Have: have}
-}
-
-// SaveSwap implements roster.Store.
-func (s *Rosters) SaveSwap(ctx context.Context, sw roster.Swap) (roster.Swap, error) {
-	if err := sw.Validate(); err != nil {
-		return roster.Swap{}, err
-	}
-	want := sw.Version
-	stored := sw
-	stored.Version = want + 1
-	r, err := swapRow(stored)
-	if err != nil {
-		return roster.Swap{}, fmt.Errorf("postgres: encode swap %s: %w", sw.ID, err)
-	}
-	r.version = want
-	if _, err := s.save(ctx, r); err != nil {
-		return roster.Swap{}, err
-	}
-	return stored, nil
-}
-
-// Swap implements roster.Store.
-func (s *Rosters) Swap(ctx context.Context, desk string, id uuid.UUID) (roster.Swap, error) {
-	var sw roster.Swap
-	if err := rosterBegin(ctx, desk); err != nil {
-		return sw, err
-	}
-	if err := s.one(ctx, desk, kindSwap, id, &sw); err != nil {
-		return roster.Swap{}, err
-	}
-	return sw, nil
-}
-
-// Swaps implements roster.Store.
-func (s *Rosters) Swaps(ctx context.Context, desk string, from, to time.Time) ([]roster.Swap, error) {
-	return list[roster.Swap](ctx, s, desk, kindSwap, `start_at >= $3 AND start_at < $4`, `start_at, requested_at, id`, from, to)
-}
-
-// SaveAway implements roster.Store.
-func (s *Rosters) SaveAway(ctx context.Context, a roster.Away) (roster.Away, error) {
-	if err := a.Validate(); err != nil {
-		return roster.Away{}, err
-	}
-	want := a.Version
-	stored := a
-	stored.Version = want + 1
-	r, err := awayRow(stored)
-	if err != nil {
-		return roster.Away{}, fmt.Errorf("postgres: encode away %s: %w", a.ID, err)
-	}
-	r.version = want
-	if _, err := s.save(ctx, r); err != nil {
-		return roster.Away{}, err
-	}
-	return stored, nil
-}
-
-// Away implements roster.Store.
-func (s *Rosters) Away(ctx context.Context, desk string, id uuid.UUID) (roster.Away, error) {
-	var a roster.Away
-	if err := rosterBegin(ctx, desk); err != nil {
-		return a, err
-	}
-	if err := s.one(ctx, desk, kindAway, id, &a); err != nil {
-		return roster.Away{}, err
-	}
-	return a, nil
-}
-
-// Aways implements roster.Store.
-func (s *Rosters) Aways(ctx context.Context, desk string, from, to time.Time) ([]roster.Away, error) {
-	return list[roster.Away](ctx, s, desk, kindAway, overlapCond, byStart, from, to)
-}
-
-// AddDuty implements roster.Store.
-func (s *Rosters) AddDuty(ctx context.Context, d roster.Duty) error {
-	if err := rosterBegin(ctx, d.Desk); err != nil {
-		return err
-	}
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	r, err := dutyRow(d)
-	if err != nil {
-		return fmt.Errorf("postgres: encode duty %s: %w", d.ID, err)
-	}
-	ok, err := s.insert(ctx, []rosterRow{r})
-	if err != nil {
-		return fmt.Errorf("postgres: add duty %s: %w", d.ID, err)
-	}
-	if !ok {
-		return fmt.Errorf("duty %s already stored: %w", d.ID, roster.ErrConflict)
-	}
-	return nil
-}
-
-// Duties implements roster.Store.
-func (s *Rosters) Duties(ctx context.Context, desk string, from, to time.Time) ([]roster.Duty, error) {
-	return list[roster.Duty](ctx, s, desk, kindDuty, overlapCond, byStart, from, to)
 }

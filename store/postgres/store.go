@@ -37,7 +37,7 @@ type Store struct {
 
 	tickets   *Tickets
 	followups *Followups
-	rosters   *Rosters
+	rosters   *sqlstore.Rosters
 }
 
 // Open connects to the database at url (a PostgreSQL URL or key=value
@@ -67,7 +67,7 @@ func New(db DB) *Store {
 	s := &Store{db: db}
 	s.tickets = &Tickets{db: db}
 	s.followups = &Followups{db: db}
-	s.rosters = &Rosters{db: db}
+	s.rosters = newRosters(db)
 	return s
 }
 

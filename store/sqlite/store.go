@@ -37,7 +37,7 @@ type Store struct {
 
 	tickets   *Tickets
 	followups *Followups
-	rosters   *Rosters
+	rosters   *sqlstore.Rosters
 }
 
 // Open opens (creating if needed) the SQLite database file at path with
@@ -98,7 +98,7 @@ func (s *Store) WithTx(tx *sql.Tx) *Store {
 func (s *Store) bind() {
 	s.tickets = &Tickets{s: s}
 	s.followups = &Followups{s: s}
-	s.rosters = &Rosters{s: s}
+	s.rosters = newRosters(s)
 }
 
 // Tickets returns the ticket.Store.
