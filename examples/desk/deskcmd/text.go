@@ -214,7 +214,7 @@ func (p *printer) overdue(r *sim.Report) {
 		return
 	}
 	tw := p.table()
-	fmt.Fprintln(tw, "case\tkind\tstate\towner\tassignee\tlate for\tby")
+	fmt.Fprintln(tw, "case\tkind\tstate\towner\tassignee\trules\tlate by")
 	for i, o := range r.Overdue {
 		if i == 12 {
 			fmt.Fprintf(tw, "... and %d more (all in the JSON and the page)\n", len(r.Overdue)-12)
