@@ -41,14 +41,14 @@ type taskCols struct {
 func colsOf(t *followup.Task) taskCols {
 	c := taskCols{
 		status: string(t.Status), role: string(t.Role), rule: t.Rule, subject: t.Subject,
-		due: nanos(t.Due), closed: nanos(t.ClosedAt), updated: nanos(t.UpdatedAt),
-		leaseOwner: t.Lease.Owner, leaseExpires: nanos(t.Lease.Expires), owner: t.Lease.Owner,
+		due: sqlstore.Nanos(t.Due), closed: sqlstore.Nanos(t.ClosedAt), updated: sqlstore.Nanos(t.UpdatedAt),
+		leaseOwner: t.Lease.Owner, leaseExpires: sqlstore.Nanos(t.Lease.Expires), owner: t.Lease.Owner,
 	}
 	if t.Outcome != nil && t.Status.Final() {
 		c.owner = t.Outcome.By.ID
 	}
 	if r := t.ReadyAt(); t.Open() {
-		n := nanos(r)
+		n := sqlstore.Nanos(r)
 		c.ready = &n
 	}
 	if t.Ticket != uuid.Nil {
@@ -78,8 +78,8 @@ func scanTask(row pgx.Row) (*followup.Task, error) {
 	if err := json.Unmarshal(body, t); err != nil {
 		return nil, fmt.Errorf("decode task: %w", err)
 	}
-	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), fromNanos(updated)
-	t.Lease = followup.Lease{Owner: leaseOwner, Expires: fromNanos(expires)}
+	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), sqlstore.FromNanos(updated)
+	t.Lease = followup.Lease{Owner: leaseOwner, Expires: sqlstore.FromNanos(expires)}
 	if token != nil {
 		t.Lease.Token = *token
 	}
@@ -177,13 +177,13 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	if err := checkClaim(c); err != nil {
 		return nil, err
 	}
-	now := nanos(c.Now)
+	now := sqlstore.Nanos(c.Now)
 	q := claimSQL
 	if c.Role != "" {
 		q = claimRoleSQL
 	}
 	rows, err := s.db.Query(ctx, q, desk, now, string(c.Role), max(c.Limit, 1),
-		c.Owner, c.Token, nanos(c.Now.Add(c.For)))
+		c.Owner, c.Token, sqlstore.Nanos(c.Now.Add(c.For)))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
 	}
@@ -232,8 +232,8 @@ func (r rowRest) task() (*followup.Task, error) {
 	if err := json.Unmarshal(r.body, t); err != nil {
 		return nil, fmt.Errorf("decode task: %w", err)
 	}
-	t.Version, t.Status, t.UpdatedAt = r.version, followup.Status(r.status), fromNanos(r.updated)
-	t.Lease = followup.Lease{Owner: r.leaseOwner, Expires: fromNanos(r.expires)}
+	t.Version, t.Status, t.UpdatedAt = r.version, followup.Status(r.status), sqlstore.FromNanos(r.updated)
+	t.Lease = followup.Lease{Owner: r.leaseOwner, Expires: sqlstore.FromNanos(r.expires)}
 	if r.token != nil {
 		t.Lease.Token = *r.token
 	}
@@ -274,7 +274,7 @@ func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followu
 	}
 	var version int64
 	err = s.db.QueryRow(ctx, completeSQL, t.ID, t.Desk, held.Owner, held.Token, c.status, c.ready, c.due, c.ticket,
-		c.rule, c.subject, c.owner, c.closed, c.updated, c.leaseExpires, body, nanos(now)).Scan(&version)
+		c.rule, c.subject, c.owner, c.closed, c.updated, c.leaseExpires, body, sqlstore.Nanos(now)).Scan(&version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		cur, gerr := s.Get(ctx, t.Desk, t.ID)
 		if gerr != nil {
@@ -363,7 +363,7 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigi
 WHERE f.id = x.id AND f.desk = x.desk AND f.status = 'claimed' AND f.lease_owner = x.lease_owner
   AND f.lease_token = x.lease_token AND f.lease_expires > $16
 RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues, tickets, rules, subjects,
-		ownerCols, closeds, updateds, bodies, int64(zeroNanos), nanos(now))
+		ownerCols, closeds, updateds, bodies, int64(sqlstore.ZeroNanos), sqlstore.Nanos(now))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: complete batch: %w", err)
 	}

@@ -32,6 +32,9 @@ type DB interface {
 // It is safe for concurrent use by many goroutines and many processes
 // sharing one database.
 type Store struct {
+	// Schema gives the store Migrate, MigrateTo and SchemaVersion.
+	sqlstore.Schema
+
 	db   DB
 	pool *pgxpool.Pool // nil for a store bound to a transaction or a caller's DB
 
@@ -68,6 +71,7 @@ func New(db DB) *Store {
 	s.tickets = &Tickets{db: db}
 	s.followups = &Followups{db: db}
 	s.rosters = newRosters(db)
+	s.Schema = sqlstore.NewSchema(s.migrator)
 	return s
 }
 
@@ -107,17 +111,6 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
-
-// Times are kept as Unix nanoseconds (sqlstore.Nanos): they compare in SQL
-// as time.Time does.
-const (
-	zeroNanos = sqlstore.ZeroNanos
-	openNanos = sqlstore.OpenNanos
-)
-
-func nanos(t time.Time) int64 { return sqlstore.Nanos(t) }
-
-func fromNanos(n int64) time.Time { return sqlstore.FromNanos(n) }
 
 // uniqueViolation reports a duplicate key (SQLSTATE 23505).
 func uniqueViolation(err error) bool {

@@ -34,14 +34,14 @@ type taskCols struct {
 func colsOf(t *followup.Task) taskCols {
 	c := taskCols{
 		status: string(t.Status), role: string(t.Role), rule: t.Rule, subject: t.Subject,
-		due: nanos(t.Due), closed: nanos(t.ClosedAt), updated: nanos(t.UpdatedAt),
-		leaseOwner: t.Lease.Owner, leaseExpires: nanos(t.Lease.Expires), owner: t.Lease.Owner,
+		due: sqlstore.Nanos(t.Due), closed: sqlstore.Nanos(t.ClosedAt), updated: sqlstore.Nanos(t.UpdatedAt),
+		leaseOwner: t.Lease.Owner, leaseExpires: sqlstore.Nanos(t.Lease.Expires), owner: t.Lease.Owner,
 	}
 	if t.Outcome != nil && t.Status.Final() {
 		c.owner = t.Outcome.By.ID
 	}
 	if t.Open() {
-		n := nanos(t.ReadyAt())
+		n := sqlstore.Nanos(t.ReadyAt())
 		c.ready = &n
 	}
 	if t.Ticket != uuid.Nil {
@@ -70,8 +70,8 @@ func scanTask(scan func(...any) error) (*followup.Task, error) {
 	if err := json.Unmarshal([]byte(body), t); err != nil {
 		return nil, fmt.Errorf("decode task: %w", err)
 	}
-	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), fromNanos(updated)
-	t.Lease = followup.Lease{Owner: leaseOwner, Expires: fromNanos(expires)}
+	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), sqlstore.FromNanos(updated)
+	t.Lease = followup.Lease{Owner: leaseOwner, Expires: sqlstore.FromNanos(expires)}
 	if token.Valid {
 		tok, err := uuid.Parse(token.String)
 		if err != nil {
@@ -155,7 +155,7 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	if err := checkClaim(c); err != nil {
 		return nil, err
 	}
-	now, expires := nanos(c.Now), nanos(c.Now.Add(c.For))
+	now, expires := sqlstore.Nanos(c.Now), sqlstore.Nanos(c.Now.Add(c.For))
 	var out []*followup.Task
 	err := s.s.atomic(ctx, func(db DB) error {
 		rows, err := db.QueryContext(ctx, `SELECT id FROM desk_followups
@@ -229,7 +229,7 @@ func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease,
 SET version = ?, status = ?, ready_at = ?, due = ?, ticket_id = ?, rule = ?, subject = ?, owner = ?,
     closed_at = ?, updated_at = ?, lease_owner = '', lease_token = NULL, lease_expires = ?, body = ?
 WHERE id = ? AND desk = ?`, cur.Version+1, c.status, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
-		c.closed, c.updated, int64(zeroNanos), body, t.ID.String(), t.Desk); err != nil {
+		c.closed, c.updated, int64(sqlstore.ZeroNanos), body, t.ID.String(), t.Desk); err != nil {
 		return fmt.Errorf("sqlite: complete task %s: %w", t.ID, err)
 	}
 	t.Version = cur.Version + 1

@@ -50,34 +50,3 @@ func (s *Store) migrator() (*sqlstore.Migrator, error) {
 			return s.atomic(ctx, func(db DB) error { return fn(executor{db}) })
 		}}, nil
 }
-
-// Migrate brings the schema to the latest embedded version. Applied
-// versions are recorded in desk_schema_migrations; migrating twice
-// applies each step once.
-func (s *Store) Migrate(ctx context.Context) error {
-	m, err := s.migrator()
-	if err != nil {
-		return err
-	}
-	return m.To(ctx, len(m.Steps))
-}
-
-// MigrateTo moves the schema up or down to version (0 removes every
-// table of the adapter). Each step runs in its own transaction together
-// with its record in desk_schema_migrations.
-func (s *Store) MigrateTo(ctx context.Context, version int) error {
-	m, err := s.migrator()
-	if err != nil {
-		return err
-	}
-	return m.To(ctx, version)
-}
-
-// SchemaVersion returns the applied schema version, 0 for none.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	m, err := s.migrator()
-	if err != nil {
-		return 0, err
-	}
-	return m.SchemaVersion(ctx)
-}

@@ -30,6 +30,9 @@ type DB interface {
 // file: the durable embedded default for a desk run by one process.
 // It is safe for concurrent use by many goroutines.
 type Store struct {
+	// Schema gives the store Migrate, MigrateTo and SchemaVersion.
+	sqlstore.Schema
+
 	db    DB
 	sqlDB *sql.DB // for transactions; nil when bound to a caller's tx
 	tx    *sql.Tx // the caller's transaction, if any
@@ -99,6 +102,7 @@ func (s *Store) bind() {
 	s.tickets = &Tickets{s: s}
 	s.followups = &Followups{s: s}
 	s.rosters = newRosters(s)
+	s.Schema = sqlstore.NewSchema(s.migrator)
 }
 
 // Tickets returns the ticket.Store.
@@ -167,17 +171,6 @@ func cancelled(ctx context.Context, err error) error {
 	}
 	return err
 }
-
-// Times are kept as Unix nanoseconds (sqlstore.Nanos): they compare in SQL
-// as time.Time does.
-const (
-	zeroNanos = sqlstore.ZeroNanos
-	openNanos = sqlstore.OpenNanos
-)
-
-func nanos(t time.Time) int64 { return sqlstore.Nanos(t) }
-
-func fromNanos(n int64) time.Time { return sqlstore.FromNanos(n) }
 
 // uniqueViolation reports a UNIQUE or PRIMARY KEY constraint failure.
 func uniqueViolation(err error) bool {

@@ -88,3 +88,45 @@ func (m *Migrator) version(ctx context.Context, ex Executor) (int, error) {
 func (m *Migrator) SchemaVersion(ctx context.Context) (int, error) {
 	return m.version(ctx, m.Read)
 }
+
+// Schema gives an adapter's Store its Migrate, MigrateTo and
+// SchemaVersion methods over the adapter's migrator; the Store embeds
+// it.
+type Schema struct {
+	migrator func() (*Migrator, error)
+}
+
+// NewSchema returns the schema methods over migrator, which the adapter
+// builds for its handle.
+func NewSchema(migrator func() (*Migrator, error)) Schema { return Schema{migrator: migrator} }
+
+// Migrate brings the schema to the latest embedded version. Applied
+// versions are recorded in desk_schema_migrations; migrating twice, or
+// from several processes at once, applies each step once.
+func (s Schema) Migrate(ctx context.Context) error {
+	m, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	return m.To(ctx, len(m.Steps))
+}
+
+// MigrateTo moves the schema up or down to version (0 removes every
+// table of the adapter). Each step runs in its own transaction together
+// with its record in desk_schema_migrations.
+func (s Schema) MigrateTo(ctx context.Context, version int) error {
+	m, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	return m.To(ctx, version)
+}
+
+// SchemaVersion returns the applied schema version, 0 for none.
+func (s Schema) SchemaVersion(ctx context.Context) (int, error) {
+	m, err := s.migrator()
+	if err != nil {
+		return 0, err
+	}
+	return m.SchemaVersion(ctx)
+}
