@@ -200,10 +200,10 @@ func (p *printer) times(r *sim.Report) {
 	}
 	tw.Flush()
 	p.f("\n")
-	tw = p.right()
-	fmt.Fprintln(tw, "late\trule\tlate\tdone late\tstill open\t")
+	tw = p.table()
+	fmt.Fprintln(tw, "  deadline\trule\tmissed\tdone late\tstill open")
 	for _, b := range r.Breaches {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", b.Deadline, b.Rule, b.Late, b.MetLate, b.StillOpen)
+		fmt.Fprintf(tw, "  %s\t%s\t%6d\t%9d\t%10d\n", b.Name, b.Rule, b.Late, b.MetLate, b.StillOpen)
 	}
 	tw.Flush()
 }
@@ -290,8 +290,9 @@ func (p *printer) followups(r *sim.Report) {
 func (p *printer) phones(r *sim.Report) {
 	c := r.Coverage
 	p.section("Phones and staffing by hour (R1, R8)")
-	p.wrap("  ", fmt.Sprintf("service hours without anybody on duty: %s on %s; unfilled roster slots: %d",
-		sim.Duration(time.Duration(c.UncoveredMinutes)*time.Minute), plural(len(c.Gaps), "gap", "gaps"), c.UnfilledSlots))
+	p.f("  service hours without anybody on duty: %s in %s\n",
+		sim.Duration(time.Duration(c.UncoveredMinutes)*time.Minute), plural(len(c.Gaps), "gap", "gaps"))
+	p.f("  roster slots nobody fills: %d\n", c.UnfilledSlots)
 	for i, g := range c.Gaps {
 		if i == 4 {
 			p.f("  ... and %d more\n", len(c.Gaps)-4)
