@@ -157,6 +157,22 @@ func testInputs(t *testing.T, s ticket.Store) {
 			_, err := svc.Receive(ctx, agent, in)
 			return err
 		}},
+		call{"attribute value too long", "attribute", func() error {
+			in := good()
+			in.Attrs = map[string]string{"remark": strings.Repeat("y", ticket.DefaultBounds().Value+1)}
+			_, err := svc.Receive(ctx, agent, in)
+			return err
+		}},
+		call{"customer ID too long", "customer", func() error {
+			in := good()
+			in.Customer.ID = strings.Repeat("z", ticket.DefaultBounds().Name+1)
+			_, err := svc.Receive(ctx, agent, in)
+			return err
+		}},
+		call{"escalation level one past the top", "level", func() error {
+			_, err := svc.Escalate(ctx, agent, tk.Ref(), ticket.DefaultBounds().Levels+1, "too high")
+			return err
+		}},
 		call{"appointment beyond year 9999", "appointment", func() error {
 			_, err := svc.Dispatch(ctx, agent, tk.Ref(), ticket.Assignment{Assignee: "zhao", Appointment: far})
 			return err
