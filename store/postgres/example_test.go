@@ -71,4 +71,5 @@ func ExampleMigrations() {
 	// 003_rosters
 	// 004_notify
 	// 005_ticket_general
+	// 006_ticket_indexes
 }

@@ -13,8 +13,8 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 5 {
-		t.Fatalf("%d migrations, want 5 (tickets, followups, rosters, notify, ticket_general)", len(ms))
+	if len(ms) != 6 {
+		t.Fatalf("%d migrations, want 6 (tickets, followups, rosters, notify, ticket_general, ticket_indexes)", len(ms))
 	}
 	files, err := fs.Glob(Migrations, "*.sql")
 	if err != nil {
@@ -22,7 +22,7 @@ func TestMigrations(t *testing.T) {
 	}
 	want := []string{"001_tickets.down.sql", "001_tickets.up.sql", "002_followups.down.sql", "002_followups.up.sql",
 		"003_rosters.down.sql", "003_rosters.up.sql", "004_notify.down.sql", "004_notify.up.sql",
-		"005_ticket_general.down.sql", "005_ticket_general.up.sql"}
+		"005_ticket_general.down.sql", "005_ticket_general.up.sql", "006_ticket_indexes.down.sql", "006_ticket_indexes.up.sql"}
 	if !slices.Equal(files, want) {
 		t.Fatalf("exported files %v, want %v", files, want)
 	}

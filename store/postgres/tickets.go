@@ -229,12 +229,8 @@ func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*tic
 
 // List implements ticket.Store.
 func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
-	w := sqlstore.TicketFilter(desk, f)
-	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlstore.TicketOrder(f.Order), w.Args()
-	if f.Limit > 0 {
-		q, args = q+" LIMIT ?", append(args, f.Limit)
-	}
-	rows, err := s.db.Query(ctx, sqlstore.Numbered(q), args...)
+	q, args := listSQL(desk, f)
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tickets: %w", err)
 	}
@@ -251,6 +247,16 @@ func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ti
 		return nil, fmt.Errorf("postgres: list tickets: %w", err)
 	}
 	return out, nil
+}
+
+// listSQL is the statement List runs for f, and its arguments.
+func listSQL(desk string, f ticket.Filter) (string, []any) {
+	w := sqlstore.TicketFilter(desk, f)
+	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlstore.TicketOrder(f.Order), w.Args()
+	if f.Limit > 0 {
+		q, args = q+" LIMIT ?", append(args, f.Limit)
+	}
+	return sqlstore.Numbered(q), args
 }
 
 // History implements ticket.Store.
