@@ -1,7 +1,8 @@
 // Package runner runs a desk's background work until its context ends:
 // deriving follow-ups from the ticket outbox ([Derive]), releasing
-// expired follow-up leases ([ExpireLeases]) and delivering outbox events
-// to a webhook ([Deliver]).
+// expired follow-up leases ([ExpireLeases]), delivering outbox events
+// to a webhook ([Deliver]) and escalating tickets whose clocks passed
+// ([Escalate]).
 //
 // A Runner polls every Interval and also wakes at once on a signal (a
 // [Signal] fed by the ticket service's Observer in memory, or a channel
@@ -18,6 +19,7 @@
 // release is one versioned write, and a cancelled delivery leaves its
 // event pending. Any number of processes may run the same runners on one
 // database: derivation is idempotent (a task's ID comes from its trigger
-// and rule), lease releases are versioned, and a webhook receiver drops
-// repeats by the signed ID.
+// and rule), lease releases are versioned, a webhook receiver drops
+// repeats by the signed ID, and an escalation is a versioned write that
+// marks its clock, so each ticket, clock and level escalates once.
 package runner

@@ -27,8 +27,10 @@ const (
 // SLA targets per priority for the first response and the resolution in
 // business hours of the desk's Calendar (set it: without one the
 // targets run in wall-clock time), SLA clocks paused while the ticket
-// waits for the customer, and subject and description treated as
-// personal data (S1). None of the property or
+// waits for the customer, subject and description treated as personal
+// data (S1), and escalation by itself when an SLA clock passes
+// (Service.EscalateDue, run by runner.Escalate): level 1 notifies the
+// supervisors, level 2 the admins. None of the property or
 // dealer rules is switched on: no three-minute dispatch (T5), no 48-hour
 // clocks (T7a, T7b, T13), no stagnation (T10), no revisits, no severity
 // escalation. Use GeneralRoles as its authorizer.
@@ -49,6 +51,10 @@ func GeneralDesk() Policy {
 		},
 		Pause:        []DeadlineName{DeadlineFirstResponse, DeadlineResolution},
 		PersonalText: true,
+		Escalation: EscalationPolicy{
+			Deadlines: []DeadlineName{DeadlineFirstResponse, DeadlineResolution},
+			Steps:     []EscalationStep{{Notify: RoleSupervisor}, {Notify: RoleAdmin}},
+		},
 	}
 }
 

@@ -39,3 +39,27 @@ func ExampleGeneralDesk() {
 	// first response due: Tue 10:00
 	// after the wait: Tue 11:30
 }
+
+// A deadline that passes escalates by itself: EscalateDue (run in the
+// background by runner.Escalate) raises the ticket one level per passed
+// clock, once, and the escalate event in the outbox names the role to
+// notify.
+func ExampleService_EscalateDue() {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	pol := ticket.GeneralDesk() // no calendar: wall-clock targets
+	desk, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "help", Policy: &pol,
+		Authorizer: ticket.GeneralRoles(), Now: func() time.Time { return now }})
+	ctx := context.Background()
+	tk, _ := desk.Receive(ctx, ticket.Actor{ID: "ann", Role: ticket.RoleAgent}, ticket.Intake{
+		Kind: ticket.Incident, Channel: ticket.Phone, Priority: ticket.PriorityUrgent})
+
+	now = now.Add(2 * time.Hour) // the 1-hour first response passed
+	system := ticket.Actor{ID: "escalation", Role: ticket.RoleSystem}
+	n, _ := desk.EscalateDue(ctx, system, 100)
+	again, _ := desk.EscalateDue(ctx, system, 100)
+	tk, _ = desk.Get(ctx, tk.ID)
+	events, _ := desk.Pending(ctx, "notifier", 10)
+	last := events[len(events)-1]
+	fmt.Println(n, again, tk.Escalation.Level, last.Action, last.Data["deadline"], last.Data["notify"])
+	// Output: 1 0 1 escalate first_response supervisor
+}

@@ -87,6 +87,10 @@ type Policy struct {
 	// personal data (a customer's e-mail): erasure removes them whole
 	// (S1). Without it erasure scrubs the customer's values from them.
 	PersonalText bool
+	// Escalation raises a ticket by itself when one of its clocks
+	// passes (Service.EscalateDue, run by runner.Escalate); off when it
+	// names no clock.
+	Escalation EscalationPolicy
 }
 
 // Calendar measures deadlines in working time: Add returns the instant
@@ -144,6 +148,7 @@ func (p Policy) Clone() Policy {
 	p.Priorities = slices.Clone(p.Priorities)
 	p.SLA = maps.Clone(p.SLA)
 	p.Pause = slices.Clone(p.Pause)
+	p.Escalation = p.Escalation.clone()
 	return p
 }
 

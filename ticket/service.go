@@ -93,6 +93,9 @@ func New(store Store, cfg Config) (*Service, error) {
 	if err := s.bounds.name("desk", cfg.Desk); err != nil {
 		return nil, err
 	}
+	if err := s.policy.Escalation.check(&s.bounds); err != nil {
+		return nil, err
+	}
 	for sev, sp := range s.policy.Severity {
 		if sp.Escalate < 0 || sp.Escalate > s.bounds.Levels {
 			return nil, invalid("policy severity", "%s complaints escalate to level %d, outside 0 to %d (Bounds.Levels)", sev, sp.Escalate, s.bounds.Levels)

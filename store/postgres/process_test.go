@@ -40,6 +40,9 @@ const workerDesk = "north"
 // open task is left. Mode "stall" claims one batch, prints the claimed
 // IDs and its lease expiry, and hangs until it is killed.
 func runWorker(mode string) error {
+	if mode == "escalate" {
+		return runEscalationWorker()
+	}
 	ctx := context.Background()
 	name := os.Getenv("DESK_PG_WORKER_NAME")
 	lease, err := time.ParseDuration(os.Getenv("DESK_PG_WORKER_LEASE"))
