@@ -15,6 +15,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -30,9 +31,9 @@ func seedBulk(tb testing.TB, s *Store, n int, notBefore time.Time) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		c := colsOf(t)
-		rows[i] = []any{t.ID, t.Desk, int64(1), c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
-			c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, body}
+		c := sqlstore.TaskColumnsOf(t)
+		rows[i] = []any{t.ID, t.Desk, int64(1), c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
+			c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, body}
 	}
 	_, err := s.DB().CopyFrom(context.Background(), pgx.Identifier{"desk_followups"},
 		[]string{"id", "desk", "version", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 )
 
 var _ followup.BatchCreator = (*Followups)(nil)
@@ -51,13 +52,13 @@ func (s *Followups) CreateBatch(ctx context.Context, ts []*followup.Task) (errs 
 		if err != nil {
 			return nil, fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 		}
-		c := colsOf(stored)
+		c := sqlstore.TaskColumnsOf(stored)
 		index[t.ID] = i
-		ids, desks, statuses, roles = append(ids, t.ID), append(desks, t.Desk), append(statuses, c.status), append(roles, c.role)
-		readies, dues, tickets = append(readies, c.ready), append(dues, c.due), append(tickets, c.ticket)
-		rules, subjects, owners = append(rules, c.rule), append(subjects, c.subject), append(owners, c.owner)
-		closeds, updateds = append(closeds, c.closed), append(updateds, c.updated)
-		leaseOwners, leaseTokens, leaseExpires = append(leaseOwners, c.leaseOwner), append(leaseTokens, c.leaseToken), append(leaseExpires, c.leaseExpires)
+		ids, desks, statuses, roles = append(ids, t.ID), append(desks, t.Desk), append(statuses, c.Status), append(roles, c.Role)
+		readies, dues, tickets = append(readies, c.Ready), append(dues, c.Due), append(tickets, c.Ticket)
+		rules, subjects, owners = append(rules, c.Rule), append(subjects, c.Subject), append(owners, c.Owner)
+		closeds, updateds = append(closeds, c.Closed), append(updateds, c.Updated)
+		leaseOwners, leaseTokens, leaseExpires = append(leaseOwners, c.LeaseOwner), append(leaseTokens, c.LeaseToken), append(leaseExpires, c.LeaseExpires)
 		bodies = append(bodies, string(body))
 	}
 	if len(ids) == 0 {

@@ -25,65 +25,14 @@ type Followups struct{ db DB }
 
 var _ followup.Store = (*Followups)(nil)
 
-// taskCols are the columns derived from a task; the JSON body holds the
-// rest. version, status, lease and updated_at are authoritative in their
-// columns (a claim changes only those).
-type taskCols struct {
-	status, role, rule, subject, owner string
-	ready                              *int64
-	due, closed, updated               int64
-	ticket                             *uuid.UUID
-	leaseOwner                         string
-	leaseToken                         *uuid.UUID
-	leaseExpires                       int64
-}
-
-func colsOf(t *followup.Task) taskCols {
-	c := taskCols{
-		status: string(t.Status), role: string(t.Role), rule: t.Rule, subject: t.Subject,
-		due: sqlstore.Nanos(t.Due), closed: sqlstore.Nanos(t.ClosedAt), updated: sqlstore.Nanos(t.UpdatedAt),
-		leaseOwner: t.Lease.Owner, leaseExpires: sqlstore.Nanos(t.Lease.Expires), owner: t.Lease.Owner,
-	}
-	if t.Outcome != nil && t.Status.Final() {
-		c.owner = t.Outcome.By.ID
-	}
-	if r := t.ReadyAt(); t.Open() {
-		n := sqlstore.Nanos(r)
-		c.ready = &n
-	}
-	if t.Ticket != uuid.Nil {
-		id := t.Ticket
-		c.ticket = &id
-	}
-	if t.Lease.Token != uuid.Nil {
-		tok := t.Lease.Token
-		c.leaseToken = &tok
-	}
-	return c
-}
-
 const taskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
 
 func scanTask(row pgx.Row) (*followup.Task, error) {
-	var (
-		version, updated, expires int64
-		status, leaseOwner        string
-		token                     *uuid.UUID
-		body                      []byte
-	)
-	if err := row.Scan(&version, &status, &updated, &leaseOwner, &token, &expires, &body); err != nil {
+	var r sqlstore.TaskRow
+	if err := row.Scan(&r.Version, &r.Status, &r.Updated, &r.LeaseOwner, &r.Token, &r.Expires, &r.Body); err != nil {
 		return nil, err
 	}
-	t := new(followup.Task)
-	if err := json.Unmarshal(body, t); err != nil {
-		return nil, fmt.Errorf("decode task: %w", err)
-	}
-	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), sqlstore.FromNanos(updated)
-	t.Lease = followup.Lease{Owner: leaseOwner, Expires: sqlstore.FromNanos(expires)}
-	if token != nil {
-		t.Lease.Token = *token
-	}
-	return t, nil
+	return r.Task()
 }
 
 // Create implements followup.Store.
@@ -97,14 +46,14 @@ func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 	}
-	c := colsOf(stored)
+	c := sqlstore.TaskColumnsOf(stored)
 	tag, err := s.db.Exec(ctx, `
 INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
     closed_at, updated_at, lease_owner, lease_token, lease_expires, body)
 VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT (id) DO NOTHING`,
-		t.ID, t.Desk, c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
-		c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, body)
+		t.ID, t.Desk, c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
+		c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, body)
 	if err != nil {
 		return fmt.Errorf("postgres: create task %s: %w", t.ID, err)
 	}
@@ -125,20 +74,6 @@ func (s *Followups) Get(ctx context.Context, desk string, id uuid.UUID) (*follow
 		return nil, fmt.Errorf("postgres: get task %s: %w", id, err)
 	}
 	return t, nil
-}
-
-func checkClaim(c followup.Claim) error {
-	switch {
-	case c.Owner == "":
-		return &followup.InputError{Field: "claim owner", Reason: "name the worker that claims"}
-	case c.Token == uuid.Nil:
-		return &followup.InputError{Field: "claim token", Reason: "give the claim a token"}
-	case c.For <= 0:
-		return &followup.InputError{Field: "lease", Reason: fmt.Sprintf("lease length %s must be positive", c.For)}
-	case c.Now.IsZero():
-		return &followup.InputError{Field: "claim time", Reason: "give the claim a time"}
-	}
-	return nil
 }
 
 // claimSQL takes a batch of ready tasks in one statement. SKIP LOCKED
@@ -174,7 +109,7 @@ RETURNING c.was_ready, f.due, f.version, f.status, f.updated_at, f.lease_owner, 
 
 // Claim implements followup.Store.
 func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([]*followup.Task, error) {
-	if err := checkClaim(c); err != nil {
+	if err := sqlstore.CheckClaim(c); err != nil {
 		return nil, err
 	}
 	now := sqlstore.Nanos(c.Now)
@@ -195,12 +130,12 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	var got []claimed
 	for rows.Next() {
 		var cl claimed
-		var rest rowRest
-		if err := rows.Scan(&cl.ready, &cl.due, &rest.version, &rest.status, &rest.updated,
-			&rest.leaseOwner, &rest.token, &rest.expires, &rest.body); err != nil {
+		var rest sqlstore.TaskRow
+		if err := rows.Scan(&cl.ready, &cl.due, &rest.Version, &rest.Status, &rest.Updated,
+			&rest.LeaseOwner, &rest.Token, &rest.Expires, &rest.Body); err != nil {
 			return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
 		}
-		if cl.t, err = rest.task(); err != nil {
+		if cl.t, err = rest.Task(); err != nil {
 			return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
 		}
 		got = append(got, cl)
@@ -219,27 +154,6 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	return out, nil
 }
 
-// rowRest is a task row as scanned.
-type rowRest struct {
-	version, updated, expires int64
-	status, leaseOwner        string
-	token                     *uuid.UUID
-	body                      []byte
-}
-
-func (r rowRest) task() (*followup.Task, error) {
-	t := new(followup.Task)
-	if err := json.Unmarshal(r.body, t); err != nil {
-		return nil, fmt.Errorf("decode task: %w", err)
-	}
-	t.Version, t.Status, t.UpdatedAt = r.version, followup.Status(r.status), sqlstore.FromNanos(r.updated)
-	t.Lease = followup.Lease{Owner: r.leaseOwner, Expires: sqlstore.FromNanos(r.expires)}
-	if r.token != nil {
-		t.Lease.Token = *r.token
-	}
-	return t, nil
-}
-
 // completeSQL writes the outcome only while the caller's lease is live:
 // the lease check and the write are one statement. The task keeps its
 // stored role, as in MemStore.
@@ -251,15 +165,6 @@ SET version = version + 1, status = $5, ready_at = $6, due = $7, ticket_id = $8,
 WHERE id = $1 AND desk = $2 AND status = 'claimed' AND lease_owner = $3 AND lease_token = $4 AND lease_expires > $16
 RETURNING version`
 
-// completion prepares the row for a completed task.
-func completion(t *followup.Task) (taskCols, []byte, error) {
-	next := t.Clone()
-	next.Lease = followup.Lease{}
-	c := colsOf(next)
-	body, err := json.Marshal(next)
-	return c, body, err
-}
-
 // Complete implements followup.Store.
 func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followup.Lease, now time.Time) error {
 	if err := followup.CheckTask(t); err != nil {
@@ -268,13 +173,13 @@ func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followu
 	if t.Status == followup.Claimed {
 		return &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
 	}
-	c, body, err := completion(t)
+	c, body, err := sqlstore.Completed(t)
 	if err != nil {
 		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 	}
 	var version int64
-	err = s.db.QueryRow(ctx, completeSQL, t.ID, t.Desk, held.Owner, held.Token, c.status, c.ready, c.due, c.ticket,
-		c.rule, c.subject, c.owner, c.closed, c.updated, c.leaseExpires, body, sqlstore.Nanos(now)).Scan(&version)
+	err = s.db.QueryRow(ctx, completeSQL, t.ID, t.Desk, held.Owner, held.Token, c.Status, c.Ready, c.Due, c.Ticket,
+		c.Rule, c.Subject, c.Owner, c.Closed, c.Updated, c.LeaseExpires, body, sqlstore.Nanos(now)).Scan(&version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		cur, gerr := s.Get(ctx, t.Desk, t.ID)
 		if gerr != nil {
@@ -343,14 +248,14 @@ func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now t
 			errs[i] = &followup.InputError{Field: "task", Reason: fmt.Sprintf("task %s twice in one batch", t.ID)}
 			continue
 		}
-		c, body, err := completion(t)
+		c, body, err := sqlstore.Completed(t)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 		}
 		index[t.ID] = i
 		ids[i], desks[i], owners[i], tokens[i] = t.ID, t.Desk, it.Held.Owner, it.Held.Token
-		statuses[i], readies[i], dues[i], tickets[i] = c.status, c.ready, c.due, c.ticket
-		rules[i], subjects[i], ownerCols[i], closeds[i], updateds[i], bodies[i] = c.rule, c.subject, c.owner, c.closed, c.updated, string(body)
+		statuses[i], readies[i], dues[i], tickets[i] = c.Status, c.Ready, c.Due, c.Ticket
+		rules[i], subjects[i], ownerCols[i], closeds[i], updateds[i], bodies[i] = c.Rule, c.Subject, c.Owner, c.Closed, c.Updated, string(body)
 	}
 	rows, err := s.db.Query(ctx, `
 UPDATE desk_followups AS f
@@ -411,7 +316,7 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 	if next.Status != followup.Claimed {
 		next.Lease = followup.Lease{}
 	}
-	c := colsOf(next)
+	c := sqlstore.TaskColumnsOf(next)
 	body, err := json.Marshal(next)
 	if err != nil {
 		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
@@ -421,8 +326,8 @@ UPDATE desk_followups
 SET version = version + 1, status = $4, role = $5, ready_at = $6, due = $7, ticket_id = $8, rule = $9, subject = $10,
     owner = $11, closed_at = $12, updated_at = $13, lease_owner = $14, lease_token = $15, lease_expires = $16, body = $17
 WHERE id = $1 AND desk = $2 AND version = $3`,
-		t.ID, t.Desk, t.Version, c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
-		c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, body)
+		t.ID, t.Desk, t.Version, c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
+		c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, body)
 	if err != nil {
 		return fmt.Errorf("postgres: update task %s: %w", t.ID, err)
 	}

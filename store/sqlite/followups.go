@@ -21,65 +21,30 @@ type Followups struct{ s *Store }
 
 var _ followup.Store = (*Followups)(nil)
 
-type taskCols struct {
-	status, role, rule, subject, owner string
-	ready                              *int64
-	due, closed, updated               int64
-	ticket                             *string
-	leaseOwner                         string
-	leaseToken                         *string
-	leaseExpires                       int64
-}
-
-func colsOf(t *followup.Task) taskCols {
-	c := taskCols{
-		status: string(t.Status), role: string(t.Role), rule: t.Rule, subject: t.Subject,
-		due: sqlstore.Nanos(t.Due), closed: sqlstore.Nanos(t.ClosedAt), updated: sqlstore.Nanos(t.UpdatedAt),
-		leaseOwner: t.Lease.Owner, leaseExpires: sqlstore.Nanos(t.Lease.Expires), owner: t.Lease.Owner,
-	}
-	if t.Outcome != nil && t.Status.Final() {
-		c.owner = t.Outcome.By.ID
-	}
-	if t.Open() {
-		n := sqlstore.Nanos(t.ReadyAt())
-		c.ready = &n
-	}
-	if t.Ticket != uuid.Nil {
-		id := t.Ticket.String()
-		c.ticket = &id
-	}
-	if t.Lease.Token != uuid.Nil {
-		tok := t.Lease.Token.String()
-		c.leaseToken = &tok
-	}
-	return c
-}
-
 const taskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
 
 func scanTask(scan func(...any) error) (*followup.Task, error) {
-	var (
-		version, updated, expires int64
-		status, leaseOwner, body  string
-		token                     sql.NullString
-	)
-	if err := scan(&version, &status, &updated, &leaseOwner, &token, &expires, &body); err != nil {
+	var r sqlstore.TaskRow
+	var token sql.NullString
+	if err := scan(&r.Version, &r.Status, &r.Updated, &r.LeaseOwner, &token, &r.Expires, &r.Body); err != nil {
 		return nil, err
 	}
-	t := new(followup.Task)
-	if err := json.Unmarshal([]byte(body), t); err != nil {
-		return nil, fmt.Errorf("decode task: %w", err)
-	}
-	t.Version, t.Status, t.UpdatedAt = version, followup.Status(status), sqlstore.FromNanos(updated)
-	t.Lease = followup.Lease{Owner: leaseOwner, Expires: sqlstore.FromNanos(expires)}
 	if token.Valid {
 		tok, err := uuid.Parse(token.String)
 		if err != nil {
 			return nil, fmt.Errorf("decode lease token: %w", err)
 		}
-		t.Lease.Token = tok
+		r.Token = &tok
 	}
-	return t, nil
+	return r.Task()
+}
+
+// idArg is a UUID column's value: its text, or NULL.
+func idArg(id *uuid.UUID) any {
+	if id == nil {
+		return nil
+	}
+	return id.String()
 }
 
 // Create implements followup.Store.
@@ -96,14 +61,14 @@ func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
 	}
-	c := colsOf(stored)
+	c := sqlstore.TaskColumnsOf(stored)
 	res, err := s.s.db.ExecContext(ctx, `
 INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
     closed_at, updated_at, lease_owner, lease_token, lease_expires, body)
 VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING`,
-		t.ID.String(), t.Desk, c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
-		c.closed, c.updated, c.leaseOwner, c.leaseToken, c.leaseExpires, string(body))
+		t.ID.String(), t.Desk, c.Status, c.Role, c.Ready, c.Due, idArg(c.Ticket), c.Rule, c.Subject, c.Owner,
+		c.Closed, c.Updated, c.LeaseOwner, idArg(c.LeaseToken), c.LeaseExpires, string(body))
 	if err != nil {
 		return fmt.Errorf("sqlite: create task %s: %w", t.ID, err)
 	}
@@ -133,26 +98,12 @@ func (s *Followups) Get(ctx context.Context, desk string, id uuid.UUID) (*follow
 	return get(ctx, s.s.db, desk, id)
 }
 
-func checkClaim(c followup.Claim) error {
-	switch {
-	case c.Owner == "":
-		return &followup.InputError{Field: "claim owner", Reason: "name the worker that claims"}
-	case c.Token == uuid.Nil:
-		return &followup.InputError{Field: "claim token", Reason: "give the claim a token"}
-	case c.For <= 0:
-		return &followup.InputError{Field: "lease", Reason: fmt.Sprintf("lease length %s must be positive", c.For)}
-	case c.Now.IsZero():
-		return &followup.InputError{Field: "claim time", Reason: "give the claim a time"}
-	}
-	return nil
-}
-
 // Claim implements followup.Store.
 func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([]*followup.Task, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := checkClaim(c); err != nil {
+	if err := sqlstore.CheckClaim(c); err != nil {
 		return nil, err
 	}
 	now, expires := sqlstore.Nanos(c.Now), sqlstore.Nanos(c.Now.Add(c.For))
@@ -197,13 +148,6 @@ RETURNING version, status, updated_at, lease_owner, lease_token, lease_expires, 
 	return out, nil
 }
 
-func completion(t *followup.Task) (taskCols, string, error) {
-	next := t.Clone()
-	next.Lease = followup.Lease{}
-	body, err := json.Marshal(next)
-	return colsOf(next), string(body), err
-}
-
 // complete writes one outcome inside db's transaction, under the lease.
 func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease, now time.Time) error {
 	if err := followup.CheckTask(t); err != nil {
@@ -221,15 +165,15 @@ func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease,
 	}
 	next := t.Clone()
 	next.Role = cur.Role // a completion keeps the stored role, as in MemStore
-	c, body, err := completion(next)
+	c, body, err := sqlstore.Completed(next)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
 	}
 	if _, err := db.ExecContext(ctx, `UPDATE desk_followups
 SET version = ?, status = ?, ready_at = ?, due = ?, ticket_id = ?, rule = ?, subject = ?, owner = ?,
     closed_at = ?, updated_at = ?, lease_owner = '', lease_token = NULL, lease_expires = ?, body = ?
-WHERE id = ? AND desk = ?`, cur.Version+1, c.status, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner,
-		c.closed, c.updated, int64(sqlstore.ZeroNanos), body, t.ID.String(), t.Desk); err != nil {
+WHERE id = ? AND desk = ?`, cur.Version+1, c.Status, c.Ready, c.Due, idArg(c.Ticket), c.Rule, c.Subject, c.Owner,
+		c.Closed, c.Updated, int64(sqlstore.ZeroNanos), string(body), t.ID.String(), t.Desk); err != nil {
 		return fmt.Errorf("sqlite: complete task %s: %w", t.ID, err)
 	}
 	t.Version = cur.Version + 1
@@ -303,7 +247,7 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 	if next.Status != followup.Claimed {
 		next.Lease = followup.Lease{}
 	}
-	c := colsOf(next)
+	c := sqlstore.TaskColumnsOf(next)
 	body, err := json.Marshal(next)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
@@ -312,8 +256,8 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 SET version = version + 1, status = ?, role = ?, ready_at = ?, due = ?, ticket_id = ?, rule = ?, subject = ?,
     owner = ?, closed_at = ?, updated_at = ?, lease_owner = ?, lease_token = ?, lease_expires = ?, body = ?
 WHERE id = ? AND desk = ? AND version = ?`,
-		c.status, c.role, c.ready, c.due, c.ticket, c.rule, c.subject, c.owner, c.closed, c.updated,
-		c.leaseOwner, c.leaseToken, c.leaseExpires, string(body), t.ID.String(), t.Desk, t.Version)
+		c.Status, c.Role, c.Ready, c.Due, idArg(c.Ticket), c.Rule, c.Subject, c.Owner, c.Closed, c.Updated,
+		c.LeaseOwner, idArg(c.LeaseToken), c.LeaseExpires, string(body), t.ID.String(), t.Desk, t.Version)
 	if err != nil {
 		return fmt.Errorf("sqlite: update task %s: %w", t.ID, err)
 	}
