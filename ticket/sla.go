@@ -25,11 +25,20 @@ const (
 	DeadlineResolution    DeadlineName = "resolution"
 )
 
-// slaStops are the actions that discharge each SLA clock.
-var slaStops = map[DeadlineName][]Action{
-	DeadlineFirstResponse: {ActRespond, ActAnswer, ActResolveOnSpot},
-	DeadlineResolution:    {ActResolve, ActResolveOnSpot},
+// slaStop reports whether the action discharges the SLA clock: a reply
+// to the customer meets the first response, a solution the resolution.
+func slaStop(name DeadlineName, a Action) bool {
+	switch name {
+	case DeadlineFirstResponse:
+		return a == ActRespond || a == ActAnswer || a == ActResolveOnSpot
+	case DeadlineResolution:
+		return a == ActResolve || a == ActResolveOnSpot
+	}
+	return false
 }
+
+// isSLA reports whether the clock is one of the SLA clocks.
+func isSLA(name DeadlineName) bool { return name == DeadlineFirstResponse || name == DeadlineResolution }
 
 // target returns the SLA target of a clock for a priority.
 func (p *Policy) target(pr Priority, name DeadlineName) (time.Duration, bool) {
@@ -74,13 +83,12 @@ func (s *Service) startSLA(t *Ticket, at time.Time) {
 // been paused; a clock the new priority has no target for is removed.
 func (s *Service) retarget(t *Ticket) {
 	t.Deadlines = slices.DeleteFunc(t.Deadlines, func(d Deadline) bool {
-		_, sla := slaStops[d.Name]
 		_, ok := s.policy.target(t.Priority, d.Name)
-		return sla && d.Open() && !ok
+		return isSLA(d.Name) && d.Open() && !ok
 	})
 	for i := range t.Deadlines {
 		d := &t.Deadlines[i]
-		if _, sla := slaStops[d.Name]; !sla || !d.Open() {
+		if !isSLA(d.Name) || !d.Open() {
 			continue
 		}
 		target, _ := s.policy.target(t.Priority, d.Name)
@@ -93,7 +101,7 @@ func (s *Service) retarget(t *Ticket) {
 func (s *Service) clocks(t *Ticket, action Action, e *Event, now time.Time) {
 	for i := range t.Deadlines {
 		d := &t.Deadlines[i]
-		if d.Open() && slices.Contains(slaStops[d.Name], action) {
+		if d.Open() && slaStop(d.Name, action) {
 			s.resumeClock(d, now) // a reply during a wait is measured against the moved due time
 			d.Done = now
 		}
