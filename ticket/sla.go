@@ -38,7 +38,9 @@ func slaStop(name DeadlineName, a Action) bool {
 }
 
 // isSLA reports whether the clock is one of the SLA clocks.
-func isSLA(name DeadlineName) bool { return name == DeadlineFirstResponse || name == DeadlineResolution }
+func isSLA(name DeadlineName) bool {
+	return name == DeadlineFirstResponse || name == DeadlineResolution
+}
 
 // target returns the SLA target of a clock for a priority.
 func (p *Policy) target(pr Priority, name DeadlineName) (time.Duration, bool) {
