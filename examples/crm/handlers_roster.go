@@ -232,7 +232,7 @@ func (s *server) coverage(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 		}
 		days = n
 	}
-	rep, err := s.roster.Coverage(r.Context(), d.name, s.cfg.Location, roster.SeedServiceHours(), from, days)
+	rep, err := s.roster.Coverage(r.Context(), d.name, s.cfg.Location, roster.ServiceHoursOf(s.cfg.Calendar), from, days)
 	if err != nil {
 		s.fail(w, r, err)
 		return

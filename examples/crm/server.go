@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/servicedesk-go/desk/calendar"
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/phrasebook"
 	"github.com/servicedesk-go/desk/roster"
@@ -33,6 +34,11 @@ type Config struct {
 	Agents []string
 	// Location is the desks' time zone; nil means Asia/Shanghai.
 	Location *time.Location
+	// Calendar is the desks' one business calendar: follow-up contact
+	// hours and next contact times, roster day kinds and coverage (and
+	// ticket deadlines, for a policy that counts business hours). Nil
+	// means DefaultCalendar(Location).
+	Calendar *calendar.Calendar
 	// RosterStart is the first day of the rotation; zero means the
 	// Monday of the week that contains Now().
 	RosterStart roster.Date
@@ -126,6 +132,20 @@ type server struct {
 	wake chan struct{}
 }
 
+// DefaultCalendar is the desks' calendar when Config.Calendar is nil:
+// service hours 09:00-24:00 every day (R1), customers called between
+// 09:00 and 20:00 (followup.DefaultContactHours), and the State
+// Council's holiday schedule with its make-up workdays.
+func DefaultCalendar(loc *time.Location) (*calendar.Calendar, error) {
+	contact := calendar.Daily(calendar.Span{Start: 9 * time.Hour, End: 20 * time.Hour})
+	return calendar.New(calendar.Config{
+		Zone:     loc,
+		Hours:    calendar.Daily(calendar.Span{Start: 9 * time.Hour, End: 24 * time.Hour}),
+		Contact:  &contact,
+		Schedule: calendar.China(),
+	})
+}
+
 // deskName is what a desk may be called: it appears in paths.
 var deskName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
@@ -144,6 +164,13 @@ func newServer(cfg Config) (*server, error) {
 			return nil, fmt.Errorf("crm: load time zone: %w", err)
 		}
 		cfg.Location = loc
+	}
+	if cfg.Calendar == nil {
+		cal, err := DefaultCalendar(cfg.Location)
+		if err != nil {
+			return nil, fmt.Errorf("crm: calendar: %w", err)
+		}
+		cfg.Calendar = cal
 	}
 	if len(cfg.Agents) == 0 {
 		cfg.Agents = []string{"li", "wang", "zhang", "zhao"}
@@ -234,12 +261,16 @@ func newServer(cfg Config) (*server, error) {
 // wireDesk builds one desk: tickets on the shared store, follow-ups
 // derived from its outbox, and its rotation published to the roster.
 func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
+	// The seed regulations count the property desk's deadlines (T5's
+	// 3 minutes, T7's 48 hours) on the clock, so the ticket policy keeps
+	// no calendar here; a desk that counts in business hours sets
+	// pol.Calendar = s.cfg.Calendar.
 	pol := ticket.PropertyDesk()
 	svc, err := ticket.New(store, ticket.Config{Desk: name, Policy: &pol, Authorizer: deskAuthorizer(), Now: s.now, NewID: s.newID})
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: %w", name, err)
 	}
-	contact := followup.DefaultContactHours(s.cfg.Location)
+	contact := s.cfg.Calendar
 	der, err := followup.NewDeriver(s.tasks, followup.DeriverConfig{
 		Desk: name, Rules: followup.PropertyRules(s.cfg.Seed), Calendar: contact, Now: s.now,
 	})
@@ -286,6 +317,7 @@ func (s *server) publishRotation(name string) (from, until time.Time, err error)
 	var prev []roster.Assignment
 	for range s.cfg.RosterCycles {
 		spec := roster.SeedSpec(name, start, s.cfg.Location, s.cfg.Agents...)
+		spec.Calendar = s.cfg.Calendar
 		spec.Previous = prev
 		spec.NewID = s.newID
 		plan, err := roster.Generate(spec)
