@@ -19,19 +19,8 @@ var migrationFiles embed.FS
 // tables all start with desk_.
 var Migrations fs.FS = sqlstore.Sub(migrationFiles, "migrations")
 
-// Migration is one numbered schema step.
-type Migration = sqlstore.Migration
-
 // ListMigrations returns the embedded migrations in order.
-func ListMigrations() ([]Migration, error) { return parseMigrations(Migrations) }
-
-func parseMigrations(fsys fs.FS) ([]Migration, error) {
-	ms, err := sqlstore.ParseMigrations(fsys)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	return ms, nil
-}
+func ListMigrations() ([]sqlstore.Migration, error) { return sqlstore.ParseMigrations(Migrations) }
 
 // migrationLock is the advisory lock key that serialises migrators of
 // several processes.

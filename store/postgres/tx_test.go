@@ -8,6 +8,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -135,5 +136,5 @@ func TestWithTxService(t *testing.T) {
 // counts revisits by role).
 func TestCompleteKeepsRole(t *testing.T) {
 	s, _ := openStore(t)
-	completeKeepsRole(t, s.Followups(), s.CompleteBatch)
+	sqlstoretest.CompleteKeepsRole(t, s.Followups(), s.CompleteBatch)
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"embed"
-	"fmt"
 	"io/fs"
 
 	"github.com/servicedesk-go/desk/store/sqlstore"
@@ -19,19 +18,8 @@ var migrationFiles embed.FS
 // tables all start with desk_.
 var Migrations fs.FS = sqlstore.Sub(migrationFiles, "migrations")
 
-// Migration is one numbered schema step.
-type Migration = sqlstore.Migration
-
 // ListMigrations returns the embedded migrations in order.
-func ListMigrations() ([]Migration, error) { return parseMigrations(Migrations) }
-
-func parseMigrations(fsys fs.FS) ([]Migration, error) {
-	ms, err := sqlstore.ParseMigrations(fsys)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
-	}
-	return ms, nil
-}
+func ListMigrations() ([]sqlstore.Migration, error) { return sqlstore.ParseMigrations(Migrations) }
 
 // migrator is the shared migrator in SQLite's dialect: each step in one
 // write transaction, which holds SQLite's write lock from its start, so

@@ -1,4 +1,7 @@
-package postgres
+// Package sqlstoretest holds the checks that the SQL adapters
+// (store/postgres, store/sqlite) run beyond the conformance suites, on
+// their adapter-specific paths, written once for both.
+package sqlstoretest
 
 import (
 	"context"
@@ -12,7 +15,13 @@ import (
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-func completeKeepsRole(t *testing.T, fs followup.Store, batch func(context.Context, []Completion, time.Time) ([]error, error)) {
+// CompleteBatch is an adapter's batch completion.
+type CompleteBatch func(ctx context.Context, items []followup.Completion, now time.Time) ([]error, error)
+
+// CompleteKeepsRole checks that a completion, one by one and in a batch,
+// keeps the task's stored role although the caller changed it (F3 counts
+// revisits by role).
+func CompleteKeepsRole(t *testing.T, fs followup.Store, batch CompleteBatch) {
 	t.Helper()
 	ctx := context.Background()
 	for i, viaBatch := range []bool{false, true} {
@@ -29,7 +38,7 @@ func completeKeepsRole(t *testing.T, fs followup.Store, batch func(context.Conte
 		done.Role = ticket.RoleDirector // the caller changed it; the store keeps the stored one
 		done.Outcome = &followup.Outcome{Result: followup.Reached, By: ticket.Actor{ID: "w", Role: ticket.RoleRepairLead}, At: followuptest.T0}
 		if viaBatch {
-			errs, err := batch(ctx, []Completion{{Task: done, Held: got[0].Lease}}, followuptest.T0)
+			errs, err := batch(ctx, []followup.Completion{{Task: done, Held: got[0].Lease}}, followuptest.T0)
 			if err != nil || errs[0] != nil {
 				t.Fatal(err, errs)
 			}
