@@ -2,10 +2,12 @@ package tickettest
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -97,5 +99,63 @@ func testErase(t *testing.T, s ticket.Store) {
 	}
 	if n, err := svc.Erase(ctx, lead, "crm-42"); err != nil || n != 0 {
 		t.Errorf("erasing again = %d, %v; want nothing left", n, err)
+	}
+}
+
+// testRedact: erasure rewrites notes and data of past events in the
+// history and the outbox, nothing else, and appends its own event.
+func testRedact(t *testing.T, s ticket.Store) {
+	ctx := context.Background()
+	tk, ev := newTicket("north", 1)
+	ev.Note = "secret 555-0100"
+	ev.Data["phone"] = "555-0100"
+	mustCreate(t, s, tk, ev)
+	v2, e2 := bump(tk, ticket.Dispatched, "call 555-0100")
+	if err := s.Update(ctx, v2, e2); err != nil {
+		t.Fatal(err)
+	}
+	v3, e3 := bump(v2, ticket.Dispatched, "erased")
+	v3.Fields = map[string]string{}
+	r1 := ev.Clone()
+	r1.Note, r1.Data = "secret [erased]", map[string]string{"channel": "phone", "phone": "[erased]"}
+	r2 := e2.Clone()
+	r2.Note = "call [erased]"
+	stale := v3.Clone()
+	stale.Version = 2
+	staleEv := e3
+	staleEv.Seq = 2
+	if err := s.Redact(ctx, stale, []ticket.Event{r1}, staleEv); !errors.Is(err, ticket.ErrConflict) {
+		t.Fatalf("stale redact: %v, want ErrConflict", err)
+	}
+	ghost := r1
+	ghost.ID = uuid.New()
+	if err := s.Redact(ctx, v3, []ticket.Event{r2, ghost}, e3); !errors.Is(err, ticket.ErrNotFound) {
+		t.Fatalf("redacting an event the ticket lacks: %v, want ErrNotFound", err)
+	}
+	if h, _ := s.History(ctx, "north", tk.ID); len(h) != 2 || h[1].Note != "call 555-0100" {
+		t.Fatalf("a refused redact changed the history: %+v", h)
+	}
+	if err := s.Redact(ctx, v3, []ticket.Event{r1, r2}, e3); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := s.History(ctx, "north", tk.ID)
+	if len(h) != 3 || h[0].Note != "secret [erased]" || h[0].Data["phone"] != "[erased]" || h[1].Note != "call [erased]" || h[2].ID != e3.ID {
+		t.Fatalf("history after redact %+v", h)
+	}
+	if h[0].Action != ev.Action || !h[0].At.Equal(ev.At) || h[0].Actor != ev.Actor || h[1].From != e2.From || h[1].To != e2.To {
+		t.Fatal("redact changed the trail")
+	}
+	pend, _ := s.Pending(ctx, "c", "north", 10)
+	if len(pend) != 3 {
+		t.Fatalf("outbox has %d events", len(pend))
+	}
+	for _, p := range pend {
+		if p.Note == "secret 555-0100" || p.Note == "call 555-0100" || p.Data["phone"] == "555-0100" {
+			t.Fatalf("outbox still holds the erased value: %+v", p)
+		}
+	}
+	got, _ := s.Get(ctx, "north", tk.ID)
+	if got.Version != 3 || len(got.Fields) != 0 {
+		t.Fatalf("ticket after redact: v%d fields %v", got.Version, got.Fields)
 	}
 }
