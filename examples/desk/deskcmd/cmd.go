@@ -58,7 +58,8 @@ func run(name string, args []string, stdout, stderr io.Writer, open Opener) erro
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same report")
 	days := fs.Int("days", 7, "days to simulate (1 to 366)")
 	start := fs.String("start", "2026-03-02", "first day, YYYY-MM-DD, desk local time")
-	dealer := fs.Bool("dealer", false, "a car dealer's service desk instead of a property desk")
+	dealer := fs.Bool("dealer", false, "a car dealer's service desk instead of a property desk (as -preset dealer)")
+	preset := fs.String("preset", "property", "the desk's presets: property, dealer or generic (a general support desk: e-mail and phone, priorities, SLA pauses, automatic escalation)")
 	format := fs.String("format", "text", "report format: text or json")
 	htmlOut := fs.String("html", "", "also write an HTML page with charts to this file")
 	storeHelp := "where the desk is kept: memory (database stores: go run ./examples/desk/dbrun)"
@@ -90,7 +91,19 @@ func run(name string, args []string, stdout, stderr io.Writer, open Opener) erro
 		return usageError{fmt.Sprintf("-start %q: give a date as YYYY-MM-DD", *start)}
 	}
 	cfg := sim.Config{Seed: *seed, Start: day, Days: *days, Progress: progress(stderr)}
+	switch *preset {
+	case "property":
+	case "dealer":
+		cfg.Kind = sim.Dealer
+	case "generic":
+		cfg.Kind = sim.Generic
+	default:
+		return usageError{fmt.Sprintf("-preset %q: give property, dealer or generic", *preset)}
+	}
 	if *dealer {
+		if cfg.Kind == sim.Generic {
+			return usageError{"-dealer and -preset generic: give one"}
+		}
 		cfg.Kind = sim.Dealer
 	}
 	ctx := context.Background()

@@ -76,6 +76,9 @@ func title(kind sim.Kind) string {
 	if kind == sim.Dealer {
 		return "Dealer service desk"
 	}
+	if kind == sim.Generic {
+		return "General support desk"
+	}
 	return "Property desk"
 }
 

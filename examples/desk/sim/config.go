@@ -18,6 +18,7 @@ type Kind string
 const (
 	Property Kind = "property" // a property office (seeds 002/003)
 	Dealer   Kind = "dealer"   // a car dealer's service department (seed 004)
+	Generic  Kind = "generic"  // a general support desk (ticket.GeneralDesk): e-mail and phone, priorities, SLA
 )
 
 // Profile is the expected number of requests arriving in each hour of
@@ -77,7 +78,7 @@ func DefaultStaff(k Kind) Staff {
 // Policies are the desk's rules; a nil or zero field takes the preset of
 // the desk's Kind. Every number in them is the desk's to change.
 type Policies struct {
-	Tickets   *ticket.Policy          // nil: PropertyDesk or DealerDesk with R1's 09:00–24:00 calendar
+	Tickets   *ticket.Policy          // nil: PropertyDesk, DealerDesk or GeneralDesk with R1's 09:00–24:00 calendar
 	Followups *followup.RuleSet       // nil: PropertyRules or DealerRules
 	Review    phrasebook.ReviewPolicy // K2; a zero MonthlyMinimum is 3 here
 	// Service is the phone target staffing is judged by (R8); zero is
@@ -129,8 +130,8 @@ func (c *Config) fill() error {
 	if c.Kind == "" {
 		c.Kind = Property
 	}
-	if c.Kind != Property && c.Kind != Dealer {
-		return fmt.Errorf("sim: kind %q: give %q or %q", c.Kind, Property, Dealer)
+	if c.Kind != Property && c.Kind != Dealer && c.Kind != Generic {
+		return fmt.Errorf("sim: kind %q: give %q, %q or %q", c.Kind, Property, Dealer, Generic)
 	}
 	if c.Days < 1 {
 		return fmt.Errorf("sim: simulate at least one day, not %d", c.Days)
@@ -142,6 +143,9 @@ func (c *Config) fill() error {
 		c.Desk = "harbour-view"
 		if c.Kind == Dealer {
 			c.Desk = "north-motors"
+		}
+		if c.Kind == Generic {
+			c.Desk = "help-desk"
 		}
 	}
 	if c.Arrivals == nil {

@@ -89,15 +89,35 @@ func (s *Sim) Report(ctx context.Context) (*Report, error) {
 func (s tally) deadlineRules() map[ticket.DeadlineName][2]string {
 	p := s.tickets.Policy()
 	return map[ticket.DeadlineName][2]string{
-		ticket.DeadlineDispatch:     {"T5", "dispatched within " + Duration(p.Dispatch.Within)},
-		ticket.DeadlineAnswer:       {"T7a", "customer told the solution within " + Duration(p.Answer.Within)},
-		ticket.DeadlineReply:        {"T7b", "agreed reply times kept"},
-		ticket.DeadlineReworkNotice: {"T13", "written rework notice within " + Duration(p.ReworkNotice.Within)},
-		ticket.DeadlineStagnant:     {"T10", "untouched for " + Duration(p.Stagnant.Within)},
+		ticket.DeadlineDispatch:      {"T5", "dispatched within " + Duration(p.Dispatch.Within)},
+		ticket.DeadlineAnswer:        {"T7a", "customer told the solution within " + Duration(p.Answer.Within)},
+		ticket.DeadlineReply:         {"T7b", "agreed reply times kept"},
+		ticket.DeadlineReworkNotice:  {"T13", "written rework notice within " + Duration(p.ReworkNotice.Within)},
+		ticket.DeadlineStagnant:      {"T10", "untouched for " + Duration(p.Stagnant.Within)},
+		ticket.DeadlineFirstResponse: {"SLA", "first reply within the priority's target"},
+		ticket.DeadlineResolution:    {"SLA", "solved within the priority's target"},
 	}
 }
 
-var measured = []ticket.DeadlineName{ticket.DeadlineDispatch, ticket.DeadlineAnswer, ticket.DeadlineReply, ticket.DeadlineReworkNotice}
+// measured are the deadlines the policy sets: the T rules' clocks that
+// are on, agreed reply times (T7b), and the SLA clocks of a desk with
+// SLA targets (GeneralDesk).
+func (s tally) measured() []ticket.DeadlineName {
+	p := s.tickets.Policy()
+	var out []ticket.DeadlineName
+	for _, d := range []struct {
+		name ticket.DeadlineName
+		on   bool
+	}{{ticket.DeadlineDispatch, p.Dispatch.On}, {ticket.DeadlineAnswer, p.Answer.On}, {ticket.DeadlineReply, true}, {ticket.DeadlineReworkNotice, p.ReworkNotice.On}} {
+		if d.on {
+			out = append(out, d.name)
+		}
+	}
+	if len(p.SLA) > 0 {
+		out = append(out, ticket.DeadlineFirstResponse, ticket.DeadlineResolution)
+	}
+	return out
+}
 
 func (s tally) ticketFigures(r *Report, all []*ticket.Ticket, hist map[int64][]ticket.Event) {
 	now := s.clock.now
@@ -110,6 +130,7 @@ func (s tally) ticketFigures(r *Report, all []*ticket.Ticket, hist map[int64][]t
 	late := map[ticket.DeadlineName]*Breach{}
 	lateKinds := map[ticket.DeadlineName]map[string]int{}
 	names := s.deadlineRules()
+	measured := s.measured()
 	for _, d := range measured {
 		late[d] = &Breach{Rule: names[d][0], Deadline: string(d), Name: names[d][1]}
 		lateKinds[d] = map[string]int{}

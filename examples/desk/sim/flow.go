@@ -29,6 +29,9 @@ func (s *Sim) scheduleArrivals(day time.Time) {
 	if s.cfg.Kind == Dealer {
 		s.scheduleDealerTriggers(day)
 	}
+	if s.cfg.Kind == Generic {
+		s.scheduleEscalations(day)
+	}
 }
 
 // request is a simulated customer request.
@@ -37,6 +40,7 @@ type request struct {
 	outOfScope bool
 	onSpot     bool
 	dept       string
+	handled    bool // the general desk's first reply is made
 }
 
 var customers = []string{"c-1001", "c-1002", "c-1003", "c-1004", "c-1005", "c-1006", "c-1007", "c-1008", "c-1009", "c-1010"}
@@ -44,6 +48,9 @@ var customers = []string{"c-1001", "c-1002", "c-1003", "c-1004", "c-1005", "c-10
 func (s *Sim) draw() request {
 	if s.cfg.Kind == Dealer {
 		return s.drawDealer()
+	}
+	if s.cfg.Kind == Generic {
+		return s.drawGeneric()
 	}
 	fields := map[string]string{"person": "resident", "phone": "138-0000-0000", "time": "now", "place": "block 3"}
 	r := request{in: ticket.Intake{Fields: fields, Customer: &ticket.Customer{ID: pick(s.rng, customers)}}}
@@ -88,7 +95,7 @@ func (s *Sim) draw() request {
 // until the first agent on duty takes it (T19).
 func (s *Sim) arrive(ctx context.Context, r request) error {
 	in := r.in
-	offline := in.Channel == ticket.Online || in.Channel == ticket.Letter
+	offline := in.Channel == ticket.Online || in.Channel == ticket.Letter || in.Channel == ticket.Email
 	on, err := s.work.onDuty(ctx, s.clock.now)
 	if err != nil {
 		return err
@@ -142,6 +149,11 @@ func (s *Sim) handleTime() time.Duration {
 
 // handle schedules the owner's first step.
 func (s *Sim) handle(owner ticket.Actor, ref ticket.Ref, r request) {
+	if s.cfg.Kind == Generic && !r.handled {
+		r.handled = true
+		s.handleGeneric(owner, ref, r)
+		return
+	}
 	switch {
 	case r.outOfScope: // T11
 		s.clock.after(s.minutes(1, 4), func(ctx context.Context) error {

@@ -111,8 +111,14 @@ func (s *Sim) setupTickets() error {
 		p = *s.cfg.Policies.Tickets
 	case s.cfg.Kind == Dealer:
 		p = ticket.DealerDesk()
+	case s.cfg.Kind == Generic:
+		p = ticket.GeneralDesk()
 	default:
 		p = ticket.PropertyDesk()
+	}
+	var auth ticket.Authorizer
+	if s.cfg.Kind == Generic {
+		auth = genericRoles()
 	}
 	if s.cfg.Policies.Tickets == nil {
 		// R1: service hours 09:00–24:00; the desk's clocks count in them.
@@ -122,7 +128,7 @@ func (s *Sim) setupTickets() error {
 	if st == nil {
 		st = ticket.NewMemStore()
 	}
-	svc, err := ticket.New(st, ticket.Config{Desk: s.cfg.Desk, Policy: &p, Now: s.clock.clock, NewID: s.newID})
+	svc, err := ticket.New(st, ticket.Config{Desk: s.cfg.Desk, Policy: &p, Authorizer: auth, Now: s.clock.clock, NewID: s.newID})
 	if err != nil {
 		return err
 	}
