@@ -25,11 +25,10 @@ type Followups struct{ db DB }
 
 var _ followup.Store = (*Followups)(nil)
 
-const taskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
-
-func scanTask(row pgx.Row) (*followup.Task, error) {
+// scanTask reads a sqlstore.TaskSelect row.
+func scanTask(scan func(...any) error) (*followup.Task, error) {
 	var r sqlstore.TaskRow
-	if err := row.Scan(&r.Version, &r.Status, &r.Updated, &r.LeaseOwner, &r.Token, &r.Expires, &r.Body); err != nil {
+	if err := scan(&r.Version, &r.Status, &r.Updated, &r.LeaseOwner, &r.Token, &r.Expires, &r.Body); err != nil {
 		return nil, err
 	}
 	return r.Task()
@@ -66,7 +65,7 @@ ON CONFLICT (id) DO NOTHING`,
 
 // Get implements followup.Store.
 func (s *Followups) Get(ctx context.Context, desk string, id uuid.UUID) (*followup.Task, error) {
-	t, err := scanTask(s.db.QueryRow(ctx, taskSelect+`WHERE id = $1 AND desk = $2`, id, desk))
+	t, err := scanTask(s.db.QueryRow(ctx, sqlstore.TaskSelect+`WHERE id = $1 AND desk = $2`, id, desk).Scan)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("%w: task %s", followup.ErrNotFound, id)
 	}
@@ -311,13 +310,7 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 	if err := followup.CheckTask(t); err != nil {
 		return err
 	}
-	next := t.Clone()
-	next.Version++
-	if next.Status != followup.Claimed {
-		next.Lease = followup.Lease{}
-	}
-	c := sqlstore.TaskColumnsOf(next)
-	body, err := json.Marshal(next)
+	next, c, body, err := sqlstore.Updated(t)
 	if err != nil {
 		return fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 	}
@@ -332,11 +325,7 @@ WHERE id = $1 AND desk = $2 AND version = $3`,
 		return fmt.Errorf("postgres: update task %s: %w", t.ID, err)
 	}
 	if tag.RowsAffected() == 0 {
-		cur, err := s.Get(ctx, t.Desk, t.ID)
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", followup.ErrConflict, t.ID, cur.Version, t.Version)
+		return sqlstore.StaleUpdate(ctx, s.Get, t)
 	}
 	t.Version = next.Version
 	return nil
@@ -344,26 +333,5 @@ WHERE id = $1 AND desk = $2 AND version = $3`,
 
 // List implements followup.Store.
 func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([]*followup.Task, error) {
-	w := sqlstore.TaskFilter(desk, f, func(id uuid.UUID) any { return id })
-	q, args := taskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
-	if f.Limit > 0 {
-		q, args = q+" LIMIT ?", append(args, f.Limit)
-	}
-	rows, err := s.db.Query(ctx, sqlstore.Numbered(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: list tasks: %w", err)
-	}
-	defer rows.Close()
-	var out []*followup.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: list tasks: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: list tasks: %w", err)
-	}
-	return out, nil
+	return sqlstore.ListTasks(ctx, executor{s.db}, "postgres", sqlstore.Numbered, func(id uuid.UUID) any { return id }, scanTask, desk, f)
 }

@@ -21,8 +21,6 @@ type Followups struct{ s *Store }
 
 var _ followup.Store = (*Followups)(nil)
 
-const taskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
-
 func scanTask(scan func(...any) error) (*followup.Task, error) {
 	var r sqlstore.TaskRow
 	var token sql.NullString
@@ -83,7 +81,7 @@ ON CONFLICT (id) DO NOTHING`,
 }
 
 func get(ctx context.Context, db DB, desk string, id uuid.UUID) (*followup.Task, error) {
-	t, err := scanTask(db.QueryRowContext(ctx, taskSelect+`WHERE id = ? AND desk = ?`, id.String(), desk).Scan)
+	t, err := scanTask(db.QueryRowContext(ctx, sqlstore.TaskSelect+`WHERE id = ? AND desk = ?`, id.String(), desk).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: task %s", followup.ErrNotFound, id)
 	}
@@ -242,13 +240,7 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 	if err := followup.CheckTask(t); err != nil {
 		return err
 	}
-	next := t.Clone()
-	next.Version++
-	if next.Status != followup.Claimed {
-		next.Lease = followup.Lease{}
-	}
-	c := sqlstore.TaskColumnsOf(next)
-	body, err := json.Marshal(next)
+	next, c, body, err := sqlstore.Updated(t)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
 	}
@@ -265,11 +257,7 @@ WHERE id = ? AND desk = ? AND version = ?`,
 		if err != nil {
 			return fmt.Errorf("sqlite: update task %s: %w", t.ID, err)
 		}
-		cur, err := s.Get(ctx, t.Desk, t.ID)
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", followup.ErrConflict, t.ID, cur.Version, t.Version)
+		return sqlstore.StaleUpdate(ctx, s.Get, t)
 	}
 	t.Version = next.Version
 	return nil
@@ -280,26 +268,6 @@ func (s *Followups) List(ctx context.Context, desk string, f followup.Filter) ([
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := sqlstore.TaskFilter(desk, f, func(id uuid.UUID) any { return id.String() })
-	q, args := taskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
-	if f.Limit > 0 {
-		q, args = q+" LIMIT ?", append(args, f.Limit)
-	}
-	rows, err := s.s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: list tasks: %w", err)
-	}
-	defer rows.Close()
-	var out []*followup.Task
-	for rows.Next() {
-		t, err := scanTask(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list tasks: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list tasks: %w", err)
-	}
-	return out, nil
+	return sqlstore.ListTasks(ctx, executor{s.s.db}, "sqlite", func(q string) string { return q },
+		func(id uuid.UUID) any { return id.String() }, scanTask, desk, f)
 }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -96,4 +97,59 @@ func (r TaskRow) Task() (*followup.Task, error) {
 		t.Lease.Token = *r.Token
 	}
 	return t, nil
+}
+
+// Updated returns a task as an update stores it: the next version, its
+// lease dropped unless it stays claimed, with its columns and JSON body.
+func Updated(t *followup.Task) (*followup.Task, TaskColumns, []byte, error) {
+	next := t.Clone()
+	next.Version++
+	if next.Status != followup.Claimed {
+		next.Lease = followup.Lease{}
+	}
+	body, err := json.Marshal(next)
+	return next, TaskColumnsOf(next), body, err
+}
+
+// TaskSelect reads the columns a TaskRow holds, in its order.
+const TaskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
+
+// ListTasks answers a follow-up List on ex: the filter's conditions
+// (TaskFilter), ordered by due time and ID, up to the filter's limit.
+// placeholders turns the ? of the conditions into the adapter's; id
+// encodes a UUID as the adapter stores it; scan reads a TaskSelect row.
+func ListTasks(ctx context.Context, ex Executor, name string, placeholders func(string) string, id func(uuid.UUID) any,
+	scan func(func(...any) error) (*followup.Task, error), desk string, f followup.Filter) ([]*followup.Task, error) {
+	w := TaskFilter(desk, f, id)
+	q, args := TaskSelect+"WHERE "+w.SQL()+" ORDER BY due, id", w.Args()
+	if f.Limit > 0 {
+		q, args = q+" LIMIT ?", append(args, f.Limit)
+	}
+	rows, err := ex.Query(ctx, placeholders(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list tasks: %w", name, err)
+	}
+	defer rows.Close()
+	var out []*followup.Task
+	for rows.Next() {
+		t, err := scan(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("%s: list tasks: %w", name, err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: list tasks: %w", name, err)
+	}
+	return out, nil
+}
+
+// StaleUpdate explains an update of t that matched no row: the task is
+// not there (get's error) or is at another version (ErrConflict).
+func StaleUpdate(ctx context.Context, get func(ctx context.Context, desk string, id uuid.UUID) (*followup.Task, error), t *followup.Task) error {
+	cur, err := get(ctx, t.Desk, t.ID)
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", followup.ErrConflict, t.ID, cur.Version, t.Version)
 }
