@@ -124,11 +124,11 @@ func (s *Service) ResolveOnSpot(ctx context.Context, by Actor, ref Ref, summary 
 
 func (s *Service) resolve(ctx context.Context, by Actor, ref Ref, action Action, summary string) (*Ticket, error) {
 	if err := s.bounds.note("summary", summary); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, action, err)
 	}
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
-		return nil, invalid("summary", "record the solution; the resolver signs it off (T9)")
+		return nil, s.refuse(ctx, by, ref, action, invalid("summary", "record the solution; the resolver signs it off (T9)"))
 	}
 	return s.apply(ctx, by, ref, action, func(t *Ticket, e *Event, now time.Time) error {
 		t.Resolution = &Resolution{Summary: summary, Resolver: by.ID, At: now}
@@ -149,7 +149,7 @@ func (s *Service) resolve(ctx context.Context, by Actor, ref Ref, action Action,
 // Answer records that the customer has been told the solution (T7a).
 func (s *Service) Answer(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActAnswer, err)
 	}
 	return s.apply(ctx, by, ref, ActAnswer, func(t *Ticket, e *Event, now time.Time) error {
 		t.finish(DeadlineAnswer, now)
@@ -165,7 +165,7 @@ func (s *Service) Answer(ctx context.Context, by Actor, ref Ref, note string) (*
 // outcome (action await_revisit).
 func (s *Service) Accept(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActAccept, err)
 	}
 	return s.apply(ctx, by, ref, ActAccept, func(_ *Ticket, e *Event, _ time.Time) error {
 		e.Note = note
@@ -177,10 +177,10 @@ func (s *Service) Accept(ctx context.Context, by Actor, ref Ref, note string) (*
 // ticket goes back to work. Escalate it if it stays unresolved.
 func (s *Service) Reject(ctx context.Context, by Actor, ref Ref, reason string) (*Ticket, error) {
 	if err := s.bounds.note("reason", reason); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActReject, err)
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, invalid("reason", "record why the customer rejected the solution (T8)")
+		return nil, s.refuse(ctx, by, ref, ActReject, invalid("reason", "record why the customer rejected the solution (T8)"))
 	}
 	return s.apply(ctx, by, ref, ActReject, func(t *Ticket, e *Event, _ time.Time) error {
 		t.Rejections++
@@ -195,7 +195,7 @@ func (s *Service) Reject(ctx context.Context, by Actor, ref Ref, reason string) 
 // outcome is recorded.
 func (s *Service) RequireRevisit(ctx context.Context, by Actor, ref Ref, reason string) (*Ticket, error) {
 	if err := s.bounds.note("reason", reason); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActRequireRevisit, err)
 	}
 	return s.apply(ctx, by, ref, ActRequireRevisit, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() || t.State == Revisit {
@@ -218,14 +218,16 @@ type RevisitOutcome struct {
 
 // RecordRevisit records the outcome of the outstanding revisit.
 func (s *Service) RecordRevisit(ctx context.Context, by Actor, ref Ref, o RevisitOutcome) (*Ticket, error) {
-	if err := s.bounds.note("note", o.Note); err != nil {
-		return nil, err
-	}
 	action := ActRevisitPass
 	if !o.Passed {
 		action = ActRevisitFail
+	}
+	if err := s.bounds.note("note", o.Note); err != nil {
+		return nil, s.refuse(ctx, by, ref, action, err)
+	}
+	if !o.Passed {
 		if strings.TrimSpace(o.Note) == "" {
-			return nil, invalid("note", "describe the problem the revisit found (T13)")
+			return nil, s.refuse(ctx, by, ref, action, invalid("note", "describe the problem the revisit found (T13)"))
 		}
 	}
 	return s.apply(ctx, by, ref, action, func(t *Ticket, e *Event, now time.Time) error {
@@ -244,10 +246,10 @@ func (s *Service) RecordRevisit(ctx context.Context, by Actor, ref Ref, o Revisi
 // Reopen sends a closed ticket back to work.
 func (s *Service) Reopen(ctx context.Context, by Actor, ref Ref, reason string) (*Ticket, error) {
 	if err := s.bounds.note("reason", reason); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActReopen, err)
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, invalid("reason", "say why the ticket is reopened")
+		return nil, s.refuse(ctx, by, ref, ActReopen, invalid("reason", "say why the ticket is reopened"))
 	}
 	return s.apply(ctx, by, ref, ActReopen, func(_ *Ticket, e *Event, _ time.Time) error {
 		e.Note = reason
@@ -269,15 +271,15 @@ const (
 // the customer was told; every running clock stops.
 func (s *Service) Cancel(ctx context.Context, by Actor, ref Ref, reason CancelReason, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActCancel, err)
 	}
 	switch reason {
 	case OutOfScope, Withdrawn, Duplicate:
 	default:
-		return nil, invalid("reason", "%q is not a cancel reason", reason)
+		return nil, s.refuse(ctx, by, ref, ActCancel, invalid("reason", "%q is not a cancel reason", reason))
 	}
 	if strings.TrimSpace(note) == "" {
-		return nil, invalid("note", "record what the customer was told (T11)")
+		return nil, s.refuse(ctx, by, ref, ActCancel, invalid("note", "record what the customer was told (T11)"))
 	}
 	return s.apply(ctx, by, ref, ActCancel, func(t *Ticket, e *Event, now time.Time) error {
 		for _, d := range t.Deadlines {
@@ -294,13 +296,13 @@ func (s *Service) Cancel(ctx context.Context, by Actor, ref Ref, reason CancelRe
 // current level. Event data: "level".
 func (s *Service) Escalate(ctx context.Context, by Actor, ref Ref, level int, reason string) (*Ticket, error) {
 	if err := s.bounds.note("reason", reason); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActEscalate, err)
 	}
 	if strings.TrimSpace(reason) == "" {
-		return nil, invalid("reason", "say why the ticket is escalated (T6)")
+		return nil, s.refuse(ctx, by, ref, ActEscalate, invalid("reason", "say why the ticket is escalated (T6)"))
 	}
 	if level < 0 || level > s.bounds.Levels {
-		return nil, invalid("level", "%d is outside 0 to %d, the desk's escalation levels (Policy.Bounds.Levels, T6)", level, s.bounds.Levels)
+		return nil, s.refuse(ctx, by, ref, ActEscalate, invalid("level", "%d is outside 0 to %d, the desk's escalation levels (Policy.Bounds.Levels, T6)", level, s.bounds.Levels))
 	}
 	return s.apply(ctx, by, ref, ActEscalate, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() {
@@ -326,13 +328,13 @@ func (s *Service) Escalate(ctx context.Context, by Actor, ref Ref, level int, re
 // policy may escalate it (T6) and plan a revisit.
 func (s *Service) Classify(ctx context.Context, by Actor, ref Ref, c ComplaintInfo) (*Ticket, error) {
 	if err := s.bounds.name("complaint class", c.Class); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActClassify, err)
 	}
 	if err := s.bounds.name("severity", string(c.Severity)); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActClassify, err)
 	}
 	if err := s.checkSeverity(c.Severity); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActClassify, err)
 	}
 	return s.apply(ctx, by, ref, ActClassify, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.Kind != Complaint {
@@ -368,7 +370,7 @@ func (s *Service) checkReplyTime(at, now time.Time) error {
 // runs until the customer is answered. Event data: "reply_by".
 func (s *Service) Promise(ctx context.Context, by Actor, ref Ref, replyBy time.Time, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActPromise, err)
 	}
 	return s.apply(ctx, by, ref, ActPromise, func(t *Ticket, e *Event, now time.Time) error {
 		if t.State.Terminal() || t.State == Answered || t.State == Revisit {
@@ -399,13 +401,13 @@ type Progress struct {
 // "late" when the old time had passed.
 func (s *Service) Progress(ctx context.Context, by Actor, ref Ref, p Progress) (*Ticket, error) {
 	if err := s.bounds.note("note", p.Note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActProgress, err)
 	}
 	if strings.TrimSpace(p.Note) == "" {
-		return nil, invalid("note", "tell the customer the progress (T7b)")
+		return nil, s.refuse(ctx, by, ref, ActProgress, invalid("note", "tell the customer the progress (T7b)"))
 	}
 	if !p.Apologize {
-		return nil, invalid("apology", "apologise to the customer with the progress report (T7b)")
+		return nil, s.refuse(ctx, by, ref, ActProgress, invalid("apology", "apologise to the customer with the progress report (T7b)"))
 	}
 	return s.apply(ctx, by, ref, ActProgress, func(t *Ticket, e *Event, now time.Time) error {
 		d, ok := t.Deadline(DeadlineReply)
@@ -440,10 +442,10 @@ const (
 // data: "appointment", "notice", "missed" when the old time had passed.
 func (s *Service) Reschedule(ctx context.Context, by Actor, ref Ref, at time.Time, notice Notice, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActReschedule, err)
 	}
 	if notice != ByPhone && notice != InWriting {
-		return nil, invalid("notice", "tell the customer by phone or in writing (T12), not %q", notice)
+		return nil, s.refuse(ctx, by, ref, ActReschedule, invalid("notice", "tell the customer by phone or in writing (T12), not %q", notice))
 	}
 	return s.apply(ctx, by, ref, ActReschedule, func(t *Ticket, e *Event, now time.Time) error {
 		if t.State.Terminal() {
@@ -468,10 +470,10 @@ func (s *Service) Reschedule(ctx context.Context, by Actor, ref Ref, at time.Tim
 // Note adds a note to the history without changing anything else.
 func (s *Service) Note(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActNote, err)
 	}
 	if strings.TrimSpace(note) == "" {
-		return nil, invalid("note", "the note is empty")
+		return nil, s.refuse(ctx, by, ref, ActNote, invalid("note", "the note is empty"))
 	}
 	return s.apply(ctx, by, ref, ActNote, func(_ *Ticket, e *Event, _ time.Time) error {
 		e.Note = note

@@ -11,14 +11,14 @@ import (
 // stored in canonical form. Event data: the attributes set.
 func (s *Service) SetAttrs(ctx context.Context, by Actor, ref Ref, attrs map[string]string) (*Ticket, error) {
 	if len(attrs) == 0 {
-		return nil, invalid("attrs", "give at least one attribute")
+		return nil, s.refuse(ctx, by, ref, ActSetAttrs, invalid("attrs", "give at least one attribute"))
 	}
 	if err := s.bounds.fields("attribute", attrs); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActSetAttrs, err)
 	}
 	canon, err := s.policy.checkAttrs(attrs)
 	if err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActSetAttrs, err)
 	}
 	return s.apply(ctx, by, ref, ActSetAttrs, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.Attrs == nil {
@@ -52,7 +52,7 @@ func (s *Service) SetAttrs(ctx context.Context, by Actor, ref Ref, attrs map[str
 // "name", "kind", "sha256".
 func (s *Service) Attach(ctx context.Context, by Actor, ref Ref, a Attachment) (*Ticket, error) {
 	if err := s.bounds.attachment(&a); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActAttach, err)
 	}
 	return s.apply(ctx, by, ref, ActAttach, func(t *Ticket, e *Event, now time.Time) error {
 		a.AddedBy, a.AddedAt = by.ID, now

@@ -68,21 +68,21 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 		return nil, err
 	}
 	if err := s.bounds.intake(&in); err != nil {
-		return nil, err
+		return nil, s.refuseIntake(by, in, parent, err)
 	}
 	if err := s.checkIntake(in); err != nil {
-		return nil, err
+		return nil, s.refuseIntake(by, in, parent, err)
 	}
 	if err := in.Customer.check(); err != nil {
-		return nil, err
+		return nil, s.refuseIntake(by, in, parent, err)
 	}
 	attrs, err := s.policy.checkAttrs(in.Attrs)
 	if err != nil {
-		return nil, err
+		return nil, s.refuseIntake(by, in, parent, err)
 	}
 	tags, err := NormalizeTags(in.Tags)
 	if err != nil {
-		return nil, err
+		return nil, s.refuseIntake(by, in, parent, err)
 	}
 	if in.Priority == "" {
 		in.Priority = s.policy.DefaultPriority
@@ -92,7 +92,7 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 	for i, a := range in.Attachments {
 		a.AddedBy, a.AddedAt = by.ID, now
 		if err := a.check(); err != nil {
-			return nil, err
+			return nil, s.refuseIntake(by, in, parent, err)
 		}
 		atts[i] = a
 	}
@@ -165,6 +165,22 @@ func (s *Service) receive(ctx context.Context, by Actor, in Intake, parent uuid.
 		return nil, err
 	}
 	return t, nil
+}
+
+// refuseIntake is what receive returns when the intake is invalid
+// (bad): an actor who may not receive such a request gets ErrForbidden
+// instead, and so learns nothing about the body. The right is asked
+// about the ticket the intake would open, as far as it can be built.
+func (s *Service) refuseIntake(by Actor, in Intake, parent uuid.UUID, bad error) error {
+	probe := &Ticket{Desk: s.desk, Kind: in.Kind, Category: in.Category, Channel: in.Channel,
+		State: Received, Parent: parent, Priority: in.Priority}
+	if by.Role != RoleSystem && !in.Unattended {
+		probe.Owner = by.ID // T1, as receive sets it
+	}
+	if err := s.auth.Authorize(by, ActReceive, probe); err != nil {
+		return fmt.Errorf("%w: %s may not receive requests: %v", ErrForbidden, by, err)
+	}
+	return bad
 }
 
 func (s *Service) checkIntake(in Intake) error {
@@ -252,11 +268,11 @@ func missing(need []string, have map[string]string) []string {
 // missing.
 func (s *Service) Complete(ctx context.Context, by Actor, ref Ref, fields map[string]string) (*Ticket, error) {
 	if err := s.bounds.fields("field", fields); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActComplete, err)
 	}
 	add := cleanFields(fields)
 	if len(add) == 0 {
-		return nil, invalid("fields", "give at least one non-empty field")
+		return nil, s.refuse(ctx, by, ref, ActComplete, invalid("fields", "give at least one non-empty field"))
 	}
 	return s.apply(ctx, by, ref, ActComplete, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() {
@@ -317,14 +333,14 @@ func (s *Service) Handover(ctx context.Context, by Actor, ref Ref, to, note stri
 
 func (s *Service) moveOwner(ctx context.Context, by Actor, ref Ref, action Action, to, note string) (*Ticket, error) {
 	if err := s.bounds.name("to", to); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, action, err)
 	}
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, action, err)
 	}
 	to = strings.TrimSpace(to)
 	if to == "" {
-		return nil, invalid("to", "name the colleague who takes over")
+		return nil, s.refuse(ctx, by, ref, action, invalid("to", "name the colleague who takes over"))
 	}
 	return s.apply(ctx, by, ref, action, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() || (action == ActRefer && t.State != Received) {
@@ -357,15 +373,15 @@ func (s *Service) Link(ctx context.Context, by Actor, parent Ref, in Intake) (*T
 	if err := s.bounds.actor(by); err != nil {
 		return nil, err
 	}
-	if err := s.bounds.intake(&in); err != nil {
-		return nil, err
-	}
 	p, err := s.store.Get(ctx, s.desk, parent.ID)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.auth.Authorize(by, ActLink, p); err != nil {
 		return nil, fmt.Errorf("%w: %s on ticket %s: %v", ErrForbidden, by, p.ID, err)
+	}
+	if err := s.bounds.intake(&in); err != nil {
+		return nil, err
 	}
 	if len(p.Links) >= s.bounds.Links {
 		return nil, invalid("links", "ticket %s already has %d linked cases, at most %d (Policy.Bounds)", p.ID, len(p.Links), s.bounds.Links)

@@ -122,16 +122,16 @@ func (b *Bounds) tags(field string, tags []string) error {
 // "priority", "from".
 func (s *Service) SetPriority(ctx context.Context, by Actor, ref Ref, pr Priority, reason string) (*Ticket, error) {
 	if err := s.bounds.name("priority", string(pr)); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActPrioritize, err)
 	}
 	if err := s.bounds.note("reason", reason); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActPrioritize, err)
 	}
 	if pr == "" {
-		return nil, invalid("priority", "name the priority")
+		return nil, s.refuse(ctx, by, ref, ActPrioritize, invalid("priority", "name the priority"))
 	}
 	if err := s.policy.checkPriority(pr); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActPrioritize, err)
 	}
 	return s.apply(ctx, by, ref, ActPrioritize, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() {
@@ -153,21 +153,21 @@ func (s *Service) SetPriority(ctx context.Context, by Actor, ref Ref, pr Priorit
 // comma separated.
 func (s *Service) Tag(ctx context.Context, by Actor, ref Ref, add, remove []string) (*Ticket, error) {
 	if err := s.bounds.tags("tag", add); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActTag, err)
 	}
 	if err := s.bounds.tags("tag", remove); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActTag, err)
 	}
 	add, err := NormalizeTags(add)
 	if err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActTag, err)
 	}
 	remove, err = NormalizeTags(remove)
 	if err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActTag, err)
 	}
 	if len(add) == 0 && len(remove) == 0 {
-		return nil, invalid("tag", "give a tag to add or remove")
+		return nil, s.refuse(ctx, by, ref, ActTag, invalid("tag", "give a tag to add or remove"))
 	}
 	return s.apply(ctx, by, ref, ActTag, func(t *Ticket, e *Event, _ time.Time) error {
 		tags := slices.Clone(t.Tags)
@@ -204,10 +204,10 @@ func (s *Service) Tag(ctx context.Context, by Actor, ref Ref, add, remove []stri
 // that changed.
 func (s *Service) Describe(ctx context.Context, by Actor, ref Ref, subject, description string) (*Ticket, error) {
 	if err := s.bounds.value("subject", subject); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActDescribe, err)
 	}
 	if err := s.bounds.note("description", description); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActDescribe, err)
 	}
 	subject, description = strings.TrimSpace(subject), strings.TrimSpace(description)
 	return s.apply(ctx, by, ref, ActDescribe, func(t *Ticket, e *Event, _ time.Time) error {

@@ -211,16 +211,44 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
-func (s *Service) prepare(by Actor, cur *Ticket, action Action, fn change) (*Ticket, Event, error) {
+// authorize asks the authorizer whether by may perform action on cur,
+// as apply would perform it: ErrForbidden with the authorizer's reason.
+func (s *Service) authorize(by Actor, cur *Ticket, action Action) (Action, error) {
 	if action == ActAccept && cur.Revisit.Required && !cur.Revisit.Done {
 		action = ActAwaitRevisit // T8 + revisit: close waits for the revisit outcome
 	}
 	if err := s.auth.Authorize(by, action, cur); err != nil {
-		return nil, Event{}, fmt.Errorf("%w: %s on ticket %s: %v", ErrForbidden, by, cur.ID, err)
+		return action, fmt.Errorf("%w: %s on ticket %s: %v", ErrForbidden, by, cur.ID, err)
+	}
+	return action, nil
+}
+
+// refuse is what an action returns when its input is invalid (bad): an
+// actor who may not perform the action on the ticket gets ErrForbidden
+// instead, and so learns nothing about the input from the refusal. The
+// right is checked first; the input error stands for an actor who has
+// it, or when the ticket cannot be read. Nothing is written either way.
+func (s *Service) refuse(ctx context.Context, by Actor, ref Ref, action Action, bad error) error {
+	if err := s.bounds.actor(by); err != nil {
+		return err
+	}
+	cur, err := s.store.Get(ctx, s.desk, ref.ID)
+	if err != nil {
+		return bad
+	}
+	if _, err := s.authorize(by, cur, action); err != nil {
+		return err
+	}
+	return bad
+}
+
+func (s *Service) prepare(by Actor, cur *Ticket, action Action, fn change) (*Ticket, Event, error) {
+	action, err := s.authorize(by, cur, action)
+	if err != nil {
+		return nil, Event{}, err
 	}
 	to := cur.State
 	if action.IsLifecycle() {
-		var err error
 		if to, err = next(cur.State, action); err != nil {
 			return nil, Event{}, err
 		}

@@ -139,7 +139,7 @@ func (p *Policy) pausable(name DeadlineName) bool { return slices.Contains(p.Pau
 // names of the clocks stopped, comma separated.
 func (s *Service) Wait(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActWait, err)
 	}
 	return s.apply(ctx, by, ref, ActWait, func(t *Ticket, e *Event, now time.Time) error {
 		if t.State.Terminal() {
@@ -170,7 +170,7 @@ func (s *Service) Wait(ctx context.Context, by Actor, ref Ref, note string) (*Ti
 // the new due time of each clock moved.
 func (s *Service) Resume(ctx context.Context, by Actor, ref Ref, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActResume, err)
 	}
 	return s.apply(ctx, by, ref, ActResume, func(t *Ticket, e *Event, now time.Time) error {
 		if t.Pending.IsZero() {
@@ -241,13 +241,13 @@ func (p *Policy) between(a, b time.Time) time.Duration {
 // given.
 func (s *Service) Respond(ctx context.Context, by Actor, ref Ref, channel Channel, note string) (*Ticket, error) {
 	if err := s.bounds.note("note", note); err != nil {
-		return nil, err
+		return nil, s.refuse(ctx, by, ref, ActRespond, err)
 	}
 	if channel != "" && !slices.Contains(Channels(), channel) {
-		return nil, invalid("channel", "%q is not one of %v", channel, Channels())
+		return nil, s.refuse(ctx, by, ref, ActRespond, invalid("channel", "%q is not one of %v", channel, Channels()))
 	}
 	if strings.TrimSpace(note) == "" {
-		return nil, invalid("note", "record what the customer was told")
+		return nil, s.refuse(ctx, by, ref, ActRespond, invalid("note", "record what the customer was told"))
 	}
 	return s.apply(ctx, by, ref, ActRespond, func(t *Ticket, e *Event, _ time.Time) error {
 		if t.State.Terminal() {
