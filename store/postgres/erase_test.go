@@ -2,8 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/jackc/pgx/v5"
 
@@ -101,5 +105,33 @@ func TestEraseInCallersTx(t *testing.T) {
 	}
 	if out, _ := dumpDB(ctx, s.db); strings.Contains(out, "王建国") {
 		t.Fatal("the name is still stored after the erasure")
+	}
+}
+
+// TestCompleteBatchRefusesBadText: a batch entry with text no store can
+// hold (NUL, invalid UTF-8) is refused with ErrInvalid like a single
+// completion, and the task stays claimed.
+func TestCompleteBatchRefusesBadText(t *testing.T) {
+	testURL(t)
+	ctx := context.Background()
+	s, _ := openStore(t)
+	f := s.followups
+	task := followuptest.NewTask("d1", 1, followuptest.T0)
+	if err := f.Create(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Claim(ctx, "d1", followup.Claim{Owner: "w", Token: uuid.New(), Now: followuptest.T0, For: time.Minute, Limit: 1})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("claim: %d, %v", len(got), err)
+	}
+	done := got[0].Clone()
+	done.Status = followup.Done
+	done.Outcome = &followup.Outcome{Result: followup.Reached, By: ticket.Actor{ID: "w", Role: ticket.RoleRepairLead}, Note: "a\x00b", At: followuptest.T0}
+	errs, err := f.CompleteBatch(ctx, []Completion{{Task: done, Held: got[0].Lease}}, followuptest.T0)
+	if err != nil || len(errs) != 1 || !errors.Is(errs[0], followup.ErrInvalid) {
+		t.Fatalf("batch with a NUL note: %v, %v; want ErrInvalid", errs, err)
+	}
+	if cur, _ := f.Get(ctx, "d1", task.ID); cur.Status != followup.Claimed {
+		t.Fatalf("task %s after a refused batch entry, want claimed", cur.Status)
 	}
 }

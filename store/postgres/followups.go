@@ -232,6 +232,9 @@ func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now t
 	closeds := make([]int64, len(items))
 	updateds := make([]int64, len(items))
 	bodies := make([]string, len(items))
+	for i := range bodies {
+		bodies[i] = "{}" // a refused entry matches no row, but its body must still be JSON
+	}
 	index := make(map[uuid.UUID]int, len(items))
 	for i, it := range items {
 		t := it.Task
@@ -241,6 +244,10 @@ func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now t
 			continue
 		case t.Status == followup.Claimed:
 			errs[i] = &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
+			continue
+		}
+		if err := followup.CheckTask(t); err != nil {
+			errs[i] = err
 			continue
 		}
 		if _, dup := index[t.ID]; dup {
