@@ -329,178 +329,232 @@ func Generate(spec Spec) (*Plan, error) {
 	if err := spec.validate(); err != nil {
 		return nil, err
 	}
-	rules := SeedRules()
-	if spec.Rules != nil {
-		rules = *spec.Rules
-	}
-	loc := spec.Location
-	if z, ok := spec.Calendar.(interface{ Zone() *time.Location }); ok && loc == nil {
-		loc = z.Zone() // the desk's zone
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	cal := spec.Calendar
-	if cal == nil {
-		cal = Weekends{}
-	}
-	newID := spec.NewID
-	if newID == nil {
-		newID = defaultID
-	}
-	shifts := append([]Shift(nil), spec.Shifts...)
-	sort.SliceStable(shifts, func(i, j int) bool { return shifts[i].Start < shifts[j].Start })
-	n := len(spec.Agents)
-	nShift := len(shifts)
-	var avgMinutes float64
-	for _, s := range shifts {
-		avgMinutes += s.Nominal().Minutes()
-	}
-	avgMinutes /= float64(nShift)
-
-	leave := indexAway(spec.Leave)
-	fixedOff := make([][7]bool, n)
-	for i, a := range spec.Agents {
-		for _, wd := range spec.DaysOff[a] {
-			fixedOff[i][wd] = true
-		}
-	}
-	type agentState struct {
-		minutes   float64
-		shifts    []int
-		weekends  int
-		lastEnd   time.Time
-		week      int
-		weekDays  int
-		lastDay   Date
-		hasLastDy bool
-	}
-	st := make([]agentState, n)
-	shiftCounts := make([]int, n*nShift)
-	pos := make(map[string]int, n)
-	for i := range st {
-		st[i].shifts = shiftCounts[i*nShift : (i+1)*nShift]
-		st[i].week = -1
-		pos[spec.Agents[i]] = i
-	}
-	for _, p := range spec.Previous {
-		if i, ok := pos[p.Agent]; ok && p.End.After(st[i].lastEnd) {
-			st[i].lastEnd = p.End
-		}
-	}
-	maxDays := 7 - rules.MinDaysOff
-	days := spec.Weeks * 7
-	total := 0
-	for _, s := range shifts {
-		total += demandOf(spec.Demand, s.Name)
-	}
-	plan := &Plan{Assignments: make([]Assignment, 0, total*days)}
-	cost := make([]float64, n)
-	reason := make([]Reason, n)
-	cand := make([]int, 0, n)
-
+	g := newGenerator(spec)
 	d := spec.Start
-	for day := 0; day < days; day++ {
-		week := day / 7
-		weekend := cal.Kind(d) != Workday
-		wd := d.Weekday()
-		// Slots of the day in start order; instants are monotone in wall time.
-		for si, s := range shifts {
-			need := demandOf(spec.Demand, s.Name)
-			if need == 0 {
-				continue
-			}
-			start, end := s.On(d, loc)
-			if !end.After(start) {
-				// A clock change emptied the slot: staffing it would
-				// write an event that ends before it starts.
-				plan.Emptied = append(plan.Emptied, Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: need})
-				continue
-			}
-			report := start.Add(-s.ReportEarly)
-			cand = cand[:0]
-			for i := 0; i < n; i++ {
-				a := &st[i]
-				r := Reason(0)
-				switch {
-				case fixedOff[i][wd]:
-					r = ReasonFixedDayOff
-				case !a.lastEnd.IsZero() && report.Before(a.lastEnd):
-					r = ReasonOverlap
-				case !a.lastEnd.IsZero() && report.Sub(a.lastEnd) < rules.MinRest:
-					r = ReasonRest
-				case a.week == week && !(a.hasLastDy && a.lastDay == d) && a.weekDays >= maxDays:
-					r = ReasonDaysOff
-				case len(leave[spec.Agents[i]]) > 0 && leaveOverlaps(leave[spec.Agents[i]], report, end):
-					r = ReasonLeave
-				}
-				reason[i] = r
-				if r != 0 {
-					continue
-				}
-				c := rules.HoursWeight*a.minutes/avgMinutes + rules.ShiftWeight*float64(a.shifts[si])
-				if weekend {
-					c += rules.WeekendWeight * float64(a.weekends)
-				}
-				cost[i] = c
-				cand = append(cand, i)
-			}
-			rot := (day*nShift + si) % n
-			slices.SortFunc(cand, func(a, b int) int {
-				if c := cmp.Compare(cost[a], cost[b]); c != 0 {
-					return c
-				}
-				return cmp.Compare((a-rot+n)%n, (b-rot+n)%n)
-			})
-			take := min(need, len(cand))
-			for _, i := range cand[:take] {
-				a := &st[i]
-				as := Assignment{ID: newID(), Desk: spec.Desk, Agent: spec.Agents[i], Shift: s.Name, Date: d,
-					Start: start, End: end, Where: s.Where, ReportEarly: s.ReportEarly}
-				plan.Assignments = append(plan.Assignments, as)
-				a.minutes += end.Sub(start).Minutes()
-				a.shifts[si]++
-				if weekend {
-					a.weekends++
-				}
-				if end.After(a.lastEnd) {
-					a.lastEnd = end
-				}
-				if a.week != week {
-					a.week, a.weekDays = week, 0
-				}
-				if !(a.hasLastDy && a.lastDay == d) {
-					a.weekDays++
-					a.lastDay, a.hasLastDy = d, true
-				}
-				reason[i] = 0
-			}
-			if take < need {
-				u := Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: need - take}
-				groups := map[Reason][]string{}
-				for i := 0; i < n; i++ {
-					if reason[i] != 0 {
-						groups[reason[i]] = append(groups[reason[i]], spec.Agents[i])
-					}
-				}
-				for r := ReasonLeave; r <= ReasonFixedDayOff; r++ {
-					if len(groups[r]) > 0 {
-						u.Excluded = append(u.Excluded, Exclusion{Reason: r, Agents: groups[r]})
-					}
-				}
-				plan.Unfilled = append(plan.Unfilled, u)
-			}
+	for day := 0; day < g.days; day++ {
+		for si := range g.shifts {
+			g.fillSlot(day, d, si)
 		}
 		d = d.AddDays(1)
 	}
+	plan := g.plan
 	slices.SortStableFunc(plan.Assignments, func(a, b Assignment) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Agent, b.Agent)
 	})
-	plan.Fairness = Measure(plan.Assignments, spec.Agents, spec.Shifts, cal, loc)
+	plan.Fairness = Measure(plan.Assignments, spec.Agents, spec.Shifts, g.cal, g.loc)
 	return plan, nil
+}
+
+// agentState is what Generate knows of one agent so far.
+type agentState struct {
+	minutes   float64
+	shifts    []int // times on each shift, in start order
+	weekends  int
+	lastEnd   time.Time
+	week      int
+	weekDays  int
+	lastDay   Date
+	hasLastDy bool
+}
+
+// generator is Generate's working state: the spec with its defaults
+// filled in, each agent's state and the plan being built.
+type generator struct {
+	spec       Spec
+	rules      Rules
+	loc        *time.Location
+	cal        Calendar
+	newID      func() uuid.UUID
+	shifts     []Shift // in start order
+	n          int     // agents
+	avgMinutes float64 // nominal minutes of the average shift
+	leave      map[string][]Away
+	fixedOff   [][7]bool
+	st         []agentState
+	maxDays    int // working days a week leaves (MinDaysOff)
+	days       int
+	plan       *Plan
+	cost       []float64
+	reason     []Reason
+	cand       []int
+}
+
+// newGenerator fills the spec's defaults (SeedRules, the calendar's zone
+// or UTC, Weekends, UUIDv7) and each agent's state from spec.Previous.
+func newGenerator(spec Spec) *generator {
+	g := &generator{spec: spec, rules: SeedRules(), loc: spec.Location, cal: spec.Calendar, newID: spec.NewID}
+	if spec.Rules != nil {
+		g.rules = *spec.Rules
+	}
+	if z, ok := spec.Calendar.(interface{ Zone() *time.Location }); ok && g.loc == nil {
+		g.loc = z.Zone() // the desk's zone
+	}
+	if g.loc == nil {
+		g.loc = time.UTC
+	}
+	if g.cal == nil {
+		g.cal = Weekends{}
+	}
+	if g.newID == nil {
+		g.newID = defaultID
+	}
+	g.shifts = append([]Shift(nil), spec.Shifts...)
+	sort.SliceStable(g.shifts, func(i, j int) bool { return g.shifts[i].Start < g.shifts[j].Start })
+	g.n = len(spec.Agents)
+	nShift := len(g.shifts)
+	for _, s := range g.shifts {
+		g.avgMinutes += s.Nominal().Minutes()
+	}
+	g.avgMinutes /= float64(nShift)
+
+	g.leave = indexAway(spec.Leave)
+	g.fixedOff = make([][7]bool, g.n)
+	for i, a := range spec.Agents {
+		for _, wd := range spec.DaysOff[a] {
+			g.fixedOff[i][wd] = true
+		}
+	}
+	g.st = make([]agentState, g.n)
+	shiftCounts := make([]int, g.n*nShift)
+	pos := make(map[string]int, g.n)
+	for i := range g.st {
+		g.st[i].shifts = shiftCounts[i*nShift : (i+1)*nShift]
+		g.st[i].week = -1
+		pos[spec.Agents[i]] = i
+	}
+	for _, p := range spec.Previous {
+		if i, ok := pos[p.Agent]; ok && p.End.After(g.st[i].lastEnd) {
+			g.st[i].lastEnd = p.End
+		}
+	}
+	g.maxDays = 7 - g.rules.MinDaysOff
+	g.days = spec.Weeks * 7
+	total := 0
+	for _, s := range g.shifts {
+		total += demandOf(spec.Demand, s.Name)
+	}
+	g.plan = &Plan{Assignments: make([]Assignment, 0, total*g.days)}
+	g.cost = make([]float64, g.n)
+	g.reason = make([]Reason, g.n)
+	g.cand = make([]int, 0, g.n)
+	return g
+}
+
+// fillSlot staffs shift si on date d, the day-th of the rotation: the
+// eligible agents with the lowest cost, as many as the demand asks. A
+// slot a clock change empties goes to Plan.Emptied, a short one to
+// Plan.Unfilled.
+func (g *generator) fillSlot(day int, d Date, si int) {
+	s := g.shifts[si]
+	need := demandOf(g.spec.Demand, s.Name)
+	if need == 0 {
+		return
+	}
+	start, end := s.On(d, g.loc)
+	if !end.After(start) {
+		// A clock change emptied the slot: staffing it would
+		// write an event that ends before it starts.
+		g.plan.Emptied = append(g.plan.Emptied, Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: need})
+		return
+	}
+	week := day / 7
+	weekend := g.cal.Kind(d) != Workday
+	g.candidates(week, d, si, start.Add(-s.ReportEarly), end, weekend)
+	n, nShift := g.n, len(g.shifts)
+	rot := (day*nShift + si) % n
+	slices.SortFunc(g.cand, func(a, b int) int {
+		if c := cmp.Compare(g.cost[a], g.cost[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare((a-rot+n)%n, (b-rot+n)%n)
+	})
+	take := min(need, len(g.cand))
+	for _, i := range g.cand[:take] {
+		g.assign(i, week, d, si, start, end, weekend)
+	}
+	if take < need {
+		g.plan.Unfilled = append(g.plan.Unfilled, g.unfilled(d, s, start, end, need-take))
+	}
+}
+
+// candidates sets g.cand to the agents who may work a slot reporting at
+// report and ending at end (the hard constraints), with each one's soft
+// cost in g.cost; g.reason holds why each of the others may not.
+func (g *generator) candidates(week int, d Date, si int, report, end time.Time, weekend bool) {
+	rules, wd := &g.rules, d.Weekday()
+	g.cand = g.cand[:0]
+	for i := 0; i < g.n; i++ {
+		a := &g.st[i]
+		r := Reason(0)
+		switch {
+		case g.fixedOff[i][wd]:
+			r = ReasonFixedDayOff
+		case !a.lastEnd.IsZero() && report.Before(a.lastEnd):
+			r = ReasonOverlap
+		case !a.lastEnd.IsZero() && report.Sub(a.lastEnd) < rules.MinRest:
+			r = ReasonRest
+		case a.week == week && !(a.hasLastDy && a.lastDay == d) && a.weekDays >= g.maxDays:
+			r = ReasonDaysOff
+		case len(g.leave[g.spec.Agents[i]]) > 0 && leaveOverlaps(g.leave[g.spec.Agents[i]], report, end):
+			r = ReasonLeave
+		}
+		g.reason[i] = r
+		if r != 0 {
+			continue
+		}
+		c := rules.HoursWeight*a.minutes/g.avgMinutes + rules.ShiftWeight*float64(a.shifts[si])
+		if weekend {
+			c += rules.WeekendWeight * float64(a.weekends)
+		}
+		g.cost[i] = c
+		g.cand = append(g.cand, i)
+	}
+}
+
+// assign gives agent i shift si on date d and updates the agent's state.
+func (g *generator) assign(i, week int, d Date, si int, start, end time.Time, weekend bool) {
+	s := g.shifts[si]
+	a := &g.st[i]
+	g.plan.Assignments = append(g.plan.Assignments, Assignment{ID: g.newID(), Desk: g.spec.Desk,
+		Agent: g.spec.Agents[i], Shift: s.Name, Date: d,
+		Start: start, End: end, Where: s.Where, ReportEarly: s.ReportEarly})
+	a.minutes += end.Sub(start).Minutes()
+	a.shifts[si]++
+	if weekend {
+		a.weekends++
+	}
+	if end.After(a.lastEnd) {
+		a.lastEnd = end
+	}
+	if a.week != week {
+		a.week, a.weekDays = week, 0
+	}
+	if !(a.hasLastDy && a.lastDay == d) {
+		a.weekDays++
+		a.lastDay, a.hasLastDy = d, true
+	}
+	g.reason[i] = 0
+}
+
+// unfilled describes a slot left short by missing agents, with every
+// excluded agent grouped by reason.
+func (g *generator) unfilled(d Date, s Shift, start, end time.Time, missing int) Unfilled {
+	u := Unfilled{Date: d, Shift: s.Name, Start: start, End: end, Missing: missing}
+	groups := map[Reason][]string{}
+	for i := 0; i < g.n; i++ {
+		if g.reason[i] != 0 {
+			groups[g.reason[i]] = append(groups[g.reason[i]], g.spec.Agents[i])
+		}
+	}
+	for r := ReasonLeave; r <= ReasonFixedDayOff; r++ {
+		if len(groups[r]) > 0 {
+			u.Excluded = append(u.Excluded, Exclusion{Reason: r, Agents: groups[r]})
+		}
+	}
+	return u
 }
 
 func demandOf(m map[string]int, name string) int {
