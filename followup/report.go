@@ -161,11 +161,16 @@ func (q *Queue) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 	return BuildReport(q.desk, from, to, due, ended, opts), nil
 }
 
+// DefaultContactTarget is the share of customers an ended follow-up
+// must have reached when ReportOptions.Targets.Contact is zero: "not
+// below 60 %" (F12, 002 物业管家 10.0).
+const DefaultContactTarget = 0.60
+
 // BuildReport computes a report from the tasks due in [from, to) and
 // the tasks that ended in it. It is pure: adapters and tests may call it
 // on any task lists.
 func BuildReport(desk string, from, to time.Time, due, ended []*Task, opts ReportOptions) Report {
-	r := Report{Desk: desk, From: from, To: to, ContactTarget: 0.60}
+	r := Report{Desk: desk, From: from, To: to, ContactTarget: DefaultContactTarget}
 	if opts.Targets.Contact != 0 {
 		r.ContactTarget = opts.Targets.Contact
 	}
@@ -177,87 +182,112 @@ func BuildReport(desk string, from, to time.Time, due, ended []*Task, opts Repor
 	if opts.Targets.Sampling != nil {
 		sampling = *opts.Targets.Sampling
 	}
-	cats := map[string]*Line{}
-	rules := map[string]*Line{}
-	var reached, onTime, compl, complOnTime, repairs, scoreSum int
-	var complaintRevisits, onSiteSigned int
-	byRole := map[ticket.Role]int{}
+	d := dueTally{cats: map[string]*Line{}, rules: map[string]*Line{}, byRole: map[ticket.Role]int{}}
 	for _, t := range due {
-		if t.Status == Cancelled {
-			continue
-		}
-		r.Due++
-		got := t.Status == Done || t.Status == Problem
-		in := got && !t.ClosedAt.After(t.Due)
-		if got {
-			reached++
-		}
-		if in {
-			onTime++
-		}
-		if t.TicketKind == ticket.Complaint {
-			compl++
-			if in {
-				complOnTime++
-			}
-			if got && t.Revisit { // F5 is about complaint revisits, not other calls to complainants
-				complaintRevisits++
-				if t.Outcome.Signed() {
-					onSiteSigned++
-				}
-			}
-		}
-		if t.Cites == "F2" {
-			repairs++
-			if got {
-				byRole[t.Outcome.By.Role]++
-			}
-		}
-		cat := t.Category
-		if cat == "" {
-			cat = string(t.Trigger)
-		}
-		for _, l := range []*Line{line(cats, cat, ""), line(rules, t.Rule, t.Cites)} {
-			l.Due++
-			if in {
-				l.OnTime++
-			}
-			switch t.Status {
-			case Done:
-				l.Reached++
-			case Problem:
-				l.Problems++
-			case Unreachable:
-				l.Unreachable++
-			default:
-				l.Open++
-			}
-			if t.Outcome != nil && t.Status.Final() && t.Outcome.Satisfaction > 0 {
-				l.Satisfaction += float64(t.Outcome.Satisfaction)
-				l.Scored++
-			}
-		}
+		d.add(t)
 	}
 	for _, t := range due {
 		if t.Status == Cancelled {
-			line(cats, cmp.Or(t.Category, string(t.Trigger)), "").Cancelled++
-			line(rules, t.Rule, t.Cites).Cancelled++
+			line(d.cats, cmp.Or(t.Category, string(t.Trigger)), "").Cancelled++
+			line(d.rules, t.Rule, t.Cites).Cancelled++
 		}
 	}
-	r.Revisit = rate(reached, r.Due)
-	r.OnTime = rate(onTime, r.Due)
-	r.ComplaintOnTime = rate(complOnTime, compl)
-	r.F3 = quota.Check(repairs, byRole)
+	r.Due = d.due
+	r.Revisit = rate(d.reached, r.Due)
+	r.OnTime = rate(d.onTime, r.Due)
+	r.ComplaintOnTime = rate(d.complOnTime, d.compl)
+	r.F3 = quota.Check(d.repairs, d.byRole)
 	switch {
 	case opts.Complaints > 0:
-		c := sampling.Check(opts.Complaints, complaintRevisits, onSiteSigned)
+		c := sampling.Check(opts.Complaints, d.complaintRevisits, d.onSiteSigned)
 		r.F5 = &c
-	case complaintRevisits == 0:
+	case d.complaintRevisits == 0:
 		c := sampling.Check(0, 0, 0)
 		r.F5 = &c
 	}
+	r.addEnded(ended)
+	r.ByCategory = lines(d.cats)
+	r.ByRule = lines(d.rules)
+	return r
+}
 
-	var contacted, unreachable int
+// dueTally counts the tasks due in a report's period that were not
+// cancelled: revisits and their timeliness, complaints (F5), repairs by
+// the role that revisited them (F3), and a line per category and rule.
+type dueTally struct {
+	due, reached, onTime, compl, complOnTime, repairs int
+	complaintRevisits, onSiteSigned                   int
+	byRole                                            map[ticket.Role]int
+	cats, rules                                       map[string]*Line
+}
+
+func (d *dueTally) add(t *Task) {
+	if t.Status == Cancelled {
+		return
+	}
+	d.due++
+	got := t.Status == Done || t.Status == Problem
+	in := got && !t.ClosedAt.After(t.Due)
+	if got {
+		d.reached++
+	}
+	if in {
+		d.onTime++
+	}
+	if t.TicketKind == ticket.Complaint {
+		d.compl++
+		if in {
+			d.complOnTime++
+		}
+		if got && t.Revisit { // F5 is about complaint revisits, not other calls to complainants
+			d.complaintRevisits++
+			if t.Outcome.Signed() {
+				d.onSiteSigned++
+			}
+		}
+	}
+	if t.Cites == "F2" {
+		d.repairs++
+		if got {
+			d.byRole[t.Outcome.By.Role]++
+		}
+	}
+	cat := t.Category
+	if cat == "" {
+		cat = string(t.Trigger)
+	}
+	for _, l := range []*Line{line(d.cats, cat, ""), line(d.rules, t.Rule, t.Cites)} {
+		l.add(t, in)
+	}
+}
+
+// add counts one due, not cancelled task in the line; in: reached on time.
+func (l *Line) add(t *Task, in bool) {
+	l.Due++
+	if in {
+		l.OnTime++
+	}
+	switch t.Status {
+	case Done:
+		l.Reached++
+	case Problem:
+		l.Problems++
+	case Unreachable:
+		l.Unreachable++
+	default:
+		l.Open++
+	}
+	if t.Outcome != nil && t.Status.Final() && t.Outcome.Satisfaction > 0 {
+		l.Satisfaction += float64(t.Outcome.Satisfaction)
+		l.Scored++
+	}
+}
+
+// addEnded fills what the report says of the tasks that ended in its
+// period: the contact rate against its target (F12), the unreachable
+// list (F10), satisfaction, and problems not yet recorded on tickets.
+func (r *Report) addEnded(ended []*Task) {
+	var contacted, unreachable, scoreSum int
 	for _, t := range ended {
 		switch t.Status {
 		case Done, Problem:
@@ -287,9 +317,6 @@ func BuildReport(desk string, from, to time.Time, due, ended []*Task, opts Repor
 	slices.SortFunc(r.Unreachable, func(a, b UnreachableEntry) int {
 		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Subject, b.Subject), compareIDs(a.Task, b.Task))
 	})
-	r.ByCategory = lines(cats)
-	r.ByRule = lines(rules)
-	return r
 }
 
 func line(m map[string]*Line, key, cites string) *Line {
