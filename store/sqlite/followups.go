@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -53,13 +52,10 @@ func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
 	if err := followup.CheckNew(t); err != nil {
 		return err
 	}
-	stored := t.Clone()
-	stored.Version = 1
-	body, err := json.Marshal(stored)
+	c, body, err := sqlstore.Created(t)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode task %s: %w", t.ID, err)
 	}
-	c := sqlstore.TaskColumnsOf(stored)
 	res, err := s.s.db.ExecContext(ctx, `
 INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
     closed_at, updated_at, lease_owner, lease_token, lease_expires, body)

@@ -153,3 +153,12 @@ func StaleUpdate(ctx context.Context, get func(ctx context.Context, desk string,
 	}
 	return fmt.Errorf("%w: task %s is at version %d, not %d; reload it", followup.ErrConflict, t.ID, cur.Version, t.Version)
 }
+
+// Created returns a new task as Create stores it: version 1, with its
+// columns and JSON body.
+func Created(t *followup.Task) (TaskColumns, []byte, error) {
+	stored := t.Clone()
+	stored.Version = 1
+	body, err := json.Marshal(stored)
+	return TaskColumnsOf(stored), body, err
+}
