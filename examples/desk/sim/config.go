@@ -87,7 +87,7 @@ type Policies struct {
 	// HandleTime is the mean length of a phone call; zero is 6 minutes.
 	HandleTime time.Duration
 	// Contact is F12's goal for the share of customers reached when
-	// called; zero is 60 %.
+	// called; zero is followup.DefaultContactTarget (60 %).
 	Contact float64
 }
 
@@ -174,7 +174,7 @@ func (c *Config) fill() error {
 		c.Policies.HandleTime = 6 * time.Minute
 	}
 	if c.Policies.Contact == 0 {
-		c.Policies.Contact = 0.6
+		c.Policies.Contact = followup.DefaultContactTarget
 	}
 	if !(c.Policies.Contact > 0 && c.Policies.Contact <= 1) {
 		return fmt.Errorf("sim: contact goal %v: give a share above 0 and at most 1", c.Policies.Contact)
