@@ -14,7 +14,9 @@ import (
 
 type interval struct{ from, to time.Time }
 
-// maxScanDays bounds the day-by-day walks (a century).
+// maxScanDays bounds the day-by-day walks: a century of days (100 ×
+// 366, leap years included), beyond any business-time duration a desk
+// asks for, so hours that are never open end the walk.
 const maxScanDays = 36600
 
 // open returns the instants of day d whose wall reading falls in the

@@ -130,7 +130,7 @@ func (r Rule) Validate() error {
 	if r.Attempts < 0 || r.RetryAfter < 0 || r.Repeat < 0 {
 		return invalid("rule attempts", "rule %s: attempts, retry pause and repeat cannot be negative", r.ID)
 	}
-	if abs(r.From.Months) > 1200 || abs(r.To.Months) > 1200 || abs(r.From.Days) > 36600 || abs(r.To.Days) > 36600 {
+	if abs(r.From.Months) > maxOffsetMonths || abs(r.To.Months) > maxOffsetMonths || abs(r.From.Days) > maxOffsetDays || abs(r.To.Days) > maxOffsetDays {
 		return invalid("rule window", "rule %s: offsets beyond a hundred years", r.ID)
 	}
 	// The window must not close before it opens, whatever the month.
@@ -154,6 +154,15 @@ var windowProbes = []time.Time{
 	time.Date(2004, 2, 29, 12, 0, 0, 0, time.UTC),
 	time.Date(2001, 7, 1, 12, 0, 0, 0, time.UTC),
 }
+
+// A rule's window offsets are bounded to a hundred years either way: no
+// regulation plans a follow-up further out, and the bound keeps
+// date arithmetic on the offsets far from overflow. 1200 months and
+// 36600 days (100 × 366, leap years included) are that century.
+const (
+	maxOffsetMonths = 100 * 12
+	maxOffsetDays   = 100 * 366
+)
 
 func abs(n int) int {
 	if n < 0 {

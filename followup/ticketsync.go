@@ -101,11 +101,16 @@ func (s *TicketSync) Run(ctx context.Context, limit int) (int, error) {
 	return len(done), failed
 }
 
+// drainBatch is how many events Drain asks for at a time: large enough
+// that a backlog drains in few store round trips, small enough that one
+// batch stays a short transaction. A throughput choice, not a rule.
+const drainBatch = 256
+
 // Drain runs until no event is pending and reports how many it handled.
 func (s *TicketSync) Drain(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := s.Run(ctx, 256)
+		n, err := s.Run(ctx, drainBatch)
 		total += n
 		if err != nil || n == 0 {
 			return total, err

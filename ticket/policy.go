@@ -262,6 +262,12 @@ type Hours struct {
 	Location    *time.Location
 }
 
+// maxOpeningScanDays bounds Hours.Add's day-by-day walk: ten years of
+// days (366 × 10, leap years included), far beyond any SLA clock, so a
+// duration no opening hours could use up ends the walk instead of
+// looping; what is left of it is then added as wall time.
+const maxOpeningScanDays = 366 * 10
+
 // Add implements Calendar.
 func (h Hours) Add(from time.Time, d time.Duration) time.Time {
 	loc := h.Location
@@ -272,7 +278,7 @@ func (h Hours) Add(from time.Time, d time.Duration) time.Time {
 		return from.Add(d) // not a usable window: wall clock
 	}
 	t := from.In(loc)
-	for range 366 * 10 {
+	for range maxOpeningScanDays {
 		y, m, dd := t.Date()
 		midnight := time.Date(y, m, dd, 0, 0, 0, 0, loc)
 		open, closeAt := midnight.Add(h.Open), midnight.Add(h.Close)
