@@ -207,7 +207,9 @@ func TestCancelledTransitions(t *testing.T) {
 	t.Logf("%d of 150 transitions interrupted, ticket at version %d", cancelled, cur.Version)
 }
 
-// quiesce waits until no other session of this database runs a query.
+// quiesce waits until no other session of this test (its sessions share
+// the test schema's application_name) runs a query; sessions of other
+// tests on a shared server are not waited for.
 func quiesce(t *testing.T, s *Store) {
 	t.Helper()
 	idle := 0
@@ -215,7 +217,7 @@ func quiesce(t *testing.T, s *Store) {
 		var busy int
 		if err := s.DB().QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
 			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-			  AND state <> 'idle'`).Scan(&busy); err != nil {
+			  AND application_name = current_setting('application_name') AND state <> 'idle'`).Scan(&busy); err != nil {
 			t.Fatal(err)
 		}
 		// Idle three times running: a statement still on its way to the
@@ -229,7 +231,8 @@ func quiesce(t *testing.T, s *Store) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	rows, _ := s.DB().Query(context.Background(), `SELECT state, coalesce(wait_event_type, ''), left(query, 60) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'`)
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+		  AND application_name = current_setting('application_name') AND state <> 'idle'`)
 	for rows.Next() {
 		var st, w, q string
 		_ = rows.Scan(&st, &w, &q)

@@ -80,7 +80,10 @@ func withSearchPath(url, schema string) string {
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	return url + sep + "search_path=" + schema
+	// The schema also names the sessions (application_name), so a test
+	// can tell its own sessions from those of other tests sharing the
+	// server.
+	return url + sep + "search_path=" + schema + "&application_name=" + schema
 }
 
 // openStore opens a migrated store on a fresh schema.
