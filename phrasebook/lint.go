@@ -216,14 +216,49 @@ const (
 // that exists in the catalogue and renders without values; problems are
 // a *CatalogueError naming the entry.
 func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
+	lex, err := p.prepare(c)
+	if err != nil {
+		return nil, err
+	}
+	l := &Linter{cat: c, policy: p, lex: lex, anchors: map[string][]string{}, approved: map[string][]approvedClause{}}
+	forbidden, err := l.addForbidden()
+	if err != nil {
+		return nil, err
+	}
+	for _, list := range []struct {
+		m    map[string][]string
+		k    patKind
+		what string
+	}{
+		{lex.Refusals, kindRefusal, "refusal"},
+		{lex.RuleExplanations, kindRefusal, "rule explanation"},
+		{lex.Apologies, kindApology, "apology"},
+		{lex.Allow, kindAllowAll, "allow"},
+	} {
+		if err := l.addList(list.m, list.k, list.what, forbidden); err != nil {
+			return nil, err
+		}
+	}
+	l.addApproved(slices.Sorted(maps.Keys(forbidden)))
+	l.addMessages()
+	l.m = newMatcher(l.pats)
+	l.pool.New = func() any { s := make([]occurrence, 0, 64); return &s }
+	return l, nil
+}
+
+// prepare checks the policy, fills its defaults (SlotRunes 4, the
+// built-in lexicon) and returns the lexicon to use. It keeps private
+// copies: a caller changing its lexicon or prefixes later must not change
+// (or race with) a linter in use.
+func (p *LintPolicy) prepare(c *Catalogue) (Lexicon, error) {
 	if c == nil {
-		return nil, fmt.Errorf("phrasebook: new linter: nil catalogue: %w", ErrInvalidPolicy)
+		return Lexicon{}, fmt.Errorf("phrasebook: new linter: nil catalogue: %w", ErrInvalidPolicy)
 	}
 	if p.ApologyScope < ScopeTurn || p.ApologyScope > ScopeText {
-		return nil, fmt.Errorf("phrasebook: new linter: apology scope %d: %w", p.ApologyScope, ErrInvalidPolicy)
+		return Lexicon{}, fmt.Errorf("phrasebook: new linter: apology scope %d: %w", p.ApologyScope, ErrInvalidPolicy)
 	}
 	if p.SlotRunes < 0 {
-		return nil, fmt.Errorf("phrasebook: new linter: slot runes %d: %w", p.SlotRunes, ErrInvalidPolicy)
+		return Lexicon{}, fmt.Errorf("phrasebook: new linter: slot runes %d: %w", p.SlotRunes, ErrInvalidPolicy)
 	}
 	if p.SlotRunes == 0 {
 		p.SlotRunes = 4
@@ -234,33 +269,40 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	} else {
 		var err error
 		if lex, err = BuiltinLexicon(); err != nil {
-			return nil, err
+			return Lexicon{}, err
 		}
 	}
-	// Keep private copies: a caller changing its lexicon or prefixes later
-	// must not change (or race with) a linter in use.
 	lex.Forbidden = slices.Clone(lex.Forbidden)
 	lex.Context = lex.Context.normalized()
 	p.Lexicon = nil
 	p.OtherSpeakers = slices.Clone(p.OtherSpeakers)
-	l := &Linter{cat: c, policy: p, lex: lex, anchors: map[string][]string{}, approved: map[string][]approvedClause{}}
-	var pats []string
-	add := func(s string, k patKind, entry int) {
-		for _, v := range variants(s) {
-			head, tail, _ := strings.Cut(v, "*")
-			var tails []string
-			if tail != "" {
-				tails = strings.Split(tail, "*")
-			}
-			pats = append(pats, head)
-			l.kinds = append(l.kinds, k)
-			l.entries = append(l.entries, entry)
-			l.tails = append(l.tails, tails)
-			l.base = append(l.base, s)
+	return lex, nil
+}
+
+// addPattern adds every variant of pattern s, of kind k and lexicon
+// entry (-1 for none), to the patterns the automaton looks for.
+func (l *Linter) addPattern(s string, k patKind, entry int) {
+	for _, v := range variants(s) {
+		head, tail, _ := strings.Cut(v, "*")
+		var tails []string
+		if tail != "" {
+			tails = strings.Split(tail, "*")
 		}
+		l.pats = append(l.pats, head)
+		l.kinds = append(l.kinds, k)
+		l.entries = append(l.entries, entry)
+		l.tails = append(l.tails, tails)
+		l.base = append(l.base, s)
 	}
+}
+
+// addForbidden validates the lexicon's forbidden entries, renders each
+// one's suggestion and message parts and adds its patterns. It returns
+// the forbidden patterns with their entry IDs.
+func (l *Linter) addForbidden() (map[string]string, error) {
+	c := l.cat
 	forbidden := map[string]string{} // pattern -> entry ID
-	for i, f := range lex.Forbidden {
+	for i, f := range l.lex.Forbidden {
 		if !validID(f.ID) {
 			return nil, &CatalogueError{PhraseID: f.ID, Problem: "lexicon entry id must be non-empty and use a-z, 0-9, '.', '_' or '-'"}
 		}
@@ -295,45 +337,41 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 				return nil, &CatalogueError{PhraseID: f.ID, Problem: fmt.Sprintf("pattern %q is empty, not utf-8, or a template with an empty part", pat)}
 			}
 			forbidden[norm] = f.ID
-			add(norm, kindForbidden, i)
+			l.addPattern(norm, kindForbidden, i)
 		}
 	}
-	addList := func(m map[string][]string, k patKind, what string) error {
-		for _, lang := range slices.Sorted(maps.Keys(m)) {
-			for _, pat := range m[lang] {
-				norm := normPattern(pat)
-				if !validPattern(norm) {
-					return &CatalogueError{Lang: lang, Problem: fmt.Sprintf("%s pattern %q is empty, not utf-8, or a template with an empty part", what, pat)}
-				}
-				if id, ok := forbidden[norm]; ok && (k == kindAllowAll || k == kindApology) {
-					return &CatalogueError{PhraseID: id, Lang: lang, Problem: fmt.Sprintf("%s pattern %q is also forbidden", what, pat)}
-				}
-				add(norm, k, -1)
+	return forbidden, nil
+}
+
+// addList adds one list of the lexicon (refusals, rule explanations,
+// apologies, allowed contexts) by language. An apology or allowed
+// context may not also be forbidden.
+func (l *Linter) addList(m map[string][]string, k patKind, what string, forbidden map[string]string) error {
+	for _, lang := range slices.Sorted(maps.Keys(m)) {
+		for _, pat := range m[lang] {
+			norm := normPattern(pat)
+			if !validPattern(norm) {
+				return &CatalogueError{Lang: lang, Problem: fmt.Sprintf("%s pattern %q is empty, not utf-8, or a template with an empty part", what, pat)}
 			}
+			if id, ok := forbidden[norm]; ok && (k == kindAllowAll || k == kindApology) {
+				return &CatalogueError{PhraseID: id, Lang: lang, Problem: fmt.Sprintf("%s pattern %q is also forbidden", what, pat)}
+			}
+			l.addPattern(norm, k, -1)
 		}
-		return nil
 	}
-	if err := addList(lex.Refusals, kindRefusal, "refusal"); err != nil {
-		return nil, err
-	}
-	if err := addList(lex.RuleExplanations, kindRefusal, "rule explanation"); err != nil {
-		return nil, err
-	}
-	if err := addList(lex.Apologies, kindApology, "apology"); err != nil {
-		return nil, err
-	}
-	if err := addList(lex.Allow, kindAllowAll, "allow"); err != nil {
-		return nil, err
-	}
-	// Approved clauses: only those that contain a forbidden fragment can
-	// ever mask anything, so only those enter the automaton.
-	// Each such clause also gives its fragments an anchor: the two runes
-	// before the fragment (暂时 of 经理暂时不在). A fragment with one of its
-	// anchors at most SlotRunes runes before it in its clause is the
-	// approved phrase with words inserted (经理暂时还不在), and is masked too.
-	fpats := slices.Sorted(maps.Keys(forbidden))
+	return nil
+}
+
+// addApproved records the catalogue's approved clauses that hold a
+// forbidden pattern (fpats, sorted): only those can ever mask anything,
+// so only those enter the automaton. Each such clause also gives its
+// fragments an anchor: the two runes before the fragment (暂时 of
+// 经理暂时不在). A fragment with one of its anchors at most SlotRunes runes
+// before it in its clause is the approved phrase with words inserted
+// (经理暂时还不在), and is masked too.
+func (l *Linter) addApproved(fpats []string) {
 	seen := map[string]bool{}
-	for _, lit := range c.literalTexts() {
+	for _, lit := range l.cat.literalTexts() {
 		for _, clause := range clauses(lit) {
 			norm := normPattern(clause)
 			if seen[norm] || strings.Contains(norm, "*") {
@@ -362,6 +400,11 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 			}
 		}
 	}
+}
+
+// addMessages gives each pattern its anchors, approved clauses and the
+// message of a finding whose fragment is the pattern itself.
+func (l *Linter) addMessages() {
 	for p, b := range l.base {
 		l.patAnchors = append(l.patAnchors, l.anchors[b])
 		l.patApproved = append(l.patApproved, l.approved[b])
@@ -369,16 +412,12 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 		switch l.kinds[p] {
 		case kindForbidden:
 			ei := l.entries[p]
-			msg = l.faultText[ei] + quote(pats[p]) + l.suggestText[ei][langOf(pats[p])]
+			msg = l.faultText[ei] + quote(l.pats[p]) + l.suggestText[ei][langOf(l.pats[p])]
 		case kindRefusal:
-			msg = refusalMessage(pats[p])
+			msg = refusalMessage(l.pats[p])
 		}
 		l.patMsg = append(l.patMsg, msg)
 	}
-	l.m = newMatcher(pats)
-	l.pats = pats
-	l.pool.New = func() any { s := make([]occurrence, 0, 64); return &s }
-	return l, nil
 }
 
 // Patterns returns the literal strings the linter's automaton looks for:
