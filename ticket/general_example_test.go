@@ -63,3 +63,17 @@ func ExampleService_EscalateDue() {
 	fmt.Println(n, again, tk.Escalation.Level, last.Action, last.Data["deadline"], last.Data["notify"])
 	// Output: 1 0 1 escalate first_response supervisor
 }
+
+// Priorities and tags: change them as the work goes, and list by them.
+func ExampleService_Tag() {
+	pol := ticket.GeneralDesk()
+	desk, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "help", Policy: &pol, Authorizer: ticket.GeneralRoles()})
+	ctx, ann := context.Background(), ticket.Actor{ID: "ann", Role: ticket.RoleAgent}
+	tk, _ := desk.Receive(ctx, ann, ticket.Intake{Kind: ticket.Request, Channel: ticket.Email,
+		Subject: "New laptop", Tags: []string{"Hardware"}})
+	tk, _ = desk.Tag(ctx, ann, tk.Ref(), []string{"onboarding"}, nil)
+	tk, _ = desk.SetPriority(ctx, ann, tk.Ref(), ticket.PriorityHigh, "starts on Monday")
+	found, _ := desk.List(ctx, ticket.Filter{Priorities: []ticket.Priority{ticket.PriorityHigh}, Tags: []string{"hardware"}})
+	fmt.Println(tk.Priority, tk.Tags, len(found))
+	// Output: high [hardware onboarding] 1
+}
