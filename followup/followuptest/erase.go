@@ -36,11 +36,11 @@ type Database interface {
 // follow-up store in one database: erasing a customer everywhere (S1),
 // all or nothing. newDB must return an empty, migrated database.
 func RunDatabaseTests(t *testing.T, newDB func(t *testing.T) Database) {
-	t.Run("EraseCustomerEverywhere", func(t *testing.T) {
+	t.Run("S1_erase_customer_everywhere", func(t *testing.T) {
 		db := newDB(t)
 		eraseScenario(t, db, db.Tickets(), db.Followups(), db)
 	})
-	t.Run("EraseAllOrNothing", func(t *testing.T) {
+	t.Run("S1_erase_all_or_nothing", func(t *testing.T) {
 		db := newDB(t)
 		eraseAllOrNothing(t, db)
 	})

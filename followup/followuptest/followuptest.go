@@ -22,35 +22,35 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) followup.Store) {
 		fn   func(t *testing.T, s followup.Store)
 	}{
 		// crud.go
-		{"CreateGet", testCreateGet},
-		{"Tenancy", testTenancy},
-		{"CreateDuplicate", testCreateDuplicate},
-		{"CreateInvalid", testCreateInvalid},
+		{"create_get", testCreateGet},
+		{"tenancy", testTenancy},
+		{"create_duplicate", testCreateDuplicate},
+		{"create_invalid", testCreateInvalid},
 		// leases.go
-		{"ClaimOrder", testClaimOrder},
-		{"ClaimRole", testClaimRole},
-		{"ClaimInvalid", testClaimInvalid},
-		{"LeaseExpiry", testLeaseExpiry},
-		{"CompleteKeepsRole", testCompleteKeepsRole},
-		{"CompleteOnce", testCompleteOnce},
-		{"CompleteRefusals", testCompleteRefusals},
-		{"CompleteRetry", testCompleteRetry},
+		{"claim_order", testClaimOrder},
+		{"claim_role", testClaimRole},
+		{"claim_invalid", testClaimInvalid},
+		{"lease_expiry", testLeaseExpiry},
+		{"F3_complete_keeps_role", testCompleteKeepsRole},
+		{"complete_once", testCompleteOnce},
+		{"complete_refusals", testCompleteRefusals},
+		{"complete_retry", testCompleteRetry},
 		// versions.go
-		{"UpdateVersion", testUpdateVersion},
-		{"UpdateRequeues", testUpdateRequeues},
+		{"update_version", testUpdateVersion},
+		{"update_requeues", testUpdateRequeues},
 		// list.go
-		{"ListMatchesFilter", testListMatchesFilter},
+		{"list_matches_filter", testListMatchesFilter},
 		// concurrency.go
-		{"ConcurrentClaimers", testConcurrentClaimers},
-		{"ConcurrentDuplicateCreates", testConcurrentDuplicateCreates},
+		{"concurrent_claimers", testConcurrentClaimers},
+		{"concurrent_duplicate_creates", testConcurrentDuplicateCreates},
 		// cancel.go
-		{"ContextCancelled", testContextCancelled},
+		{"context_cancelled", testContextCancelled},
 		// erase.go. S1: erasing a customer scrubs the follow-up tasks and
 		// outcomes (with the tickets in memory; RunDatabaseTests erases
 		// both stores of one database in one transaction).
-		{"EraseCustomer", eraseCase},
+		{"S1_erase_customer", eraseCase},
 		// inputs.go
-		{"Inputs", testInputs},
+		{"inputs", testInputs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,7 +35,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) roster.Store) {
 		// concurrency.go
 		{"concurrent_writers", testConcurrentWriters},
 		// cancel.go
-		{"cancelled_context", testCancelled},
+		{"context_cancelled", testCancelled},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,39 +24,39 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		fn   func(t *testing.T, s ticket.Store)
 	}{
 		// crud.go
-		{"CreateGet", testCreateGet},
-		{"NotFound", testNotFound},
-		{"DeskIsolation", testDeskIsolation},
-		{"CaseNumbersPerDesk", testCaseNumbers},
-		{"StoredCopies", testStoredCopies},
-		{"CustomerFields", testCustomerFields},
+		{"create_get", testCreateGet},
+		{"not_found", testNotFound},
+		{"desk_isolation", testDeskIsolation},
+		{"case_numbers_per_desk", testCaseNumbers},
+		{"stored_copies", testStoredCopies},
+		{"customer_fields", testCustomerFields},
 		// general.go
-		{"GeneralFields", testGeneralFields},
+		{"general_fields", testGeneralFields},
 		// versions.go
-		{"VersionConflict", testVersionConflict},
+		{"version_conflict", testVersionConflict},
 		// history.go
-		{"HistoryOrder", testHistoryOrder},
-		{"CreateWithHistory", testCreateWithHistory},
+		{"history_order", testHistoryOrder},
+		{"create_with_history", testCreateWithHistory},
 		// list.go
-		{"ListFilterAndPages", testList},
-		{"ListOrders", testListOrders},
-		{"ListMatchesFilterProperty", testListProperty},
+		{"list_filter_and_pages", testList},
+		{"list_orders", testListOrders},
+		{"list_matches_filter_property", testListProperty},
 		// outbox.go
-		{"OutboxDelivery", testOutboxDelivery},
-		{"OutboxCrashBeforeAck", testOutboxCrash},
-		{"OutboxScopes", testOutboxScopes},
+		{"outbox_delivery", testOutboxDelivery},
+		{"outbox_crash_before_ack", testOutboxCrash},
+		{"outbox_scopes", testOutboxScopes},
 		// concurrency.go
-		{"ConcurrentWriters", testConcurrentWriters},
-		{"ConcurrentCreates", testConcurrentCreates},
+		{"concurrent_writers", testConcurrentWriters},
+		{"concurrent_creates", testConcurrentCreates},
 		// cancel.go
-		{"ContextCancelled", testCancelled},
+		{"context_cancelled", testCancelled},
 		// lifecycle.go
-		{"ServiceLifecycle", testServiceLifecycle},
+		{"service_lifecycle", testServiceLifecycle},
 		// erase.go
-		{"Redact", testRedact},
-		{"Erase", testErase},
+		{"S1_redact", testRedact},
+		{"S1_erase", testErase},
 		// inputs.go
-		{"Inputs", testInputs},
+		{"inputs", testInputs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
