@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 )
 
 func TestMigrations(t *testing.T) {
@@ -30,21 +32,7 @@ func TestMigrations(t *testing.T) {
 
 func tables(t *testing.T, s *Store) []string {
 	t.Helper()
-	rows, err := s.db.Query(context.Background(),
-		`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	return out
+	return sqlstoretest.Column(t, executor{s.db}, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`)
 }
 
 func TestMigrateTwiceIsNoop(t *testing.T) {

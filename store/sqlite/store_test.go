@@ -15,6 +15,7 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -45,21 +46,7 @@ func next(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticke
 
 func tables(t *testing.T, s *Store) []string {
 	t.Helper()
-	rows, err := s.db.QueryContext(context.Background(),
-		`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	return out
+	return sqlstoretest.Column(t, executor{s.db}, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 }
 
 func TestMigrations(t *testing.T) {

@@ -12,7 +12,11 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
+	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/roster/rostertest"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
 // CompleteBatch is an adapter's batch completion.
@@ -50,4 +54,46 @@ func CompleteKeepsRole(t *testing.T, fs followup.Store, batch CompleteBatch) {
 			t.Fatalf("batch=%v: stored %s %s, %v; want role %s kept", viaBatch, stored.Role, stored.Status, err, task.Role)
 		}
 	}
+}
+
+// Opener opens an adapter's three stores on a fresh, migrated database
+// for one test.
+type Opener func(t *testing.T) (ticket.Store, followup.Store, roster.Store)
+
+// RunConformance runs the conformance suites of the three stores
+// (tickettest, followuptest, rostertest) on an adapter, unchanged: the
+// adapters pass the same suites as the in-memory stores.
+func RunConformance(t *testing.T, open Opener) {
+	t.Run("TicketStore", func(t *testing.T) {
+		tickettest.RunStoreTests(t, func(t *testing.T) ticket.Store { ts, _, _ := open(t); return ts })
+	})
+	t.Run("FollowupStore", func(t *testing.T) {
+		followuptest.RunStoreTests(t, func(t *testing.T) followup.Store { _, fs, _ := open(t); return fs })
+	})
+	t.Run("RosterStore", func(t *testing.T) {
+		rostertest.RunStoreTests(t, func(t *testing.T) roster.Store { _, _, rs := open(t); return rs })
+	})
+}
+
+// Column runs query on ex and returns its one text column, row by row
+// (table names for the migration tests, for example).
+func Column(t *testing.T, ex sqlstore.Executor, query string) []string {
+	t.Helper()
+	rows, err := ex.Query(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
