@@ -149,3 +149,28 @@ func ExampleReport_Text() {
 	//
 	// unreachable (F10)  0
 }
+
+// A customer asks to be forgotten (S1): one call erases their tickets
+// and every follow-up about them. On PostgreSQL or SQLite pass the
+// adapter's Store (followup.Stores) and it runs in one transaction.
+func ExampleErase() {
+	ctx := context.Background()
+	tickets, tasks := ticket.NewMemStore(), followup.NewMemStore()
+	svc, _ := ticket.New(tickets, ticket.Config{Desk: "north"})
+	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
+	lead := ticket.Actor{ID: "zhou", Role: ticket.RoleShiftLead}
+	tk, _ := svc.Receive(ctx, agent, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone,
+		Fields:   map[string]string{"person": "Wang", "phone": "13912345678", "event": "parking"},
+		Customer: &ticket.Customer{ID: "crm-42", Name: "Wang", Phone: "13912345678"},
+		Note:     "Wang asked about parking"})
+
+	n, err := followup.Erase(ctx, followup.MemStores(tickets, tasks), svc, lead, "crm-42")
+	fmt.Println(n.Tickets, err)
+	h, _ := svc.History(ctx, tk.ID)
+	fmt.Println(h[0].Note)
+	fmt.Println(h[len(h)-1].Action, h[len(h)-1].Data["customer"])
+	// Output:
+	// 1 <nil>
+	// [erased] asked about parking
+	// erase crm-42
+}
