@@ -333,15 +333,15 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Task, er
 		}
 	}
 	m.mu.Unlock()
-	SortByDue(out)
+	sortByDue(out)
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
 	}
 	return out, nil
 }
 
-// SortByDue orders tasks as List returns them: earliest Due, then ID.
-func SortByDue(ts []*Task) {
+// sortByDue orders tasks as List returns them: earliest Due, then ID.
+func sortByDue(ts []*Task) {
 	slices.SortFunc(ts, func(a, b *Task) int {
 		if c := a.Due.Compare(b.Due); c != 0 {
 			return c

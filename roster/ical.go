@@ -72,7 +72,7 @@ func WriteICal(w io.Writer, as []Assignment, opt ICalOptions) error {
 	line("CALSCALE:", "GREGORIAN")
 	line("METHOD:", "PUBLISH")
 	if opt.Name != "" {
-		line("X-WR-CALNAME:", EscapeText(opt.Name))
+		line("X-WR-CALNAME:", escapeText(opt.Name))
 	}
 	if loc != nil && len(list) > 0 {
 		lo, hi := list[0].Start, list[0].End
@@ -94,11 +94,11 @@ func WriteICal(w io.Writer, as []Assignment, opt ICalOptions) error {
 		line("DTSTAMP:", stamp.UTC().Format("20060102T150405Z"))
 		dt("DTSTART", a.Start)
 		dt("DTEND", a.End)
-		line("SUMMARY:", EscapeText(fmt.Sprintf("Shift %s: %s (%s)", a.Shift, a.Agent, a.Where)))
+		line("SUMMARY:", escapeText(fmt.Sprintf("Shift %s: %s (%s)", a.Shift, a.Agent, a.Where)))
 		desc := fmt.Sprintf("Desk %s, shift %s, %s.\nRoll call at %s (R6).",
 			a.Desk, a.Shift, a.Where, a.ReportAt().In(orUTC(loc)).Format("15:04"))
-		line("DESCRIPTION:", EscapeText(desc))
-		line("CATEGORIES:", EscapeText(a.Shift))
+		line("DESCRIPTION:", escapeText(desc))
+		line("CATEGORIES:", escapeText(a.Shift))
 		line("TRANSP:", "OPAQUE")
 		line("END:", "VEVENT")
 	}
@@ -133,7 +133,7 @@ func paramValue(s string) string {
 // data, so clients need no tz database of their own.
 func writeVTimezone(line func(name, value string), loc *time.Location, lo, hi time.Time) {
 	line("BEGIN:", "VTIMEZONE")
-	line("TZID:", EscapeText(loc.String()))
+	line("TZID:", escapeText(loc.String()))
 	t := lo.In(loc)
 	for i := 0; i < 1000; i++ {
 		start, end := t.ZoneBounds()
@@ -153,7 +153,7 @@ func writeVTimezone(line func(name, value string), loc *time.Location, lo, hi ti
 		line("TZOFFSETFROM:", utcOffset(prev))
 		line("TZOFFSETTO:", utcOffset(off))
 		if abbr != "" {
-			line("TZNAME:", EscapeText(abbr))
+			line("TZNAME:", escapeText(abbr))
 		}
 		line("END:", kind)
 		if end.IsZero() || end.After(hi) {
@@ -176,11 +176,11 @@ func utcOffset(sec int) string {
 	return fmt.Sprintf("%c%02d%02d", sign, h, m)
 }
 
-// EscapeText escapes s as an RFC 5545 TEXT value: backslash, semicolon
+// escapeText escapes s as an RFC 5545 TEXT value: backslash, semicolon
 // and comma are escaped, line breaks (CRLF, LF or CR) become \n, other
 // control characters are dropped (TEXT does not allow them) and invalid
 // UTF-8 becomes U+FFFD.
-func EscapeText(s string) string {
+func escapeText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -240,14 +240,4 @@ func writeFolded(w *bufio.Writer, s string) {
 		s = s[cut:]
 		first = false
 	}
-}
-
-// FoldLine returns the content line s folded as WriteICal writes it,
-// CRLF-terminated.
-func FoldLine(s string) string {
-	var b strings.Builder
-	w := bufio.NewWriter(&b)
-	writeFolded(w, s)
-	w.Flush()
-	return b.String()
 }

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -187,7 +188,7 @@ func parseWithICalJS(t *testing.T, node string, ics []byte) []icalEvent {
 	return events
 }
 
-// unescapeText reverses EscapeText (test helper; the package writes only).
+// unescapeText reverses escapeText (test helper; the package writes only).
 func unescapeText(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -212,7 +213,7 @@ func FuzzICalText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		esc := EscapeText(s)
+		esc := escapeText(s)
 		if !utf8.ValidString(esc) || strings.ContainsAny(esc, "\r\n") {
 			t.Fatalf("escaped text %q has a raw line break or bad UTF-8", esc)
 		}
@@ -235,7 +236,7 @@ func FuzzICalText(f *testing.F) {
 			t.Fatalf("unescape(escape(%q)) = %q, want %q", s, got, want)
 		}
 		line := "DESCRIPTION:" + esc
-		folded := FoldLine(line)
+		folded := foldLine(line)
 		if !strings.HasSuffix(folded, "\r\n") {
 			t.Fatal("no CRLF")
 		}
@@ -298,4 +299,14 @@ func FuzzWriteICal(f *testing.F) {
 			}
 		}
 	})
+}
+
+// foldLine (test helper) returns the content line s folded as WriteICal writes it,
+// CRLF-terminated.
+func foldLine(s string) string {
+	var b strings.Builder
+	w := bufio.NewWriter(&b)
+	writeFolded(w, s)
+	w.Flush()
+	return b.String()
 }

@@ -1,9 +1,12 @@
 package followuptest
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -60,7 +63,7 @@ func testListMatchesFilter(t *testing.T, s followup.Store) {
 				want = append(want, task)
 			}
 		}
-		followup.SortByDue(want)
+		byDue(want)
 		if f.Limit > 0 && len(want) > f.Limit {
 			want = want[:f.Limit]
 		}
@@ -68,4 +71,12 @@ func testListMatchesFilter(t *testing.T, s followup.Store) {
 			t.Errorf("filter %d %+v: List %v, Match %v", i, f, ids(got), ids(want))
 		}
 	}
+}
+
+// byDue orders tasks as followup.Store.List documents: earliest Due,
+// then ID (bytewise).
+func byDue(ts []*followup.Task) {
+	slices.SortFunc(ts, func(a, b *followup.Task) int {
+		return cmp.Or(a.Due.Compare(b.Due), bytes.Compare(a.ID[:], b.ID[:]))
+	})
 }
