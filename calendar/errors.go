@@ -7,7 +7,7 @@ import (
 
 var (
 	// ErrInvalid: the input breaks a documented constraint (see
-	// InvalidError for the field).
+	// InputError for the field).
 	ErrInvalid = errors.New("calendar: invalid input")
 	// ErrNoZone: a calendar was built without a time zone. Business
 	// hours, contact hours and greetings are wall-clock times of the
@@ -19,22 +19,22 @@ var (
 	ErrNotCovered = errors.New("calendar: year not covered by the holiday schedule")
 )
 
-// InvalidError names the field that failed validation. It wraps
+// InputError names the field that failed validation. It wraps
 // ErrInvalid.
-type InvalidError struct {
+type InputError struct {
 	Field  string
 	Reason string
 }
 
-func (e *InvalidError) Error() string {
+func (e *InputError) Error() string {
 	return fmt.Sprintf("calendar: invalid %s: %s", e.Field, e.Reason)
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Unwrap() error { return ErrInvalid }
+func (e *InputError) Unwrap() error { return ErrInvalid }
 
 func invalid(field, format string, args ...any) error {
-	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return &InputError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
 // NotCoveredError names the year a schedule does not cover and the years

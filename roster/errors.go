@@ -17,7 +17,7 @@ var (
 	// carried a stale version. Reload and retry.
 	ErrConflict = errors.New("roster: conflict")
 	// ErrInvalid: the input breaks a documented constraint (see
-	// InvalidError for the field).
+	// InputError for the field).
 	ErrInvalid = errors.New("roster: invalid input")
 	// ErrSwapState: the swap cannot take this step from its current state
 	// (for example consent on a cancelled swap).
@@ -35,22 +35,22 @@ var (
 	ErrClockChange = errors.New("roster: shift emptied by a clock change")
 )
 
-// InvalidError names the field that failed validation. It wraps
+// InputError names the field that failed validation. It wraps
 // ErrInvalid.
-type InvalidError struct {
+type InputError struct {
 	Field  string // the offending field, e.g. "shift.end"
 	Reason string // what is wrong and what is expected
 }
 
-func (e *InvalidError) Error() string {
+func (e *InputError) Error() string {
 	return fmt.Sprintf("roster: invalid %s: %s", e.Field, e.Reason)
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Unwrap() error { return ErrInvalid }
+func (e *InputError) Unwrap() error { return ErrInvalid }
 
 func invalid(field, format string, args ...any) error {
-	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return &InputError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
 // ConflictError reports a version mismatch on a mutable record. It wraps

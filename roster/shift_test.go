@@ -143,9 +143,9 @@ func TestShiftValidate(t *testing.T) {
 		"negative early": {Name: "x", Start: At(9, 0), End: At(10, 0), ReportEarly: -time.Minute},
 		"unknown place":  {Name: "x", Start: At(9, 0), End: At(10, 0), Where: 7},
 	} {
-		var ie *InvalidError
+		var ie *InputError
 		if err := s.Validate(); !errors.Is(err, ErrInvalid) || !errors.As(err, &ie) || ie.Field == "" {
-			t.Errorf("%s: %v, want *InvalidError", name, err)
+			t.Errorf("%s: %v, want *InputError", name, err)
 		}
 	}
 }

@@ -184,7 +184,7 @@ func TestErrorFor(t *testing.T) {
 		{wrap(followup.ErrNotFound), 404, "", nil},
 		{wrap(&followup.LeaseError{}), 409, "", nil},
 		{wrap(&followup.DuplicateError{}), 409, "", nil},
-		{wrap(&roster.InvalidError{Field: "shift.end"}), 400, "shift.end", nil},
+		{wrap(&roster.InputError{Field: "shift.end"}), 400, "shift.end", nil},
 		{wrap(roster.ErrNotFound), 404, "", nil},
 		{wrap(roster.ErrForbidden), 403, "", nil},
 		{wrap(&roster.ConflictError{Kind: "swap"}), 409, "", nil},

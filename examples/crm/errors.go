@@ -99,7 +99,7 @@ func errorFor(err error) *apiError {
 	// roster
 	case errors.Is(err, roster.ErrInvalid):
 		out := &apiError{Status: http.StatusBadRequest, Msg: msg}
-		var ie *roster.InvalidError
+		var ie *roster.InputError
 		if errors.As(err, &ie) {
 			out.Field = ie.Field
 		}

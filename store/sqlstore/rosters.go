@@ -62,7 +62,7 @@ func rosterBegin(ctx context.Context, desk string) error {
 		return err
 	}
 	if desk == "" {
-		return &roster.InvalidError{Field: "desk", Reason: "empty desk"}
+		return &roster.InputError{Field: "desk", Reason: "empty desk"}
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func (s *Rosters) AddAssignments(ctx context.Context, desk string, as []roster.A
 			return err
 		}
 		if a.Desk != desk {
-			return &roster.InvalidError{Field: "assignment.desk", Reason: fmt.Sprintf("assignment %s belongs to desk %q, not %q", a.ID, a.Desk, desk)}
+			return &roster.InputError{Field: "assignment.desk", Reason: fmt.Sprintf("assignment %s belongs to desk %q, not %q", a.ID, a.Desk, desk)}
 		}
 		if seen[a.ID] {
 			return fmt.Errorf("assignment %s twice in one call: %w", a.ID, roster.ErrConflict)
@@ -213,7 +213,7 @@ func (s *Rosters) save(ctx context.Context, r RosterRow) error {
 		return err
 	}
 	if r.Version < 0 {
-		return &roster.InvalidError{Field: r.Kind + ".version", Reason: fmt.Sprintf("negative version %d", r.Version)}
+		return &roster.InputError{Field: r.Kind + ".version", Reason: fmt.Sprintf("negative version %d", r.Version)}
 	}
 	id, body := s.d.ID(r.ID), string(r.Body)
 	stored := func() (int64, error) {
