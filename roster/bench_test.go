@@ -108,7 +108,7 @@ func BenchmarkOnDutyYearStore(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := New(NewMemStore(), Config{})
+	svc := mustNew(b, NewMemStore(), Config{})
 	ctx := context.Background()
 	if err := svc.Publish(ctx, spec.Desk, plan.Assignments); err != nil {
 		b.Fatal(err)

@@ -74,7 +74,10 @@ func ExampleWhoIsOn() {
 func ExampleService_Consent() {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
-	svc := roster.New(roster.NewMemStore(), roster.Config{Now: func() time.Time { return now }})
+	svc, err := roster.New(roster.NewMemStore(), roster.Config{Now: func() time.Time { return now }})
+	if err != nil {
+		panic(err)
+	}
 	c := roster.NewAssignment(uuid.New(), "desk-1", "cy", roster.SeedShifts()[2], roster.D(2026, 3, 2), time.UTC)
 	if err := svc.Publish(ctx, "desk-1", []roster.Assignment{c}); err != nil {
 		panic(err)

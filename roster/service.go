@@ -21,11 +21,13 @@ type Policy struct {
 }
 
 // Config configures a Service. The zero value uses the real clock, UUIDv7
-// IDs and the seed Policy.
+// IDs and the seed Policy; New fills these defaults.
 type Config struct {
-	Now    func() time.Time
-	NewID  func() uuid.UUID
-	Policy Policy
+	Now   func() time.Time
+	NewID func() uuid.UUID
+	// Policy is the desk's roster policy; nil means the seed policy (the
+	// zero Policy), as in ticket.Config.
+	Policy *Policy
 	// Logger receives store failures that are not the caller's, with the
 	// desk and operation only; nil means no logging.
 	Logger *slog.Logger
@@ -43,8 +45,11 @@ type Service struct {
 	policy Policy
 }
 
-// New returns a Service over store.
-func New(store Store, cfg Config) *Service {
+// New returns a Service over store. A nil store is ErrInvalid.
+func New(store Store, cfg Config) (*Service, error) {
+	if store == nil {
+		return nil, invalid("store", "a store is required; use NewMemStore for the in-memory default")
+	}
 	clock := cfg.Now
 	if clock == nil {
 		clock = time.Now
@@ -52,14 +57,17 @@ func New(store Store, cfg Config) *Service {
 	if cfg.Logger != nil {
 		store = loggedStore{Store: store, log: cfg.Logger}
 	}
-	s := &Service{store: store, log: cfg.Logger, newID: cfg.NewID, policy: cfg.Policy}
+	s := &Service{store: store, log: cfg.Logger, newID: cfg.NewID}
+	if cfg.Policy != nil {
+		s.policy = *cfg.Policy
+	}
 	// Stored times are kept to the microsecond, what SQL timestamp
 	// columns hold, so a record reads back exactly as it was written.
 	s.now = func() time.Time { return clock().Round(0).Truncate(time.Microsecond) }
 	if s.newID == nil {
 		s.newID = defaultID
 	}
-	return s
+	return s, nil
 }
 
 // WithStore returns a service over store with this service's policy,

@@ -18,11 +18,21 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func newClock(t time.Time) *clock        { return &clock{t: t} }
 func hm(d Date, h, m int) time.Time      { return Instant(d, At(h, m), time.UTC) }
 func evidence() Evidence                 { return Evidence{Kind: "chat message", Ref: "wechat:2026-03-01T18:02:11"} }
+// mustNew is New for tests: a refused config fails the test.
+func mustNew(t testing.TB, store Store, cfg Config) *Service {
+	t.Helper()
+	svc, err := New(store, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 func seedDesk(t *testing.T, pol Policy) (*Service, *clock, []Assignment) {
 	t.Helper()
 	day := D(2026, 3, 2)
 	clk := newClock(hm(day.AddDays(-1), 18, 0))
-	svc := New(NewMemStore(), Config{Now: clk.now, NewID: seqIDs(), Policy: pol})
+	svc := mustNew(t, NewMemStore(), Config{Now: clk.now, NewID: seqIDs(), Policy: &pol})
 	as := seedRoster(day, 2, time.UTC)
 	for i := range as {
 		as[i].ID = uuid.Nil // Publish fills them in
@@ -281,7 +291,7 @@ func TestDutyCover(t *testing.T) {
 		cal.AddHoliday(D(2026, 5, 1), "劳动节")
 		cal.AddHoliday(D(2026, 5, 2), "劳动节")
 		ctx := context.Background()
-		svc := New(NewMemStore(), Config{})
+		svc := mustNew(t, NewMemStore(), Config{})
 		d, err := svc.AddDuty(ctx, Duty{Desk: "d", Agent: "ann", Kind: HolidayDuty, Where: Remote,
 			Start: hm(D(2026, 5, 1), 9, 0), End: hm(D(2026, 5, 1), 21, 0), ForwardTo: "+86 138 0000 0001"})
 		if err != nil {

@@ -24,7 +24,10 @@ func TestServiceWithStore(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	var logs bytes.Buffer
 	home, other := roster.NewMemStore(), roster.NewMemStore()
-	svc := roster.New(home, roster.Config{Now: func() time.Time { return at }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	svc, err := roster.New(home, roster.Config{Now: func() time.Time { return at }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	bound := svc.WithStore(other)
 	a, err := bound.GrantLeave(ctx, "north", "li", at.AddDate(0, 0, 1), at.AddDate(0, 0, 3), "annual leave")
 	if err != nil {
@@ -55,11 +58,14 @@ func TestServiceWithStore(t *testing.T) {
 // to a store on it (with a database adapter, store.WithTx(tx).Rosters()).
 func ExampleService_WithStore() {
 	ctx := context.Background()
-	svc := roster.New(roster.NewMemStore(), roster.Config{})
+	svc, err := roster.New(roster.NewMemStore(), roster.Config{})
+	if err != nil {
+		panic(err)
+	}
 	txStore := roster.NewMemStore() // stands for postgres.Store.WithTx(tx).Rosters()
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	a, _ := svc.WithStore(txStore).GrantLeave(ctx, "north", "li", from, from.AddDate(0, 0, 2), "annual leave")
-	_, err := txStore.Away(ctx, "north", a.ID)
+	_, err = txStore.Away(ctx, "north", a.ID)
 	fmt.Println(err)
 	// Output: <nil>
 }

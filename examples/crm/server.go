@@ -228,11 +228,15 @@ func newServer(cfg Config) (*server, error) {
 		return nil, fmt.Errorf("crm: linter: %w", err)
 	}
 
+	rosters, err := roster.New(cfg.Rosters, roster.Config{Now: cfg.Now, NewID: cfg.NewID})
+	if err != nil {
+		return nil, fmt.Errorf("crm: roster: %w", err)
+	}
 	s := &server{
 		cfg: cfg, now: cfg.Now, newID: cfg.NewID, log: cfg.Logger,
 		desks:    map[string]*desk{},
 		tasks:    cfg.Followups,
-		roster:   roster.New(cfg.Rosters, roster.Config{Now: cfg.Now, NewID: cfg.NewID}),
+		roster:   rosters,
 		linter:   linter,
 		personal: map[ticket.Role]bool{},
 		wake:     make(chan struct{}, 1),

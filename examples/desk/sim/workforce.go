@@ -38,7 +38,11 @@ func (w *workforce) setup(ctx context.Context) error {
 	if rs == nil {
 		rs = roster.NewMemStore()
 	}
-	w.roster = roster.New(rs, roster.Config{Now: s.clock.clock, NewID: s.newID, Policy: roster.Policy{RequireApproval: true}})
+	var err error
+	w.roster, err = roster.New(rs, roster.Config{Now: s.clock.clock, NewID: s.newID, Policy: &roster.Policy{RequireApproval: true}})
+	if err != nil {
+		return err
+	}
 	first := roster.DateOf(s.cfg.Start, s.loc)
 	need := first.AddDays(s.cfg.Days + 2) // the settling days after the run
 	view, err := w.roster.View(ctx, s.cfg.Desk, s.cfg.Start.AddDate(0, 0, -30), s.cfg.Start.AddDate(0, 0, s.cfg.Days+400))
