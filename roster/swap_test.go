@@ -18,6 +18,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func newClock(t time.Time) *clock        { return &clock{t: t} }
 func hm(d Date, h, m int) time.Time      { return Instant(d, At(h, m), time.UTC) }
 func evidence() Evidence                 { return Evidence{Kind: "chat message", Ref: "wechat:2026-03-01T18:02:11"} }
+
 // mustNew is New for tests: a refused config fails the test.
 func mustNew(t testing.TB, store Store, cfg Config) *Service {
 	t.Helper()
