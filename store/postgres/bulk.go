@@ -73,7 +73,7 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bi
             $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::text[], $14::uuid[], $15::bigint[], $16::jsonb[])
      AS x (id, desk, status, role, ready_at, due, ticket_id, rule, subject, owner,
            closed_at, updated_at, lease_owner, lease_token, lease_expires, body)
-ON CONFLICT (id) DO NOTHING
+ON CONFLICT DO NOTHING
 RETURNING id`, ids, desks, statuses, roles, readies, dues, tickets, rules, subjects, owners,
 		closeds, updateds, leaseOwners, leaseTokens, leaseExpires, bodies)
 	if err != nil {

@@ -72,4 +72,5 @@ func ExampleMigrations() {
 	// 004_notify
 	// 005_ticket_general
 	// 006_ticket_indexes
+	// 007_desk_keys
 }

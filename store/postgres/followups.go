@@ -46,7 +46,7 @@ func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
 INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
     closed_at, updated_at, lease_owner, lease_token, lease_expires, body)
 VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-ON CONFLICT (id) DO NOTHING`,
+ON CONFLICT DO NOTHING`,
 		t.ID, t.Desk, c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
 		c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, body)
 	if err != nil {
@@ -98,7 +98,7 @@ UPDATE desk_followups AS f
 SET status = 'claimed', version = f.version + 1, lease_owner = $5, lease_token = $6,
     lease_expires = $7, ready_at = $7, owner = $5, updated_at = $2
 FROM c
-WHERE f.id = c.id AND f.ready_at <= $2
+WHERE f.desk = $1 AND f.id = c.id AND f.ready_at <= $2
 RETURNING c.was_ready, f.due, f.version, f.status, f.updated_at, f.lease_owner, f.lease_token, f.lease_expires, f.body`
 }
 
@@ -267,7 +267,7 @@ SET version = f.version + 1, status = x.status, ready_at = x.ready, due = x.due,
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::uuid[],
             $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::jsonb[])
      AS x (id, desk, lease_owner, lease_token, status, ready, due, ticket, rule, subject, owner, closed, updated, body)
-WHERE f.id = x.id AND f.desk = x.desk AND f.status = 'claimed' AND f.lease_owner = x.lease_owner
+WHERE f.desk = x.desk AND f.id = x.id AND f.status = 'claimed' AND f.lease_owner = x.lease_owner
   AND f.lease_token = x.lease_token AND f.lease_expires > $16
 RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues, tickets, rules, subjects,
 		ownerCols, closeds, updateds, bodies, int64(sqlstore.ZeroNanos), sqlstore.Nanos(now))

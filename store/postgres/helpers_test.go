@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,6 +48,23 @@ func testURL(t testing.TB) string {
 }
 
 var schemaSeq atomic.Int64
+
+// testLayout is the schema layout the tests migrate to: plain tables, or
+// with DESK_TEST_PARTITIONS=n tables PARTITION BY HASH (desk) into n
+// partitions (CI runs the suites, the process-kill and the outbox tests
+// in both layouts).
+func testLayout(t testing.TB) MigrateOptions {
+	t.Helper()
+	v := os.Getenv("DESK_TEST_PARTITIONS")
+	if v == "" {
+		return MigrateOptions{}
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("DESK_TEST_PARTITIONS=%q: want a positive number of partitions", v)
+	}
+	return MigrateOptions{Partitions: n}
+}
 
 // freshSchema creates an empty schema and returns a connection string
 // whose search_path is that schema, so each test has its own tables. The
@@ -107,7 +125,7 @@ func openAt(t testing.TB, url string) *Store {
 	}
 	s := New(pool)
 	s.pool = pool
-	if err := s.Migrate(ctx); err != nil {
+	if err := s.MigrateWith(ctx, testLayout(t)); err != nil {
 		pool.Close()
 		t.Fatal(err)
 	}

@@ -35,6 +35,56 @@ func (s *Store) migrator() (*sqlstore.Migrator, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.migratorOf(ms), nil
+}
+
+// migratorWith is the migrator whose step 007_desk_keys has the layout
+// of o going up, and undoes the layout the schema has going down (a
+// partitioned schema is first rebuilt as plain tables).
+func (s *Store) migratorWith(ctx context.Context, o MigrateOptions) (*sqlstore.Migrator, error) {
+	ms, err := ListMigrations()
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) < deskKeysVersion || ms[deskKeysVersion-1].Name != "desk_keys" {
+		return nil, fmt.Errorf("postgres: migration %03d is not desk_keys", deskKeysVersion)
+	}
+	step := &ms[deskKeysVersion-1]
+	if o.Partitions > 0 {
+		step.Up = rebuildSQL(o.Partitions)
+	}
+	parts, err := s.Partitioned(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if parts > 0 {
+		step.Down = rebuildSQL(0) + step.Down
+	}
+	return s.migratorOf(ms), nil
+}
+
+// Migrate brings the schema to the latest embedded version with plain
+// tables (see MigrateWith for the partitioned layout). Applied versions
+// are recorded in desk_schema_migrations; migrating twice, or from
+// several processes at once, applies each step once.
+func (s *Store) Migrate(ctx context.Context) error {
+	return s.MigrateWith(ctx, MigrateOptions{})
+}
+
+// MigrateTo moves the schema up or down to version (0 removes every
+// table of the adapter). Each step runs in its own transaction together
+// with its record in desk_schema_migrations. Going up it lays out plain
+// tables; going down past 007_desk_keys it undoes whichever layout the
+// schema has.
+func (s *Store) MigrateTo(ctx context.Context, version int) error {
+	m, err := s.migratorWith(ctx, MigrateOptions{})
+	if err != nil {
+		return err
+	}
+	return m.To(ctx, version)
+}
+
+func (s *Store) migratorOf(ms []sqlstore.Migration) *sqlstore.Migrator {
 	return &sqlstore.Migrator{Name: "postgres", Steps: ms, Bind: sqlstore.Dollar, Read: executor{s.db},
 		VersionTable: `CREATE TABLE IF NOT EXISTS desk_schema_migrations (
 		version    integer     PRIMARY KEY,
@@ -53,5 +103,5 @@ func (s *Store) migrator() (*sqlstore.Migrator, error) {
 				return err
 			}
 			return tx.Commit(ctx)
-		}}, nil
+		}}
 }

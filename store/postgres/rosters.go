@@ -24,7 +24,7 @@ func newRosters(db DB) *sqlstore.Rosters {
 
 const insertRosterSQL = `INSERT INTO desk_roster (id, desk, kind, start_at, end_at, agent, requested_at, version, body)
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::jsonb[])
-ON CONFLICT (id) DO NOTHING`
+ON CONFLICT DO NOTHING`
 
 // insertRosterRows adds rows in one statement, all or none: it reports
 // false when an ID is taken.

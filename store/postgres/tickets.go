@@ -22,8 +22,8 @@ var _ ticket.Store = (*Tickets)(nil)
 
 const createTicketSQL = `
 WITH ok AS (
-    SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM desk_tickets WHERE id = $1)
-               AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE id = ANY($16::uuid[]))
+    SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM desk_tickets WHERE desk = $2 AND id = $1)
+               AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = $2 AND id = ANY($16::uuid[]))
 ), n AS (
     INSERT INTO desk_ticket_numbers AS c (desk, last) SELECT $2, 1 FROM ok
     ON CONFLICT (desk) DO UPDATE SET last = c.last + 1
@@ -82,7 +82,7 @@ WITH u AS (
         complaint_class = $9, complaint_severity = $10, incomplete = $11, next_due = $12,
         received_at = $13, updated_at = $14, body = $15, priority = $19, tags = $20
     WHERE id = $1 AND desk = $2 AND version = $3 - 1 AND number = $16
-      AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE id = $17)
+      AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = $2 AND id = $17)
     RETURNING id
 ), e AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
@@ -179,7 +179,7 @@ func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket
 		if _, err := tx.Exec(ctx, `
 UPDATE desk_ticket_events AS e SET body = e.body || jsonb_build_object('note', x.note, 'data', x.data, 'category', x.category)
 FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $6::text[]) AS x (id, note, data, category)
-WHERE e.id = x.id AND e.ticket_id = $4 AND e.desk = $5`, ids, notes, datas, t.ID, t.Desk, categories); err != nil {
+WHERE e.desk = $5 AND e.id = x.id AND e.ticket_id = $4`, ids, notes, datas, t.ID, t.Desk, categories); err != nil {
 			return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
 		}
 	}
@@ -325,10 +325,10 @@ var (
 
 func pendingQuery(scope string) string {
 	return `
-SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.id = o.event_id
-WHERE o.xid >= coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = $1 AND scope = $2), '0'::xid8)
+SELECT e.body FROM desk_ticket_outbox o JOIN desk_ticket_events e ON e.desk = o.desk AND e.id = o.event_id
+WHERE o.xid >= coalesce((SELECT low FROM desk_ticket_consumers WHERE scope = $2 AND consumer = $1), '0'::xid8)
   ` + scope + `
-  AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+  AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.desk = o.desk AND a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
 ORDER BY o.seq
 LIMIT $3`
 }
@@ -337,10 +337,10 @@ LIMIT $3`
 // every ID is an event of the scope and all are acknowledged, or none.
 const ackSQL = `
 WITH v AS (
-    SELECT event_id FROM desk_ticket_outbox WHERE event_id = ANY($3::uuid[]) AND ($2 = '' OR desk = $2)
+    SELECT desk, event_id FROM desk_ticket_outbox WHERE ($2 = '' OR desk = $2) AND event_id = ANY($3::uuid[])
 ), ins AS (
-    INSERT INTO desk_ticket_acks (consumer, scope, event_id)
-    SELECT $1, $2, event_id FROM v WHERE (SELECT count(*) FROM v) = $4
+    INSERT INTO desk_ticket_acks (desk, consumer, scope, event_id)
+    SELECT desk, $1, $2, event_id FROM v WHERE (SELECT count(*) FROM v) = $4
     ON CONFLICT DO NOTHING
 )
 SELECT count(*) FROM v`
@@ -353,20 +353,21 @@ SELECT count(*) FROM v`
 // rows below the new mark are pruned: the mark stands for them.
 const advanceSQL = `
 WITH cur AS (
-    SELECT coalesce((SELECT low FROM desk_ticket_consumers WHERE consumer = $1 AND scope = $2), '0'::xid8) AS low,
+    SELECT coalesce((SELECT low FROM desk_ticket_consumers WHERE scope = $2 AND consumer = $1), '0'::xid8) AS low,
            pg_snapshot_xmin(pg_current_snapshot()) AS horizon
 ), oldest AS (
     SELECT min(o.xid) AS xid FROM desk_ticket_outbox o, cur
-    WHERE o.xid >= cur.low AND ($2 = '' OR o.desk = $2)
-      AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+    WHERE ($2 = '' OR o.desk = $2) AND o.xid >= cur.low
+      AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.desk = o.desk AND a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
 ), up AS (
     INSERT INTO desk_ticket_consumers AS c (consumer, scope, low)
     SELECT $1, $2, least(cur.horizon, coalesce(oldest.xid, cur.horizon)) FROM cur, oldest
-    ON CONFLICT (consumer, scope) DO UPDATE SET low = greatest(c.low, excluded.low)
+    ON CONFLICT (scope, consumer) DO UPDATE SET low = greatest(c.low, excluded.low)
     RETURNING low
 )
 DELETE FROM desk_ticket_acks a USING desk_ticket_outbox o, up
-WHERE a.consumer = $1 AND a.scope = $2 AND o.event_id = a.event_id AND o.xid < up.low`
+WHERE ($2 = '' OR a.desk = $2) AND a.consumer = $1 AND a.scope = $2
+  AND o.desk = a.desk AND o.event_id = a.event_id AND o.xid < up.low`
 
 // Ack implements ticket.Outbox. After recording the acknowledgements it
 // advances the consumer's low-water mark, so Pending stays proportional

@@ -224,7 +224,7 @@ func (s *Rosters) save(ctx context.Context, r RosterRow) error {
 	}
 	if r.Version == 0 {
 		n, err := s.d.DB.Exec(ctx, s.d.Bind(`INSERT INTO desk_roster (id, desk, kind, start_at, end_at, agent, requested_at, version, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (id) DO NOTHING`),
+VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT DO NOTHING`),
 			id, r.Desk, r.Kind, r.Start, r.End, r.Agent, r.Requested, body)
 		if err != nil {
 			return fmt.Errorf("%s: save %s %s: %w", s.d.Name, r.Kind, r.ID, err)
