@@ -132,6 +132,16 @@ BEGIN
     FOR r IN SELECT def FROM desk_rebuild_indexes LOOP
         EXECUTE replace(replace(r.def, ' ON ONLY ', ' ON '), '_old USING ', ' USING ');
     END LOOP;
+    -- A partition's index is named after its parent's: desk_tickets_state_p3.
+    FOR r IN SELECT c.oid::regclass AS child, p.relname AS parent, right(t.relname, strpos(reverse(t.relname), '_') - 1) AS part
+             FROM pg_inherits h
+             JOIN pg_class p ON p.oid = h.inhparent AND p.relkind = 'I'
+             JOIN pg_class c ON c.oid = h.inhrelid
+             JOIN pg_index x ON x.indexrelid = c.oid
+             JOIN pg_class t ON t.oid = x.indrelid
+             WHERE p.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'desk_tickets'::regclass) LOOP
+        EXECUTE format('ALTER INDEX %s RENAME TO %I', r.child, r.parent || '_' || r.part);
+    END LOOP;
 END $$;
 SELECT setval('desk_ticket_outbox_order', coalesce(max(seq), 0) + 1, false) FROM desk_ticket_outbox;
 ALTER TABLE desk_ticket_outbox ALTER COLUMN seq SET DEFAULT nextval('desk_ticket_outbox_order');
