@@ -32,6 +32,14 @@
 //     unacknowledged tail, not the outbox's age; a transaction left open
 //     for long holds the mark back (and with it that saving), never an
 //     event.
+//   - Desk keys (007_desk_keys): every primary key, unique constraint,
+//     foreign key and index leads with the desk, and every statement
+//     filters by it, so each touches one partition, or one node of a
+//     PostgreSQL distributed by desk. MigrateWith(MigrateOptions{
+//     Partitions: n}) lays the large tables out PARTITION BY HASH (desk);
+//     Migrate keeps plain tables. What still spans desks: the system
+//     consumer (scope "") of the outbox, and CreateBatch/CompleteBatch
+//     when a batch holds several desks. docs/scaling.md has the plan.
 //   - Redaction (S1) rewrites the Note and Data of named history events;
 //     outbox entries point at history rows, so the outbox is redacted too.
 //   - Follow-ups (F1-F13): Claim leases a batch of ready tasks in one
