@@ -21,7 +21,10 @@ func TestWithStoreJoinsCallersTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rosters := roster.New(s.Rosters(), roster.Config{})
+	rosters, err := roster.New(s.Rosters(), roster.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	for _, commit := range []bool{false, true} {
