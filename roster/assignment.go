@@ -60,7 +60,7 @@ func (a Assignment) Validate() error {
 	case a.ReportEarly < 0:
 		return invalid("assignment.report_early", "negative for assignment %s", a.ID)
 	}
-	return nil
+	return storeBounds.assignment(&a)
 }
 
 func overlaps(aStart, aEnd, bStart, bEnd time.Time) bool {

@@ -65,7 +65,7 @@ func (d Duty) Validate() error {
 	case d.Where > Remote:
 		return invalid("duty.where", "unknown place %d for duty %s", d.Where, d.ID)
 	}
-	return nil
+	return storeBounds.duty(&d)
 }
 
 // OnDuty is one person working at an instant.

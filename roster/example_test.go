@@ -130,3 +130,32 @@ func ExampleWriteICal() {
 	// END:VEVENT
 	// END:VCALENDAR
 }
+
+// Text no store can hold (a NUL character, invalid UTF-8) and text
+// longer than Config.Bounds are refused before anything is written, with
+// the field named.
+func ExampleBounds() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	svc, err := roster.New(roster.NewMemStore(), roster.Config{Bounds: roster.Bounds{Name: 8}})
+	if err != nil {
+		panic(err)
+	}
+	_, err = svc.GrantLeave(context.Background(), "d", "amy", at, at.Add(time.Hour), "flu\x00")
+	fmt.Println(err)
+	_, err = svc.GrantLeave(context.Background(), "d", "maximilian", at, at.Add(time.Hour), "")
+	fmt.Println(err)
+	fmt.Println(roster.DefaultBounds().Text)
+	// Output:
+	// roster: invalid away.note: contains a NUL character at byte 3
+	// roster: invalid away.agent: 10 characters, at most 8 (Config.Bounds)
+	// 4000
+}
+
+// CheckText is the text rule alone, without a length bound.
+func ExampleCheckText() {
+	fmt.Println(roster.CheckText("desk", "front desk"))
+	fmt.Println(roster.CheckText("desk", "front\xff"))
+	// Output:
+	// <nil>
+	// roster: invalid desk: not valid UTF-8
+}

@@ -73,7 +73,7 @@ func (a Away) Validate() error {
 	case !a.Open() && !a.Until.After(a.From):
 		return invalid("away.until", "away %s ends at or before it starts", a.ID)
 	}
-	return nil
+	return storeBounds.away(&a)
 }
 
 // awayIndex answers "is agent away at t / during [s, e)" quickly.

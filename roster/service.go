@@ -31,6 +31,9 @@ type Config struct {
 	// Logger receives store failures that are not the caller's, with the
 	// desk and operation only; nil means no logging.
 	Logger *slog.Logger
+	// Bounds are the longest texts accepted; zero fields take the
+	// defaults of DefaultBounds. A negative bound is ErrInvalid from New.
+	Bounds Bounds
 }
 
 // Service records and answers a desk's roster over a Store: publishing
@@ -43,6 +46,7 @@ type Service struct {
 	now    func() time.Time
 	newID  func() uuid.UUID
 	policy Policy
+	bounds Bounds
 }
 
 // New returns a Service over store. A nil store is ErrInvalid.
@@ -60,6 +64,10 @@ func New(store Store, cfg Config) (*Service, error) {
 	s := &Service{store: store, log: cfg.Logger, newID: cfg.NewID}
 	if cfg.Policy != nil {
 		s.policy = *cfg.Policy
+	}
+	var err error
+	if s.bounds, err = cfg.Bounds.withDefaults(); err != nil {
+		return nil, err
 	}
 	// Stored times are kept to the microsecond, what SQL timestamp
 	// columns hold, so a record reads back exactly as it was written.
@@ -88,11 +96,17 @@ func (s *Service) WithStore(store Store) *Service {
 	return &c
 }
 
+// desk checks the desk a call names.
+func (s *Service) desk(desk string) error { return s.bounds.desk(desk) }
+
 // Publish stores assignments for desk (a generated Plan's, or hand-made).
 // Nil IDs are filled in. An assignment that overlaps another of the same
 // person, in the batch or already stored, is ErrOverlap and nothing is
 // stored.
 func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) error {
+	if err := s.desk(desk); err != nil {
+		return err
+	}
 	if len(as) == 0 {
 		return nil
 	}
@@ -107,6 +121,9 @@ func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) err
 			batch[i].Desk = desk
 		}
 		if err := batch[i].Validate(); err != nil {
+			return err
+		}
+		if err := s.bounds.assignment(&batch[i]); err != nil {
 			return err
 		}
 		lo, hi = minTime(lo, batch[i].ReportAt()), maxTime(hi, batch[i].End)
@@ -139,6 +156,10 @@ type SwapRequest struct {
 // (R4), and Audit over the effective roster shows any short rest. The original assignment stands until consent (and approval,
 // if the policy asks) is recorded.
 func (s *Service) RequestSwap(ctx context.Context, desk string, req SwapRequest) (Swap, error) {
+	if err := all(s.desk(desk), s.bounds.name("swap.from", req.From), s.bounds.name("swap.to", req.To),
+		s.bounds.note("swap.reason", req.Reason)); err != nil {
+		return Swap{}, err
+	}
 	if req.From == "" || req.To == "" || req.From == req.To {
 		return Swap{}, invalid("swap.agents", "from %q and to %q must be two different people", req.From, req.To)
 	}
@@ -180,6 +201,10 @@ func pending(sw Swap) bool {
 // the swap's To may consent; the evidence must name its kind and a
 // reference.
 func (s *Service) Consent(ctx context.Context, desk string, id uuid.UUID, by string, ev Evidence) (Swap, error) {
+	if err := all(s.desk(desk), s.bounds.name("swap.consent_by", by), s.bounds.name("swap.evidence.kind", ev.Kind),
+		s.bounds.note("swap.evidence.ref", ev.Ref)); err != nil {
+		return Swap{}, err
+	}
 	sw, err := s.store.Swap(ctx, desk, id)
 	if err != nil {
 		return Swap{}, err
@@ -200,6 +225,9 @@ func (s *Service) Consent(ctx context.Context, desk string, id uuid.UUID, by str
 // Approve records the lead's approval of a consented swap when the policy
 // in force at the request required it. The caller authorises lead.
 func (s *Service) Approve(ctx context.Context, desk string, id uuid.UUID, lead string) (Swap, error) {
+	if err := all(s.desk(desk), s.bounds.name("swap.approved_by", lead)); err != nil {
+		return Swap{}, err
+	}
 	if strings.TrimSpace(lead) == "" {
 		return Swap{}, invalid("swap.approved_by", "empty lead for swap %s", id)
 	}
@@ -218,6 +246,9 @@ func (s *Service) Approve(ctx context.Context, desk string, id uuid.UUID, lead s
 // colleague or the lead, or withdrawn by the requester. The caller
 // authorises by.
 func (s *Service) Decline(ctx context.Context, desk string, id uuid.UUID, by string) (Swap, error) {
+	if err := all(s.desk(desk), s.bounds.name("swap.declined_by", by)); err != nil {
+		return Swap{}, err
+	}
 	if strings.TrimSpace(by) == "" {
 		return Swap{}, invalid("swap.declined_by", "empty person for swap %s", id)
 	}
@@ -234,6 +265,9 @@ func (s *Service) Decline(ctx context.Context, desk string, id uuid.UUID, by str
 
 // GrantLeave records leave for agent over [from, until).
 func (s *Service) GrantLeave(ctx context.Context, desk, agent string, from, until time.Time, note string) (Away, error) {
+	if err := all(s.desk(desk), s.bounds.name("away.agent", agent), s.bounds.note("away.note", note)); err != nil {
+		return Away{}, err
+	}
 	if until.IsZero() {
 		return Away{}, invalid("away.until", "leave for %s needs an end", agent)
 	}
@@ -244,6 +278,9 @@ func (s *Service) GrantLeave(ctx context.Context, desk, agent string, from, unti
 // MarkOffline records that agent went offline now (R5). If they are
 // already marked offline the open record is returned unchanged.
 func (s *Service) MarkOffline(ctx context.Context, desk, agent, note string) (Away, error) {
+	if err := all(s.desk(desk), s.bounds.name("away.agent", agent), s.bounds.note("away.note", note)); err != nil {
+		return Away{}, err
+	}
 	if agent == "" {
 		return Away{}, invalid("away.agent", "empty agent")
 	}
@@ -260,6 +297,9 @@ func (s *Service) MarkOffline(ctx context.Context, desk, agent, note string) (Aw
 // they are not marked offline; ErrConflict if someone changed the record
 // meanwhile (retry).
 func (s *Service) MarkOnline(ctx context.Context, desk, agent string) (Away, error) {
+	if err := all(s.desk(desk), s.bounds.name("away.agent", agent)); err != nil {
+		return Away{}, err
+	}
 	now := s.now()
 	open, err := s.openOffline(ctx, desk, agent, now)
 	if err != nil {
@@ -287,6 +327,9 @@ func (s *Service) openOffline(ctx context.Context, desk, agent string, now time.
 
 // AddDuty records a duty cover (R7); a nil ID is filled in.
 func (s *Service) AddDuty(ctx context.Context, d Duty) (Duty, error) {
+	if err := all(s.desk(d.Desk), s.bounds.duty(&d)); err != nil {
+		return Duty{}, err
+	}
 	if d.ID == uuid.Nil {
 		d.ID = s.newID()
 	}
@@ -311,6 +354,9 @@ type View struct {
 // overlapping it, the swaps of those assignments, and leave and offline
 // periods overlapping it.
 func (s *Service) View(ctx context.Context, desk string, from, to time.Time) (*View, error) {
+	if err := s.desk(desk); err != nil {
+		return nil, err
+	}
 	if to.Before(from) {
 		return nil, invalid("view.to", "period ends before it starts")
 	}
@@ -371,6 +417,9 @@ func (s *Service) OnDuty(ctx context.Context, desk string, t time.Time) (OnDutyL
 
 // Liable answers who is liable for assignment id at instant t (R4).
 func (s *Service) Liable(ctx context.Context, desk string, id uuid.UUID, t time.Time) (Liability, error) {
+	if err := s.desk(desk); err != nil {
+		return Liability{}, err
+	}
 	a, err := s.store.Assignment(ctx, desk, id)
 	if err != nil {
 		return Liability{}, err

@@ -105,7 +105,7 @@ func (s Shift) Validate() error {
 	case s.ReportEarly < 0 || s.ReportEarly > 12*time.Hour:
 		return invalid("shift.report_early", "%s for shift %q must be between 0 and 12h", s.ReportEarly, s.Name)
 	}
-	return nil
+	return storeBounds.shift(&s)
 }
 
 // CrossesMidnight reports whether the shift ends on the next calendar day.

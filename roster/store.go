@@ -16,7 +16,10 @@ import (
 //   - ctx is honoured: a cancelled context returns ctx.Err() (possibly
 //     wrapped) and changes nothing.
 //   - An empty desk, a nil ID or a record failing its Validate method is
-//     ErrInvalid and changes nothing.
+//     ErrInvalid and changes nothing. Validate refuses text that no store
+//     can hold alike (invalid UTF-8, a NUL character; see Bounds), so
+//     every store refuses the same records; length bounds are the
+//     Service's (Config.Bounds).
 //   - Returned records are copies; changing them does not change the store.
 //   - Time ranges are half-open [from, to); "overlapping" means
 //     start < to && end > from.

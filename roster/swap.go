@@ -113,7 +113,7 @@ func (s Swap) Validate() error {
 	case s.Status >= SwapConsented && s.Status != SwapDeclined && s.Evidence.empty():
 		return invalid("swap.evidence", "swap %s is consented without evidence", s.ID)
 	}
-	return nil
+	return storeBounds.swap(&s)
 }
 
 // Apply returns a copy of the assignments with every swap in force at

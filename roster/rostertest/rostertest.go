@@ -29,6 +29,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) roster.Store) {
 		{"duties", testDuties},
 		// inputs.go
 		{"invalid_input", testInvalid},
+		{"Inputs", testInputs},
 		// versions.go
 		{"swap_versions", testSwapVersions},
 		{"away_versions_and_open_periods", testAwayVersions},
