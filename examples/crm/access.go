@@ -40,8 +40,9 @@ func mayRead(p Principal, t *ticket.Ticket) bool {
 
 // readable returns the ticket as the caller may see it: personal data
 // (the customer's name, phone and address, and the policy's personal
-// intake fields) is replaced by ticket.Erased for roles that do not
-// need it. The ticket is copied, never changed.
+// intake fields, and the subject and description when the policy says
+// they are personal, Policy.PersonalText) is replaced by ticket.Erased
+// for roles that do not need it. The ticket is copied, never changed.
 func (s *server) readable(p Principal, pol ticket.Policy, t *ticket.Ticket) *ticket.Ticket {
 	if s.personal[p.Actor.Role] {
 		return t
@@ -61,6 +62,14 @@ func (s *server) readable(p Principal, pol ticket.Policy, t *ticket.Ticket) *tic
 	for _, f := range pol.PersonalFields {
 		if _, ok := c.Fields[f]; ok {
 			c.Fields[f] = ticket.Erased
+		}
+	}
+	if pol.PersonalText { // S1: the customer's own words may name them
+		if c.Subject != "" {
+			c.Subject = ticket.Erased
+		}
+		if c.Description != "" {
+			c.Description = ticket.Erased
 		}
 	}
 	return c

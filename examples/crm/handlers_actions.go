@@ -81,6 +81,26 @@ type (
 		To   string `json:"to"`
 		Note string `json:"note"`
 	}
+	priorityBody struct { // prioritize: one of Policy.Priorities
+		versioned
+		Priority string `json:"priority"`
+		Reason   string `json:"reason"`
+	}
+	tagBody struct { // tag: labels added and removed
+		versioned
+		Add    []string `json:"add"`
+		Remove []string `json:"remove"`
+	}
+	describeBody struct { // describe: the request in the customer's words (S1)
+		versioned
+		Subject     string `json:"subject"`
+		Description string `json:"description"`
+	}
+	respondBody struct { // respond: meets the first-response clock
+		versioned
+		Channel string `json:"channel"`
+		Note    string `json:"note"`
+	}
 )
 
 // action runs one ticket action from its decoded body.
@@ -213,6 +233,55 @@ var actions = map[string]action{
 			return nil, err
 		}
 		return svc.Handover(ctx, by, ref, b.To, b.Note)
+	}},
+	// The general desk's actions (Policy.Priorities, Policy.Pause).
+	"prioritize": {func() any { return new(priorityBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*priorityBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.SetPriority(ctx, by, ref, ticket.Priority(b.Priority), b.Reason)
+	}},
+	"tag": {func() any { return new(tagBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*tagBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Tag(ctx, by, ref, b.Add, b.Remove)
+	}},
+	"describe": {func() any { return new(describeBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*describeBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Describe(ctx, by, ref, b.Subject, b.Description)
+	}},
+	"respond": {func() any { return new(respondBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*respondBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Respond(ctx, by, ref, ticket.Channel(b.Channel), b.Note)
+	}},
+	"wait": {func() any { return new(noteBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*noteBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Wait(ctx, by, ref, b.Note)
+	}},
+	"resume": {func() any { return new(noteBody) }, func(ctx context.Context, svc *ticket.Service, by ticket.Actor, id uuid.UUID, v any) (*ticket.Ticket, error) {
+		b := v.(*noteBody)
+		ref, err := b.ref(id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Resume(ctx, by, ref, b.Note)
 	}},
 }
 

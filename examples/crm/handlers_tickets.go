@@ -29,6 +29,13 @@ type intakeRequest struct {
 	Note       string            `json:"note"`
 	Customer   *customerIn       `json:"customer"`
 	Attrs      map[string]string `json:"attrs"`
+	// Subject and description are the request in the customer's words
+	// (personal under Policy.PersonalText, S1); priority is one of the
+	// desk's (Policy.Priorities); tags are free labels.
+	Subject     string   `json:"subject"`
+	Description string   `json:"description"`
+	Priority    string   `json:"priority"`
+	Tags        []string `json:"tags"`
 }
 
 type complaintIn struct {
@@ -55,6 +62,7 @@ func (s *server) receive(w http.ResponseWriter, r *http.Request, d *desk, by tic
 	intake := ticket.Intake{
 		Kind: ticket.Kind(in.Kind), Category: in.Category, Channel: ticket.Channel(in.Channel),
 		Fields: in.Fields, Unattended: in.Unattended, Note: in.Note, Attrs: in.Attrs,
+		Subject: in.Subject, Description: in.Description, Priority: ticket.Priority(in.Priority), Tags: in.Tags,
 	}
 	if in.Complaint != nil {
 		intake.Complaint = &ticket.ComplaintInfo{Class: in.Complaint.Class, Severity: ticket.Severity(in.Complaint.Severity)}
@@ -171,11 +179,13 @@ func decodeCursor(order, raw string) (*ticket.Cursor, error) {
 
 // list answers a page of the desk's tickets:
 //
-//	?state=received,dispatched&kind=repair&owner=li&assignee=&customer=
-//	&incomplete=true&order=number|number_desc|updated&after=CURSOR&limit=50
+//	?state=received,dispatched&kind=repair&priority=high,urgent&tag=vip
+//	&owner=li&assignee=&customer=&incomplete=true
+//	&order=number|number_desc|updated&after=CURSOR&limit=50
 //
-// state and kind may be repeated or comma separated; unknown values are
-// 400 rather than an empty page.
+// state, kind, priority and tag may be repeated or comma separated;
+// unknown states, kinds and priorities are 400 rather than an empty
+// page. A ticket matches any of the priorities given and every tag.
 func (s *server) list(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
 	f, order, err := s.filterOf(r, d)
 	if err != nil {
@@ -251,6 +261,14 @@ func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, erro
 		}
 		f.Kinds = append(f.Kinds, k)
 	}
+	for _, v := range listValues(q["priority"]) {
+		pr := ticket.Priority(v)
+		if _, ok := d.policy.Rank(pr); !ok {
+			return f, "", badRequest("priority", fmt.Sprintf("unknown priority %q on desk %s; one of %v", v, d.name, d.policy.PriorityOrder()))
+		}
+		f.Priorities = append(f.Priorities, pr)
+	}
+	f.Tags = listValues(q["tag"])
 	f.Owner, f.Assignee, f.Customer = q.Get("owner"), q.Get("assignee"), q.Get("customer")
 	if f.Incomplete, err = parseBool("incomplete", q.Get("incomplete")); err != nil {
 		return f, "", err
