@@ -51,6 +51,16 @@ func begin(ctx context.Context, desk string) error {
 	return nil
 }
 
+// beginRead also refuses a desk that no store can hold (NUL, invalid
+// UTF-8), so a read answers alike on every store (issue 12); a write
+// names the record's own field through its Validate.
+func beginRead(ctx context.Context, desk string) error {
+	if err := begin(ctx, desk); err != nil {
+		return err
+	}
+	return CheckText("desk", desk)
+}
+
 func bucket[T any](m map[string]map[uuid.UUID]T, desk string) map[uuid.UUID]T {
 	b := m[desk]
 	if b == nil {
@@ -135,7 +145,7 @@ func compareAssignments(a, b Assignment) int {
 
 // Assignment implements Store.
 func (m *MemStore) Assignment(ctx context.Context, desk string, id uuid.UUID) (Assignment, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return Assignment{}, err
 	}
 	m.mu.RLock()
@@ -149,7 +159,7 @@ func (m *MemStore) Assignment(ctx context.Context, desk string, id uuid.UUID) (A
 
 // Assignments implements Store.
 func (m *MemStore) Assignments(ctx context.Context, desk string, from, to time.Time) ([]Assignment, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
@@ -247,7 +257,7 @@ func (m *MemStore) awayTable() map[string]map[uuid.UUID]Away {
 
 // Swap implements Store.
 func (m *MemStore) Swap(ctx context.Context, desk string, id uuid.UUID) (Swap, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return Swap{}, err
 	}
 	m.mu.RLock()
@@ -261,7 +271,7 @@ func (m *MemStore) Swap(ctx context.Context, desk string, id uuid.UUID) (Swap, e
 
 // Swaps implements Store.
 func (m *MemStore) Swaps(ctx context.Context, desk string, from, to time.Time) ([]Swap, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
@@ -287,7 +297,7 @@ func (m *MemStore) Swaps(ctx context.Context, desk string, from, to time.Time) (
 
 // Away implements Store.
 func (m *MemStore) Away(ctx context.Context, desk string, id uuid.UUID) (Away, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return Away{}, err
 	}
 	m.mu.RLock()
@@ -301,7 +311,7 @@ func (m *MemStore) Away(ctx context.Context, desk string, id uuid.UUID) (Away, e
 
 // Aways implements Store.
 func (m *MemStore) Aways(ctx context.Context, desk string, from, to time.Time) ([]Away, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
@@ -339,7 +349,7 @@ func (m *MemStore) AddDuty(ctx context.Context, d Duty) error {
 
 // Duties implements Store.
 func (m *MemStore) Duties(ctx context.Context, desk string, from, to time.Time) ([]Duty, error) {
-	if err := begin(ctx, desk); err != nil {
+	if err := beginRead(ctx, desk); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()

@@ -160,6 +160,23 @@ func testInputs(t *testing.T, s roster.Store) {
 			t.Errorf("assignment %d after refused writes: %v", i, err)
 		}
 	}
+	// Reads name their desk too: a desk no store can hold is refused
+	// alike, never a driver's error nor an empty answer.
+	for _, b := range bads {
+		reads := map[string]func() error{
+			"Assignments": func() error { _, err := s.Assignments(ctx, b.v, from, to); return err },
+			"Assignment":  func() error { _, err := s.Assignment(ctx, b.v, id(1)); return err },
+			"Swaps":       func() error { _, err := s.Swaps(ctx, b.v, from, to); return err },
+			"Aways":       func() error { _, err := s.Aways(ctx, b.v, from, to); return err },
+			"Duties":      func() error { _, err := s.Duties(ctx, b.v, from, to); return err },
+		}
+		for name, read := range reads {
+			var ie *roster.InputError
+			if err := read(); !errors.As(err, &ie) || ie.Field != "desk" {
+				t.Errorf("%s of a desk with %s: got %v, want an *InputError for desk", name, b.name, err)
+			}
+		}
+	}
 	// The same texts, well formed, are accepted: the rule refuses only
 	// what no store can hold.
 	a := assignment("d1", 1, "amy\u00e9", 9, 8)
