@@ -27,6 +27,20 @@ func DefaultPersonalRoles() []ticket.Role {
 		ticket.RoleAdministrator, ticket.RoleRepairLead, ticket.RoleDepartment}
 }
 
+// The presets of Config.Preset.
+const (
+	PresetProperty = "property"
+	PresetGeneral  = "general"
+)
+
+// GeneralPersonalRoles are the roles of a general desk that read
+// customers' personal data (S1), including a ticket's subject and
+// description (Policy.PersonalText): its agents, supervisors and admins.
+// QA and the system role read them erased.
+func GeneralPersonalRoles() []ticket.Role {
+	return []ticket.Role{ticket.RoleAgent, ticket.RoleSupervisor, ticket.RoleAdmin}
+}
+
 // mayRead reports whether the caller may read the ticket: every desk
 // role reads the desk's tickets, except a department's staff, who read
 // what is dispatched to their department or assigned to them (T4). A

@@ -18,7 +18,8 @@
 // github.com/golang-jwt/jwt/v5; key from -jwt-key-file or $CRM_JWT_KEY)
 // whose claims are sub (the actor), role (a role of the ticket package:
 // agent, shift_lead, qa, office_director, property_administrator,
-// repair_lead, department, system), desks (those the caller may act on;
+// repair_lead, department, system; supervisor and admin on a general
+// desk), desks (those the caller may act on;
 // another desk is 404) and, for department staff, department. Reads
 // follow the same rules as writes: a department sees the tickets
 // dispatched to it, and only roles that talk to customers read their
@@ -43,6 +44,21 @@
 //	curl -s $H 'localhost:8080/desks/harbour-view/tickets?state=revisit&kind=repair&limit=20'
 //	curl -s $H localhost:8080/desks/harbour-view/tickets/ID/history
 //	curl -s $H localhost:8080/desks/harbour-view/overdue
+//
+// With -preset general the desks run ticket.GeneralDesk with
+// ticket.GeneralRoles (roles agent, supervisor, admin; kinds question,
+// incident, request, complaint): a ticket takes a subject, description,
+// priority and tags, SLA clocks by priority count business hours and
+// pause while the customer is waited for, and a passed clock escalates
+// by itself (runner.Escalate, every -escalate-every):
+//
+//	curl -s $H -d '{"kind":"incident","channel":"email","subject":"VPN down",
+//	  "priority":"urgent","tags":["network"]}' localhost:8080/desks/harbour-view/tickets
+//	curl -s $H -d '{"note":"asked for a screenshot"}' localhost:8080/desks/harbour-view/tickets/ID/wait
+//	curl -s $H -d '{}' localhost:8080/desks/harbour-view/tickets/ID/resume
+//	curl -s $H -d '{"channel":"email","note":"looking into it"}' localhost:8080/desks/harbour-view/tickets/ID/respond
+//	curl -s $H -d '{"add":["vip"]}' localhost:8080/desks/harbour-view/tickets/ID/tag
+//	curl -s $H 'localhost:8080/desks/harbour-view/tickets?priority=high,urgent&tag=network'
 //	curl -s -H X-Actor:chen -H X-Role:repair_lead -d '{"n":5,"lease":"30m"}' \
 //	  localhost:8080/desks/harbour-view/followups/claim
 //	curl -s -H X-Actor:chen -H X-Role:repair_lead -d '{"token":"TOKEN","result":"reached",
@@ -136,6 +152,7 @@ func main() {
 // options are the command-line flags.
 type options struct {
 	addr, desks, agents, tz string
+	preset                  string
 	store                   string
 	dbConns                 int
 
@@ -155,6 +172,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.desks, "desks", "harbour-view", "comma-separated desks to serve")
 	fs.StringVar(&o.agents, "agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
+	fs.StringVar(&o.preset, "preset", PresetProperty, "the desks' ticket policy: property (the seed property desk) or general (a general support desk: priorities with SLA in business hours, pauses, escalation by itself when an SLA clock passes)")
 	fs.StringVar(&o.tz, "tz", "Asia/Shanghai", "IANA time zone of the desks")
 	fs.StringVar(&o.store, "store", "memory", "where the desk is kept: memory, sqlite:PATH or a postgres:// URL (migrated at start; several replicas may share one PostgreSQL database)")
 	fs.IntVar(&o.dbConns, "db-conns", 32, "PostgreSQL connections of this process (unless the URL sets pool_max_conns)")
@@ -231,7 +249,7 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 		}
 	}
 	cfg := Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log,
-		Auth: auth, DrainInRequest: o.drainInRequest}
+		Auth: auth, DrainInRequest: o.drainInRequest, Preset: o.preset}
 	closeStore, err := openStore(ctx, o.store, o.dbConns, &cfg)
 	if err != nil {
 		return err

@@ -26,14 +26,18 @@ const (
 	headerRole  = "X-Role"
 )
 
-// knownRoles are the roles of the default authorizer's table, so the
-// list cannot drift from the library's.
+// knownRoles are the roles of the library's two authorizer tables (the
+// seeds' DefaultRoles and the general desk's GeneralRoles), so the list
+// cannot drift from the library's. A role known but not in a desk's
+// table is 403 there, not 400.
 var knownRoles = func() []ticket.Role {
 	var out []ticket.Role
-	for _, rs := range ticket.DefaultRoles() {
-		for _, r := range rs {
-			if !slices.Contains(out, r) {
-				out = append(out, r)
+	for _, table := range []ticket.RoleTable{ticket.DefaultRoles(), ticket.GeneralRoles()} {
+		for _, rs := range table {
+			for _, r := range rs {
+				if !slices.Contains(out, r) {
+					out = append(out, r)
+				}
 			}
 		}
 	}

@@ -75,7 +75,15 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 		}
 		add(runner.ExpireLeases(runner.Config{Interval: rc.Leases, Logger: s.log}, queues...))
 	}
-	if rc.Escalate > 0 {
+	if rc.Escalate > 0 && s.cfg.Preset == PresetGeneral {
+		// The general desk escalates by its Policy.Escalation: each
+		// ticket, clock and level once, whatever the replicas.
+		svcs := make([]*ticket.Service, 0, len(s.cfg.Desks))
+		for _, name := range s.cfg.Desks {
+			svcs = append(svcs, s.desks[name].tickets)
+		}
+		add(runner.Escalate(runner.Config{Interval: rc.Escalate, Logger: s.log}, escalator, svcs...))
+	} else if rc.Escalate > 0 {
 		jobs := make([]runner.Job, 0, len(s.cfg.Desks))
 		for _, name := range s.cfg.Desks {
 			d := s.desks[name]

@@ -84,6 +84,14 @@ type Config struct {
 	// S1); nil means DefaultPersonalRoles. Every other role reads those
 	// fields as ticket.Erased.
 	PersonalRoles []ticket.Role
+	// Preset is the desks' ticket policy: "" or "property" is the seed
+	// property desk (ticket.PropertyDesk, deadlines on the clock);
+	// "general" is a general support desk (ticket.GeneralDesk with
+	// ticket.GeneralRoles: priorities with SLA targets in business hours
+	// of Calendar, pauses while the customer is waited for, escalation by
+	// itself when an SLA clock passes, subject and description personal
+	// under S1). Its PersonalRoles default to GeneralPersonalRoles.
+	Preset string
 
 	// DrainInRequest derives follow-ups inside every write request,
 	// under a per-desk lock, as the first version of this service did.
@@ -205,8 +213,16 @@ func newServer(cfg Config) (*server, error) {
 	if cfg.Rosters == nil {
 		cfg.Rosters = roster.NewMemStore()
 	}
+	switch cfg.Preset {
+	case "", PresetProperty, PresetGeneral:
+	default:
+		return nil, fmt.Errorf("crm: preset %q: one of %s, %s", cfg.Preset, PresetProperty, PresetGeneral)
+	}
 	if cfg.PersonalRoles == nil {
 		cfg.PersonalRoles = DefaultPersonalRoles()
+		if cfg.Preset == PresetGeneral {
+			cfg.PersonalRoles = GeneralPersonalRoles()
+		}
 	}
 	if cfg.RosterStart == (roster.Date{}) {
 		d := roster.DateOf(cfg.Now(), cfg.Location)
@@ -269,8 +285,13 @@ func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 	// 3 minutes, T7's 48 hours) on the clock, so the ticket policy keeps
 	// no calendar here; a desk that counts in business hours sets
 	// pol.Calendar = s.cfg.Calendar.
-	pol := ticket.PropertyDesk()
-	svc, err := ticket.New(store, ticket.Config{Desk: name, Policy: &pol, Authorizer: deskAuthorizer(), Now: s.now, NewID: s.newID})
+	pol, auth := ticket.PropertyDesk(), deskAuthorizer()
+	if s.cfg.Preset == PresetGeneral {
+		// The general desk's SLA targets count business hours.
+		pol, auth = ticket.GeneralDesk(), ticket.GeneralRoles()
+		pol.Calendar = s.cfg.Calendar
+	}
+	svc, err := ticket.New(store, ticket.Config{Desk: name, Policy: &pol, Authorizer: auth, Now: s.now, NewID: s.newID})
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: %w", name, err)
 	}
