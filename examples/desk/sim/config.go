@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/servicedesk-go/desk/calendar"
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/phrasebook"
 	"github.com/servicedesk-go/desk/roster"
@@ -113,6 +114,12 @@ type Config struct {
 	Start time.Time
 	Days  int
 
+	// Calendar is the desk's one business calendar: ticket clocks in its
+	// hours, follow-up contact hours and next contact times, the
+	// roster's day kinds and coverage, greetings by holiday. Nil:
+	// DefaultCalendar in Start's zone.
+	Calendar *calendar.Calendar
+
 	Arrivals *Profile // nil: DefaultProfile
 	Staff    *Staff   // nil: DefaultStaff(Kind)
 	Policies Policies
@@ -125,6 +132,21 @@ type Config struct {
 // SettleDays is how long a run continues after its last day without new
 // arrivals, so that work in progress can end.
 const SettleDays = 2
+
+// DefaultCalendar is the seed desks' calendar in zone: service hours
+// 09:00-24:00 every day (R1), customers called 09:00-20:00
+// (followup.DefaultContactHours), the State Council's holidays and
+// make-up workdays, and Christmas greeted by name.
+func DefaultCalendar(zone *time.Location) (*calendar.Calendar, error) {
+	contact := calendar.Daily(calendar.Span{Start: 9 * time.Hour, End: 20 * time.Hour})
+	return calendar.New(calendar.Config{
+		Zone:     zone,
+		Hours:    calendar.Daily(calendar.Span{Start: 9 * time.Hour, End: 24 * time.Hour}),
+		Contact:  &contact,
+		Schedule: calendar.China(),
+		Named:    map[calendar.MonthDay]string{{Month: time.December, Day: 25}: "greet.christmas"},
+	})
+}
 
 func (c *Config) fill() error {
 	if c.Kind == "" {

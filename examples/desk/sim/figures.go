@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/servicedesk-go/desk/calendar"
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/phrasebook"
 	"github.com/servicedesk-go/desk/roster"
@@ -604,23 +605,45 @@ func (s tally) rosterFigures(ctx context.Context, r *Report) error {
 // inService reports whether hour h of the day lies in the desk's service
 // hours (R1: the ticket policy's calendar, 09:00-24:00 by default).
 func (s tally) inService(h int) bool {
-	cal, ok := s.tickets.Policy().Calendar.(ticket.Hours)
+	spans, ok := s.workdayHours()
 	if !ok {
 		return true
 	}
 	at := time.Duration(h) * time.Hour
-	return at >= cal.Open && at < cal.Close
+	for _, sp := range spans {
+		if at >= sp.Start && at < sp.End {
+			return true
+		}
+	}
+	return false
+}
+
+// workdayHours are a workday's service hours from the ticket policy's
+// calendar (a desk calendar, or ticket.Hours); false when the policy
+// counts around the clock.
+func (s tally) workdayHours() ([]calendar.Span, bool) {
+	switch cal := s.tickets.Policy().Calendar.(type) {
+	case *calendar.Calendar:
+		return cal.Week().Of(calendar.Workday), true
+	case ticket.Hours:
+		return []calendar.Span{{Start: cal.Open, End: cal.Close}}, true
+	}
+	return nil, false
 }
 
 // serviceHours prints the desk's daily service hours (R1), from the
 // ticket policy's calendar.
 func (s tally) serviceHours() string {
-	cal, ok := s.tickets.Policy().Calendar.(ticket.Hours)
-	if !ok {
+	spans, ok := s.workdayHours()
+	if !ok || len(spans) == 0 {
 		return "around the clock"
 	}
 	hm := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
-	return hm(cal.Open) + "-" + hm(cal.Close)
+	out := make([]string, len(spans))
+	for i, sp := range spans {
+		out[i] = hm(sp.Start) + "-" + hm(sp.End)
+	}
+	return strings.Join(out, ", ")
 }
 
 // clock24 prints an end time, as 24:00 when it is the next midnight.

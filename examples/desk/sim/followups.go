@@ -47,7 +47,7 @@ func newFollowups(s *Sim) (*followups, error) {
 	if st == nil {
 		st = followup.NewMemStore()
 	}
-	cal := followup.DefaultContactHours(s.loc)
+	cal := s.cal
 	d, err := followup.NewDeriver(st, followup.DeriverConfig{Desk: s.cfg.Desk, Rules: rules, Calendar: cal, Now: s.clock.clock, Balance: true})
 	if err != nil {
 		return nil, err

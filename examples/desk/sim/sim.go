@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/servicedesk-go/desk/calendar"
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
 	"github.com/servicedesk-go/desk/ticket"
@@ -22,7 +23,8 @@ type Sim struct {
 	rng   *rand.Rand
 	ids   uint64
 	loc   *time.Location
-	end   time.Time // the last day's end; arrivals stop here
+	cal   *calendar.Calendar // the one calendar every package is given
+	end   time.Time          // the last day's end; arrivals stop here
 	clock agenda
 
 	tickets *ticket.Service
@@ -56,6 +58,14 @@ func New(ctx context.Context, cfg Config) (*Sim, error) {
 		loc: cfg.Start.Location(), end: cfg.Start.AddDate(0, 0, cfg.Days),
 		clock: agenda{now: cfg.Start}, staff: *cfg.Staff,
 		log: journal{refused: map[string]int{}},
+	}
+	s.cal = cfg.Calendar
+	if s.cal == nil {
+		cal, err := DefaultCalendar(s.loc)
+		if err != nil {
+			return nil, err
+		}
+		s.cal = cal
 	}
 	if err := s.setupTickets(); err != nil {
 		return nil, err
@@ -121,8 +131,8 @@ func (s *Sim) setupTickets() error {
 		auth = genericRoles()
 	}
 	if s.cfg.Policies.Tickets == nil {
-		// R1: service hours 09:00–24:00; the desk's clocks count in them.
-		p.Calendar = ticket.Hours{Open: 9 * time.Hour, Close: 24 * time.Hour, Location: s.loc}
+		// R1: the desk's clocks count in its service hours.
+		p.Calendar = s.cal
 	}
 	st := s.cfg.Stores.Tickets
 	if st == nil {

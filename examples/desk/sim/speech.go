@@ -120,7 +120,7 @@ func slipChance(s *Sim, agent string) float64 {
 // speak records what an agent said in a call about a ticket, lints it
 // (P2, P3) and keeps the call for QA sampling (K2).
 func (sp *speech) speak(s *Sim, agent, situation string, tk uuid.UUID) {
-	greet, err := sp.catalogue.Greeting(s.clock.now, "zh-CN", phrasebook.GreetingPolicy{Location: s.loc}, nil)
+	greet, err := sp.catalogue.Greeting(s.clock.now, "zh-CN", phrasebook.GreetingPolicy{Holidays: s.cal}, nil)
 	if err != nil {
 		greet = ""
 	}

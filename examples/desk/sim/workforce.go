@@ -65,6 +65,7 @@ func (w *workforce) setup(ctx context.Context) error {
 	var fresh []roster.Assignment
 	for day := start; day.Before(need); day = day.AddDays(21) {
 		spec := roster.SeedSpec(s.cfg.Desk, day, s.loc, s.staff.Agents...)
+		spec.Calendar = s.cal
 		spec.NewID = s.newID
 		spec.Previous = prev
 		plan, err := roster.Generate(spec)
@@ -208,5 +209,5 @@ func (w *workforce) goOnLeave(ctx context.Context, agent string, days int) error
 // stands after swaps and leave.
 func (w *workforce) coverage(ctx context.Context) (roster.CoverageReport, error) {
 	s := w.sim
-	return w.roster.Coverage(ctx, s.cfg.Desk, s.loc, roster.SeedServiceHours(), roster.DateOf(s.cfg.Start, s.loc), s.cfg.Days)
+	return w.roster.Coverage(ctx, s.cfg.Desk, s.loc, roster.ServiceHoursOf(s.cal), roster.DateOf(s.cfg.Start, s.loc), s.cfg.Days)
 }
