@@ -3,6 +3,7 @@ package phrasebook
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -22,14 +23,8 @@ func benchText(tb testing.TB, n int) string {
 			}
 		}
 	}
-	pool = append(pool,
-		"您的报修单已经登记,维修师傅会在今天下午两点前上门。",
-		"The technician will arrive between two and four this afternoon.",
-		"请确认您的车牌号和联系电话,我们会尽快安排。",
-		"Your case number is 2024-0815; please keep it for reference.",
-		"感谢您对我们工作的支持,祝您生活愉快。",
-	)
-	bad := []string{"不知道。", "他不在。", "We can't do that.", "随便吧。", "I already told you."}
+	ok, bad := benchSentences(tb, "testdata/bench_mixed.tsv")
+	pool = append(pool, ok...)
 	rng := rand.New(rand.NewPCG(2024, 1))
 	var b strings.Builder
 	for b.Len() < n {
@@ -174,4 +169,29 @@ func BenchmarkMatcherScaling(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchSentences reads the plain and the faulty sentences that the
+// benchmarks mix with the catalogue (testdata/bench_mixed.tsv, shared by
+// phrasebook's and lintbench's benchmarks so both measure one text).
+func benchSentences(tb testing.TB, path string) (ok, bad []string) {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		kind, text, found := strings.Cut(line, "\t")
+		switch {
+		case !found || strings.HasPrefix(line, "#"):
+		case kind == "ok":
+			ok = append(ok, text)
+		case kind == "bad":
+			bad = append(bad, text)
+		}
+	}
+	if len(ok) == 0 || len(bad) == 0 {
+		tb.Fatalf("%s holds no ok or no bad sentence", path)
+	}
+	return ok, bad
 }
