@@ -164,3 +164,32 @@ func TestReview_K2_sheet_and_summaries(t *testing.T) {
 		t.Fatalf("desk2: %+v", low)
 	}
 }
+
+// TestReview_P5_every_manner_checked: a review sheet carries P5's manners
+// as a checklist (forms of address, honorifics, articulation, no slang,
+// concise, little humour, establishing the caller, never blaming), each
+// citing P5, and a sheet that leaves one of them unchecked is refused.
+func TestReview_P5_every_manner_checked(t *testing.T) {
+	list := MannersChecklist()
+	if len(list) != 8 {
+		t.Fatalf("P5 checklist has %d items, want the 8 manners of the rule", len(list))
+	}
+	r := testReviewer(t, ReviewPolicy{MonthlyMinimum: 1})
+	call := Call{ID: "c1", DeskID: "desk1", AgentID: "a1", At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	rv := fullReview(r, t, call, "您好,请问有什么可以帮您?", 5, call.At)
+	for _, m := range list {
+		if m.Rule != "P5" {
+			t.Errorf("manner %s cites %q, want P5", m.ID, m.Rule)
+		}
+		missing := rv
+		missing.Manners = map[string]bool{}
+		for id, ok := range rv.Manners {
+			if id != m.ID {
+				missing.Manners[id] = ok
+			}
+		}
+		if err := r.Check(missing); !errors.Is(err, ErrInvalidReview) {
+			t.Errorf("a sheet without manner %s passes Check: %v", m.ID, err)
+		}
+	}
+}
