@@ -108,15 +108,15 @@ func BenchmarkOnDutyYearStore(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := mustNew(b, NewMemStore(), Config{})
+	svc := mustNew(b, NewMemStore(), Config{Desk: spec.Desk})
 	ctx := context.Background()
-	if err := svc.Publish(ctx, spec.Desk, plan.Assignments); err != nil {
+	if err := svc.Publish(ctx, plan.Assignments); err != nil {
 		b.Fatal(err)
 	}
 	at := Instant(spec.Start.AddDays(200), At(13, 0), spec.Location)
 	b.ReportAllocs()
 	for b.Loop() {
-		on, err := svc.OnDuty(ctx, spec.Desk, at)
+		on, err := svc.OnDuty(ctx, at)
 		if err != nil || len(on) != 300 {
 			b.Fatalf("%d on duty, %v", len(on), err)
 		}

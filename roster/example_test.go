@@ -74,22 +74,22 @@ func ExampleWhoIsOn() {
 func ExampleService_Consent() {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
-	svc, err := roster.New(roster.NewMemStore(), roster.Config{Now: func() time.Time { return now }})
+	svc, err := roster.New(roster.NewMemStore(), roster.Config{Desk: "desk-1", Now: func() time.Time { return now }})
 	if err != nil {
 		panic(err)
 	}
 	c := roster.NewAssignment(uuid.New(), "desk-1", "cy", roster.SeedShifts()[2], roster.D(2026, 3, 2), time.UTC)
-	if err := svc.Publish(ctx, "desk-1", []roster.Assignment{c}); err != nil {
+	if err := svc.Publish(ctx, []roster.Assignment{c}); err != nil {
 		panic(err)
 	}
-	sw, _ := svc.RequestSwap(ctx, "desk-1", roster.SwapRequest{Assignment: c.ID, From: "cy", To: "dee", Reason: "exam"})
-	l, _ := svc.Liable(ctx, "desk-1", c.ID, c.Start)
+	sw, _ := svc.RequestSwap(ctx, roster.SwapRequest{Assignment: c.ID, From: "cy", To: "dee", Reason: "exam"})
+	l, _ := svc.Liable(ctx, c.ID, c.Start)
 	fmt.Println("requested:", l.Agent, "-", l.Basis)
 
 	now = now.Add(time.Hour)
-	svc.Consent(ctx, "desk-1", sw.ID, "dee", roster.Evidence{Kind: "chat message", Ref: "wechat 2026-03-01 18:40"})
-	l, _ = svc.Liable(ctx, "desk-1", c.ID, c.Start)
-	on, _ := svc.OnDuty(ctx, "desk-1", c.Start.Add(time.Hour))
+	svc.Consent(ctx, sw.ID, "dee", roster.Evidence{Kind: "chat message", Ref: "wechat 2026-03-01 18:40"})
+	l, _ = svc.Liable(ctx, c.ID, c.Start)
+	on, _ := svc.OnDuty(ctx, c.Start.Add(time.Hour))
 	fmt.Println("consented:", l.Agent, "-", l.Basis, "- on duty:", on.Agents())
 	// Output:
 	// requested: cy - no proof of agreement
@@ -136,13 +136,13 @@ func ExampleWriteICal() {
 // the field named.
 func ExampleBounds() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	svc, err := roster.New(roster.NewMemStore(), roster.Config{Bounds: roster.Bounds{Name: 8}})
+	svc, err := roster.New(roster.NewMemStore(), roster.Config{Desk: "d", Bounds: roster.Bounds{Name: 8}})
 	if err != nil {
 		panic(err)
 	}
-	_, err = svc.GrantLeave(context.Background(), "d", "amy", at, at.Add(time.Hour), "flu\x00")
+	_, err = svc.GrantLeave(context.Background(), "amy", at, at.Add(time.Hour), "flu\x00")
 	fmt.Println(err)
-	_, err = svc.GrantLeave(context.Background(), "d", "maximilian", at, at.Add(time.Hour), "")
+	_, err = svc.GrantLeave(context.Background(), "maximilian", at, at.Add(time.Hour), "")
 	fmt.Println(err)
 	fmt.Println(roster.DefaultBounds().Text)
 	// Output:

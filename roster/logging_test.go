@@ -22,10 +22,10 @@ func (downStore) Assignments(context.Context, string, time.Time, time.Time) ([]A
 // refusal (not found) is not.
 func TestLogger(t *testing.T) {
 	var logs bytes.Buffer
-	s := mustNew(t, downStore{NewMemStore()}, Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s := mustNew(t, downStore{NewMemStore()}, Config{Desk: "north", Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx := context.Background()
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	err := s.Publish(ctx, "north", []Assignment{{Desk: "north", Agent: "li", Shift: "a", Start: start, End: start.Add(8 * time.Hour)}})
+	err := s.Publish(ctx, []Assignment{{Desk: "north", Agent: "li", Shift: "a", Start: start, End: start.Add(8 * time.Hour)}})
 	if err == nil {
 		t.Fatal("published on a store that is down")
 	}

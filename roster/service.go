@@ -20,9 +20,14 @@ type Policy struct {
 	RequireApproval bool
 }
 
-// Config configures a Service. The zero value uses the real clock, UUIDv7
-// IDs and the seed Policy; New fills these defaults.
+// Config configures a Service. Only Desk is required; the other fields
+// default to the real clock, UUIDv7 IDs and the seed Policy, filled in by
+// New.
 type Config struct {
+	// Desk is the tenant: every assignment, swap, absence and duty the
+	// service records or reads belongs to it, as in ticket.Config and
+	// followup.QueueConfig.
+	Desk  string
 	Now   func() time.Time
 	NewID func() uuid.UUID
 	// Policy is the desk's roster policy; nil means the seed policy (the
@@ -41,6 +46,7 @@ type Config struct {
 // views for on-duty, liability and coverage questions. Safe for
 // concurrent use when the Store is.
 type Service struct {
+	desk   string
 	store  Store
 	log    *slog.Logger // nil: store is not wrapped for logging
 	now    func() time.Time
@@ -61,12 +67,18 @@ func New(store Store, cfg Config) (*Service, error) {
 	if cfg.Logger != nil {
 		store = loggedStore{Store: store, log: cfg.Logger}
 	}
-	s := &Service{store: store, log: cfg.Logger, newID: cfg.NewID}
+	s := &Service{desk: cfg.Desk, store: store, log: cfg.Logger, newID: cfg.NewID}
 	if cfg.Policy != nil {
 		s.policy = *cfg.Policy
 	}
 	var err error
 	if s.bounds, err = cfg.Bounds.withDefaults(); err != nil {
+		return nil, err
+	}
+	if cfg.Desk == "" {
+		return nil, invalid("desk", "name the desk the service works for")
+	}
+	if err := s.bounds.desk(cfg.Desk); err != nil {
 		return nil, err
 	}
 	// Stored times are kept to the microsecond, what SQL timestamp
@@ -96,17 +108,28 @@ func (s *Service) WithStore(store Store) *Service {
 	return &c
 }
 
-// desk checks the desk a call names.
-func (s *Service) desk(desk string) error { return s.bounds.desk(desk) }
+// Desk returns the desk the service works for.
+func (s *Service) Desk() string { return s.desk }
 
-// Publish stores assignments for desk (a generated Plan's, or hand-made).
-// Nil IDs are filled in. An assignment that overlaps another of the same
+// ownDesk fills an empty desk field with the service's desk; a record of
+// another desk is ErrInvalid.
+func (s *Service) ownDesk(field string, desk *string) error {
+	switch *desk {
+	case "":
+		*desk = s.desk
+	case s.desk:
+	default:
+		return invalid(field, "desk %q is not the service's desk %q", *desk, s.desk)
+	}
+	return nil
+}
+
+// Publish stores assignments for the service's desk (a generated Plan's,
+// or hand-made). Nil IDs and empty desks are filled in; an assignment of
+// another desk is ErrInvalid. An assignment that overlaps another of the same
 // person, in the batch or already stored, is ErrOverlap and nothing is
 // stored.
-func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) error {
-	if err := s.desk(desk); err != nil {
-		return err
-	}
+func (s *Service) Publish(ctx context.Context, as []Assignment) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -117,8 +140,8 @@ func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) err
 		if batch[i].ID == uuid.Nil {
 			batch[i].ID = s.newID()
 		}
-		if batch[i].Desk == "" {
-			batch[i].Desk = desk
+		if err := s.ownDesk("assignment.desk", &batch[i].Desk); err != nil {
+			return err
 		}
 		if err := batch[i].Validate(); err != nil {
 			return err
@@ -128,7 +151,7 @@ func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) err
 		}
 		lo, hi = minTime(lo, batch[i].ReportAt()), maxTime(hi, batch[i].End)
 	}
-	existing, err := s.store.Assignments(ctx, desk, lo, hi)
+	existing, err := s.store.Assignments(ctx, s.desk, lo, hi)
 	if err != nil {
 		return err
 	}
@@ -138,7 +161,7 @@ func (s *Service) Publish(ctx context.Context, desk string, as []Assignment) err
 			return fmt.Errorf("agent %s, assignments %s and %s: %w", v.Agent, v.First, v.Next, ErrOverlap)
 		}
 	}
-	return s.store.AddAssignments(ctx, desk, batch)
+	return s.store.AddAssignments(ctx, s.desk, batch)
 }
 
 // SwapRequest asks to hand an assignment to a colleague (R4).
@@ -155,20 +178,20 @@ type SwapRequest struct {
 // Generate and is not enforced here: the colleague agrees to the swap
 // (R4), and Audit over the effective roster shows any short rest. The original assignment stands until consent (and approval,
 // if the policy asks) is recorded.
-func (s *Service) RequestSwap(ctx context.Context, desk string, req SwapRequest) (Swap, error) {
-	if err := all(s.desk(desk), s.bounds.name("swap.from", req.From), s.bounds.name("swap.to", req.To),
+func (s *Service) RequestSwap(ctx context.Context, req SwapRequest) (Swap, error) {
+	if err := all(s.bounds.name("swap.from", req.From), s.bounds.name("swap.to", req.To),
 		s.bounds.note("swap.reason", req.Reason)); err != nil {
 		return Swap{}, err
 	}
 	if req.From == "" || req.To == "" || req.From == req.To {
 		return Swap{}, invalid("swap.agents", "from %q and to %q must be two different people", req.From, req.To)
 	}
-	a, err := s.store.Assignment(ctx, desk, req.Assignment)
+	a, err := s.store.Assignment(ctx, s.desk, req.Assignment)
 	if err != nil {
 		return Swap{}, err
 	}
 	now := s.now()
-	v, err := s.View(ctx, desk, a.ReportAt(), a.End)
+	v, err := s.View(ctx, a.ReportAt(), a.End)
 	if err != nil {
 		return Swap{}, err
 	}
@@ -187,7 +210,7 @@ func (s *Service) RequestSwap(ctx context.Context, desk string, req SwapRequest)
 		}
 	}
 	return s.store.SaveSwap(ctx, Swap{
-		ID: s.newID(), Desk: desk, Assignment: a.ID, SlotStart: a.Start,
+		ID: s.newID(), Desk: s.desk, Assignment: a.ID, SlotStart: a.Start,
 		From: req.From, To: req.To, Reason: req.Reason, RequestedAt: now,
 		NeedsApproval: s.policy.RequireApproval, Status: SwapRequested,
 	})
@@ -200,12 +223,12 @@ func pending(sw Swap) bool {
 // Consent records the colleague's agreement with its evidence (R4). Only
 // the swap's To may consent; the evidence must name its kind and a
 // reference.
-func (s *Service) Consent(ctx context.Context, desk string, id uuid.UUID, by string, ev Evidence) (Swap, error) {
-	if err := all(s.desk(desk), s.bounds.name("swap.consent_by", by), s.bounds.name("swap.evidence.kind", ev.Kind),
+func (s *Service) Consent(ctx context.Context, id uuid.UUID, by string, ev Evidence) (Swap, error) {
+	if err := all(s.bounds.name("swap.consent_by", by), s.bounds.name("swap.evidence.kind", ev.Kind),
 		s.bounds.note("swap.evidence.ref", ev.Ref)); err != nil {
 		return Swap{}, err
 	}
-	sw, err := s.store.Swap(ctx, desk, id)
+	sw, err := s.store.Swap(ctx, s.desk, id)
 	if err != nil {
 		return Swap{}, err
 	}
@@ -224,14 +247,14 @@ func (s *Service) Consent(ctx context.Context, desk string, id uuid.UUID, by str
 
 // Approve records the lead's approval of a consented swap when the policy
 // in force at the request required it. The caller authorises lead.
-func (s *Service) Approve(ctx context.Context, desk string, id uuid.UUID, lead string) (Swap, error) {
-	if err := all(s.desk(desk), s.bounds.name("swap.approved_by", lead)); err != nil {
+func (s *Service) Approve(ctx context.Context, id uuid.UUID, lead string) (Swap, error) {
+	if err := all(s.bounds.name("swap.approved_by", lead)); err != nil {
 		return Swap{}, err
 	}
 	if strings.TrimSpace(lead) == "" {
 		return Swap{}, invalid("swap.approved_by", "empty lead for swap %s", id)
 	}
-	sw, err := s.store.Swap(ctx, desk, id)
+	sw, err := s.store.Swap(ctx, s.desk, id)
 	if err != nil {
 		return Swap{}, err
 	}
@@ -245,14 +268,14 @@ func (s *Service) Approve(ctx context.Context, desk string, id uuid.UUID, lead s
 // Decline closes a swap that is not yet in force: refused by the
 // colleague or the lead, or withdrawn by the requester. The caller
 // authorises by.
-func (s *Service) Decline(ctx context.Context, desk string, id uuid.UUID, by string) (Swap, error) {
-	if err := all(s.desk(desk), s.bounds.name("swap.declined_by", by)); err != nil {
+func (s *Service) Decline(ctx context.Context, id uuid.UUID, by string) (Swap, error) {
+	if err := all(s.bounds.name("swap.declined_by", by)); err != nil {
 		return Swap{}, err
 	}
 	if strings.TrimSpace(by) == "" {
 		return Swap{}, invalid("swap.declined_by", "empty person for swap %s", id)
 	}
-	sw, err := s.store.Swap(ctx, desk, id)
+	sw, err := s.store.Swap(ctx, s.desk, id)
 	if err != nil {
 		return Swap{}, err
 	}
@@ -264,44 +287,44 @@ func (s *Service) Decline(ctx context.Context, desk string, id uuid.UUID, by str
 }
 
 // GrantLeave records leave for agent over [from, until).
-func (s *Service) GrantLeave(ctx context.Context, desk, agent string, from, until time.Time, note string) (Away, error) {
-	if err := all(s.desk(desk), s.bounds.name("away.agent", agent), s.bounds.note("away.note", note)); err != nil {
+func (s *Service) GrantLeave(ctx context.Context, agent string, from, until time.Time, note string) (Away, error) {
+	if err := all(s.bounds.name("away.agent", agent), s.bounds.note("away.note", note)); err != nil {
 		return Away{}, err
 	}
 	if until.IsZero() {
 		return Away{}, invalid("away.until", "leave for %s needs an end", agent)
 	}
-	return s.store.SaveAway(ctx, Away{ID: s.newID(), Desk: desk, Agent: agent, Kind: OnLeave,
+	return s.store.SaveAway(ctx, Away{ID: s.newID(), Desk: s.desk, Agent: agent, Kind: OnLeave,
 		From: from, Until: until, Note: note})
 }
 
 // MarkOffline records that agent went offline now (R5). If they are
 // already marked offline the open record is returned unchanged.
-func (s *Service) MarkOffline(ctx context.Context, desk, agent, note string) (Away, error) {
-	if err := all(s.desk(desk), s.bounds.name("away.agent", agent), s.bounds.note("away.note", note)); err != nil {
+func (s *Service) MarkOffline(ctx context.Context, agent, note string) (Away, error) {
+	if err := all(s.bounds.name("away.agent", agent), s.bounds.note("away.note", note)); err != nil {
 		return Away{}, err
 	}
 	if agent == "" {
 		return Away{}, invalid("away.agent", "empty agent")
 	}
 	now := s.now()
-	if open, err := s.openOffline(ctx, desk, agent, now); err == nil {
+	if open, err := s.openOffline(ctx, agent, now); err == nil {
 		return open, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return Away{}, err
 	}
-	return s.store.SaveAway(ctx, Away{ID: s.newID(), Desk: desk, Agent: agent, Kind: Offline, From: now, Note: note})
+	return s.store.SaveAway(ctx, Away{ID: s.newID(), Desk: s.desk, Agent: agent, Kind: Offline, From: now, Note: note})
 }
 
 // MarkOnline closes agent's open offline record at now. ErrNotFound if
 // they are not marked offline; ErrConflict if someone changed the record
 // meanwhile (retry).
-func (s *Service) MarkOnline(ctx context.Context, desk, agent string) (Away, error) {
-	if err := all(s.desk(desk), s.bounds.name("away.agent", agent)); err != nil {
+func (s *Service) MarkOnline(ctx context.Context, agent string) (Away, error) {
+	if err := all(s.bounds.name("away.agent", agent)); err != nil {
 		return Away{}, err
 	}
 	now := s.now()
-	open, err := s.openOffline(ctx, desk, agent, now)
+	open, err := s.openOffline(ctx, agent, now)
 	if err != nil {
 		return Away{}, err
 	}
@@ -312,8 +335,8 @@ func (s *Service) MarkOnline(ctx context.Context, desk, agent string) (Away, err
 	return s.store.SaveAway(ctx, open)
 }
 
-func (s *Service) openOffline(ctx context.Context, desk, agent string, now time.Time) (Away, error) {
-	list, err := s.store.Aways(ctx, desk, now, now.Add(time.Nanosecond))
+func (s *Service) openOffline(ctx context.Context, agent string, now time.Time) (Away, error) {
+	list, err := s.store.Aways(ctx, s.desk, now, now.Add(time.Nanosecond))
 	if err != nil {
 		return Away{}, err
 	}
@@ -325,9 +348,10 @@ func (s *Service) openOffline(ctx context.Context, desk, agent string, now time.
 	return Away{}, fmt.Errorf("agent %s is not marked offline: %w", agent, ErrNotFound)
 }
 
-// AddDuty records a duty cover (R7); a nil ID is filled in.
+// AddDuty records a duty cover (R7) for the service's desk; a nil ID and
+// an empty desk are filled in, a duty of another desk is ErrInvalid.
 func (s *Service) AddDuty(ctx context.Context, d Duty) (Duty, error) {
-	if err := all(s.desk(d.Desk), s.bounds.duty(&d)); err != nil {
+	if err := all(s.ownDesk("duty.desk", &d.Desk), s.bounds.duty(&d)); err != nil {
 		return Duty{}, err
 	}
 	if d.ID == uuid.Nil {
@@ -353,30 +377,27 @@ type View struct {
 // View loads the records relevant to [from, to): assignments and duties
 // overlapping it, the swaps of those assignments, and leave and offline
 // periods overlapping it.
-func (s *Service) View(ctx context.Context, desk string, from, to time.Time) (*View, error) {
-	if err := s.desk(desk); err != nil {
-		return nil, err
-	}
+func (s *Service) View(ctx context.Context, from, to time.Time) (*View, error) {
 	if to.Before(from) {
 		return nil, invalid("view.to", "period ends before it starts")
 	}
-	as, err := s.store.Assignments(ctx, desk, from, to)
+	as, err := s.store.Assignments(ctx, s.desk, from, to)
 	if err != nil {
 		return nil, err
 	}
-	swaps, err := s.store.Swaps(ctx, desk, from.Add(-MaxAssignment), to)
+	swaps, err := s.store.Swaps(ctx, s.desk, from.Add(-MaxAssignment), to)
 	if err != nil {
 		return nil, err
 	}
-	aw, err := s.store.Aways(ctx, desk, from.Add(-MaxAssignment), to.Add(MaxAssignment))
+	aw, err := s.store.Aways(ctx, s.desk, from.Add(-MaxAssignment), to.Add(MaxAssignment))
 	if err != nil {
 		return nil, err
 	}
-	duties, err := s.store.Duties(ctx, desk, from, to)
+	duties, err := s.store.Duties(ctx, s.desk, from, to)
 	if err != nil {
 		return nil, err
 	}
-	return &View{Desk: desk, From: from, To: to, Assignments: as, Swaps: swaps, Away: aw, Duties: duties}, nil
+	return &View{Desk: s.desk, From: from, To: to, Assignments: as, Swaps: swaps, Away: aw, Duties: duties}, nil
 }
 
 // Effective returns the assignments with every swap in force at asOf
@@ -406,9 +427,9 @@ func (v *View) Coverage(loc *time.Location, hours ServiceHours, from Date, days 
 		Assignments: v.Effective(asOf), Duties: v.Duties, Away: v.Away})
 }
 
-// OnDuty answers who is working at t on desk (a convenience over View).
-func (s *Service) OnDuty(ctx context.Context, desk string, t time.Time) (OnDutyList, error) {
-	v, err := s.View(ctx, desk, t, t.Add(time.Nanosecond))
+// OnDuty answers who is working at t on the desk (a convenience over View).
+func (s *Service) OnDuty(ctx context.Context, t time.Time) (OnDutyList, error) {
+	v, err := s.View(ctx, t, t.Add(time.Nanosecond))
 	if err != nil {
 		return nil, err
 	}
@@ -416,15 +437,12 @@ func (s *Service) OnDuty(ctx context.Context, desk string, t time.Time) (OnDutyL
 }
 
 // Liable answers who is liable for assignment id at instant t (R4).
-func (s *Service) Liable(ctx context.Context, desk string, id uuid.UUID, t time.Time) (Liability, error) {
-	if err := s.desk(desk); err != nil {
-		return Liability{}, err
-	}
-	a, err := s.store.Assignment(ctx, desk, id)
+func (s *Service) Liable(ctx context.Context, id uuid.UUID, t time.Time) (Liability, error) {
+	a, err := s.store.Assignment(ctx, s.desk, id)
 	if err != nil {
 		return Liability{}, err
 	}
-	swaps, err := s.store.Swaps(ctx, desk, a.Start, a.Start.Add(time.Nanosecond))
+	swaps, err := s.store.Swaps(ctx, s.desk, a.Start, a.Start.Add(time.Nanosecond))
 	if err != nil {
 		return Liability{}, err
 	}
@@ -433,7 +451,7 @@ func (s *Service) Liable(ctx context.Context, desk string, id uuid.UUID, t time.
 
 // Coverage checks the desk's service hours for days from day from in loc,
 // with everything recorded up to now (R1).
-func (s *Service) Coverage(ctx context.Context, desk string, loc *time.Location, hours ServiceHours, from Date, days int) (CoverageReport, error) {
+func (s *Service) Coverage(ctx context.Context, loc *time.Location, hours ServiceHours, from Date, days int) (CoverageReport, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -442,7 +460,7 @@ func (s *Service) Coverage(ctx context.Context, desk string, loc *time.Location,
 	}
 	start := Instant(from, 0, loc)
 	end := Instant(from.AddDays(days+1), 0, loc)
-	v, err := s.View(ctx, desk, start, end)
+	v, err := s.View(ctx, start, end)
 	if err != nil {
 		return CoverageReport{}, err
 	}

@@ -24,12 +24,12 @@ func TestServiceWithStore(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	var logs bytes.Buffer
 	home, other := roster.NewMemStore(), roster.NewMemStore()
-	svc, err := roster.New(home, roster.Config{Now: func() time.Time { return at }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	svc, err := roster.New(home, roster.Config{Desk: "north", Now: func() time.Time { return at }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	bound := svc.WithStore(other)
-	a, err := bound.GrantLeave(ctx, "north", "li", at.AddDate(0, 0, 1), at.AddDate(0, 0, 3), "annual leave")
+	a, err := bound.GrantLeave(ctx, "li", at.AddDate(0, 0, 1), at.AddDate(0, 0, 3), "annual leave")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestServiceWithStore(t *testing.T) {
 		t.Fatalf("original store sees the bound write: %v", err)
 	}
 	// The logger comes along: a bound store's failure is logged.
-	if _, err := svc.WithStore(brokenStore{roster.NewMemStore()}).GrantLeave(ctx, "north", "li", at, at.Add(time.Hour), ""); err == nil {
+	if _, err := svc.WithStore(brokenStore{roster.NewMemStore()}).GrantLeave(ctx, "li", at, at.Add(time.Hour), ""); err == nil {
 		t.Fatal("a failing store's error was lost")
 	}
 	if !strings.Contains(logs.String(), "connection reset") {
@@ -58,13 +58,13 @@ func TestServiceWithStore(t *testing.T) {
 // to a store on it (with a database adapter, store.WithTx(tx).Rosters()).
 func ExampleService_WithStore() {
 	ctx := context.Background()
-	svc, err := roster.New(roster.NewMemStore(), roster.Config{})
+	svc, err := roster.New(roster.NewMemStore(), roster.Config{Desk: "north"})
 	if err != nil {
 		panic(err)
 	}
 	txStore := roster.NewMemStore() // stands for postgres.Store.WithTx(tx).Rosters()
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
-	a, _ := svc.WithStore(txStore).GrantLeave(ctx, "north", "li", from, from.AddDate(0, 0, 2), "annual leave")
+	a, _ := svc.WithStore(txStore).GrantLeave(ctx, "li", from, from.AddDate(0, 0, 2), "annual leave")
 	_, err = txStore.Away(ctx, "north", a.ID)
 	fmt.Println(err)
 	// Output: <nil>

@@ -58,7 +58,7 @@ func (s *server) duty(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 		}
 		at = t
 	}
-	list, err := s.roster.OnDuty(r.Context(), d.name, at)
+	list, err := d.roster.OnDuty(r.Context(), at)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,9 +105,9 @@ func (s *server) presence(w http.ResponseWriter, r *http.Request, d *desk, by ti
 		return
 	}
 	if *in.Online {
-		_, err = s.roster.MarkOnline(r.Context(), d.name, agent)
+		_, err = d.roster.MarkOnline(r.Context(), agent)
 	} else {
-		_, err = s.roster.MarkOffline(r.Context(), d.name, agent, in.Note)
+		_, err = d.roster.MarkOffline(r.Context(), agent, in.Note)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -160,7 +160,7 @@ func (s *server) leave(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 		s.fail(w, r, badRequest("until", "until must be after from"))
 		return
 	}
-	a, err := s.roster.GrantLeave(r.Context(), d.name, in.Agent, from, until, in.Note)
+	a, err := d.roster.GrantLeave(r.Context(), in.Agent, from, until, in.Note)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -232,7 +232,7 @@ func (s *server) coverage(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 		}
 		days = n
 	}
-	rep, err := s.roster.Coverage(r.Context(), d.name, s.cfg.Location, roster.ServiceHoursOf(s.cfg.Calendar), from, days)
+	rep, err := d.roster.Coverage(r.Context(), s.cfg.Location, roster.ServiceHoursOf(s.cfg.Calendar), from, days)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -111,6 +111,7 @@ type desk struct {
 	queue       *followup.Queue
 	sync        *followup.TicketSync
 	tasks       followup.Store
+	roster      *roster.Service
 	rosterFrom  time.Time
 	rosterUntil time.Time
 
@@ -127,7 +128,6 @@ type server struct {
 	log     *slog.Logger
 	desks   map[string]*desk
 	tasks   followup.Store
-	roster  *roster.Service
 	linter  *phrasebook.Linter
 	handler http.Handler
 
@@ -244,15 +244,10 @@ func newServer(cfg Config) (*server, error) {
 		return nil, fmt.Errorf("crm: linter: %w", err)
 	}
 
-	rosters, err := roster.New(cfg.Rosters, roster.Config{Now: cfg.Now, NewID: cfg.NewID})
-	if err != nil {
-		return nil, fmt.Errorf("crm: roster: %w", err)
-	}
 	s := &server{
 		cfg: cfg, now: cfg.Now, newID: cfg.NewID, log: cfg.Logger,
 		desks:    map[string]*desk{},
 		tasks:    cfg.Followups,
-		roster:   rosters,
 		linter:   linter,
 		personal: map[ticket.Role]bool{},
 		wake:     make(chan struct{}, 1),
@@ -312,12 +307,16 @@ func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: %w", name, err)
 	}
-	from, until, err := s.publishRotation(name)
+	rs, err := roster.New(s.cfg.Rosters, roster.Config{Desk: name, Now: s.now, NewID: s.newID})
+	if err != nil {
+		return nil, fmt.Errorf("crm: desk %s: roster: %w", name, err)
+	}
+	from, until, err := s.publishRotation(rs)
 	if err != nil {
 		return nil, err
 	}
 	return &desk{name: name, tickets: svc, policy: svc.Policy(), queue: q, sync: ts, tasks: s.tasks,
-		rosterFrom: from, rosterUntil: until}, nil
+		roster: rs, rosterFrom: from, rosterUntil: until}, nil
 }
 
 // publishRotation generates the seed rotation (R2 shifts, R3 three-week
@@ -327,12 +326,12 @@ func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 // On a durable store another replica, or an earlier run, may have
 // published the desk's rotation already: whatever the store holds for
 // the period is kept and nothing is published twice.
-func (s *server) publishRotation(name string) (from, until time.Time, err error) {
-	ctx := context.Background()
+func (s *server) publishRotation(rs *roster.Service) (from, until time.Time, err error) {
+	ctx, name := context.Background(), rs.Desk()
 	start := s.cfg.RosterStart
 	from = roster.Instant(start, 0, s.cfg.Location)
 	until = roster.Instant(start.AddDays(21*s.cfg.RosterCycles), 0, s.cfg.Location)
-	held, err := s.roster.View(ctx, name, from, until)
+	held, err := rs.View(ctx, from, until)
 	if err != nil {
 		return from, until, fmt.Errorf("crm: desk %s rotation: %w", name, err)
 	}
@@ -354,7 +353,7 @@ func (s *server) publishRotation(name string) (from, until time.Time, err error)
 			// matter the roster reports, not a reason not to serve.
 			s.log.Warn("rotation leaves slots unfilled", "desk", name, "slots", len(plan.Unfilled))
 		}
-		if err := s.roster.Publish(ctx, name, plan.Assignments); err != nil {
+		if err := rs.Publish(ctx, plan.Assignments); err != nil {
 			if errors.Is(err, roster.ErrOverlap) || errors.Is(err, roster.ErrConflict) {
 				// Another replica starting at the same moment published
 				// it first: serve the one it published.

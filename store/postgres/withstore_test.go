@@ -21,7 +21,7 @@ func TestWithStoreJoinsCallersTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rosters, err := roster.New(s.Rosters(), roster.Config{})
+	rosters, err := roster.New(s.Rosters(), roster.Config{Desk: "north"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestWithStoreJoinsCallersTransaction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		away, err := rosters.WithStore(in.Rosters()).GrantLeave(ctx, "north", "li", from, from.AddDate(0, 0, 2), "leave")
+		away, err := rosters.WithStore(in.Rosters()).GrantLeave(ctx, "li", from, from.AddDate(0, 0, 2), "leave")
 		if err != nil {
 			t.Fatal(err)
 		}

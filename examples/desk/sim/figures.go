@@ -571,7 +571,7 @@ func (s tally) rosterFigures(ctx context.Context, r *Report) error {
 		from, to := g.Start.In(s.loc), g.End.In(s.loc)
 		r.Coverage.Gaps = append(r.Coverage.Gaps, Gap{Date: g.Date.String(), From: from.Format("15:04"), To: clock24(to, from), Minutes: int(g.Length().Minutes())})
 	}
-	view, err := s.work.roster.View(ctx, s.cfg.Desk, s.cfg.Start, s.end)
+	view, err := s.work.roster.View(ctx, s.cfg.Start, s.end)
 	if err != nil {
 		return err
 	}

@@ -39,13 +39,13 @@ func (w *workforce) setup(ctx context.Context) error {
 		rs = roster.NewMemStore()
 	}
 	var err error
-	w.roster, err = roster.New(rs, roster.Config{Now: s.clock.clock, NewID: s.newID, Policy: &roster.Policy{RequireApproval: true}})
+	w.roster, err = roster.New(rs, roster.Config{Desk: s.cfg.Desk, Now: s.clock.clock, NewID: s.newID, Policy: &roster.Policy{RequireApproval: true}})
 	if err != nil {
 		return err
 	}
 	first := roster.DateOf(s.cfg.Start, s.loc)
 	need := first.AddDays(s.cfg.Days + 2) // the settling days after the run
-	view, err := w.roster.View(ctx, s.cfg.Desk, s.cfg.Start.AddDate(0, 0, -30), s.cfg.Start.AddDate(0, 0, s.cfg.Days+400))
+	view, err := w.roster.View(ctx, s.cfg.Start.AddDate(0, 0, -30), s.cfg.Start.AddDate(0, 0, s.cfg.Days+400))
 	if err != nil {
 		return err
 	}
@@ -80,13 +80,13 @@ func (w *workforce) setup(ctx context.Context) error {
 	if len(fresh) == 0 {
 		return nil
 	}
-	return w.roster.Publish(ctx, s.cfg.Desk, fresh)
+	return w.roster.Publish(ctx, fresh)
 }
 
 // onDuty returns the agents working at t, in the roster's stable order,
 // after swaps, leave and presence (R4, R5).
 func (w *workforce) onDuty(ctx context.Context, t time.Time) ([]string, error) {
-	l, err := w.roster.OnDuty(ctx, w.sim.cfg.Desk, t)
+	l, err := w.roster.OnDuty(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -154,14 +154,14 @@ func (w *workforce) swapShift(ctx context.Context) error {
 		if to == "" {
 			continue
 		}
-		sw, err := w.roster.RequestSwap(ctx, s.cfg.Desk, roster.SwapRequest{Assignment: a.ID, From: a.Agent, To: to, Reason: "family matter"})
+		sw, err := w.roster.RequestSwap(ctx, roster.SwapRequest{Assignment: a.ID, From: a.Agent, To: to, Reason: "family matter"})
 		if err != nil {
 			return err
 		}
-		if _, err := w.roster.Consent(ctx, s.cfg.Desk, sw.ID, to, roster.Evidence{Kind: "chat message", Ref: "wechat:msg/" + sw.ID.String()[:8]}); err != nil {
+		if _, err := w.roster.Consent(ctx, sw.ID, to, roster.Evidence{Kind: "chat message", Ref: "wechat:msg/" + sw.ID.String()[:8]}); err != nil {
 			return err
 		}
-		if _, err := w.roster.Approve(ctx, s.cfg.Desk, sw.ID, s.staff.Lead.ID); err != nil {
+		if _, err := w.roster.Approve(ctx, sw.ID, s.staff.Lead.ID); err != nil {
 			return err
 		}
 		s.note("R4", "swap: %s's %s shift on %s taken by %s, consent recorded, approved by %s", a.Agent, a.Shift, tomorrow, to, s.staff.Lead.ID)
@@ -198,7 +198,7 @@ func (w *workforce) goOnLeave(ctx context.Context, agent string, days int) error
 		}
 	}
 	s.log.handedOver += len(mine)
-	if _, err := w.roster.GrantLeave(ctx, s.cfg.Desk, agent, s.clock.now, s.clock.now.AddDate(0, 0, days), "annual leave"); err != nil {
+	if _, err := w.roster.GrantLeave(ctx, agent, s.clock.now, s.clock.now.AddDate(0, 0, days), "annual leave"); err != nil {
 		return err
 	}
 	s.note("T15", "leave: %s away for %d days; %d open tickets handed over to %s", agent, days, len(mine), to)
@@ -209,5 +209,5 @@ func (w *workforce) goOnLeave(ctx context.Context, agent string, days int) error
 // stands after swaps and leave.
 func (w *workforce) coverage(ctx context.Context) (roster.CoverageReport, error) {
 	s := w.sim
-	return w.roster.Coverage(ctx, s.cfg.Desk, s.loc, roster.ServiceHoursOf(s.cal), roster.DateOf(s.cfg.Start, s.loc), s.cfg.Days)
+	return w.roster.Coverage(ctx, s.loc, roster.ServiceHoursOf(s.cal), roster.DateOf(s.cfg.Start, s.loc), s.cfg.Days)
 }
