@@ -32,13 +32,14 @@
 //
 // China returns the arrangements published every year by the General
 // Office of the State Council (国务院办公厅关于部分节假日安排的通知), shipped
-// as data (data/cn.json), from 2008 on: Years says which. The schedule
-// refuses to guess: a year it does not hold is ErrNotCovered from
-// Lookup, Blocks and Calendar.KindOf. When the next year's arrangement is
-// published, load it (LoadJSON, or LoadICal for a published iCalendar
-// feed) and Merge it into China(). The data is checked day by day
-// against an independent dataset (the npm package chinese-days) in the
-// tests.
+// as data (data/cn.json; covered years: 2004–2026): Years says which.
+// The schedule refuses to guess: a year it does not hold is ErrNotCovered
+// from Lookup, Blocks and Calendar.KindOf. When the next year's
+// arrangement is published, load it (LoadJSON, or LoadICal for a
+// published iCalendar feed) and Merge it into China(). The tests check
+// the 2004–2007 arrangements against their notices' text and every
+// covered day against two independent datasets (the npm packages
+// chinese-days and holiday-calendar).
 //
 // Calendar.Kind, Add, Next and Holiday serve interfaces that cannot
 // return an error: on a year the schedule does not cover they know only
