@@ -37,9 +37,9 @@
 // from Lookup, Blocks and Calendar.KindOf. When the next year's
 // arrangement is published, load it (LoadJSON, or LoadICal for a
 // published iCalendar feed) and Merge it into China(). The tests check
-// the 2004–2007 arrangements against their notices' text and every
-// covered day against two independent datasets (the npm packages
-// chinese-days and holiday-calendar).
+// every arrangement against its notice's text and every covered day
+// against two independent datasets (the npm packages chinese-days and
+// holiday-calendar).
 //
 // Calendar.Kind, Add, Next and Holiday serve interfaces that cannot
 // return an error: on a year the schedule does not cover they know only
