@@ -240,7 +240,7 @@ func (b *Bounds) intake(in *Intake) error {
 
 // filter checks the texts and times of a list filter.
 func (b *Bounds) filter(f *Filter) error {
-	for _, x := range []struct{ name, v string }{{"filter owner", f.Owner}, {"filter assignee", f.Assignee}, {"filter customer", f.Customer}} {
+	for _, x := range []struct{ name, v string }{{"filter owner", f.Owner}, {"filter assignee", f.Assignee}, {"filter department", f.Department}, {"filter customer", f.Customer}} {
 		if err := b.name(x.name, x.v); err != nil {
 			return err
 		}

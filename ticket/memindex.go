@@ -21,13 +21,14 @@ const (
 	bySeverity
 	byDeadline // value "": the tickets with an open deadline (Filter.DueBefore)
 	byPriority
+	byDepartment
 )
 
-// indexKeys are a ticket's index entries; a ticket has at most nine.
+// indexKeys are a ticket's index entries; a ticket has at most ten.
 // Tags are not indexed: a filter on tags alone reads every ticket.
 type indexKeys struct {
 	n    int
-	keys [9]indexKey
+	keys [10]indexKey
 }
 
 func (ks *indexKeys) add(f indexField, v string) {
@@ -44,6 +45,9 @@ func keysOf(t *Ticket) indexKeys {
 	ks.add(byOwner, t.Owner)
 	if t.Assignee != "" {
 		ks.add(byAssignee, t.Assignee)
+	}
+	if t.Department != "" {
+		ks.add(byDepartment, t.Department)
 	}
 	if t.Customer != nil && t.Customer.ID != "" {
 		ks.add(byCustomer, t.Customer.ID)
@@ -108,6 +112,9 @@ func (d *memDesk) candidates(f *Filter) ([]int64, bool) {
 	}
 	if f.Assignee != "" {
 		consider([]indexKey{{byAssignee, f.Assignee}})
+	}
+	if f.Department != "" {
+		consider([]indexKey{{byDepartment, f.Department}})
 	}
 	if f.Customer != "" {
 		consider([]indexKey{{byCustomer, f.Customer}})

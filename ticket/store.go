@@ -71,6 +71,7 @@ type Filter struct {
 	Kinds      []Kind
 	Owner      string
 	Assignee   string
+	Department string     // only tickets assigned to this department (T4): what a department sees
 	Customer   string     // the customer's ID
 	Classes    []string   // complaint classes (T16)
 	Severities []Severity // complaint severities (T16)
@@ -169,6 +170,9 @@ func (f *Filter) Match(t *Ticket) bool {
 		return false
 	}
 	if f.Assignee != "" && t.Assignee != f.Assignee {
+		return false
+	}
+	if f.Department != "" && t.Department != f.Department {
 		return false
 	}
 	if f.Customer != "" && (t.Customer == nil || t.Customer.ID != f.Customer) {

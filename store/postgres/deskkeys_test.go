@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/servicedesk-go/desk/followup/followuptest"
 	"github.com/servicedesk-go/desk/roster"
 	"github.com/servicedesk-go/desk/roster/rostertest"
+	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
@@ -58,17 +60,12 @@ func fillLegacy(t *testing.T, s *Store) *legacy {
 	t.Helper()
 	ctx := context.Background()
 	l := &legacy{unacked: map[string][]uuid.UUID{}}
-	ts := s.Tickets()
 	for i, desk := range legacyDesks {
 		for n := range 3 {
 			tk, ev := newTicket(desk, 10*i+n)
-			if err := ts.Create(ctx, tk, []ticket.Event{ev}); err != nil {
-				t.Fatal(err)
-			}
 			up, uev := next(tk, ticket.Dispatched, "to the plumber")
-			if err := ts.Update(ctx, up, uev); err != nil {
-				t.Fatal(err)
-			}
+			up.Department = "water works"
+			legacyTicket(t, s, up, ev, uev)
 			l.tickets = append(l.tickets, up)
 			// The desk consumer acknowledges the receive event only; the
 			// every-desk consumer acknowledges the first ticket's events.
@@ -103,6 +100,43 @@ func fillLegacy(t *testing.T, s *Store) *legacy {
 	return l
 }
 
+// legacyTicket writes a ticket with its history (both events in the
+// outbox) as the adapter of schema version 6 did: the columns of that
+// version only, so later steps must fill theirs from the body.
+func legacyTicket(t *testing.T, s *Store, tk *ticket.Ticket, history ...ticket.Event) {
+	t.Helper()
+	ctx := context.Background()
+	body, err := json.Marshal(tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := sqlstore.KeysOf(tk)
+	if err := s.db.QueryRow(ctx, `INSERT INTO desk_ticket_numbers AS c (desk, last) VALUES ($1, 1)
+ON CONFLICT (desk) DO UPDATE SET last = c.last + 1 RETURNING last`, tk.Desk).Scan(&tk.Number); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee, customer,
+    complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		tk.ID, tk.Desk, tk.Number, tk.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer, k.Class, k.Severity,
+		k.Incomplete, k.NextDue, k.Received, k.Updated, body, k.Priority, k.Tags); err != nil {
+		t.Fatalf("writing a ticket under the old schema: %v", err)
+	}
+	for _, e := range history {
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(ctx, `INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body) VALUES ($1, $2, $3, $4, $5)`,
+			e.ID, e.Desk, e.Ticket, e.Seq, b); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.Exec(ctx, `INSERT INTO desk_ticket_outbox (desk, event_id) VALUES ($1, $2)`, e.Desk, e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // legacyAck acknowledges events as the adapter of schema version 6 did
 // (its acknowledgement rows had no desk; the adapter of today writes
 // one).
@@ -126,6 +160,10 @@ func checkLegacy(t *testing.T, s *Store, l *legacy) {
 		got, err := ts.Get(ctx, want.Desk, want.ID)
 		if err != nil || got.Version != want.Version || got.Number != want.Number || got.State != want.State {
 			t.Fatalf("ticket %s after the migration: %+v, %v", want.ID, got, err)
+		}
+		// The department key is filled from the body (008).
+		if in, err := ts.List(ctx, want.Desk, ticket.Filter{Department: want.Department}); err != nil || !slices.ContainsFunc(in, func(x *ticket.Ticket) bool { return x.ID == want.ID }) {
+			t.Fatalf("ticket %s is not in its department's list after the migration (%v)", want.ID, err)
 		}
 		if h, err := ts.History(ctx, want.Desk, want.ID); err != nil || len(h) != 2 {
 			t.Fatalf("history of %s after the migration: %d events, %v", want.ID, len(h), err)

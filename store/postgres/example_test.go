@@ -73,4 +73,5 @@ func ExampleMigrations() {
 	// 005_ticket_general
 	// 006_ticket_indexes
 	// 007_desk_keys
+	// 008_ticket_department
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -41,6 +43,8 @@ func TestListPlans(t *testing.T) {
 			{"kinds", ticket.Filter{Kinds: []ticket.Kind{ticket.Complaint}}, []string{"desk_tickets_kind"}},
 			{"owner", ticket.Filter{Owner: "li"}, []string{"desk_tickets_owner"}},
 			{"assignee", ticket.Filter{Assignee: "zhao"}, []string{"desk_tickets_assignee"}},
+			{"department", ticket.Filter{Department: "dept-3"}, []string{"desk_tickets_department"}},
+			{"department_open", ticket.Filter{Department: "dept-3", States: open}, []string{"desk_tickets_department", "desk_tickets_state"}},
 			{"customer", ticket.Filter{Customer: "c-1"}, []string{"desk_tickets_customer"}},
 			{"classes", ticket.Filter{Classes: []string{"noise"}}, []string{"desk_tickets_class"}},
 			{"severities", ticket.Filter{Severities: []ticket.Severity{ticket.Major}}, []string{"desk_tickets_severity"}},
@@ -59,7 +63,7 @@ func TestListPlans(t *testing.T) {
 		year := int64(365 * 24 * time.Hour)
 		if _, err := s.pool.Exec(ctx, `
 INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee, customer, complaint_class,
-    complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags)
+    complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags, department)
 SELECT gen_random_uuid(), 'north', g, 5,
     CASE WHEN g % 50 = 0 THEN 'reopened' WHEN g % 50 = 1 THEN 'dispatched' ELSE 'closed' END,
     CASE WHEN g % 10 = 0 THEN 'complaint' ELSE 'repair' END,
@@ -71,7 +75,8 @@ SELECT gen_random_uuid(), 'north', g, 5,
     g % 89 = 0,
     CASE WHEN g % 50 < 2 THEN $1::bigint + g * ($2::bigint / 50000) + 86400000000000 END,
     $1::bigint + g * ($2::bigint / 50000), $1::bigint + g * ($2::bigint / 50000) + 3600000000000, '{}',
-    (ARRAY['low','normal','high','urgent'])[1 + g % 4], ''
+    (ARRAY['low','normal','high','urgent'])[1 + g % 4], '',
+    CASE WHEN g % 5 = 0 THEN 'dept-' || (g % 7) ELSE '' END
 FROM generate_series(1, 50000) AS g`, now.Add(-365*24*time.Hour).UnixNano(), year); err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +114,7 @@ FROM generate_series(1, 50000) AS g`, now.Add(-365*24*time.Hour).UnixNano(), yea
 				continue
 			}
 			used := false
-			for _, ix := range c.index {
+			for _, ix := range partitionIndexes(t, conn, c.index) {
 				used = used || strings.Contains(p, " "+ix+" ") || strings.Contains(p, " "+ix+"\n") || strings.HasSuffix(p, " "+ix)
 				// A partition's copy of the index (partitioned layout).
 				used = used || regexp.MustCompile(` `+ix+`_p\d+\b`).MatchString(p)
@@ -119,4 +124,24 @@ FROM generate_series(1, 50000) AS g`, now.Add(-365*24*time.Hour).UnixNano(), yea
 			}
 		}
 	})
+}
+
+// partitionIndexes returns the indexes and, in the partitioned layout,
+// their partitions' copies: those that 007 re-creates are named ix_pN,
+// those of later steps get names PostgreSQL chooses.
+func partitionIndexes(t *testing.T, conn interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, names []string) []string {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), `
+SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+WHERE p.relname = ANY($1) AND p.relnamespace = c.relnamespace AND c.relkind = 'i'`, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, names...)
 }

@@ -30,8 +30,8 @@ WITH ok AS (
     RETURNING last
 ), t AS (
     INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee, customer,
-        complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags)
-    SELECT $1, $2, n.last, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $20, $21 FROM n
+        complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags, department)
+    SELECT $1, $2, n.last, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $20, $21, $22 FROM n
     RETURNING id, number
 ), e AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
@@ -65,7 +65,7 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 	var number int64
 	err = s.db.QueryRow(ctx, createTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
 		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
-		ids, seqs, bodies, history[len(history)-1].ID, k.Priority, k.Tags).Scan(&number)
+		ids, seqs, bodies, history[len(history)-1].ID, k.Priority, k.Tags, k.Department).Scan(&number)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows), uniqueViolation(err):
 		return fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
@@ -80,7 +80,7 @@ const updateTicketSQL = `
 WITH u AS (
     UPDATE desk_tickets SET version = $3, state = $4, kind = $5, owner = $6, assignee = $7, customer = $8,
         complaint_class = $9, complaint_severity = $10, incomplete = $11, next_due = $12,
-        received_at = $13, updated_at = $14, body = $15, priority = $19, tags = $20
+        received_at = $13, updated_at = $14, body = $15, priority = $19, tags = $20, department = $21
     WHERE id = $1 AND desk = $2 AND version = $3 - 1 AND number = $16
       AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = $2 AND id = $17)
     RETURNING id
@@ -107,7 +107,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 	k := sqlstore.KeysOf(t)
 	tag, err := s.db.Exec(ctx, updateTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
 		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
-		t.Number, ev.ID, evBody, k.Priority, k.Tags)
+		t.Number, ev.ID, evBody, k.Priority, k.Tags, k.Department)
 	if uniqueViolation(err) {
 		return fmt.Errorf("%w: event %s already exists", ticket.ErrConflict, ev.ID)
 	}

@@ -87,4 +87,5 @@ func ExampleMigrations() {
 	// 002_followups
 	// 003_rosters
 	// 004_ticket_general
+	// 005_ticket_indexes
 }

@@ -55,7 +55,8 @@ func TestMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"001_tickets.down.sql", "001_tickets.up.sql", "002_followups.down.sql", "002_followups.up.sql",
-		"003_rosters.down.sql", "003_rosters.up.sql", "004_ticket_general.down.sql", "004_ticket_general.up.sql"}
+		"003_rosters.down.sql", "003_rosters.up.sql", "004_ticket_general.down.sql", "004_ticket_general.up.sql",
+		"005_ticket_indexes.down.sql", "005_ticket_indexes.up.sql"}
 	if !slices.Equal(files, want) {
 		t.Fatalf("exported files %v, want %v", files, want)
 	}

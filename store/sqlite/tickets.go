@@ -65,10 +65,10 @@ ON CONFLICT (desk) DO UPDATE SET last = last + 1 RETURNING last`, t.Desk).Scan(&
 			return err
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee,
-    customer, complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    customer, complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags, department)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID.String(), t.Desk, number, t.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer,
-			k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, string(body), k.Priority, k.Tags); err != nil {
+			k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, string(body), k.Priority, k.Tags, k.Department); err != nil {
 			return err
 		}
 		for _, e := range history {
@@ -108,10 +108,10 @@ func (s *Tickets) update(ctx context.Context, db DB, t *ticket.Ticket, ev ticket
 	k := sqlstore.KeysOf(t)
 	res, err := db.ExecContext(ctx, `UPDATE desk_tickets SET version = ?, state = ?, kind = ?, owner = ?, assignee = ?,
     customer = ?, complaint_class = ?, complaint_severity = ?, incomplete = ?, next_due = ?, received_at = ?,
-    updated_at = ?, body = ?, priority = ?, tags = ?
+    updated_at = ?, body = ?, priority = ?, tags = ?, department = ?
 WHERE id = ? AND desk = ? AND version = ? AND number = ?`,
 		t.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer, k.Class, k.Severity, k.Incomplete,
-		k.NextDue, k.Received, k.Updated, string(body), k.Priority, k.Tags, t.ID.String(), t.Desk, t.Version-1, t.Number)
+		k.NextDue, k.Received, k.Updated, string(body), k.Priority, k.Tags, k.Department, t.ID.String(), t.Desk, t.Version-1, t.Number)
 	if err != nil {
 		return err
 	}

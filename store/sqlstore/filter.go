@@ -51,6 +51,7 @@ func FromNanos(n int64) time.Time {
 // ticket itself is stored whole beside them.
 type TicketKeys struct {
 	State, Kind, Owner, Assignee, Customer string
+	Department                             string
 	Class, Severity                        *string // nil: not a complaint
 	Incomplete                             bool
 	NextDue                                *int64 // nil: no open deadline
@@ -79,7 +80,7 @@ func TagPattern(tag string) string {
 // KeysOf derives the query columns of a ticket.
 func KeysOf(t *ticket.Ticket) TicketKeys {
 	k := TicketKeys{
-		State: string(t.State), Kind: string(t.Kind), Owner: t.Owner, Assignee: t.Assignee,
+		State: string(t.State), Kind: string(t.Kind), Owner: t.Owner, Assignee: t.Assignee, Department: t.Department,
 		Incomplete: t.Incomplete(), Received: Nanos(t.ReceivedAt), Updated: Nanos(t.UpdatedAt),
 		Priority: string(t.Priority), Tags: TagText(t.Tags),
 	}
@@ -141,7 +142,7 @@ func Numbered(q string) string {
 }
 
 // TicketFilter translates a ticket filter on one desk into conditions
-// on the columns desk, state, kind, owner, assignee, customer,
+// on the columns desk, state, kind, owner, assignee, department, customer,
 // complaint_class, complaint_severity, incomplete, next_due, updated_at,
 // received_at, priority, tags and number.
 func TicketFilter(desk string, f ticket.Filter) *Where {
@@ -158,6 +159,9 @@ func TicketFilter(desk string, f ticket.Filter) *Where {
 	}
 	if f.Assignee != "" {
 		w.Add("assignee = ?", f.Assignee)
+	}
+	if f.Department != "" {
+		w.Add("department = ?", f.Department)
 	}
 	if f.Customer != "" {
 		w.Add("customer = ?", f.Customer)

@@ -26,6 +26,7 @@ func testList(t *testing.T, s ticket.Store) {
 		if i%4 == 0 {
 			n, e := bump(tk, ticket.Dispatched, "go")
 			n.Assignee = "plumber"
+			n.Department = "water"
 			n.Deadlines[0].Done = n.UpdatedAt
 			if err := s.Update(ctx, n, e); err != nil {
 				t.Fatal(err)
@@ -38,16 +39,18 @@ func testList(t *testing.T, s ticket.Store) {
 	mustCreate(t, s, other, oev)
 
 	filters := map[string]ticket.Filter{
-		"all":        {},
-		"states":     {States: []ticket.State{ticket.Dispatched}},
-		"kinds":      {Kinds: []ticket.Kind{ticket.Inquiry}},
-		"owner":      {Owner: "agent-1"},
-		"assignee":   {Assignee: "plumber"},
-		"unowned":    {Unowned: true},
-		"incomplete": {Incomplete: true},
-		"due":        {DueBefore: base.Add(6 * time.Minute)},
-		"updated":    {UpdatedBefore: base.Add(5 * time.Minute)},
-		"combined":   {States: []ticket.State{ticket.Received}, Incomplete: true, Kinds: []ticket.Kind{ticket.Repair}},
+		"all":                  {},
+		"states":               {States: []ticket.State{ticket.Dispatched}},
+		"kinds":                {Kinds: []ticket.Kind{ticket.Inquiry}},
+		"owner":                {Owner: "agent-1"},
+		"assignee":             {Assignee: "plumber"},
+		"department":           {Department: "water"},
+		"department_and_state": {Department: "water", States: []ticket.State{ticket.Dispatched}},
+		"unowned":              {Unowned: true},
+		"incomplete":           {Incomplete: true},
+		"due":                  {DueBefore: base.Add(6 * time.Minute)},
+		"updated":              {UpdatedBefore: base.Add(5 * time.Minute)},
+		"combined":             {States: []ticket.State{ticket.Received}, Incomplete: true, Kinds: []ticket.Kind{ticket.Repair}},
 	}
 	for name, f := range filters {
 		got, err := s.List(ctx, "north", f)
@@ -158,6 +161,7 @@ func testListProperty(t *testing.T, s ticket.Store) {
 	states := []ticket.State{ticket.Received, ticket.Dispatched, ticket.Resolved, ticket.Closed}
 	kinds := []ticket.Kind{ticket.Repair, ticket.Complaint, ticket.Inquiry}
 	people := []string{"", "li", "zhao", "chen"}
+	depts := []string{"", "water", "power"}
 	classes := []string{"noise", "fees", "service"}
 	sevs := []ticket.Severity{ticket.Minor, ticket.Normal, ticket.Major}
 	prios := []ticket.Priority{"", ticket.PriorityLow, ticket.PriorityNormal, ticket.PriorityUrgent}
@@ -176,7 +180,8 @@ func testListProperty(t *testing.T, s ticket.Store) {
 		}
 		id := uuid.New()
 		tk := &ticket.Ticket{ID: id, Desk: desk, Version: 1, Kind: kinds[pick(3)], Channel: ticket.Phone,
-			State: states[pick(4)], Owner: people[pick(4)], Assignee: people[pick(4)], ReceivedAt: at(), UpdatedAt: at()}
+			State: states[pick(4)], Owner: people[pick(4)], Assignee: people[pick(4)], Department: depts[pick(3)],
+			ReceivedAt: at(), UpdatedAt: at()}
 		if pick(2) == 0 {
 			tk.Customer = &ticket.Customer{ID: fmt.Sprint("c", pick(3))}
 		}
@@ -234,6 +239,9 @@ func testListProperty(t *testing.T, s ticket.Store) {
 		}
 		if pick(4) == 0 {
 			f.Assignee = people[1+pick(3)]
+		}
+		if pick(4) == 0 {
+			f.Department = depts[1+pick(2)]
 		}
 		if pick(5) == 0 {
 			f.Customer = fmt.Sprint("c", pick(3))

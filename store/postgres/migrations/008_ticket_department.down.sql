@@ -1,0 +1,2 @@
+DROP INDEX desk_tickets_department;
+ALTER TABLE desk_tickets DROP COLUMN department;

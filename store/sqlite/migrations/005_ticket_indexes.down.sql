@@ -1,0 +1,11 @@
+DROP INDEX desk_tickets_received;
+DROP INDEX desk_tickets_incomplete;
+DROP INDEX desk_tickets_severity;
+DROP INDEX desk_tickets_class;
+DROP INDEX desk_tickets_customer;
+DROP INDEX desk_tickets_department;
+DROP INDEX desk_tickets_assignee;
+DROP INDEX desk_tickets_owner;
+DROP INDEX desk_tickets_kind;
+DROP INDEX desk_tickets_state;
+ALTER TABLE desk_tickets DROP COLUMN department;
