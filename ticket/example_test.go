@@ -111,3 +111,22 @@ func ExampleDiagram() {
 	//     revisit --> reopened: revisit_fail
 	//     revisit --> closed: revisit_pass
 }
+
+// A department sees what is assigned to it (T4): Filter.Department
+// lists its tickets, read through an index in every store.
+func ExampleFilter_department() {
+	ctx := context.Background()
+	svc, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "north"})
+	li := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
+	for i, dep := range []string{"engineering", "cleaning", "engineering"} {
+		tk, _ := svc.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone})
+		svc.Dispatch(ctx, li, tk.Ref(), ticket.Assignment{Assignee: fmt.Sprint("worker-", i), Department: dep})
+	}
+	mine, _ := svc.List(ctx, ticket.Filter{Department: "engineering"})
+	for _, tk := range mine {
+		fmt.Println(tk.Number, tk.Assignee, tk.Department)
+	}
+	// Output:
+	// 1 worker-0 engineering
+	// 3 worker-2 engineering
+}
