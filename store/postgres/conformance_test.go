@@ -1,20 +1,29 @@
 package postgres
 
 import (
+	"context"
 	"testing"
 
 	"github.com/servicedesk-go/desk/followup"
-	"github.com/servicedesk-go/desk/roster"
 	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
-	"github.com/servicedesk-go/desk/ticket"
 )
 
-// The adapter passes the same suites as the in-memory stores, unchanged;
-// the ticket and follow-up stores are wrapped so that the suites'
-// erasure cases can dump every table.
+// The adapter passes the same suites as the in-memory stores, unchanged,
+// and the checks every SQL adapter owes (erasure in one transaction and
+// in the caller's, batch completion), written once in sqlstoretest.
 func TestConformance(t *testing.T) {
-	sqlstoretest.RunConformance(t, func(t *testing.T) (ticket.Store, followup.Store, roster.Store) {
+	sqlstoretest.Run(t, func(t *testing.T) sqlstoretest.Adapter {
 		s, _ := openStore(t)
-		return dumpedTickets{s.Tickets(), s.db}, dumpedFollowups{s.Followups(), s.db}, s.Rosters()
+		return sqlstoretest.Adapter{
+			Begin: func(ctx context.Context) (followup.Stores, func() error, error) {
+				tx, err := s.DB().Begin(ctx)
+				if err != nil {
+					return nil, nil, err
+				}
+				return s.WithTx(tx), func() error { return tx.Rollback(ctx) }, nil
+			},
+			DB:   s,
+			Dump: func(ctx context.Context) (string, error) { return dumpDB(ctx, s.db) },
+		}
 	})
 }

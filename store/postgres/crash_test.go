@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
 // consistent checks that the ticket, its history and its outbox rows
@@ -73,9 +74,7 @@ func TestCrashMidTransition(t *testing.T) {
 			ctx := context.Background()
 			tk, ev := newTicket("north", 1)
 			ev.Note = "caller said: Wang, 13800000000"
-			if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-				t.Fatal(err)
-			}
+			tickettest.MustCreate(t, s.Tickets(), tk, ev)
 			// Hold a lock on the event to be redacted, so the redaction
 			// stops after writing the ticket, its event and outbox entry.
 			locker, err := s.DB().Begin(ctx)
@@ -130,9 +129,7 @@ func TestCrashBeforeCommit(t *testing.T) {
 	s, url := openStore(t)
 	ctx := context.Background()
 	tk, ev := newTicket("north", 1)
-	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), tk, ev)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -164,9 +161,7 @@ func TestCancelledTransitions(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
 	tk, ev := newTicket("north", 1)
-	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), tk, ev)
 	rng := rand.New(rand.NewPCG(1, 2))
 	cur := tk
 	cancelled := 0

@@ -286,9 +286,7 @@ func TestMigrateFilledSchema(t *testing.T) {
 	checkLegacy(t, s, l)
 	// The outbox keeps numbering after the rows it had.
 	tk, ev := newTicket("legacy-east", 99)
-	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), tk, ev)
 	got, err := s.Tickets().Pending(ctx, "deriver", "legacy-east", 100)
 	if err != nil || len(got) != len(l.unacked["legacy-east"])+1 || got[len(got)-1].ID != ev.ID {
 		t.Fatalf("pending after a new ticket: %d events, %v; want the new one last", len(got), err)

@@ -11,11 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
 // long selects the long versions of the proofs: go test -desk.long.
@@ -133,29 +132,9 @@ func openAt(t testing.TB, url string) *Store {
 	return s
 }
 
-// newTicket returns a received repair of desk with its receive event.
-func newTicket(desk string, n int) (*ticket.Ticket, ticket.Event) {
-	id := uuid.New()
-	at := testBase.Add(time.Duration(n) * time.Minute)
-	t := &ticket.Ticket{
-		ID: id, Desk: desk, Version: 1, Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone,
-		State: ticket.Received, Owner: "li", Fields: map[string]string{"location": fmt.Sprintf("block %d", n)},
-		ReceivedAt: at, UpdatedAt: at,
-	}
-	ev := ticket.Event{ID: uuid.New(), Desk: desk, Ticket: id, Seq: 1, Action: ticket.ActReceive, Actor: "li",
-		Role: ticket.RoleAgent, At: at, To: ticket.Received, Kind: t.Kind, Category: t.Category}
-	return t, ev
-}
-
-// next returns the next version of t with an event that moves it to state to.
-func next(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticket.Event) {
-	n := t.Clone()
-	n.Version++
-	n.UpdatedAt = n.UpdatedAt.Add(time.Minute)
-	ev := ticket.Event{ID: uuid.New(), Desk: n.Desk, Ticket: n.ID, Seq: n.Version, Action: ticket.ActNote,
-		Actor: "li", Role: ticket.RoleAgent, At: n.UpdatedAt, From: t.State, To: to, Note: note}
-	n.State = to
-	return n, ev
-}
-
-var testBase = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+// The adapter's own tests use the suite's ticket fixtures.
+var (
+	newTicket = tickettest.NewTicket
+	next      = tickettest.Next
+	testBase  = tickettest.T0
+)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
 // TestOutboxLateCommitIsDelivered forces the case a sequence checkpoint
@@ -226,9 +227,7 @@ func TestOutboxLowWaterMark(t *testing.T) {
 	var tickets []*ticket.Ticket
 	for i := range 20 {
 		tk, ev := newTicket("north", i)
-		if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-			t.Fatal(err)
-		}
+		tickettest.MustCreate(t, s.Tickets(), tk, ev)
 		ids = append(ids, ev.ID)
 		tickets = append(tickets, tk)
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
-	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
 // A CRM saves its own row and a ticket change in one transaction (T14:
@@ -61,9 +61,7 @@ func TestWithTxRefusalsKeepTransactionUsable(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
 	tk, ev := newTicket("north", 1)
-	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), tk, ev)
 	task := followuptest.NewTask("north", 1, testBase)
 	if err := s.Followups().Create(ctx, task); err != nil {
 		t.Fatal(err)
@@ -130,11 +128,4 @@ func TestWithTxService(t *testing.T) {
 	if got, err := s.Tickets().ByNumber(ctx, "north", tk.Number); err != nil || got.ID != tk.ID {
 		t.Fatalf("ByNumber after commit: %v %v", got, err)
 	}
-}
-
-// A completion keeps the task's stored role, as MemStore does (F3
-// counts revisits by role).
-func TestCompleteKeepsRole(t *testing.T) {
-	s, _ := openStore(t)
-	sqlstoretest.CompleteKeepsRole(t, s.Followups(), s.CompleteBatch)
 }

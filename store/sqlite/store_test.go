@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
@@ -17,32 +16,15 @@ import (
 	"github.com/servicedesk-go/desk/followup/followuptest"
 	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 	"github.com/servicedesk-go/desk/ticket"
+	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
-var testBase = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-func newTicket(desk string, n int) (*ticket.Ticket, ticket.Event) {
-	id := uuid.New()
-	at := testBase.Add(time.Duration(n) * time.Minute)
-	t := &ticket.Ticket{
-		ID: id, Desk: desk, Version: 1, Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone,
-		State: ticket.Received, Owner: "li", Fields: map[string]string{"location": fmt.Sprintf("block %d", n)},
-		ReceivedAt: at, UpdatedAt: at,
-	}
-	ev := ticket.Event{ID: uuid.New(), Desk: desk, Ticket: id, Seq: 1, Action: ticket.ActReceive, Actor: "li",
-		Role: ticket.RoleAgent, At: at, To: ticket.Received, Kind: t.Kind, Category: t.Category}
-	return t, ev
-}
-
-func next(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticket.Event) {
-	n := t.Clone()
-	n.Version++
-	n.UpdatedAt = n.UpdatedAt.Add(time.Minute)
-	ev := ticket.Event{ID: uuid.New(), Desk: n.Desk, Ticket: n.ID, Seq: n.Version, Action: ticket.ActNote,
-		Actor: "li", Role: ticket.RoleAgent, At: n.UpdatedAt, From: t.State, To: to, Note: note}
-	n.State = to
-	return n, ev
-}
+// The adapter's own tests use the suite's ticket fixtures.
+var (
+	newTicket = tickettest.NewTicket
+	next      = tickettest.Next
+	testBase  = tickettest.T0
+)
 
 func tables(t *testing.T, s *Store) []string {
 	t.Helper()
@@ -96,9 +78,7 @@ func TestDataSurvivesReopen(t *testing.T) {
 	s, path := openStore(t)
 	ctx := context.Background()
 	tk, ev := newTicket("north", 1)
-	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), tk, ev)
 	n, nev := next(tk, ticket.Dispatched, "to the plumber")
 	if err := s.Tickets().Update(ctx, n, nev); err != nil {
 		t.Fatal(err)
@@ -157,9 +137,7 @@ func TestWithTx(t *testing.T) {
 			t.Fatal(err)
 		}
 		in := s.WithTx(tx)
-		if err := in.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-			t.Fatal(err)
-		}
+		tickettest.MustCreate(t, in.Tickets(), tk, ev)
 		if err := in.Tickets().Create(ctx, tk, []ticket.Event{ev}); !errors.Is(err, ticket.ErrConflict) {
 			t.Fatalf("duplicate create in tx: %v, want ErrConflict", err)
 		}
@@ -200,9 +178,7 @@ func TestCancelledTransitions(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
 	tk, ev := newTicket("north", 1)
-	if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), tk, ev)
 	cur := tk
 	interrupted := 0
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -258,9 +234,7 @@ func TestOutboxLowWaterMark(t *testing.T) {
 	var ids []uuid.UUID
 	for i := range 10 {
 		tk, ev := newTicket([]string{"north", "south"}[i%2], i)
-		if err := s.Tickets().Create(ctx, tk, []ticket.Event{ev}); err != nil {
-			t.Fatal(err)
-		}
+		tickettest.MustCreate(t, s.Tickets(), tk, ev)
 		ids = append(ids, ev.ID)
 	}
 	// North's events are 0, 2, 4, 6, 8. Acknowledge 0, 2 and 6.
@@ -282,9 +256,7 @@ func TestOutboxLowWaterMark(t *testing.T) {
 		t.Fatal(err)
 	}
 	late, lev := newTicket("north", 11)
-	if err := s.Tickets().Create(ctx, late, []ticket.Event{lev}); err != nil {
-		t.Fatal(err)
-	}
+	tickettest.MustCreate(t, s.Tickets(), late, lev)
 	got, _ = s.Tickets().Pending(ctx, "d", "north", 10)
 	if len(got) != 1 || got[0].ID != lev.ID {
 		t.Fatalf("pending after the mark passed everything: %v, want the new event", got)

@@ -16,15 +16,15 @@ func testCancelled(t *testing.T, s ticket.Store) {
 	live := context.Background()
 	ctx, cancel := context.WithCancel(live)
 	cancel()
-	tk, ev := newTicket("north", 1)
+	tk, ev := NewTicket("north", 1)
 	if err := s.Create(ctx, tk, []ticket.Event{ev}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Create: %v, want context.Canceled", err)
 	}
 	if _, err := s.Get(live, "north", tk.ID); !errors.Is(err, ticket.ErrNotFound) {
 		t.Fatalf("a cancelled Create stored the ticket: Get = %v, want ErrNotFound", err)
 	}
-	mustCreate(t, s, tk, ev)
-	v2, e2 := bump(tk, ticket.Dispatched, "cancelled")
+	MustCreate(t, s, tk, ev)
+	v2, e2 := Next(tk, ticket.Dispatched, "cancelled")
 	if err := s.Update(ctx, v2, e2); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Update: %v, want context.Canceled", err)
 	}

@@ -15,8 +15,8 @@ import (
 // the history has no gap and no duplicate.
 func testConcurrentWriters(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	mustCreate(t, s, tk, ev)
+	tk, ev := NewTicket("north", 1)
+	MustCreate(t, s, tk, ev)
 	const writers, rounds = 20, 5
 	var mu sync.Mutex
 	wins := map[int64]int{}
@@ -30,7 +30,7 @@ func testConcurrentWriters(t *testing.T, s ticket.Store) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				n, e := bump(cur, ticket.Received, fmt.Sprint(w))
+				n, e := Next(cur, ticket.Received, fmt.Sprint(w))
 				err := s.Update(ctx, n, e)
 				switch {
 				case err == nil:
@@ -69,7 +69,7 @@ func testConcurrentCreates(t *testing.T, s ticket.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tk, ev := newTicket("north", i)
+			tk, ev := NewTicket("north", i)
 			if err := s.Create(ctx, tk, []ticket.Event{ev}); err != nil {
 				t.Errorf("create %d: %v", i, err)
 			}

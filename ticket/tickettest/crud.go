@@ -12,8 +12,8 @@ import (
 
 func testCreateGet(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	mustCreate(t, s, tk, ev)
+	tk, ev := NewTicket("north", 1)
+	MustCreate(t, s, tk, ev)
 	if tk.Number != 1 {
 		t.Fatalf("first case number = %d, want 1", tk.Number)
 	}
@@ -47,7 +47,7 @@ func testNotFound(t *testing.T, s ticket.Store) {
 	if _, err := s.History(ctx, "north", id); !errors.Is(err, ticket.ErrNotFound) {
 		t.Errorf("History unknown: %v, want ErrNotFound", err)
 	}
-	tk, _ := newTicket("north", 1)
+	tk, _ := NewTicket("north", 1)
 	tk.Version = 2
 	ev := ticket.Event{ID: uuid.New(), Desk: "north", Ticket: tk.ID, Seq: 2}
 	if err := s.Update(ctx, tk, ev); !errors.Is(err, ticket.ErrNotFound) {
@@ -60,8 +60,8 @@ func testNotFound(t *testing.T, s ticket.Store) {
 
 func testDeskIsolation(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	mustCreate(t, s, tk, ev)
+	tk, ev := NewTicket("north", 1)
+	MustCreate(t, s, tk, ev)
 	if _, err := s.Get(ctx, "south", tk.ID); !errors.Is(err, ticket.ErrNotFound) {
 		t.Errorf("another desk's Get: %v, want ErrNotFound", err)
 	}
@@ -75,7 +75,7 @@ func testDeskIsolation(t *testing.T, s ticket.Store) {
 	if err != nil || len(list) != 0 {
 		t.Errorf("another desk's List = %d tickets, %v; want none", len(list), err)
 	}
-	moved, mev := bump(tk, ticket.Dispatched, "x")
+	moved, mev := Next(tk, ticket.Dispatched, "x")
 	moved.Desk, mev.Desk = "south", "south"
 	if err := s.Update(ctx, moved, mev); !errors.Is(err, ticket.ErrNotFound) {
 		t.Errorf("Update through another desk: %v, want ErrNotFound", err)
@@ -93,8 +93,8 @@ func testCaseNumbers(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	for i := 1; i <= 3; i++ {
 		for _, desk := range []string{"north", "south"} {
-			tk, ev := newTicket(desk, i)
-			mustCreate(t, s, tk, ev)
+			tk, ev := NewTicket(desk, i)
+			MustCreate(t, s, tk, ev)
 			if tk.Number != int64(i) {
 				t.Fatalf("desk %s ticket %d got case number %d", desk, i, tk.Number)
 			}
@@ -108,8 +108,8 @@ func testCaseNumbers(t *testing.T, s ticket.Store) {
 
 func testStoredCopies(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	mustCreate(t, s, tk, ev)
+	tk, ev := NewTicket("north", 1)
+	MustCreate(t, s, tk, ev)
 	tk.Fields["location"] = "changed by caller"
 	ev.Data["channel"] = "changed by caller"
 	got, _ := s.Get(ctx, "north", tk.ID)
@@ -128,19 +128,19 @@ func testStoredCopies(t *testing.T, s ticket.Store) {
 // data survive the store and can be filtered on.
 func testCustomerFields(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
+	tk, ev := NewTicket("north", 1)
 	tk.Customer = &ticket.Customer{ID: "crm-1", Name: "Wang", Phone: "138", Address: "3-201", Grade: "A"}
 	tk.Attrs = map[string]string{"floor": "3"}
-	tk.Attachments = []ticket.Attachment{{Name: "p.jpg", URI: "https://x/p.jpg", ContentType: "image/jpeg", Size: 5, SHA256: "ab", AddedBy: "li", AddedAt: base}}
+	tk.Attachments = []ticket.Attachment{{Name: "p.jpg", URI: "https://x/p.jpg", ContentType: "image/jpeg", Size: 5, SHA256: "ab", AddedBy: "li", AddedAt: T0}}
 	tk.Complaint = &ticket.ComplaintInfo{Class: "noise", Severity: ticket.Major}
 	tk.Escalation = ticket.Escalation{Level: 2, Reason: "major"}
 	tk.Parent = uuid.New()
 	tk.Links = []uuid.UUID{uuid.New()}
-	tk.Resolution = &ticket.Resolution{Summary: "s", Resolver: "zhao", At: base}
+	tk.Resolution = &ticket.Resolution{Summary: "s", Resolver: "zhao", At: T0}
 	tk.Revisit = ticket.RevisitStatus{Required: true, Reason: "policy"}
-	mustCreate(t, s, tk, ev)
-	other, oev := newTicket("north", 2)
-	mustCreate(t, s, other, oev)
+	MustCreate(t, s, tk, ev)
+	other, oev := NewTicket("north", 2)
+	MustCreate(t, s, other, oev)
 	got, err := s.Get(ctx, "north", tk.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func testCustomerFields(t *testing.T, s ticket.Store) {
 	}
 	if *got.Customer != *tk.Customer || got.Attrs["floor"] != "3" || len(got.Attachments) != 1 || !sameAttachment(got.Attachments[0], tk.Attachments[0]) ||
 		*got.Complaint != *tk.Complaint || got.Escalation != tk.Escalation || got.Parent != tk.Parent || len(got.Links) != 1 ||
-		got.Resolution == nil || got.Resolution.Summary != "s" || got.Resolution.Resolver != "zhao" || !got.Resolution.At.Equal(base) || got.Revisit != tk.Revisit {
+		got.Resolution == nil || got.Resolution.Summary != "s" || got.Resolution.Resolver != "zhao" || !got.Resolution.At.Equal(T0) || got.Revisit != tk.Revisit {
 		t.Fatalf("stored %+v, want %+v", got, tk)
 	}
 	for name, f := range map[string]ticket.Filter{

@@ -22,7 +22,7 @@ import (
 // action, from and to.
 func testErase(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	now := base
+	now := T0
 	p := ticket.PropertyDesk()
 	p.Attributes = map[string]ticket.AttrSpec{
 		"remark":  {Type: ticket.AttrString},
@@ -106,15 +106,15 @@ func testErase(t *testing.T, s ticket.Store) {
 // history and the outbox, nothing else, and appends its own event.
 func testRedact(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
+	tk, ev := NewTicket("north", 1)
 	ev.Note = "secret 555-0100"
 	ev.Data["phone"] = "555-0100"
-	mustCreate(t, s, tk, ev)
-	v2, e2 := bump(tk, ticket.Dispatched, "call 555-0100")
+	MustCreate(t, s, tk, ev)
+	v2, e2 := Next(tk, ticket.Dispatched, "call 555-0100")
 	if err := s.Update(ctx, v2, e2); err != nil {
 		t.Fatal(err)
 	}
-	v3, e3 := bump(v2, ticket.Dispatched, "erased")
+	v3, e3 := Next(v2, ticket.Dispatched, "erased")
 	v3.Fields = map[string]string{}
 	r1 := ev.Clone()
 	r1.Note, r1.Data = "secret [erased]", map[string]string{"channel": "phone", "phone": "[erased]"}

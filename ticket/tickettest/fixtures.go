@@ -11,11 +11,16 @@ import (
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-var base = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+// T0 is the suite's fixed "now": tickets made by NewTicket are received
+// from it on, a minute apart.
+var T0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func newTicket(desk string, n int) (*ticket.Ticket, ticket.Event) {
+// NewTicket returns a received repair of desk, number n in a series,
+// with its receive event; odd numbers lack the phone field. Adapters use
+// it for their own tests beyond the suite.
+func NewTicket(desk string, n int) (*ticket.Ticket, ticket.Event) {
 	id := uuid.New()
-	at := base.Add(time.Duration(n) * time.Minute)
+	at := T0.Add(time.Duration(n) * time.Minute)
 	t := &ticket.Ticket{
 		ID: id, Desk: desk, Version: 1, Kind: ticket.Repair, Category: "leak",
 		Channel: ticket.Phone, State: ticket.Received, Owner: fmt.Sprintf("agent-%d", n%3),
@@ -32,8 +37,8 @@ func newTicket(desk string, n int) (*ticket.Ticket, ticket.Event) {
 	return t, ev
 }
 
-// bump returns the next version of t with an event that moves it to state to.
-func bump(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticket.Event) {
+// Next returns the next version of t with an event that moves it to state to.
+func Next(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticket.Event) {
 	n := t.Clone()
 	n.Version++
 	n.UpdatedAt = n.UpdatedAt.Add(time.Minute)
@@ -43,7 +48,9 @@ func bump(t *ticket.Ticket, to ticket.State, note string) (*ticket.Ticket, ticke
 	return n, ev
 }
 
-func mustCreate(t *testing.T, s ticket.Store, tk *ticket.Ticket, ev ticket.Event) {
+// MustCreate stores a new ticket with its first event and fails the
+// test if the store refuses it.
+func MustCreate(t testing.TB, s ticket.Store, tk *ticket.Ticket, ev ticket.Event) {
 	t.Helper()
 	if err := s.Create(context.Background(), tk, []ticket.Event{ev}); err != nil {
 		t.Fatalf("Create: %v", err)

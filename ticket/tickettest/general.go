@@ -17,7 +17,7 @@ import (
 // ErrInvalid and change nothing.
 func testGeneralFields(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	now := base
+	now := T0
 	p := ticket.PropertyDesk()
 	p.DefaultPriority = ticket.PriorityNormal
 	svc, err := ticket.New(s, ticket.Config{Desk: "north", Policy: &p, Now: func() time.Time { return now }})

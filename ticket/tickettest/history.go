@@ -11,12 +11,12 @@ import (
 
 func testHistoryOrder(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	mustCreate(t, s, tk, ev)
+	tk, ev := NewTicket("north", 1)
+	MustCreate(t, s, tk, ev)
 	cur := tk
 	states := []ticket.State{ticket.Dispatched, ticket.Resolved, ticket.Answered, ticket.Closed}
 	for i, st := range states {
-		n, e := bump(cur, st, fmt.Sprintf("step %d", i))
+		n, e := Next(cur, st, fmt.Sprintf("step %d", i))
 		if err := s.Update(ctx, n, e); err != nil {
 			t.Fatal(err)
 		}
@@ -49,9 +49,9 @@ func testHistoryOrder(t *testing.T, s ticket.Store) {
 // of it is history, only the last event reaches the outbox.
 func testCreateWithHistory(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	v2, e2 := bump(tk, ticket.Dispatched, "past")
-	v3, e3 := bump(v2, ticket.Dispatched, "import")
+	tk, ev := NewTicket("north", 1)
+	v2, e2 := Next(tk, ticket.Dispatched, "past")
+	v3, e3 := Next(v2, ticket.Dispatched, "import")
 	if err := s.Create(ctx, v3, []ticket.Event{ev, e2, e3}); err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +63,12 @@ func testCreateWithHistory(t *testing.T, s ticket.Store) {
 	if len(pend) != 1 || pend[0].ID != e3.ID {
 		t.Fatalf("outbox has %d events, want only the last", len(pend))
 	}
-	bad, bev := newTicket("north", 2)
+	bad, bev := NewTicket("north", 2)
 	bad.Version = 2
 	if err := s.Create(ctx, bad, []ticket.Event{bev}); !errors.Is(err, ticket.ErrInvalid) {
 		t.Fatalf("history shorter than the version: %v, want ErrInvalid", err)
 	}
-	dup, dev := newTicket("north", 3)
+	dup, dev := NewTicket("north", 3)
 	dev.ID = ev.ID
 	if err := s.Create(ctx, dup, []ticket.Event{dev}); !errors.Is(err, ticket.ErrConflict) {
 		t.Fatalf("reused event ID: %v, want ErrConflict", err)

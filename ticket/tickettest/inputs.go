@@ -26,7 +26,7 @@ var badTexts = map[string]string{
 // the same answer on every store.
 func testInputs(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	now := base
+	now := T0
 	svc, err := ticket.New(s, ticket.Config{Desk: "north", Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func testInputs(t *testing.T, s ticket.Store) {
 				return err
 			}},
 			call{"store create/" + what, "", func() error {
-				n, ev := newTicket("north", 99)
+				n, ev := NewTicket("north", 99)
 				n.Fields["item"] = bad
 				return s.Create(ctx, n, []ticket.Event{ev})
 			}},
@@ -138,7 +138,7 @@ func testInputs(t *testing.T, s ticket.Store) {
 				if err != nil {
 					return err
 				}
-				n, ev := bump(cur, cur.State, bad)
+				n, ev := Next(cur, cur.State, bad)
 				return s.Update(ctx, n, ev)
 			}},
 		)
@@ -182,7 +182,7 @@ func testInputs(t *testing.T, s ticket.Store) {
 			if err != nil {
 				return err
 			}
-			n, ev := bump(cur, cur.State, "far")
+			n, ev := Next(cur, cur.State, "far")
 			n.Appointment = far
 			return s.Update(ctx, n, ev)
 		}},

@@ -12,7 +12,7 @@ import (
 // the store, so adapters are checked with the values the service writes.
 func testServiceLifecycle(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	now := base
+	now := T0
 	svc, err := ticket.New(s, ticket.Config{Desk: "north", Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

@@ -17,14 +17,14 @@ func testList(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	var all []*ticket.Ticket
 	for i := 1; i <= 9; i++ {
-		tk, ev := newTicket("north", i)
+		tk, ev := NewTicket("north", i)
 		if i%3 == 0 {
 			tk.Kind = ticket.Inquiry
 			tk.Owner = ""
 		}
-		mustCreate(t, s, tk, ev)
+		MustCreate(t, s, tk, ev)
 		if i%4 == 0 {
-			n, e := bump(tk, ticket.Dispatched, "go")
+			n, e := Next(tk, ticket.Dispatched, "go")
 			n.Assignee = "plumber"
 			n.Department = "water"
 			n.Deadlines[0].Done = n.UpdatedAt
@@ -35,8 +35,8 @@ func testList(t *testing.T, s ticket.Store) {
 		}
 		all = append(all, tk)
 	}
-	other, oev := newTicket("south", 1)
-	mustCreate(t, s, other, oev)
+	other, oev := NewTicket("south", 1)
+	MustCreate(t, s, other, oev)
 
 	filters := map[string]ticket.Filter{
 		"all":                  {},
@@ -48,8 +48,8 @@ func testList(t *testing.T, s ticket.Store) {
 		"department_and_state": {Department: "water", States: []ticket.State{ticket.Dispatched}},
 		"unowned":              {Unowned: true},
 		"incomplete":           {Incomplete: true},
-		"due":                  {DueBefore: base.Add(6 * time.Minute)},
-		"updated":              {UpdatedBefore: base.Add(5 * time.Minute)},
+		"due":                  {DueBefore: T0.Add(6 * time.Minute)},
+		"updated":              {UpdatedBefore: T0.Add(5 * time.Minute)},
 		"combined":             {States: []ticket.State{ticket.Received}, Incomplete: true, Kinds: []ticket.Kind{ticket.Repair}},
 	}
 	for name, f := range filters {
@@ -89,8 +89,8 @@ func testList(t *testing.T, s ticket.Store) {
 		}
 		f.After = got[len(got)-1].Cursor(f.Order)
 		if page == 1 {
-			tk, ev := newTicket("north", 10)
-			mustCreate(t, s, tk, ev)
+			tk, ev := NewTicket("north", 10)
+			MustCreate(t, s, tk, ev)
 		}
 	}
 	if len(seen) != 10 {
@@ -108,14 +108,14 @@ func testListOrders(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	var all []*ticket.Ticket
 	for i := 1; i <= 7; i++ {
-		tk, ev := newTicket("north", i)
-		mustCreate(t, s, tk, ev)
+		tk, ev := NewTicket("north", i)
+		MustCreate(t, s, tk, ev)
 		all = append(all, tk)
 	}
 	// Change 2 and 5: they move to the end of update order, 5 last.
 	for _, i := range []int{1, 4} {
-		n, e := bump(all[i], ticket.Received, "touch")
-		n.UpdatedAt = base.Add(time.Hour + time.Duration(i)*time.Minute)
+		n, e := Next(all[i], ticket.Received, "touch")
+		n.UpdatedAt = T0.Add(time.Hour + time.Duration(i)*time.Minute)
 		if err := s.Update(ctx, n, e); err != nil {
 			t.Fatal(err)
 		}

@@ -14,10 +14,10 @@ func testOutboxDelivery(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	var ids []uuid.UUID
 	for i := 1; i <= 3; i++ {
-		tk, ev := newTicket("north", i)
-		mustCreate(t, s, tk, ev)
+		tk, ev := NewTicket("north", i)
+		MustCreate(t, s, tk, ev)
 		ids = append(ids, ev.ID)
-		n, e := bump(tk, ticket.Dispatched, "x")
+		n, e := Next(tk, ticket.Dispatched, "x")
 		if err := s.Update(ctx, n, e); err != nil {
 			t.Fatal(err)
 		}
@@ -76,8 +76,8 @@ func testOutboxDelivery(t *testing.T, s ticket.Store) {
 func testOutboxCrash(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	for i := 1; i <= 4; i++ {
-		tk, ev := newTicket("north", i)
-		mustCreate(t, s, tk, ev)
+		tk, ev := NewTicket("north", i)
+		MustCreate(t, s, tk, ev)
 	}
 	batch, _ := s.Pending(ctx, "deriver", "north", 3)
 	if len(batch) != 3 {
@@ -103,10 +103,10 @@ func testOutboxCrash(t *testing.T, s ticket.Store) {
 
 func testOutboxScopes(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	n1, e1 := newTicket("north", 1)
-	s1, f1 := newTicket("south", 1)
-	mustCreate(t, s, n1, e1)
-	mustCreate(t, s, s1, f1)
+	n1, e1 := NewTicket("north", 1)
+	s1, f1 := NewTicket("south", 1)
+	MustCreate(t, s, n1, e1)
+	MustCreate(t, s, s1, f1)
 	sys, _ := s.Pending(ctx, "sys", "", 10)
 	if len(sys) != 2 {
 		t.Fatalf("system consumer sees %d events, want both desks' 2", len(sys))

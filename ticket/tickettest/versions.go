@@ -10,17 +10,17 @@ import (
 
 func testVersionConflict(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
-	tk, ev := newTicket("north", 1)
-	mustCreate(t, s, tk, ev)
-	v2, ev2 := bump(tk, ticket.Dispatched, "first")
+	tk, ev := NewTicket("north", 1)
+	MustCreate(t, s, tk, ev)
+	v2, ev2 := Next(tk, ticket.Dispatched, "first")
 	if err := s.Update(ctx, v2, ev2); err != nil {
 		t.Fatal(err)
 	}
-	stale, sev := bump(tk, ticket.Cancelled, "stale")
+	stale, sev := Next(tk, ticket.Cancelled, "stale")
 	if err := s.Update(ctx, stale, sev); !errors.Is(err, ticket.ErrConflict) {
 		t.Fatalf("stale write: %v, want ErrConflict", err)
 	}
-	skip, kev := bump(v2, ticket.Resolved, "skip")
+	skip, kev := Next(v2, ticket.Resolved, "skip")
 	skip.Version++
 	kev.Seq++
 	if err := s.Update(ctx, skip, kev); !errors.Is(err, ticket.ErrConflict) {
