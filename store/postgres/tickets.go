@@ -68,7 +68,7 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 		ids, seqs, bodies, history[len(history)-1].ID, k.Priority, k.Tags, k.Department).Scan(&number)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows), uniqueViolation(err):
-		return fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
+		return sqlstore.TicketExists(t)
 	case err != nil:
 		return fmt.Errorf("postgres: create ticket %s: %w", t.ID, err)
 	}
@@ -109,7 +109,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
 		t.Number, ev.ID, evBody, k.Priority, k.Tags, k.Department)
 	if uniqueViolation(err) {
-		return fmt.Errorf("%w: event %s already exists", ticket.ErrConflict, ev.ID)
+		return sqlstore.EventExists(ev.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: update ticket %s: %w", t.ID, err)
@@ -117,23 +117,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	return s.whyNot(ctx, t)
-}
-
-// whyNot explains a conditional write that matched no row.
-func (s *Tickets) whyNot(ctx context.Context, t *ticket.Ticket) error {
-	var version int64
-	err := s.db.QueryRow(ctx, `SELECT version FROM desk_tickets WHERE id = $1 AND desk = $2`, t.ID, t.Desk).Scan(&version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, t.ID)
-	}
-	if err != nil {
-		return fmt.Errorf("postgres: read ticket %s: %w", t.ID, err)
-	}
-	if version != t.Version-1 {
-		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ticket.ErrConflict, t.ID, version, t.Version-1)
-	}
-	return fmt.Errorf("%w: ticket %s: case number changed or event ID already used", ticket.ErrConflict, t.ID)
+	return sqlstore.TicketNotWritten(ctx, executor{s.db}, sqlstore.Dollar, t.ID, t)
 }
 
 // Redact implements ticket.Store. It runs in a transaction (a savepoint

@@ -50,7 +50,7 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 	}
 	k := sqlstore.KeysOf(t)
 	var number int64
-	conflict := fmt.Errorf("%w: ticket %s or one of its events already exists", ticket.ErrConflict, t.ID)
+	conflict := sqlstore.TicketExists(t)
 	err = s.s.atomic(ctx, func(db DB) error {
 		if dup, err := exists(ctx, db, `SELECT 1 FROM desk_tickets WHERE id = ?`, t.ID.String()); err != nil || dup {
 			return errors.Join(err, ifTrue(dup, conflict))
@@ -116,31 +116,16 @@ WHERE id = ? AND desk = ? AND version = ? AND number = ?`,
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return errors.Join(err, whyNot(ctx, db, t))
+		return errors.Join(err, sqlstore.TicketNotWritten(ctx, executor{db}, sqlstore.Question, t.ID.String(), t))
 	}
 	if dup, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ?`, ev.ID.String()); err != nil || dup {
-		return errors.Join(err, ifTrue(dup, fmt.Errorf("%w: event %s already exists", ticket.ErrConflict, ev.ID)))
+		return errors.Join(err, ifTrue(dup, sqlstore.EventExists(ev.ID)))
 	}
 	if err := insertEvent(ctx, db, ev); err != nil {
 		return err
 	}
 	_, err = db.ExecContext(ctx, `INSERT INTO desk_ticket_outbox (desk, event_id) VALUES (?, ?)`, t.Desk, ev.ID.String())
 	return err
-}
-
-func whyNot(ctx context.Context, db DB, t *ticket.Ticket) error {
-	var version int64
-	err := db.QueryRowContext(ctx, `SELECT version FROM desk_tickets WHERE id = ? AND desk = ?`, t.ID.String(), t.Desk).Scan(&version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: ticket %s", ticket.ErrNotFound, t.ID)
-	}
-	if err != nil {
-		return err
-	}
-	if version != t.Version-1 {
-		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ticket.ErrConflict, t.ID, version, t.Version-1)
-	}
-	return fmt.Errorf("%w: ticket %s: the case number changed", ticket.ErrConflict, t.ID)
 }
 
 // wrapWrite keeps the package's sentinels visible and names the ticket.
@@ -151,7 +136,7 @@ func wrapWrite(op string, id uuid.UUID, err error) error {
 	case errors.Is(err, ticket.ErrConflict), errors.Is(err, ticket.ErrNotFound):
 		return err
 	case uniqueViolation(err):
-		return fmt.Errorf("%w: ticket %s: an ID is already used", ticket.ErrConflict, id)
+		return sqlstore.IDUsed(id)
 	}
 	return fmt.Errorf("sqlite: %s ticket %s: %w", op, id, err)
 }

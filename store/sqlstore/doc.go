@@ -4,7 +4,9 @@
 // integer nanoseconds, the query columns derived from a ticket, the
 // translation of ticket and follow-up filters into parameterised WHERE
 // clauses with the same meaning as ticket.Filter.Match and
-// followup.Filter.Match, and the parser of the numbered migration files.
+// followup.Filter.Match, the classification of ticket write conflicts
+// (TicketNotWritten and its siblings), and the parser of the numbered
+// migration files.
 // Values never enter the SQL text; conditions use ? placeholders, which
 // Numbered turns into PostgreSQL's $1, $2, ...
 //
