@@ -194,11 +194,12 @@ func checkStored(t *Task) error {
 	return nil
 }
 
-// CheckTask reports a task a Store must refuse to write (Create, Update,
+// checkTask reports a task a Store must refuse to write (Create, Update,
 // Complete): text no store can hold alike (invalid UTF-8, NUL) or a time
-// beyond year 9999. Adapters call it so that they refuse exactly what
-// MemStore refuses.
-func CheckTask(t *Task) error {
+// beyond year 9999. The SQL adapters call it (as
+// store/sqlstore.CheckTask) so that they refuse exactly what MemStore
+// refuses.
+func checkTask(t *Task) error {
 	if t == nil {
 		return invalid("task", "nil task")
 	}

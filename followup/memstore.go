@@ -104,7 +104,7 @@ func (m *MemStore) Create(ctx context.Context, t *Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckNew(t); err != nil {
+	if err := checkNew(t); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -196,7 +196,7 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckTask(t); err != nil {
+	if err := checkTask(t); err != nil {
 		return err
 	}
 	if t.Status == Claimed {
@@ -210,7 +210,7 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	}
 	var cur Task
 	m.task(m.rec(i), &cur, false)
-	if err := LeaseCheck(&cur, held, now); err != nil {
+	if err := checkLease(&cur, held, now); err != nil {
 		return err
 	}
 	next := *t
@@ -222,10 +222,11 @@ func (m *MemStore) Complete(ctx context.Context, t *Task, held Lease, now time.T
 	return nil
 }
 
-// LeaseCheck reports whether held is the live lease of the stored task
-// cur at now, as a *LeaseError when it is not; adapters call it so that
-// they refuse exactly what MemStore refuses.
-func LeaseCheck(cur *Task, held Lease, now time.Time) error {
+// checkLease reports whether held is the live lease of the stored task
+// cur at now, as a *LeaseError when it is not; the SQL adapters call it
+// (as store/sqlstore.CheckLease) so that they refuse exactly what
+// MemStore refuses.
+func checkLease(cur *Task, held Lease, now time.Time) error {
 	le := &LeaseError{Task: cur.ID, Owner: held.Owner, Status: cur.Status}
 	if cur.Status != Claimed {
 		return le
@@ -246,7 +247,7 @@ func (m *MemStore) Update(ctx context.Context, t *Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckTask(t); err != nil {
+	if err := checkTask(t); err != nil {
 		return err
 	}
 	m.mu.Lock()

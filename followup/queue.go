@@ -240,7 +240,7 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 		return nil, err
 	}
 	now := q.now()
-	if err := LeaseCheck(cur, t.Lease, now); err != nil {
+	if err := checkLease(cur, t.Lease, now); err != nil {
 		return nil, err
 	}
 	o = o.clone()

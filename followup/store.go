@@ -140,9 +140,10 @@ func (f *Filter) Match(t *Task) bool {
 	return true
 }
 
-// CheckNew reports a task a Store must refuse to create: adapters call
-// it so that they refuse exactly what MemStore refuses.
-func CheckNew(t *Task) error {
+// checkNew reports a task a Store must refuse to create: the SQL
+// adapters call it (as store/sqlstore.CheckNew) so that they refuse
+// exactly what MemStore refuses.
+func checkNew(t *Task) error {
 	if t == nil {
 		return invalid("task", "nil task")
 	}

@@ -162,7 +162,7 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckHistory(t, history); err != nil {
+	if err := checkHistory(t, history); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -189,11 +189,11 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	return nil
 }
 
-// CheckHistory checks the shape Store.Create needs: a desk, and one
+// checkHistory checks the shape Store.Create needs: a desk, and one
 // event per version carrying the ticket's desk and ID with Seq 1, 2, ...
-// Every Store refuses other input with it, so adapters agree with
-// MemStore.
-func CheckHistory(t *Ticket, history []Event) error {
+// Every Store refuses other input with it (the SQL adapters through
+// store/sqlstore.CheckHistory), so adapters agree with MemStore.
+func checkHistory(t *Ticket, history []Event) error {
 	if t == nil || t.Desk == "" || len(history) == 0 || int64(len(history)) != t.Version {
 		return invalid("ticket", "a ticket needs a desk and one event per version")
 	}
@@ -205,12 +205,13 @@ func CheckHistory(t *Ticket, history []Event) error {
 	return checkStored(t, history)
 }
 
-// CheckEvent checks the event Store.Update and Store.Redact append: it
+// checkEvent checks the event Store.Update and Store.Redact append
+// (for the SQL adapters, store/sqlstore.CheckEvent): it
 // carries the ticket's desk and ID and its new version as Seq. Both
 // checks also refuse text no store can hold alike (invalid UTF-8, NUL)
 // and times beyond year 9999, so every store answers such input with
 // the same ErrInvalid.
-func CheckEvent(t *Ticket, ev Event) error {
+func checkEvent(t *Ticket, ev Event) error {
 	if t == nil || ev.Seq != t.Version || ev.Desk != t.Desk || ev.Ticket != t.ID {
 		return invalid("event", "event must carry the ticket's desk, ID and new version")
 	}
@@ -222,7 +223,7 @@ func (m *MemStore) Update(ctx context.Context, t *Ticket, ev Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckEvent(t, ev); err != nil {
+	if err := checkEvent(t, ev); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -249,7 +250,7 @@ func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Ev
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := CheckEvent(t, ev); err != nil {
+	if err := checkEvent(t, ev); err != nil {
 		return err
 	}
 	m.mu.Lock()

@@ -38,7 +38,7 @@ func (s *Followups) CreateBatch(ctx context.Context, ts []*followup.Task) (errs 
 	bodies := make([]string, 0, n)
 	index := make(map[uuid.UUID]int, n)
 	for i, t := range ts {
-		if err := followup.CheckNew(t); err != nil {
+		if err := sqlstore.CheckNew(t); err != nil {
 			errs[i] = err
 			continue
 		}

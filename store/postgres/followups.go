@@ -35,7 +35,7 @@ func scanTask(scan func(...any) error) (*followup.Task, error) {
 
 // Create implements followup.Store.
 func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
-	if err := followup.CheckNew(t); err != nil {
+	if err := sqlstore.CheckNew(t); err != nil {
 		return err
 	}
 	c, body, err := sqlstore.Created(t)
@@ -162,7 +162,7 @@ RETURNING version`
 
 // Complete implements followup.Store.
 func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followup.Lease, now time.Time) error {
-	if err := followup.CheckTask(t); err != nil {
+	if err := sqlstore.CheckTask(t); err != nil {
 		return err
 	}
 	if t.Status == followup.Claimed {
@@ -180,7 +180,7 @@ func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followu
 		if gerr != nil {
 			return gerr
 		}
-		if lerr := followup.LeaseCheck(cur, held, now); lerr != nil {
+		if lerr := sqlstore.CheckLease(cur, held, now); lerr != nil {
 			return lerr
 		}
 		// The lease was live when read again: the row changed between
@@ -242,7 +242,7 @@ func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now t
 			errs[i] = &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
 			continue
 		}
-		if err := followup.CheckTask(t); err != nil {
+		if err := sqlstore.CheckTask(t); err != nil {
 			errs[i] = err
 			continue
 		}
@@ -299,7 +299,7 @@ RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues,
 			errs[i] = gerr
 			continue
 		}
-		if lerr := followup.LeaseCheck(cur, items[i].Held, now); lerr != nil {
+		if lerr := sqlstore.CheckLease(cur, items[i].Held, now); lerr != nil {
 			errs[i] = lerr
 		} else {
 			errs[i] = &followup.LeaseError{Task: id, Owner: items[i].Held.Owner, Holder: cur.Lease.Owner, Status: cur.Status}
@@ -310,7 +310,7 @@ RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues,
 
 // Update implements followup.Store.
 func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
-	if err := followup.CheckTask(t); err != nil {
+	if err := sqlstore.CheckTask(t); err != nil {
 		return err
 	}
 	next, c, body, err := sqlstore.Updated(t)

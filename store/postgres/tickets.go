@@ -44,7 +44,7 @@ SELECT number FROM t`
 
 // Create implements ticket.Store.
 func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
-	if err := ticket.CheckHistory(t, history); err != nil {
+	if err := sqlstore.CheckHistory(t, history); err != nil {
 		return err
 	}
 	body, err := json.Marshal(t)
@@ -93,7 +93,7 @@ INSERT INTO desk_ticket_outbox (desk, event_id) SELECT $2, e.id FROM e`
 
 // Update implements ticket.Store.
 func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
-	if err := ticket.CheckEvent(t, ev); err != nil {
+	if err := sqlstore.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	body, err := json.Marshal(t)
@@ -124,7 +124,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 // inside a caller's transaction): the events are checked first, and a
 // refused redaction writes nothing.
 func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket.Event, ev ticket.Event) error {
-	if err := ticket.CheckEvent(t, ev); err != nil {
+	if err := sqlstore.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	ids := make([]uuid.UUID, len(history))

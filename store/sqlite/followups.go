@@ -49,7 +49,7 @@ func (s *Followups) Create(ctx context.Context, t *followup.Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := followup.CheckNew(t); err != nil {
+	if err := sqlstore.CheckNew(t); err != nil {
 		return err
 	}
 	c, body, err := sqlstore.Created(t)
@@ -144,7 +144,7 @@ RETURNING version, status, updated_at, lease_owner, lease_token, lease_expires, 
 
 // complete writes one outcome inside db's transaction, under the lease.
 func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease, now time.Time) error {
-	if err := followup.CheckTask(t); err != nil {
+	if err := sqlstore.CheckTask(t); err != nil {
 		return err
 	}
 	if t.Status == followup.Claimed {
@@ -154,7 +154,7 @@ func complete(ctx context.Context, db DB, t *followup.Task, held followup.Lease,
 	if err != nil {
 		return err
 	}
-	if err := followup.LeaseCheck(cur, held, now); err != nil {
+	if err := sqlstore.CheckLease(cur, held, now); err != nil {
 		return err
 	}
 	next := t.Clone()
@@ -181,7 +181,7 @@ func (s *Followups) Complete(ctx context.Context, t *followup.Task, held followu
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := followup.CheckTask(t); err != nil {
+	if err := sqlstore.CheckTask(t); err != nil {
 		return err
 	}
 	var refused error
@@ -233,7 +233,7 @@ func (s *Followups) Update(ctx context.Context, t *followup.Task) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := followup.CheckTask(t); err != nil {
+	if err := sqlstore.CheckTask(t); err != nil {
 		return err
 	}
 	next, c, body, err := sqlstore.Updated(t)

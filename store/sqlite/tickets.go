@@ -41,7 +41,7 @@ func insertEvent(ctx context.Context, db DB, e ticket.Event) error {
 
 // Create implements ticket.Store.
 func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
-	if err := ticket.CheckHistory(t, history); err != nil {
+	if err := sqlstore.CheckHistory(t, history); err != nil {
 		return err
 	}
 	body, err := json.Marshal(t)
@@ -143,7 +143,7 @@ func wrapWrite(op string, id uuid.UUID, err error) error {
 
 // Update implements ticket.Store.
 func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
-	if err := ticket.CheckEvent(t, ev); err != nil {
+	if err := sqlstore.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	return wrapWrite("update", t.ID, s.s.atomic(ctx, func(db DB) error { return s.update(ctx, db, t, ev) }))
@@ -151,7 +151,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 
 // Redact implements ticket.Store.
 func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket.Event, ev ticket.Event) error {
-	if err := ticket.CheckEvent(t, ev); err != nil {
+	if err := sqlstore.CheckEvent(t, ev); err != nil {
 		return err
 	}
 	return wrapWrite("redact", t.ID, s.s.atomic(ctx, func(db DB) error {

@@ -5,8 +5,10 @@
 // translation of ticket and follow-up filters into parameterised WHERE
 // clauses with the same meaning as ticket.Filter.Match and
 // followup.Filter.Match, the classification of ticket write conflicts
-// (TicketNotWritten and its siblings), and the parser of the numbered
-// migration files.
+// (TicketNotWritten and its siblings), the in-memory stores' own input
+// checks (CheckHistory, CheckEvent, CheckNew, CheckTask, CheckLease: the
+// adapters refuse exactly what MemStore refuses), and the parser of the
+// numbered migration files.
 // Values never enter the SQL text; conditions use ? placeholders, which
 // Numbered turns into PostgreSQL's $1, $2, ...
 //

@@ -1,0 +1,11 @@
+package followup
+
+import "github.com/servicedesk-go/desk/internal/storecheck"
+
+// The SQL adapters check their input as MemStore does, through
+// store/sqlstore, which reads these checks from internal/storecheck.
+func init() {
+	storecheck.TaskNew = checkNew
+	storecheck.TaskWrite = checkTask
+	storecheck.TaskLease = checkLease
+}
