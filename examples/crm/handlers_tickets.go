@@ -70,7 +70,13 @@ func (s *server) receive(w http.ResponseWriter, r *http.Request, d *desk, by tic
 	if c := in.Customer; c != nil {
 		intake.Customer = &ticket.Customer{ID: c.ID, Name: c.Name, Phone: c.Phone, Address: c.Address, Grade: c.Grade}
 	}
-	t, err := d.tickets.Receive(r.Context(), by, intake)
+	var t *ticket.Ticket
+	var err error
+	if s.intake != nil {
+		t, err = s.intake.receive(r.Context(), d.tickets, by, intake)
+	} else {
+		t, err = d.tickets.Receive(r.Context(), by, intake)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -163,7 +163,9 @@ type options struct {
 	insecureDevHeaders                            bool
 
 	drainInRequest  bool
+	groupIntake     bool
 	shutdownTimeout time.Duration
+	debugAddr       string
 }
 
 func parseFlags(args []string) (options, error) {
@@ -187,7 +189,9 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.jwtAudience, "jwt-audience", "", "required aud of bearer tokens (empty: any)")
 	fs.BoolVar(&o.insecureDevHeaders, "insecure-dev-headers", false, "INSECURE, development only: trust X-Actor and X-Role headers from anyone instead of verifying tokens")
 	fs.BoolVar(&o.drainInRequest, "drain-in-request", false, "derive follow-ups inside every write request (the old wiring; for the load benchmark's baseline only)")
+	fs.BoolVar(&o.groupIntake, "group-intake", true, "on PostgreSQL, write concurrent intakes in shared transactions (group commit; each caller is answered after its ticket committed)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a SIGTERM waits for requests in flight")
+	fs.StringVar(&o.debugAddr, "debug-addr", "", "if set, serve the Go profiler (net/http/pprof, /debug/pprof/) on this address; keep it on loopback or a private network")
 	err := fs.Parse(args)
 	return o, err
 }
@@ -250,7 +254,7 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	}
 	cfg := Config{Desks: splitList(o.desks), Agents: splitList(o.agents), Location: loc, Logger: log,
 		Auth: auth, DrainInRequest: o.drainInRequest, Preset: o.preset}
-	closeStore, err := openStore(ctx, o.store, o.dbConns, &cfg)
+	closeStore, err := openStore(ctx, o.store, o.dbConns, o.groupIntake, &cfg)
 	if err != nil {
 		return err
 	}
@@ -273,6 +277,13 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if o.debugAddr != "" {
+		stopDebug, err := serveDebug(o.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -19,8 +19,10 @@ import (
 // run on one database. A zero interval switches that runner off.
 type RunnerConfig struct {
 	// Derive is how often pending ticket events are derived into
-	// follow-ups (F1–F13) when no write of this process wakes the runner
-	// sooner.
+	// follow-ups (F1–F13) when no write wakes the runner sooner (writes
+	// of this process wake it, and with Config.Listen those of the
+	// other replicas too: the poll is then only a safety net, for a
+	// notification lost with the replica that wrote).
 	Derive time.Duration
 	// Leases is how often claimed follow-ups whose lease expired (the
 	// worker went away) are released (runner.ExpireLeases), so lists and
@@ -61,12 +63,36 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 		}
 		rs = append(rs, r)
 	}
-	if rc.Derive > 0 {
+	if rc.Derive > 0 && s.cfg.DrainInRequest {
+		// The old wiring's runner, as it was: it polls; writes drain in
+		// the request.
 		syncs := make([]*followup.TicketSync, 0, len(s.cfg.Desks))
 		for _, name := range s.cfg.Desks {
 			syncs = append(syncs, s.desks[name].sync)
 		}
-		add(runner.Derive(runner.Config{Interval: rc.Derive, Wake: s.wake, Logger: s.log, Batch: 256}, syncs...))
+		add(runner.Derive(runner.Config{Interval: rc.Derive, Wake: s.wake, Logger: s.log, Batch: deriveBatch}, syncs...))
+	} else if rc.Derive > 0 {
+		var others <-chan struct{}
+		if s.cfg.Listen != nil {
+			// Other replicas' writes wake the runner too.
+			var err error
+			if others, err = s.cfg.Listen(ctx); err != nil {
+				s.log.Warn("no wake-up from other replicas; polling only", "err", err)
+			}
+		}
+		jobs := make([]runner.Job, 0, len(s.cfg.Desks))
+		for _, name := range s.cfg.Desks {
+			ts := s.desks[name].sync
+			jobs = append(jobs, func(ctx context.Context) (int, error) {
+				n, err := ts.Run(ctx, deriveBatch)
+				if n < deriveBatch {
+					return 0, err // the outbox is drained: wait for the next wake-up
+				}
+				return n, err
+			})
+		}
+		wake := gather(ctx, deriveGap, s.wake, others)
+		add(runner.New("derive", runner.Config{Interval: rc.Derive, Wake: wake, Logger: s.log, Batch: deriveBatch}, s.cfg.Desks, jobs...))
 	}
 	if rc.Leases > 0 {
 		queues := make([]*followup.Queue, 0, len(s.cfg.Desks))
@@ -104,6 +130,68 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 		wg.Go(func() { _ = r.Run(ctx) })
 	}
 	return wg.Wait
+}
+
+// The derivation runner takes up to deriveBatch events a round and
+// starts rounds at least deriveGap apart when woken: under load, writes
+// come far faster than rounds are worth running, and each round costs
+// the database a read of the outbox and an acknowledgement whatever its
+// size, so wake-ups within deriveGap merge into one larger round.
+// Throughput choices, not rules: follow-ups are due hours or days later
+// (F1–F13).
+const (
+	deriveBatch = 256
+	deriveGap   = 100 * time.Millisecond
+)
+
+// gather forwards wake-ups from a and b (either may be nil) as one
+// channel, at most one every gap: those that arrive within gap of the
+// last one forwarded merge into one, sent when gap has passed. It stops
+// when ctx ends.
+func gather(ctx context.Context, gap time.Duration, a, b <-chan struct{}) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	go func() {
+		var last time.Time
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-a:
+			case _, ok := <-b:
+				if !ok {
+					b = nil // the listener stopped: local wake-ups and polls remain
+					continue
+				}
+			}
+			if wait := gap - time.Since(last); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
+			}
+			// Wake-ups that came during the wait are answered by this one.
+			for drained := false; !drained; {
+				select {
+				case <-a:
+				case _, ok := <-b:
+					if !ok {
+						b = nil
+					}
+				default:
+					drained = true
+				}
+			}
+			last = time.Now()
+			select {
+			case out <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return out
 }
 
 // escalator is the actor of the escalation runner.

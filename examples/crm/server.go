@@ -99,6 +99,23 @@ type Config struct {
 	// service derives in its background runners (runners.go), never in
 	// a request.
 	DrainInRequest bool
+
+	// IntakeWriter, if set, writes concurrent intakes together, each
+	// group atomically (group commit, see intakeGroup): one commit and
+	// one wait for the desk's case-number row per group instead of per
+	// ticket. Every caller is still answered only after its ticket
+	// committed. main sets it for PostgreSQL unless -group-intake=false;
+	// the DrainInRequest baseline never uses it.
+	IntakeWriter IntakeWriter
+
+	// Listen, if set, returns a channel that receives when another
+	// process wrote ticket events (PostgreSQL LISTEN, see
+	// postgres.Store.Listen), so this replica's derivation runner sleeps
+	// until there is work rather than polling for it; Notify tells the
+	// other processes that this one wrote. main sets both for
+	// PostgreSQL.
+	Listen func(ctx context.Context) (<-chan struct{}, error)
+	Notify func(desk string)
 }
 
 // desk is everything one desk runs on: its ticket service, its
@@ -138,6 +155,9 @@ type server struct {
 	// wake tells the local derivation runner that a write left events
 	// in the outbox; it never blocks a request.
 	wake chan struct{}
+	// intake groups concurrent intakes into shared transactions; nil
+	// writes each alone.
+	intake *intakeGroup
 }
 
 // DefaultCalendar is the desks' calendar when Config.Calendar is nil:
@@ -254,6 +274,9 @@ func newServer(cfg Config) (*server, error) {
 	}
 	for _, r := range cfg.PersonalRoles {
 		s.personal[r] = true
+	}
+	if cfg.IntakeWriter != nil && !cfg.DrainInRequest {
+		s.intake = &intakeGroup{writeGroup: cfg.IntakeWriter, max: maxIntakeGroup, groups: intakeGroups}
 	}
 	tickets := cfg.Tickets
 	for _, name := range cfg.Desks {
@@ -516,6 +539,9 @@ func (s *server) afterWrite(ctx context.Context, d *desk) {
 		select {
 		case s.wake <- struct{}{}:
 		default: // a wake-up is already pending
+		}
+		if s.cfg.Notify != nil {
+			s.cfg.Notify(d.name)
 		}
 		return
 	}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/servicedesk-go/desk/observe"
 	"github.com/servicedesk-go/desk/store/postgres"
 	"github.com/servicedesk-go/desk/store/sqlite"
 )
@@ -18,7 +21,7 @@ import (
 // start together); cfg.Ready then reports whether the database is
 // reachable at that version. close releases the store. conns is the
 // PostgreSQL connection pool size of this process.
-func openStore(ctx context.Context, spec string, conns int, cfg *Config) (close func(), err error) {
+func openStore(ctx context.Context, spec string, conns int, groupIntake bool, cfg *Config) (close func(), err error) {
 	switch {
 	case spec == "" || spec == "memory":
 		return func() {}, nil
@@ -57,7 +60,13 @@ func openStore(ctx context.Context, spec string, conns int, cfg *Config) (close 
 		}
 		cfg.Tickets, cfg.Followups, cfg.Rosters = st.Tickets(), st.Followups(), st.Rosters()
 		cfg.Ready = schemaAt(st.SchemaVersion, ms[len(ms)-1].Version)
-		return func() { st.Close() }, nil
+		cfg.Listen = func(ctx context.Context) (<-chan struct{}, error) { return st.Listen(ctx, "") }
+		notifier := st.Notifier()
+		cfg.Notify = throttledNotify(notifier, notifyGap)
+		if groupIntake {
+			cfg.IntakeWriter = pgIntakeWriter(st)
+		}
+		return func() { notifier.Close(); st.Close() }, nil
 	}
 	return nil, fmt.Errorf("-store %q: give memory, sqlite:PATH or a postgres:// URL", spec)
 }
@@ -89,5 +98,42 @@ func schemaAt(version func(context.Context) (int, error), want int) func(context
 			return fmt.Errorf("schema at version %d, this build expects %d", v, want)
 		}
 		return nil
+	}
+}
+
+// notifyGap is the least time between two notifications of one desk:
+// under load, writes come faster than the runners can use wake-ups, so
+// one every notifyGap wakes the other replicas as well as one per write
+// would, at a bounded cost to the database.
+const notifyGap = 50 * time.Millisecond
+
+// throttledNotify returns a Notify that passes a desk's wake-up to the
+// notifier (which sends pg_notify outside any transaction) at most once
+// every gap; the wake-ups in between merge into the next. It never
+// blocks the caller.
+func throttledNotify(n *postgres.Notifier, gap time.Duration) func(desk string) {
+	var mu sync.Mutex
+	last := map[string]time.Time{}
+	pending := map[string]bool{}
+	return func(desk string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if pending[desk] {
+			return
+		}
+		wait := gap - time.Since(last[desk])
+		if wait <= 0 {
+			last[desk] = time.Now()
+			n.Observe(context.Background(), observe.Report{Op: observe.Action, Outcome: observe.OK, Desk: desk})
+			return
+		}
+		pending[desk] = true
+		time.AfterFunc(wait, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			pending[desk] = false
+			last[desk] = time.Now()
+			n.Observe(context.Background(), observe.Report{Op: observe.Action, Outcome: observe.OK, Desk: desk})
+		})
 	}
 }

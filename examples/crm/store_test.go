@@ -16,7 +16,7 @@ func TestOpenStore(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "crm.db")
 	var cfg Config
-	closeStore, err := openStore(ctx, "sqlite:"+path, 0, &cfg)
+	closeStore, err := openStore(ctx, "sqlite:"+path, 0, true, &cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestOpenStore(t *testing.T) {
 		t.Errorf("a schema rolled back to version %d is ready: %v", ms[0].Version, err)
 	}
 	for _, bad := range []string{"sqlite:", "mysql://x", "postgres"} {
-		if _, err := openStore(ctx, bad, 0, &Config{}); err == nil {
+		if _, err := openStore(ctx, bad, 0, true, &Config{}); err == nil {
 			t.Errorf("-store %q accepted", bad)
 		}
 	}
