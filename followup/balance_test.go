@@ -131,8 +131,8 @@ func TestF5CountsComplaintRevisitsOnly(t *testing.T) {
 	to := from.AddDate(0, 1, 0)
 	mk := func(n int, revisit, onSite bool) *followup.Task {
 		task := &followup.Task{ID: uuid.New(), Desk: "d1", Rule: fmt.Sprint("r", n), TicketKind: ticket.Complaint,
-			Status: followup.Done, Due: from.AddDate(0, 0, n), ClosedAt: from.AddDate(0, 0, n), Revisit: revisit, Channel: followup.ByPhone,
-			Outcome: &followup.Outcome{By: ticket.Actor{ID: "x", Role: ticket.RoleAgent}, Channel: followup.ByPhone}}
+			Status: followup.Done, Due: from.AddDate(0, 0, n), ClosedAt: from.AddDate(0, 0, n), Revisit: revisit, Channel: followup.Phone,
+			Outcome: &followup.Outcome{By: ticket.Actor{ID: "x", Role: ticket.RoleAgent}, Channel: followup.Phone}}
 		if onSite {
 			task.Channel, task.Outcome.Channel, task.Outcome.SignedBy = followup.OnSite, followup.OnSite, "sig"
 		}

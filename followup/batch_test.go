@@ -42,7 +42,7 @@ func (s *batchStore) CompleteBatch(ctx context.Context, items []Completion, now 
 func batchTask(n int, at time.Time) *Task {
 	key := fmt.Sprint("batch:", n)
 	return &Task{ID: TaskID("d1", key, "R"), Desk: "d1", Rule: "R", Cites: "F7", Trigger: TicketAnswered,
-		Key: key, Subject: "s", Channel: ByPhone, Role: ticket.RoleAgent, NotBefore: at, Due: at.Add(time.Hour),
+		Key: key, Subject: "s", Channel: Phone, Role: ticket.RoleAgent, NotBefore: at, Due: at.Add(time.Hour),
 		MaxAttempts: 1, Status: Pending}
 }
 

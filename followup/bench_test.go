@@ -32,7 +32,7 @@ func benchTask(i int, rng *rand.Rand, base time.Time) *followup.Task {
 	return &followup.Task{
 		ID: benchID(i), Desk: "d1",
 		Rule: "F9.enquiry", Cites: "F9", Trigger: followup.Enquiry, Key: "k", Subject: "s",
-		Channel: followup.ByPhone, Role: ticket.RoleAgent,
+		Channel: followup.Phone, Role: ticket.RoleAgent,
 		NotBefore: nb, Due: nb.Add(24 * time.Hour), MaxAttempts: 1, Status: followup.Pending,
 	}
 }

@@ -95,7 +95,7 @@ func TestContactHours(t *testing.T) {
 		}
 	})
 	t.Run("rule_AnyTime_ignores_the_calendar", func(t *testing.T) {
-		rules := followup.RuleSet{Rules: []followup.Rule{{ID: "alarm", Trigger: "alarm", Channel: followup.ByPhone, Role: ticket.RoleShiftLead, AnyTime: true}}}
+		rules := followup.RuleSet{Rules: []followup.Rule{{ID: "alarm", Trigger: "alarm", Channel: followup.Phone, Role: ticket.RoleShiftLead, AnyTime: true}}}
 		tr := followup.Trigger{Kind: "alarm", Desk: "d1", Key: "a1", At: at(2, 23, 30)}
 		if task := planOne(t, rules, cal, tr, "alarm"); !task.NotBefore.Equal(at(2, 23, 30)) {
 			t.Errorf("AnyTime rule placed at %s", task.NotBefore)

@@ -21,7 +21,7 @@ func FuzzRuleEvaluate(f *testing.F) {
 	f.Add(-5, 3, int64(-3600e9), 7, -2, int64(3600e9), int64(253402300799), "safety", "k3", int64(20), int64(9), false)
 	f.Fuzz(func(t *testing.T, fm, fd int, fdur int64, tm, td int, tdur int64, unix int64, cat, key string, open, close int64, anyTime bool) {
 		r := followup.Rule{
-			ID: "fz", Trigger: followup.TicketResolved, Categories: nil, Channel: followup.ByPhone, Role: ticket.RoleAgent,
+			ID: "fz", Trigger: followup.TicketResolved, Categories: nil, Channel: followup.Phone, Role: ticket.RoleAgent,
 			From:    followup.Offset{Months: fm, Days: fd, Time: time.Duration(fdur)},
 			To:      followup.Offset{Months: tm, Days: td, Time: time.Duration(tdur)},
 			AnyTime: anyTime,

@@ -73,8 +73,8 @@ func (o *Outcome) check(t *Task, scale int) error {
 	if o.Channel == "" {
 		o.Channel = t.Channel
 	}
-	if o.Channel != ByPhone && o.Channel != OnSite {
-		return invalid("outcome channel", "task %s: channel %q is neither %s nor %s", t.ID, o.Channel, ByPhone, OnSite)
+	if o.Channel != Phone && o.Channel != OnSite {
+		return invalid("outcome channel", "task %s: channel %q is neither %s nor %s", t.ID, o.Channel, Phone, OnSite)
 	}
 	switch o.Result {
 	case Reached:

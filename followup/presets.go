@@ -15,7 +15,7 @@ const (
 )
 
 // PropertyRules returns the rules of the property-management desk of
-// seeds 002 and 003, with seed for the reproducible F3 role assignment
+// seeds 002 and 003, with salt for the reproducible F3 role assignment
 // and F5 sampling. Rule IDs and defaults:
 //
 //	F1.open        dispatched case: follow up within 48 h (from 24 h), then at
@@ -43,9 +43,9 @@ const (
 // content"), the F13 offsets and the attempts are this library's
 // defaults. A RevisitFailed trigger derives nothing here: the rework is
 // dispatched again (F1.open) and revisited again when resolved (F2).
-func PropertyRules(seed uint64) RuleSet {
-	f3 := F3Quota(seed)
-	f5 := F5Sampling(seed)
+func PropertyRules(salt uint64) RuleSet {
+	f3 := F3Quota(salt)
+	f5 := F5Sampling(salt)
 	repair := func(id, cat string, days int) Rule {
 		return Rule{
 			ID: id, Cites: "F2", Name: "repair revisit: " + cat,
@@ -59,7 +59,7 @@ func PropertyRules(seed uint64) RuleSet {
 		r := Rule{
 			ID: id, Cites: "F6", Name: "complaint revisit: " + sev,
 			Trigger: ComplaintClosed, TicketKinds: []ticket.Kind{ticket.Complaint},
-			To: Days(days), Channel: ByPhone, Role: role,
+			To: Days(days), Channel: Phone, Role: role,
 			Checklist: []CheckItem{CheckService, CheckSuggestions}, Revisit: true,
 			Attempts: 3, RetryAfter: 4 * time.Hour, Sample: &f5,
 		}
@@ -76,7 +76,7 @@ func PropertyRules(seed uint64) RuleSet {
 		{
 			ID: "F1.open", Cites: "F1", Name: "follow up an open case",
 			Trigger: CaseOpen, From: Hours(24), To: Hours(48),
-			Channel: ByPhone, Role: ticket.RoleAgent,
+			Channel: Phone, Role: ticket.RoleAgent,
 			Attempts: 3, RetryAfter: 2 * time.Hour, Repeat: 48 * time.Hour, UntilClosed: true,
 		},
 		repair("F2.safety", Safety, 2),
@@ -88,7 +88,7 @@ func PropertyRules(seed uint64) RuleSet {
 		complaint("F6.other", "", 3, ticket.RoleAgent),
 		{
 			ID: "F7.service", Cites: "F7", Name: "call when a service ends",
-			Trigger: ServiceEnded, Channel: ByPhone, Role: ticket.RoleAgent,
+			Trigger: ServiceEnded, Channel: Phone, Role: ticket.RoleAgent,
 			Checklist: []CheckItem{CheckService, CheckSuggestions},
 			Attempts:  2, RetryAfter: 2 * time.Hour,
 		},
@@ -96,7 +96,7 @@ func PropertyRules(seed uint64) RuleSet {
 			ID: "F7.answered", Cites: "F7", Name: "call when a request is answered",
 			Trigger:     TicketAnswered,
 			TicketKinds: []ticket.Kind{ticket.Inquiry, ticket.Query, ticket.Suggestion, ticket.Renovation},
-			Channel:     ByPhone, Role: ticket.RoleAgent,
+			Channel:     Phone, Role: ticket.RoleAgent,
 			Checklist: []CheckItem{CheckService, CheckSuggestions},
 			Attempts:  2, RetryAfter: 2 * time.Hour,
 		},
@@ -108,20 +108,20 @@ func PropertyRules(seed uint64) RuleSet {
 		},
 		{
 			ID: "F13.fee", Cites: "F13", Name: "fee reminder",
-			Trigger: FeeDue, From: Days(-3), To: Days(0), Channel: ByPhone, Role: ticket.RoleAdministrator,
+			Trigger: FeeDue, From: Days(-3), To: Days(0), Channel: Phone, Role: ticket.RoleAdministrator,
 			Attempts: 2, RetryAfter: 24 * time.Hour,
 		},
 		{
 			ID: "F13.holiday", Cites: "F13", Name: "holiday care",
-			Trigger: Holiday, From: Days(-2), To: Days(0), Channel: ByPhone, Role: ticket.RoleAdministrator,
+			Trigger: Holiday, From: Days(-2), To: Days(0), Channel: Phone, Role: ticket.RoleAdministrator,
 		},
 		{
 			ID: "F13.birthday", Cites: "F13", Name: "birthday wishes",
-			Trigger: Birthday, To: Hours(12), Channel: ByPhone, Role: ticket.RoleAgent,
+			Trigger: Birthday, To: Hours(12), Channel: Phone, Role: ticket.RoleAgent,
 		},
 		{
 			ID: "F13.care", Cites: "F13", Name: "regular care call",
-			Trigger: CareCall, To: Days(3), Channel: ByPhone, Role: ticket.RoleAgent,
+			Trigger: CareCall, To: Days(3), Channel: Phone, Role: ticket.RoleAgent,
 			Checklist: []CheckItem{CheckService, CheckSuggestions},
 			Attempts:  3, RetryAfter: 24 * time.Hour,
 		},
@@ -129,7 +129,7 @@ func PropertyRules(seed uint64) RuleSet {
 }
 
 // DealerRules returns the rules of the vehicle dealer of seed 004 (F9,
-// F13), with seed for the F5 sampling of complaints. Rule IDs and
+// F13), with salt for the F5 sampling of complaints. Rule IDs and
 // defaults:
 //
 //	F9.enquiry       sales enquiry: call within 24 h (售前电访)
@@ -152,12 +152,12 @@ func PropertyRules(seed uint64) RuleSet {
 // lost-sale, reminder and invitation offsets are this library's
 // defaults. F6.complaint is here because ticket.DealerDesk() makes major
 // complaints wait for a revisit.
-func DealerRules(seed uint64) RuleSet {
-	f5 := F5Sampling(seed)
+func DealerRules(salt uint64) RuleSet {
+	f5 := F5Sampling(salt)
 	call := func(id, cites, name string, tr TriggerKind, from, to Offset) Rule {
 		return Rule{
 			ID: id, Cites: cites, Name: name, Trigger: tr, From: from, To: to,
-			Channel: ByPhone, Role: ticket.RoleAgent, Attempts: 3, RetryAfter: 4 * time.Hour,
+			Channel: Phone, Role: ticket.RoleAgent, Attempts: 3, RetryAfter: 4 * time.Hour,
 		}
 	}
 	seven := call("F9.delivery_7d", "F9", "new owner 7-day call", VehicleDelivery, Days(7), Days(8))

@@ -63,7 +63,7 @@ func TestOutcomeChecks(t *testing.T) {
 	cases := map[string]func(o *followup.Outcome){
 		"F4_checklist_incomplete":  func(o *followup.Outcome) { o.Checked = o.Checked[:3] },
 		"F4_signature_missing":     func(o *followup.Outcome) { o.SignedBy = "" },
-		"F4_inspection_not_phone":  func(o *followup.Outcome) { o.Channel = followup.ByPhone },
+		"F4_inspection_not_phone":  func(o *followup.Outcome) { o.Channel = followup.Phone },
 		"K4_score_above_the_scale": func(o *followup.Outcome) { o.Satisfaction = 6 },
 		"K4_negative_score":        func(o *followup.Outcome) { o.Satisfaction = -1 },
 		"T13_problem_without_note": func(o *followup.Outcome) { o.Result = followup.ProblemFound },

@@ -17,17 +17,20 @@ type Share struct {
 // Quota divides revisits among roles (F3): every repair is revisited by
 // someone, each revisit counts for one role, and each role makes at
 // least its Min share. Assign picks a role per task from a hash of the
-// seed and the key (reproducible, stateless); Plan divides a known
+// Salt and the key (reproducible, stateless); Plan divides a known
 // batch exactly; Check judges a month's actual revisits.
 type Quota struct {
 	Shares []Share
-	Seed   uint64
+	// Salt varies the choice between desks or runs: a random number (not
+	// a "seed" in this package's sense, which is the regulation
+	// documents); the same Salt and key give the same role.
+	Salt uint64
 }
 
 // F3Quota returns the seeds' shares: office director 10 %, property
 // administrators 30 %, repair lead 60 %.
-func F3Quota(seed uint64) Quota {
-	return Quota{Seed: seed, Shares: []Share{
+func F3Quota(salt uint64) Quota {
+	return Quota{Salt: salt, Shares: []Share{
 		{ticket.RoleDirector, 0.10},
 		{ticket.RoleAdministrator, 0.30},
 		{ticket.RoleRepairLead, 0.60},
@@ -86,7 +89,7 @@ func (q Quota) Assign(key string) ticket.Role {
 	if len(q.Shares) == 0 {
 		return ""
 	}
-	u := unit(q.Seed, key, "role")
+	u := unit(q.Salt, key, "role")
 	acc := 0.0
 	for i, w := range q.weights() {
 		acc += w
@@ -132,7 +135,7 @@ func (q Quota) Plan(keys []string) map[string]ticket.Role {
 		counts[rems[j%len(rems)].i]++
 		given++
 	}
-	ordered := lowest(keys, n, func(k string) float64 { return unit(q.Seed, k, "role") })
+	ordered := lowest(keys, n, func(k string) float64 { return unit(q.Salt, k, "role") })
 	at := 0
 	for i, c := range counts {
 		for _, k := range ordered[at : at+c] {

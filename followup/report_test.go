@@ -17,10 +17,10 @@ func reportTask(n int, rule, cites, cat string, kind ticket.Kind, status followu
 	t := &followup.Task{
 		ID: uuid.NewSHA1(uuid.NameSpaceOID, []byte(fmt.Sprint(n))), Desk: "d1", Rule: rule, Cites: cites,
 		Category: cat, TicketKind: kind, Subject: fmt.Sprint("c", n), Status: status, Due: due, ClosedAt: closed,
-		Attempts: 1, Revisit: true, Synced: true, Channel: followup.ByPhone,
+		Attempts: 1, Revisit: true, Synced: true, Channel: followup.Phone,
 	}
 	if status.Final() {
-		t.Outcome = &followup.Outcome{By: ticket.Actor{ID: "x", Role: by}, Satisfaction: score, Channel: followup.ByPhone, At: closed}
+		t.Outcome = &followup.Outcome{By: ticket.Actor{ID: "x", Role: by}, Satisfaction: score, Channel: followup.Phone, At: closed}
 		if signed {
 			t.Outcome.Channel, t.Outcome.SignedBy = followup.OnSite, "sig"
 		}

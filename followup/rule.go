@@ -12,10 +12,11 @@ import (
 // Channel is how a follow-up reaches the customer.
 type Channel string
 
-// Channels.
+// Channels, named after the medium as ticket.Channel's are (Phone as
+// ticket.Phone).
 const (
-	ByPhone Channel = "phone"   // 电访
-	OnSite  Channel = "on_site" // 上门回访
+	Phone  Channel = "phone"   // 电访
+	OnSite Channel = "on_site" // 上门回访
 )
 
 // CheckItem is one point of a revisit checklist.
@@ -111,8 +112,8 @@ func (r Rule) Validate() error {
 	if r.Trigger == "" {
 		return invalid("rule trigger", "rule %s names no trigger kind", r.ID)
 	}
-	if r.Channel != ByPhone && r.Channel != OnSite {
-		return invalid("rule channel", "rule %s: channel %q is neither %s nor %s", r.ID, r.Channel, ByPhone, OnSite)
+	if r.Channel != Phone && r.Channel != OnSite {
+		return invalid("rule channel", "rule %s: channel %q is neither %s nor %s", r.ID, r.Channel, Phone, OnSite)
 	}
 	if r.Role == "" && r.Roles == nil {
 		return invalid("rule role", "rule %s names no responsible role", r.ID)

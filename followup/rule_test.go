@@ -45,7 +45,7 @@ func TestPresetWindows(t *testing.T) {
 		from, due time.Time
 		channel   followup.Channel
 	}{
-		{"F1_open_case_within_48h", followup.PropertyRules(1), followup.Trigger{Kind: followup.CaseOpen, TicketKind: ticket.Inquiry}, "F1.open", at.Add(24 * time.Hour), at.Add(48 * time.Hour), followup.ByPhone},
+		{"F1_open_case_within_48h", followup.PropertyRules(1), followup.Trigger{Kind: followup.CaseOpen, TicketKind: ticket.Inquiry}, "F1.open", at.Add(24 * time.Hour), at.Add(48 * time.Hour), followup.Phone},
 		{"F2_safety_two_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair, Category: followup.Safety}, "F2.safety", at, day(2), followup.OnSite},
 		{"F2_leak_three_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair, Category: followup.Leak}, "F2.leak", at, day(3), followup.OnSite},
 		{"F2_general_seven_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair, Category: followup.General}, "F2.general", at, day(7), followup.OnSite},
@@ -55,23 +55,23 @@ func TestPresetWindows(t *testing.T) {
 		{"F6_minor_seven_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, Category: followup.SeverityMinor, RevisitRequired: true}, "F6.minor", at, day(7), ""},
 		{"F6_unknown_severity_three_days", followup.PropertyRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, RevisitRequired: true}, "F6.other", at, day(3), ""},
 		{"F6_dealer_complaint", followup.DealerRules(1), followup.Trigger{Kind: followup.ComplaintClosed, TicketKind: ticket.Complaint, RevisitRequired: true}, "F6.complaint", at, day(3), ""},
-		{"F7_at_once_after_service", followup.PropertyRules(1), followup.Trigger{Kind: followup.ServiceEnded}, "F7.service", at, at, followup.ByPhone},
-		{"F7_at_once_after_answer", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketAnswered, TicketKind: ticket.Inquiry}, "F7.answered", at, at, followup.ByPhone},
+		{"F7_at_once_after_service", followup.PropertyRules(1), followup.Trigger{Kind: followup.ServiceEnded}, "F7.service", at, at, followup.Phone},
+		{"F7_at_once_after_answer", followup.PropertyRules(1), followup.Trigger{Kind: followup.TicketAnswered, TicketKind: ticket.Inquiry}, "F7.answered", at, at, followup.Phone},
 		{"F8_new_resident_within_a_month_clamped", followup.PropertyRules(1), followup.Trigger{Kind: followup.MoveIn}, "F8.move_in", at, feb28, followup.OnSite},
-		{"F13_fee_reminder_three_days_ahead", followup.PropertyRules(1), followup.Trigger{Kind: followup.FeeDue}, "F13.fee", day(-3), at, followup.ByPhone},
-		{"F13_holiday_care", followup.PropertyRules(1), followup.Trigger{Kind: followup.Holiday}, "F13.holiday", day(-2), at, followup.ByPhone},
-		{"F13_birthday_on_the_day", followup.PropertyRules(1), followup.Trigger{Kind: followup.Birthday}, "F13.birthday", at, at.Add(12 * time.Hour), followup.ByPhone},
-		{"F13_regular_care_call", followup.PropertyRules(1), followup.Trigger{Kind: followup.CareCall}, "F13.care", at, day(3), followup.ByPhone},
-		{"F9_enquiry_within_24h", followup.DealerRules(1), followup.Trigger{Kind: followup.Enquiry}, "F9.enquiry", at, at.Add(24 * time.Hour), followup.ByPhone},
-		{"F9_delivery_seven_days", followup.DealerRules(1), followup.Trigger{Kind: followup.VehicleDelivery}, "F9.delivery_7d", day(7), day(8), followup.ByPhone},
-		{"F9_delivery_one_month_clamped", followup.DealerRules(1), followup.Trigger{Kind: followup.VehicleDelivery}, "F9.delivery_1m", feb28, feb28.AddDate(0, 0, 3), followup.ByPhone},
-		{"F9_service_three_to_five_days", followup.DealerRules(1), followup.Trigger{Kind: followup.ServiceVisit}, "F9.service", day(3), day(5), followup.ByPhone},
-		{"F9_repair_quality_revisit", followup.DealerRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair}, "F9.repair", day(3), day(5), followup.ByPhone},
-		{"F9_lost_sale", followup.DealerRules(1), followup.Trigger{Kind: followup.LostSale}, "F9.lost_sale", at, day(7), followup.ByPhone},
-		{"F9_renewal_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.RenewalDate}, "F9.renewal", day(-30), day(-23), followup.ByPhone},
-		{"F9_inspection_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.InspectionDate}, "F9.inspection", day(-14), day(-7), followup.ByPhone},
-		{"F9_maintenance_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.MaintenanceDate}, "F9.maintenance", day(-7), day(-3), followup.ByPhone},
-		{"F13_invitation_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.Invitation}, "F13.invitation", day(-7), day(-2), followup.ByPhone},
+		{"F13_fee_reminder_three_days_ahead", followup.PropertyRules(1), followup.Trigger{Kind: followup.FeeDue}, "F13.fee", day(-3), at, followup.Phone},
+		{"F13_holiday_care", followup.PropertyRules(1), followup.Trigger{Kind: followup.Holiday}, "F13.holiday", day(-2), at, followup.Phone},
+		{"F13_birthday_on_the_day", followup.PropertyRules(1), followup.Trigger{Kind: followup.Birthday}, "F13.birthday", at, at.Add(12 * time.Hour), followup.Phone},
+		{"F13_regular_care_call", followup.PropertyRules(1), followup.Trigger{Kind: followup.CareCall}, "F13.care", at, day(3), followup.Phone},
+		{"F9_enquiry_within_24h", followup.DealerRules(1), followup.Trigger{Kind: followup.Enquiry}, "F9.enquiry", at, at.Add(24 * time.Hour), followup.Phone},
+		{"F9_delivery_seven_days", followup.DealerRules(1), followup.Trigger{Kind: followup.VehicleDelivery}, "F9.delivery_7d", day(7), day(8), followup.Phone},
+		{"F9_delivery_one_month_clamped", followup.DealerRules(1), followup.Trigger{Kind: followup.VehicleDelivery}, "F9.delivery_1m", feb28, feb28.AddDate(0, 0, 3), followup.Phone},
+		{"F9_service_three_to_five_days", followup.DealerRules(1), followup.Trigger{Kind: followup.ServiceVisit}, "F9.service", day(3), day(5), followup.Phone},
+		{"F9_repair_quality_revisit", followup.DealerRules(1), followup.Trigger{Kind: followup.TicketResolved, TicketKind: ticket.Repair}, "F9.repair", day(3), day(5), followup.Phone},
+		{"F9_lost_sale", followup.DealerRules(1), followup.Trigger{Kind: followup.LostSale}, "F9.lost_sale", at, day(7), followup.Phone},
+		{"F9_renewal_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.RenewalDate}, "F9.renewal", day(-30), day(-23), followup.Phone},
+		{"F9_inspection_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.InspectionDate}, "F9.inspection", day(-14), day(-7), followup.Phone},
+		{"F9_maintenance_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.MaintenanceDate}, "F9.maintenance", day(-7), day(-3), followup.Phone},
+		{"F13_invitation_ahead", followup.DealerRules(1), followup.Trigger{Kind: followup.Invitation}, "F13.invitation", day(-7), day(-2), followup.Phone},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,7 +136,7 @@ func TestPresetContents(t *testing.T) {
 				if !signs {
 					t.Fatalf("on-site complaint revisit %s without a signature", tr.Key)
 				}
-			case followup.ByPhone:
+			case followup.Phone:
 				phone++
 				if signs {
 					t.Fatalf("phone revisit %s asks for a signature", tr.Key)
@@ -196,7 +196,7 @@ func TestRuleSetChanges(t *testing.T) {
 	if orig := planOne(t, followup.PropertyRules(1), followup.AnyTime{}, leak, "F2.leak"); !orig.Due.Equal(at.AddDate(0, 0, 3)) {
 		t.Error("changing a copy changed the preset")
 	}
-	rules.Set(followup.Rule{ID: "X.water_meter", Cites: "F13", Trigger: "meter_reading", To: followup.Days(2), Channel: followup.ByPhone, Role: ticket.RoleAdministrator})
+	rules.Set(followup.Rule{ID: "X.water_meter", Cites: "F13", Trigger: "meter_reading", To: followup.Days(2), Channel: followup.Phone, Role: ticket.RoleAdministrator})
 	if task := planOne(t, rules, followup.AnyTime{}, followup.Trigger{Kind: "meter_reading", Desk: "d1", Key: "m1", At: at}, "X.water_meter"); task.Cites != "F13" {
 		t.Errorf("added rule task %+v", task)
 	}
@@ -225,7 +225,7 @@ func TestRuleSetChanges(t *testing.T) {
 }
 
 func TestRuleValidate(t *testing.T) {
-	ok := followup.Rule{ID: "r", Trigger: followup.MoveIn, Channel: followup.ByPhone, Role: ticket.RoleAgent, To: followup.Days(1)}
+	ok := followup.Rule{ID: "r", Trigger: followup.MoveIn, Channel: followup.Phone, Role: ticket.RoleAgent, To: followup.Days(1)}
 	cases := map[string]func(r *followup.Rule){
 		"no_id":            func(r *followup.Rule) { r.ID = "" },
 		"slash_in_id":      func(r *followup.Rule) { r.ID = "a/b" },

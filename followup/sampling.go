@@ -11,7 +11,7 @@ import (
 // Sampling chooses complaint revisits (F5): at least Share of the
 // complaints are revisited, and at least OnSite of those revisits are
 // made on site with the customer's signature. The choice is a hash of
-// the seed and the trigger key, so it is reproducible, needs no shared
+// the Salt and the trigger key, so it is reproducible, needs no shared
 // state, and two derivers agree on it.
 //
 // Selected and OnSite decide one trigger at a time; over many triggers
@@ -21,12 +21,14 @@ import (
 type Sampling struct {
 	Share  float64 // F5: 0.10 of complaints revisited
 	OnSite float64 // F5: 0.30 of the revisits on site and signed
-	Seed   uint64
+	// Salt varies the choice between desks or runs (a random number, not
+	// the seed regulations); the same Salt and key give the same choice.
+	Salt uint64
 }
 
 // F5Sampling returns the seeds' shares: 10 % of complaints, 30 % of
 // those on site with a signature.
-func F5Sampling(seed uint64) Sampling { return Sampling{Share: 0.10, OnSite: 0.30, Seed: seed} }
+func F5Sampling(salt uint64) Sampling { return Sampling{Share: 0.10, OnSite: 0.30, Salt: salt} }
 
 // Validate reports shares outside [0, 1].
 func (s Sampling) Validate() error {
@@ -38,19 +40,19 @@ func (s Sampling) Validate() error {
 
 // Selected reports whether the trigger with that key is chosen for a
 // revisit.
-func (s Sampling) Selected(key string) bool { return unit(s.Seed, key, "select") < s.Share }
+func (s Sampling) Selected(key string) bool { return unit(s.Salt, key, "select") < s.Share }
 
 // OnSiteFor reports whether a chosen trigger's revisit is made on site
 // with a signature.
-func (s Sampling) OnSiteFor(key string) bool { return unit(s.Seed, key, "on_site") < s.OnSite }
+func (s Sampling) OnSiteFor(key string) bool { return unit(s.Salt, key, "on_site") < s.OnSite }
 
 // Plan chooses from a batch of keys: ceil(Share·n) of them for a revisit,
 // and ceil(OnSite·k) of the k chosen on site. The choice depends only on
 // the seed and the keys, not their order.
 func (s Sampling) Plan(keys []string) (revisit, onSite []string) {
 	k := ceilShare(s.Share, len(keys))
-	revisit = lowest(keys, k, func(key string) float64 { return unit(s.Seed, key, "select") })
-	onSite = lowest(revisit, ceilShare(s.OnSite, len(revisit)), func(key string) float64 { return unit(s.Seed, key, "on_site") })
+	revisit = lowest(keys, k, func(key string) float64 { return unit(s.Salt, key, "select") })
+	onSite = lowest(revisit, ceilShare(s.OnSite, len(revisit)), func(key string) float64 { return unit(s.Salt, key, "on_site") })
 	return revisit, onSite
 }
 
@@ -104,11 +106,11 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// unit hashes seed, key and purpose to a number in [0, 1).
-func unit(seed uint64, key, purpose string) float64 {
+// unit hashes salt, key and purpose to a number in [0, 1).
+func unit(salt uint64, key, purpose string) float64 {
 	h := fnv.New64a()
 	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], seed)
+	binary.LittleEndian.PutUint64(b[:], salt)
 	h.Write(b[:])
 	h.Write([]byte(purpose))
 	h.Write([]byte{0})

@@ -138,7 +138,7 @@ func TestObserver(t *testing.T) {
 		}
 		for range 2 {
 			task := &followup.Task{ID: ticket.NewV7(), Desk: "north", Rule: "test", Status: followup.Pending, NotBefore: now.Add(-time.Hour),
-				Due: now.Add(time.Hour), Role: ticket.RoleAgent, Channel: followup.ByPhone, MaxAttempts: 1, CreatedAt: now, UpdatedAt: now}
+				Due: now.Add(time.Hour), Role: ticket.RoleAgent, Channel: followup.Phone, MaxAttempts: 1, CreatedAt: now, UpdatedAt: now}
 			if err := store.Create(ctx, task); err != nil {
 				t.Fatal(err)
 			}

@@ -154,7 +154,7 @@ func ExampleForm_Missing() {
 }
 
 func ExampleReviewer_Plan() {
-	r, _ := phrasebook.NewReviewer(nil, phrasebook.ReviewPolicy{MonthlyMinimum: 2, Seed: 7})
+	r, _ := phrasebook.NewReviewer(nil, phrasebook.ReviewPolicy{MonthlyMinimum: 2, Salt: 7})
 	var calls []phrasebook.Call
 	for i := range 10 {
 		calls = append(calls, phrasebook.Call{

@@ -86,9 +86,9 @@ type ReviewPolicy struct {
 	// TrainingBelow: an aspect averaging below this goes into a summary's
 	// training focus (K2 weekly training plan). Zero means 3.
 	TrainingBelow float64
-	// Seed makes Plan reproducible: the same seed, calls and agents give
+	// Salt makes Plan reproducible: the same Salt, calls and agents give
 	// the same plan.
-	Seed uint64
+	Salt uint64
 	// Location sets week (Monday first) and month boundaries; nil is UTC.
 	Location *time.Location
 	Now      func() time.Time
@@ -193,7 +193,7 @@ type Plan struct {
 // the monthly minimum of that month's calls of desk, reproducibly: the
 // agent's calls are split in time order into MonthlyMinimum equal runs
 // and one call is drawn from each, with a generator seeded by the
-// policy's Seed, the desk, the agent and the month, so reviews spread
+// policy's Salt, the desk, the agent and the month, so reviews spread
 // over the month and adding an agent or a call elsewhere changes nothing
 // for the others. An agent with fewer calls has all of them picked and
 // appears in Short. Calls of other desks are ignored.
@@ -229,7 +229,7 @@ func (r *Reviewer) Plan(desk string, month time.Time, agents []string, calls []C
 		}
 		h := fnv.New64a()
 		fmt.Fprintf(h, "%s\x00%s\x00%d-%02d", desk, agent, start.Year(), start.Month())
-		rng := rand.New(rand.NewPCG(r.p.Seed, h.Sum64()))
+		rng := rand.New(rand.NewPCG(r.p.Salt, h.Sum64()))
 		picked := make([]Call, 0, k)
 		for i := range k {
 			lo, hi := i*len(cs)/k, (i+1)*len(cs)/k

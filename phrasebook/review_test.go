@@ -47,7 +47,7 @@ func TestPlan_K2_monthly_minimum(t *testing.T) {
 	march := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
 	for minimum := 1; minimum <= 6; minimum++ { // K2's 1..5, and a stricter desk's 6
 		t.Run(fmt.Sprintf("K2_minimum_%d", minimum), func(t *testing.T) {
-			r := testReviewer(t, ReviewPolicy{MonthlyMinimum: minimum, Seed: 42})
+			r := testReviewer(t, ReviewPolicy{MonthlyMinimum: minimum, Salt: 42})
 			plan := r.Plan("desk1", march, append(agents, "idle"), calls)
 			for _, a := range agents {
 				got := plan.Selected[a]
@@ -79,8 +79,8 @@ func TestPlan_K2_monthly_minimum(t *testing.T) {
 	}
 	// A different seed gives a different plan (with 40 calls and 3 picks
 	// per agent, a coincidence for all three agents is negligible).
-	a := testReviewer(t, ReviewPolicy{MonthlyMinimum: 3, Seed: 1}).Plan("desk1", march, agents, calls)
-	b := testReviewer(t, ReviewPolicy{MonthlyMinimum: 3, Seed: 2}).Plan("desk1", march, agents, calls)
+	a := testReviewer(t, ReviewPolicy{MonthlyMinimum: 3, Salt: 1}).Plan("desk1", march, agents, calls)
+	b := testReviewer(t, ReviewPolicy{MonthlyMinimum: 3, Salt: 2}).Plan("desk1", march, agents, calls)
 	if reflect.DeepEqual(a.Selected, b.Selected) {
 		t.Fatalf("seed has no effect")
 	}

@@ -173,10 +173,10 @@ func TestWhoIsOn(t *testing.T) {
 		if len(got) != 1 || got[0].Agent != "cy" || got[0].Where != Remote {
 			t.Fatalf("21:00: %+v", got)
 		}
-		if first, ok := WhoIsOn(at(13, 0), as, nil, nil).First(); !ok || first != "ann" {
+		if first, ok := WhoIsOn(at(13, 0), as, nil, nil).FirstAgent(); !ok || first != "ann" {
 			t.Fatalf("first contact at 13:00: %q %t", first, ok)
 		}
-		if _, ok := WhoIsOn(at(23, 0), as, nil, nil).First(); ok {
+		if _, ok := WhoIsOn(at(23, 0), as, nil, nil).FirstAgent(); ok {
 			t.Fatal("first contact at 23:00 when nobody is on (T19)")
 		}
 		if got := WhoIsOn(at(23, 0), as, nil, nil); len(got) != 0 || got.Agents() != nil {

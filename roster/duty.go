@@ -100,10 +100,10 @@ func (l OnDutyList) Agents() []string {
 	return out
 }
 
-// First returns the first agent of the list: the first-contact owner or
-// assignee for a request arriving at that moment. ok is false when nobody
-// is on duty.
-func (l OnDutyList) First() (agent string, ok bool) {
+// FirstAgent returns the ID of the list's first agent: the first-contact
+// owner or assignee for a request arriving at that moment. ok is false
+// when nobody is on duty.
+func (l OnDutyList) FirstAgent() (agent string, ok bool) {
 	if len(l) == 0 {
 		return "", false
 	}

@@ -104,7 +104,7 @@ func TestJobs(t *testing.T) {
 		for i := range 3 {
 			tk := &followup.Task{ID: ticket.NewV7(), Desk: "north", Rule: "test", Status: followup.Pending,
 				NotBefore: now.Add(-time.Hour), Due: now.Add(time.Duration(i+1) * time.Hour), Role: ticket.RoleAgent,
-				Channel: followup.ByPhone, Attempts: 0, MaxAttempts: 3, CreatedAt: now, UpdatedAt: now}
+				Channel: followup.Phone, Attempts: 0, MaxAttempts: 3, CreatedAt: now, UpdatedAt: now}
 			if err := store.Create(ctx, tk); err != nil {
 				t.Fatal(err)
 			}

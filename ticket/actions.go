@@ -433,8 +433,8 @@ type Notice string
 
 // Notices (T12: "书面或电话").
 const (
-	ByPhone   Notice = "phone"
-	InWriting Notice = "written"
+	PhoneNotice   Notice = "phone"
+	WrittenNotice Notice = "written"
 )
 
 // Reschedule records a missed or moved appointment (T12): the customer
@@ -444,7 +444,7 @@ func (s *Service) Reschedule(ctx context.Context, by Actor, ref Ref, at time.Tim
 	if err := s.bounds.note("note", note); err != nil {
 		return nil, s.refuse(ctx, by, ref, ActReschedule, err)
 	}
-	if notice != ByPhone && notice != InWriting {
+	if notice != PhoneNotice && notice != WrittenNotice {
 		return nil, s.refuse(ctx, by, ref, ActReschedule, invalid("notice", "tell the customer by phone or in writing (T12), not %q", notice))
 	}
 	return s.apply(ctx, by, ref, ActReschedule, func(t *Ticket, e *Event, now time.Time) error {

@@ -102,7 +102,7 @@ func FuzzEvents(f *testing.F) {
 			case 14:
 				_, err = d.svc.ResolveOnSpot(ctx, by, ref, "done")
 			case 15:
-				_, err = d.svc.Reschedule(ctx, by, ref, d.now.Add(time.Hour), ticket.InWriting, "")
+				_, err = d.svc.Reschedule(ctx, by, ref, d.now.Add(time.Hour), ticket.WrittenNotice, "")
 			case 16:
 				_, err = d.svc.RequireRevisit(ctx, by, ref, "sampled")
 			case 17:

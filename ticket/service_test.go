@@ -386,7 +386,7 @@ func TestLifecycle(t *testing.T) {
 		if _, err := d.svc.Reschedule(ctx, agent, tk.Ref(), d.now.Add(time.Hour), "smoke signal", ""); !errors.Is(err, ticket.ErrInvalid) {
 			t.Fatalf("notice must be phone or written: %v", err)
 		}
-		tk = d.must(d.svc.Reschedule(ctx, agent, tk.Ref(), d.now.Add(24*time.Hour), ticket.ByPhone, "plumber ill"))
+		tk = d.must(d.svc.Reschedule(ctx, agent, tk.Ref(), d.now.Add(24*time.Hour), ticket.PhoneNotice, "plumber ill"))
 		h, _ := d.svc.History(ctx, tk.ID)
 		last := h[len(h)-1]
 		if last.Data["missed"] == "" || last.Data["notice"] != "phone" || !tk.Appointment.Equal(d.now.Add(24*time.Hour)) {

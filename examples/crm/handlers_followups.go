@@ -179,7 +179,7 @@ func (s *server) complete(w http.ResponseWriter, r *http.Request, d *desk, by ti
 		return
 	}
 	ch := followup.Channel(in.Channel)
-	if ch != "" && ch != followup.ByPhone && ch != followup.OnSite {
+	if ch != "" && ch != followup.Phone && ch != followup.OnSite {
 		s.fail(w, r, badRequest("channel", fmt.Sprintf("channel %q; one of phone, on_site", in.Channel)))
 		return
 	}

@@ -74,7 +74,7 @@ func (s *server) duty(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 		}
 		resp.OnDuty = append(resp.OnDuty, out)
 	}
-	resp.First, _ = list.First()
+	resp.First, _ = list.FirstAgent()
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -142,7 +142,7 @@ func TestFollowupPages(t *testing.T) {
 	for i := range 23 {
 		task := &followup.Task{ID: uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "page-%d", i)), Desk: "north",
 			Rule: "F1.test", Cites: "F1", Trigger: followup.TicketResolved, Key: fmt.Sprint(i), Subject: fmt.Sprint("case ", i),
-			Channel: followup.ByPhone, Role: ticket.RoleAgent, NotBefore: start, Due: due.Add(time.Duration(i%3) * time.Hour),
+			Channel: followup.Phone, Role: ticket.RoleAgent, NotBefore: start, Due: due.Add(time.Duration(i%3) * time.Hour),
 			MaxAttempts: 3, Status: followup.Pending, CreatedAt: start, UpdatedAt: start}
 		if err := f.srv.tasks.Create(ctx, task); err != nil {
 			t.Fatal(err)

@@ -74,8 +74,8 @@ func newSpeech(s *Sim) (*speech, error) {
 		return nil, err
 	}
 	rp := s.cfg.Policies.Review
-	if rp.Seed == 0 {
-		rp.Seed = s.cfg.Seed
+	if rp.Salt == 0 {
+		rp.Salt = s.cfg.Seed
 	}
 	if rp.Location == nil {
 		rp.Location = s.loc

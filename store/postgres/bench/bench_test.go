@@ -181,7 +181,7 @@ func tasks(n int) []*followup.Task {
 	for i := range ts {
 		key := fmt.Sprint("bench:", taskSeq.Add(1))
 		ts[i] = &followup.Task{ID: followup.TaskID(desk, key, "F7.call"), Desk: desk, Rule: "F7.call", Cites: "F7",
-			Trigger: followup.TicketAnswered, Key: key, Subject: "customer", Channel: followup.ByPhone,
+			Trigger: followup.TicketAnswered, Key: key, Subject: "customer", Channel: followup.Phone,
 			Role: ticket.RoleAgent, TriggeredAt: at, NotBefore: at, Due: at.Add(24 * time.Hour),
 			MaxAttempts: 1, Status: followup.Pending, CreatedAt: at, UpdatedAt: at}
 	}
