@@ -95,7 +95,7 @@ func newFixture(t testing.TB) *fixture {
 	srv, err := newServer(Config{
 		Desks: []string{"north", "south"}, Location: shanghai,
 		RosterStart: roster.D(2026, 3, 2), RosterCycles: 1,
-		Now: c.Now, NewID: seqIDs(), Salt: 7, Auth: HeaderAuth{},
+		Now: c.Now, NewID: seqIDs(), Seed: 7, Auth: HeaderAuth{},
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {

@@ -49,9 +49,9 @@ type Config struct {
 	Now func() time.Time
 	// NewID makes ticket, event and lease IDs; nil means UUIDv7.
 	NewID func() uuid.UUID
-	// Salt makes the F3 role assignment and the F5 sampling of the
+	// Seed makes the F3 role assignment and the F5 sampling of the
 	// follow-up rules reproducible.
-	Salt uint64
+	Seed uint64
 	// Logger receives request and ticket logs (never personal data:
 	// tickets are logged through their slog.LogValuer); nil discards.
 	Logger *slog.Logger
@@ -315,7 +315,7 @@ func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 	}
 	contact := s.cfg.Calendar
 	der, err := followup.NewDeriver(s.tasks, followup.DeriverConfig{
-		Desk: name, Rules: followup.PropertyRules(s.cfg.Salt), Calendar: contact, Now: s.now,
+		Desk: name, Rules: followup.PropertyRules(s.cfg.Seed), Calendar: contact, Now: s.now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: %w", name, err)
