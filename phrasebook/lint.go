@@ -201,6 +201,11 @@ type Linter struct {
 	pool        sync.Pool
 }
 
+// scratch is the memory one Lint call works in, kept for the next.
+type scratch struct {
+	occ []occurrence
+}
+
 type patKind uint8
 
 const (
@@ -242,7 +247,7 @@ func NewLinter(c *Catalogue, p LintPolicy) (*Linter, error) {
 	l.addApproved(slices.Sorted(maps.Keys(forbidden)))
 	l.addMessages()
 	l.m = newMatcher(l.pats)
-	l.pool.New = func() any { s := make([]occurrence, 0, 64); return &s }
+	l.pool.New = func() any { return &scratch{occ: make([]occurrence, 0, 64)} }
 	return l, nil
 }
 
@@ -512,20 +517,12 @@ type approvedClause struct {
 	at   int
 }
 
-type occurrence struct {
-	pat        int32
-	start, end int // int, not int32: texts over 2 GiB must not wrap
-}
-
 // Lint checks text and returns its findings in order of offset (nil when
 // the text is clean). It never panics, whatever the input, including
 // invalid UTF-8.
 func (l *Linter) Lint(text string) []Finding {
-	bufp := l.pool.Get().(*[]occurrence)
-	occ := (*bufp)[:0]
-	l.m.scan(text, func(p, s, e int) {
-		occ = append(occ, occurrence{int32(p), s, e})
-	})
+	sc := l.pool.Get().(*scratch)
+	occ := l.m.find(text, sc.occ[:0])
 	var findings []Finding
 	if len(occ) > 0 && len(l.policy.OtherSpeakers) > 0 {
 		occ = l.dropOtherSpeakers(text, occ)
@@ -537,8 +534,8 @@ func (l *Linter) Lint(text string) []Finding {
 	default:
 		findings = l.resolve(window{text, 0, len(text)}, occ)
 	}
-	*bufp = occ[:0]
-	l.pool.Put(bufp)
+	sc.occ = occ[:0]
+	l.pool.Put(sc)
 	if len(findings) > 0 {
 		setPositions(text, findings)
 	}

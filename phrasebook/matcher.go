@@ -3,19 +3,30 @@ package phrasebook
 import "unicode/utf8"
 
 // matcher finds every occurrence of every pattern in one left-to-right pass
-// over the bytes of a text (Aho–Corasick). The automaton is compiled into
-// a full transition table (failure links resolved at build time), indexed
-// by state and byte class, so scanning costs one table load per byte no
-// matter how many patterns there are.
+// over a text (Aho–Corasick). The automaton reads characters, not bytes:
+// a Chinese character is one step, not three. It is compiled into a full
+// transition table (failure links resolved at build time), indexed by
+// state and character class, so scanning costs one table load per
+// character no matter how many patterns there are.
 //
-// Byte classes: every byte that occurs in some pattern gets its own class,
-// all other bytes share class 0 (which always leads back towards the
+// Character classes: every character that occurs in some pattern gets its
+// own class, all others share class 0 (which always leads back to the
 // root). ASCII upper-case letters share the class of their lower-case
-// letter, so English patterns (stored lower-case) match case-insensitively
-// at no cost. UTF-8 is matched as bytes: a pattern is valid UTF-8, so a
-// match always starts and ends on a rune boundary of the text.
+// letter, and a tab that of a space, so English patterns (stored lower
+// case) match case-insensitively at no cost.
+//
+// Text is cut into characters as UTF-8; a byte that does not start a
+// complete, shortest-form sequence stands for itself (see decodeKey). A
+// pattern, cut the same way, matches exactly where its bytes occur in the
+// text: it starts with a byte that is not a continuation byte (10xxxxxx),
+// and the text has a character boundary before every such byte.
 type matcher struct {
-	class    [256]uint16
+	ascii   [utf8.RuneSelf]uint16 // class of an ASCII byte
+	invalid [256]uint16           // class of a byte standing for itself
+	// hi and lo: the class of rune r >= 0x80 is lo[hi[r>>6]<<6|r&63];
+	// hi points every block of 64 runes without any class at block 0.
+	hi       []uint16
+	lo       []uint16
 	nclass   int
 	delta    []int32 // delta[s+class] = next s, where s = state*nclass
 	firstOut int32   // s >= firstOut: the state ends some patterns
@@ -27,10 +38,6 @@ type matcher struct {
 	// not match inside "know").
 	wordStart []bool
 	wordEnd   []bool
-	// wsClass is the class of ' ' and '\t'. A stray one (see stray) is
-	// skipped while the automaton is inside a match, so "不 知道" and
-	// "don't  know" match 不知道 and "don't know".
-	wsClass uint16
 }
 
 func foldByte(b byte) byte {
@@ -57,41 +64,108 @@ func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
+// decodeKey cuts the character at s[i] (i < len(s)): an ASCII byte
+// (folded, see foldByte), a complete shortest-form UTF-8 sequence of two
+// to four bytes (as its code point), or else the byte s[i] alone, as
+// -1-s[i]. It returns the key and the number of bytes.
+func decodeKey(s string, i int) (int32, int) {
+	c := s[i]
+	switch {
+	case c < utf8.RuneSelf:
+		return int32(foldByte(c)), 1
+	case c >= 0xC2 && c < 0xE0:
+		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			return int32(c&0x1F)<<6 | int32(s[i+1]&0x3F), 2
+		}
+	case c >= 0xE0 && c < 0xF0:
+		if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if r := int32(c&0x0F)<<12 | int32(s[i+1]&0x3F)<<6 | int32(s[i+2]&0x3F); r >= 0x800 {
+				return r, 3
+			}
+		}
+	case c >= 0xF0 && c < 0xF5:
+		if i+3 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && s[i+3]&0xC0 == 0x80 {
+			if r := int32(c&0x07)<<18 | int32(s[i+1]&0x3F)<<12 | int32(s[i+2]&0x3F)<<6 | int32(s[i+3]&0x3F); r >= 0x10000 && r <= utf8.MaxRune {
+				return r, 4
+			}
+		}
+	}
+	return -1 - int32(c), 1
+}
+
+// classOf returns the class of a key of decodeKey.
+func (m *matcher) classOf(k int32) uint16 {
+	switch {
+	case k < 0:
+		return m.invalid[-1-k]
+	case k < utf8.RuneSelf:
+		return m.ascii[k]
+	}
+	return m.lo[int(m.hi[k>>6])<<6|int(k&63)]
+}
+
 // newMatcher compiles patterns; empty patterns never match. Patterns are
 // folded to lower case.
 func newMatcher(patterns []string) *matcher {
 	m := &matcher{patLen: make([]int32, len(patterns)), wordStart: make([]bool, len(patterns)), wordEnd: make([]bool, len(patterns))}
-	// Byte classes.
-	for _, p := range patterns {
-		for i := 0; i < len(p); i++ {
-			b := foldByte(p[i])
-			if m.class[b] == 0 {
-				m.nclass++
-				m.class[b] = uint16(m.nclass)
+	// Classes, in order of first appearance; ' ' always has one.
+	m.hi = make([]uint16, (utf8.MaxRune+1)>>6)
+	m.lo = make([]uint16, 64) // block 0: no class
+	m.nclass = 1              // class 0
+	wsKey := int32(' ')
+	isNonASCII := []bool{false} // per class: its characters are not ASCII
+	assign := func(k int32) {
+		if k >= 0 && k < utf8.RuneSelf && m.ascii[k] != 0 || k < 0 && m.invalid[-1-k] != 0 {
+			return
+		}
+		if k >= utf8.RuneSelf && m.classOf(k) != 0 {
+			return
+		}
+		c := uint16(m.nclass)
+		m.nclass++
+		isNonASCII = append(isNonASCII, k < 0 || k >= utf8.RuneSelf)
+		switch {
+		case k < 0:
+			m.invalid[-1-k] = c
+		case k < utf8.RuneSelf:
+			m.ascii[k] = c
+		default:
+			if m.hi[k>>6] == 0 {
+				m.hi[k>>6] = uint16(len(m.lo) >> 6)
+				m.lo = append(m.lo, make([]uint16, 64)...)
 			}
+			m.lo[int(m.hi[k>>6])<<6|int(k&63)] = c
 		}
 	}
-	if m.class[' '] == 0 {
-		m.nclass++
-		m.class[' '] = uint16(m.nclass)
+	keys := make([][]int32, len(patterns))
+	for pi, p := range patterns {
+		for i := 0; i < len(p); {
+			k, size := decodeKey(p, i)
+			keys[pi] = append(keys[pi], k)
+			assign(k)
+			i += size
+		}
 	}
-	m.class['\t'] = m.class[' ']
-	m.wsClass = m.class[' ']
-	m.nclass++ // class 0
+	assign(wsKey)
+	wsClass := m.ascii[' ']
+	m.ascii['\t'] = wsClass
 	for b := 'A'; b <= 'Z'; b++ {
-		m.class[b] = m.class[b+('a'-'A')]
+		m.ascii[b] = m.ascii[b+('a'-'A')]
 	}
 	nc := m.nclass
 
-	// Trie in the dense table; -1 = no edge yet.
-	newState := func() int32 {
+	// Trie in the dense table; -1 = no edge yet. label: the class read
+	// to reach each state.
+	var label []uint16
+	newState := func(c uint16) int32 {
 		s := int32(len(m.delta) / nc)
 		for i := 0; i < nc; i++ {
 			m.delta = append(m.delta, -1)
 		}
+		label = append(label, c)
 		return s
 	}
-	newState() // root
+	newState(0) // root
 	own := [][]int32{nil}
 	for pi, p := range patterns {
 		m.patLen[pi] = int32(len(p))
@@ -101,13 +175,13 @@ func newMatcher(patterns []string) *matcher {
 		m.wordStart[pi] = isWordByte(p[0])
 		m.wordEnd[pi] = isWordByte(p[len(p)-1])
 		s := int32(0)
-		for i := 0; i < len(p); i++ {
-			c := int(m.class[foldByte(p[i])])
-			next := m.delta[int(s)*nc+c]
+		for _, k := range keys[pi] {
+			c := m.classOf(k)
+			next := m.delta[int(s)*nc+int(c)]
 			if next < 0 {
-				next = newState()
+				next = newState(c)
 				own = append(own, nil)
-				m.delta[int(s)*nc+c] = next
+				m.delta[int(s)*nc+int(c)] = next
 			}
 			s = next
 		}
@@ -148,17 +222,19 @@ func newMatcher(patterns []string) *matcher {
 		o := append([]int32(nil), own[s]...)
 		outs[s] = append(o, outs[fail[s]]...)
 	}
-	// Renumber: states without outputs first (the root stays 0), then
-	// those with outputs, so scan tells them apart with one comparison;
-	// and premultiply state numbers by the number of classes, so a
-	// transition is one load without a multiplication.
+	// Renumber, in breadth-first order (the root, then the states near it,
+	// which a text visits most, close together): states without outputs
+	// first, then those with outputs, so scan tells them apart with one
+	// comparison; and premultiply state numbers by the number of classes,
+	// so a transition is one load without a multiplication.
+	bfs := append([]int32{0}, queue...)
 	newID := make([]int32, nstates)
 	order := make([]int32, 0, nstates)
 	for pass := 0; pass < 2; pass++ {
-		for s := 0; s < nstates; s++ {
+		for _, s := range bfs {
 			if (len(outs[s]) > 0) == (pass == 1) {
 				newID[s] = int32(len(order))
-				order = append(order, int32(s))
+				order = append(order, s)
 			}
 		}
 		if pass == 0 {
@@ -173,56 +249,75 @@ func newMatcher(patterns []string) *matcher {
 		}
 		m.outStart[n] = int32(len(m.outList))
 		m.outList = append(m.outList, outs[s]...)
+		// A space or tab read after a non-ASCII character or another space
+		// may be stray (see stray): its transition carries wsFlag, which
+		// puts it above firstOut, so the loop's one comparison in advance also
+		// catches it. After an ASCII character it never is, and out of the
+		// root it is never skipped.
+		if s != 0 && (isNonASCII[label[s]] || label[s] == wsClass) {
+			trans[n*nc+int(wsClass)] |= wsFlag
+		}
 	}
 	m.outStart[nstates] = int32(len(m.outList))
-	// A space or tab read outside the root may be stray (skipped): its
-	// transitions carry wsFlag, which puts them above firstOut, so the
-	// scan loop's one comparison also catches them.
-	ws := int(m.wsClass)
-	for n := 1; n < nstates; n++ {
-		trans[n*nc+ws] |= wsFlag
-	}
 	m.delta = trans
 	return m
 }
 
-// wsFlag marks the transitions on a space or tab out of a state other
-// than the root (see scan).
+// wsFlag marks the transitions on a space or tab that may be stray (see
+// newMatcher and find).
 const wsFlag = 1 << 30
+
+// occurrence is one occurrence of pattern pat at text[start:end].
+type occurrence struct {
+	pat        int32
+	start, end int // int, not int32: texts over 2 GiB must not wrap
+}
 
 // scan calls fn for every occurrence, in order of end offset (occurrences
 // ending at the same byte come longest first). start and end are byte
 // offsets into text, end exclusive.
+func (m *matcher) scan(text string, fn func(pat, start, end int)) {
+	for _, o := range m.find(text, nil) {
+		fn(int(o.pat), o.start, o.end)
+	}
+}
+
+// find appends every occurrence in text to dst, in order of end offset
+// (occurrences ending at the same byte come longest first).
 //
 // Stray whitespace: while the automaton is inside a match (not at the
 // root), a space or tab that follows another one, or that stands between
-// two non-ASCII runes (between Chinese characters), is skipped: the state
-// stays as it was. An occurrence spanning skipped bytes starts earlier
-// than end minus the pattern length; its start is found by walking back
-// over the text with the same rule.
-func (m *matcher) scan(text string, fn func(pat, start, end int)) {
+// two non-ASCII characters (between Chinese characters), is skipped: the
+// state stays as it was. An occurrence spanning skipped bytes starts
+// earlier than end minus the pattern length; its start is found by
+// walking back over the text with the same rule.
+func (m *matcher) find(text string, dst []occurrence) []occurrence {
 	nc := m.nclass
 	outStart := m.outStart
 	firstOut := m.firstOut
 	lastSkip := -1
 	s := int32(0)
-	for i := 0; ; i++ {
+	for i := 0; ; {
 		var t int32
-		if i, s, t = m.advance(text, i, s); i >= len(text) {
-			return
+		var size int
+		if i, size, s, t = m.advance(text, i, s); i >= len(text) {
+			return dst
 		}
 		if t&wsFlag != 0 {
 			if stray(text, i) {
 				lastSkip = i
+				i++
 				continue
 			}
 			if t &^= wsFlag; t < firstOut {
 				s = t
+				i++
 				continue
 			}
 		}
 		s = t
-		end := i + 1
+		i += size
+		end := i
 		n := int(s) / nc
 		for _, p := range m.outList[outStart[n]:outStart[n+1]] {
 			start := end - int(m.patLen[p])
@@ -235,29 +330,46 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 			if m.wordEnd[p] && end < len(text) && isWordByte(text[end]) {
 				continue
 			}
-			fn(int(p), start, end)
+			dst = append(dst, occurrence{p, start, end})
 		}
 	}
 }
 
 // advance runs the automaton from state s over text[i:] until a
 // transition reaches firstOut or above (a state ending some patterns, or
-// a space or tab out of a state other than the root), and returns the
-// offset of that byte (len(text) at the end), the state before it and the
-// transition. Its loop calls nothing, so it keeps everything in registers.
-func (m *matcher) advance(text string, i int, s int32) (int, int32, int32) {
+// a space or tab that may be stray), and returns the offset and size of
+// the character read, the state before it and the transition (len(text)
+// at the end). Its loop calls nothing on ASCII and on three-byte
+// characters (Chinese), so it keeps everything in registers.
+func (m *matcher) advance(text string, i int, s int32) (int, int, int32, int32) {
 	delta := m.delta
-	class := &m.class
+	ascii := &m.ascii
+	hi, lo := m.hi, m.lo
 	firstOut := m.firstOut
-	rest := text[i:]
-	for j := 0; j < len(rest); j++ {
-		t := delta[int(s)+int(class[rest[j]])]
+	for i < len(text) {
+		c := text[i]
+		size := 1
+		var cls int
+		switch {
+		case c < utf8.RuneSelf:
+			cls = int(ascii[c])
+		case c >= 0xE0 && c < 0xF0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (c != 0xE0 || text[i+1] >= 0xA0):
+			r := int(c&0x0F)<<12 | int(text[i+1]&0x3F)<<6 | int(text[i+2]&0x3F)
+			cls = int(lo[int(hi[r>>6])<<6|r&63])
+			size = 3
+		default:
+			var k int32
+			k, size = decodeKey(text, i)
+			cls = int(m.classOf(k))
+		}
+		t := delta[int(s)+cls]
 		if t >= firstOut {
-			return i + j, s, t
+			return i, size, s, t
 		}
 		s = t
+		i += size
 	}
-	return len(text), s, 0
+	return len(text), 0, s, 0
 }
 
 // squeeze drops the stray spaces and tabs of s (see stray) and returns

@@ -91,3 +91,57 @@ func TestMatcher_longest_first_at_same_end(t *testing.T) {
 		t.Fatalf("order %v, want [1 2 0]", got)
 	}
 }
+
+// Property, over characters of every UTF-8 length and byte sequences that
+// are not UTF-8 (a truncated character, a surrogate, an overlong form, a
+// stray continuation byte): the automaton, which reads characters, finds
+// exactly the occurrences that strings.Index finds in the bytes, for
+// patterns that are valid UTF-8. Texts are long and English-like words
+// are common, so word boundaries and stray spaces are exercised too.
+func TestMatcher_characters_agree_with_bytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	valid := []string{"a", "n", "o", "K", "é", "不", "在", "知", "𠀀", "’", ",", " ", " ", "\t", "1"}
+	invalid := []string{"\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\xaf", "\xe0\x83\xa9", "\xc0\xaf", "\xbf", "\xff", "\xf4\x90\x80\x80"}
+	randText := func(units []string, n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(units[rng.IntN(len(units))])
+		}
+		return b.String()
+	}
+	all := append(append([]string(nil), valid...), invalid...)
+	for range 300 {
+		var pats []string
+		for range 1 + rng.IntN(20) {
+			p, _ := squeeze(strings.TrimSpace(asciiLower(randText(valid, 1+rng.IntN(4)))))
+			if p = strings.TrimSpace(p); p != "" {
+				pats = append(pats, p)
+			}
+		}
+		m := newMatcher(pats)
+		text := randText(all, 200+rng.IntN(400))
+		got := []hit{}
+		m.scan(text, func(p, s, e int) { got = append(got, hit{p, s, e}) })
+		want := naiveHits(m, pats, text)
+		if want == nil {
+			want = []hit{}
+		}
+		sortHits(got)
+		sortHits(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("patterns %q text %q:\n got %v\nwant %v", pats, text, got, want)
+		}
+	}
+}
+
+// A pattern holding bytes that are not UTF-8 matches where the text holds
+// the same bytes cut the same way, and never inside a character.
+func TestMatcher_invalid_pattern_bytes(t *testing.T) {
+	m := newMatcher([]string{"\xe4\xb8a", "\xff"})
+	var got []hit
+	m.scan("不a \xe4\xb8a\xff", func(p, s, e int) { got = append(got, hit{p, s, e}) })
+	want := []hit{{0, 5, 8}, {1, 8, 9}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
