@@ -108,7 +108,7 @@ func (w window) breakAt(i int, r rune, size int) (clause, sentence bool) {
 // clauseBefore returns the start of the clause holding pos.
 func (w window) clauseBefore(pos int) int {
 	for i := pos; i > w.lo; {
-		r, size := utf8.DecodeLastRuneInString(w.text[w.lo:i])
+		r, size := decodeLastRune(w.text[w.lo:], i-w.lo)
 		if c, _ := w.breakAt(i-size, r, size); c {
 			return i
 		}
@@ -120,7 +120,7 @@ func (w window) clauseBefore(pos int) int {
 // clauseAfter returns the end of the clause holding pos.
 func (w window) clauseAfter(pos int) int {
 	for i := pos; i < w.hi; {
-		r, size := utf8.DecodeRuneInString(w.text[i:w.hi])
+		r, size := decodeRune(w.text[:w.hi], i)
 		if c, _ := w.breakAt(i, r, size); c {
 			return i
 		}
@@ -133,7 +133,7 @@ func (w window) clauseAfter(pos int) int {
 // that ends it (0 at the end of the window).
 func (w window) sentenceAfter(pos int) (int, rune) {
 	for i := pos; i < w.hi; {
-		r, size := utf8.DecodeRuneInString(w.text[i:w.hi])
+		r, size := decodeRune(w.text[:w.hi], i)
 		if _, s := w.breakAt(i, r, size); s {
 			return i, r
 		}

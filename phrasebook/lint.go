@@ -8,7 +8,6 @@ import (
 	"maps"
 	"math/bits"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -523,17 +522,18 @@ type approvedClause struct {
 func (l *Linter) Lint(text string) []Finding {
 	sc := l.pool.Get().(*scratch)
 	occ := l.m.find(text, sc.occ[:0])
-	var findings []Finding
 	if len(occ) > 0 && len(l.policy.OtherSpeakers) > 0 {
 		occ = l.dropOtherSpeakers(text, occ)
 	}
+	var report []occurrence
 	switch {
 	case len(occ) == 0:
 	case l.policy.Document:
-		findings = l.resolveQuotes(text, occ)
+		report = l.resolveQuotes(text, occ)
 	default:
-		findings = l.resolve(window{text, 0, len(text)}, occ)
+		report = l.resolve(window{text, 0, len(text)}, occ)
 	}
+	findings := l.findings(text, report)
 	sc.occ = occ[:0]
 	l.pool.Put(sc)
 	if len(findings) > 0 {
@@ -543,28 +543,29 @@ func (l *Linter) Lint(text string) []Finding {
 }
 
 // resolveQuotes resolves, quotation by quotation, the occurrences lying
-// wholly inside one (document mode). occ is in order of end offset.
-func (l *Linter) resolveQuotes(text string, occ []occurrence) []Finding {
-	var findings []Finding
+// wholly inside one (document mode), and returns those to report in occ's
+// memory. occ is in order of end offset.
+func (l *Linter) resolveQuotes(text string, occ []occurrence) []occurrence {
+	k := 0 // occ[:k]: reported so far; each quotation's go to occ[k:]
 	i := 0
 	for _, q := range quoteSpans(text) {
 		for i < len(occ) && occ[i].end <= q[0] {
 			i++
 		}
-		j := i
-		var in []occurrence
+		j, n := i, k
 		for j < len(occ) && occ[j].end <= q[1] {
 			if occ[j].start >= q[0] {
-				in = append(in, occ[j])
+				occ[n] = occ[j]
+				n++
 			}
 			j++
 		}
-		if len(in) > 0 {
-			findings = append(findings, l.resolve(window{text, q[0], q[1]}, in)...)
+		if n > k {
+			k += len(l.resolve(window{text, q[0], q[1]}, occ[k:n]))
 		}
 		i = j
 	}
-	return findings
+	return occ[:k]
 }
 
 // completeTemplates replaces each occurrence of a template's head with
@@ -666,7 +667,10 @@ func (l *Linter) notRefusal(w window, o occurrence) bool {
 	return ctx.subjectOf(before) != subjectAgent && w.isQuestion(o.end)
 }
 
-func (l *Linter) resolve(w window, occ []occurrence) []Finding {
+// resolve applies the context rules and the masking, ordering and apology
+// rules (see Linter) to the occurrences in window w, and returns those to
+// report, in order of start, in occ's memory.
+func (l *Linter) resolve(w window, occ []occurrence) []occurrence {
 	text := w.text
 	occ = l.completeTemplates(w, occ)
 	// Start ascending; at equal start, longer first; at equal span, allow
@@ -683,20 +687,19 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 		}
 		return int(l.kinds[b.pat]) - int(l.kinds[a.pat])
 	}
-	candidates := 0
 	for i := range occ {
-		if k := l.kinds[occ[i].pat]; k == kindForbidden || k == kindRefusal {
-			candidates++
-		}
 		for j := i; j > 0 && cmp(occ[j-1], occ[j]) > 0; j-- {
 			occ[j-1], occ[j] = occ[j], occ[j-1]
 		}
 	}
 	var (
-		findings                 = make([]Finding, 0, candidates)
+		report                   = occ[:0] // written behind the reading
 		allowAllEnd              = -1
 		forbEnd                  = -1 // end of the reported P3 fragments so far
 		apologyStart, apologyEnd = -1, -1
+		// ScopeTurn: the first line break after the apology (-1: none
+		// found in text[apologyEnd:nlFrom]).
+		nlAt, nlFrom = -1, 0
 	)
 	for _, o := range occ {
 		switch l.kinds[o.pat] {
@@ -704,48 +707,81 @@ func (l *Linter) resolve(w window, occ []occurrence) []Finding {
 			allowAllEnd = max(allowAllEnd, o.end)
 		case kindApology:
 			apologyStart, apologyEnd = o.start, o.end
+			nlAt, nlFrom = -1, o.end
 		case kindForbidden:
 			if allowAllEnd >= o.end || forbEnd >= o.end {
 				continue
 			}
-			ei := l.entries[o.pat]
-			f := &l.lex.Forbidden[ei]
-			if l.masked(w, o, f) {
+			if l.masked(w, o, &l.lex.Forbidden[l.entries[o.pat]]) {
 				continue
 			}
 			forbEnd = o.end
-			frag := text[o.start:o.end]
-			lang := langOf(frag)
-			sugg := l.suggest[ei][lang]
-			msg := l.patMsg[o.pat]
-			if frag != l.pats[o.pat] {
-				msg = l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
-			}
-			findings = append(findings, Finding{
-				Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
-				EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: sugg,
-			})
+			report = append(report, o)
 		case kindRefusal:
 			if allowAllEnd >= o.end || forbEnd >= o.end {
 				continue
 			}
-			if apologyStart >= 0 && apologyStart < o.start && l.inScope(text, min(apologyEnd, o.start), o.start) {
-				continue
+			if apologyStart >= 0 && apologyStart < o.start {
+				apologised := false
+				switch {
+				case apologyEnd >= o.start:
+					apologised = true
+				case l.policy.ApologyScope == ScopeTurn:
+					// Line breaks are looked for once per apology, not
+					// once per refusal after it.
+					if nlAt < 0 && nlFrom < o.start {
+						if k := strings.IndexByte(text[nlFrom:o.start], '\n'); k >= 0 {
+							nlAt = nlFrom + k
+						} else {
+							nlFrom = o.start
+						}
+					}
+					apologised = nlAt < 0 || nlAt >= o.start
+				default:
+					apologised = l.inScope(text, apologyEnd, o.start)
+				}
+				if apologised {
+					continue
+				}
 			}
 			if l.notRefusal(w, o) {
 				continue
 			}
-			frag := text[o.start:o.end]
-			findings = append(findings, Finding{
+			report = append(report, o)
+		}
+	}
+	return report
+}
+
+// findings returns the findings of the reported occurrences (in order of
+// start), in a slice of exactly their number.
+func (l *Linter) findings(text string, report []occurrence) []Finding {
+	if len(report) == 0 {
+		return nil
+	}
+	findings := make([]Finding, len(report))
+	for i, o := range report {
+		frag := text[o.start:o.end]
+		if l.kinds[o.pat] == kindRefusal {
+			findings[i] = Finding{
 				Offset: o.start, End: o.end, Rule: "P2", Fault: FaultNoApology, Fragment: frag,
 				EntryID: "p2.no_apology",
 				Message: l.refusalMessage(o.pat, frag),
-			})
+			}
+			continue
+		}
+		ei := l.entries[o.pat]
+		f := &l.lex.Forbidden[ei]
+		lang := langOf(frag)
+		msg := l.patMsg[o.pat]
+		if frag != l.pats[o.pat] {
+			msg = l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
+		}
+		findings[i] = Finding{
+			Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
+			EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: l.suggest[ei][lang],
 		}
 	}
-	// Occurrences were visited by start, so findings are already ordered;
-	// a stable sort keeps that promise explicit and cheap.
-	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Offset < findings[j].Offset })
 	return findings
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 type hit struct{ pat, start, end int }
@@ -143,5 +144,31 @@ func TestMatcher_invalid_pattern_bytes(t *testing.T) {
 	want := []hit{{0, 5, 8}, {1, 8, 9}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+// decodeRune and decodeLastRune agree with the standard library on
+// random bytes, valid and not.
+func TestDecodeRune_agrees_with_utf8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 23))
+	units := []string{"a", "é", "不", "𠀀", "。", "\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\xaf", "\xe0\xa0\x80", "\xbf", "\xff", "\xef\xbf\xbd"}
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(units[rng.IntN(len(units))])
+		}
+		s := b.String()
+		for i := 0; i < len(s); i++ {
+			r, n := decodeRune(s, i)
+			wr, wn := utf8.DecodeRuneInString(s[i:])
+			if r != wr || n != wn {
+				t.Fatalf("decodeRune(%q, %d) = %q %d, want %q %d", s, i, r, n, wr, wn)
+			}
+			r, n = decodeLastRune(s, i+1)
+			wr, wn = utf8.DecodeLastRuneInString(s[:i+1])
+			if r != wr || n != wn {
+				t.Fatalf("decodeLastRune(%q, %d) = %q %d, want %q %d", s, i+1, r, n, wr, wn)
+			}
+		}
 	}
 }

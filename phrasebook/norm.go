@@ -54,13 +54,39 @@ func plainWindow(s string) bool {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s, i)
 		if r == '\u2019' || r >= 0x3400 && tradBits[r>>6&(1<<10-1)]&(1<<(r&63)) != 0 && t2s[r] != 0 {
 			return false
 		}
 		i += size
 	}
 	return true
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the three-byte
+// characters of Chinese text decoded in line.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c >= 0xE0 && c < 0xF0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// decodeLastRune is utf8.DecodeLastRuneInString(s[:i]) with the
+// three-byte characters of Chinese text decoded in line.
+func decodeLastRune(s string, i int) (rune, int) {
+	if i >= 3 {
+		if c := s[i-3]; c >= 0xE0 && c < 0xF0 && s[i-2]&0xC0 == 0x80 && s[i-1]&0xC0 == 0x80 {
+			r := rune(c&0x0F)<<12 | rune(s[i-2]&0x3F)<<6 | rune(s[i-1]&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeLastRuneInString(s[:i])
 }
 
 // toSimplified maps a traditional character to its simplified form.
@@ -108,7 +134,7 @@ func normWindow(s string) string {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s, i)
 		switch {
 		case r == '\u2019':
 			b.WriteByte('\'')
