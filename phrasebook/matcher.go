@@ -38,6 +38,9 @@ type matcher struct {
 	// not match inside "know").
 	wordStart []bool
 	wordEnd   []bool
+	// bytes: the matcher reads every non-ASCII byte on its own (a lexicon
+	// with too many distinct characters for a table by character).
+	bytes bool
 }
 
 func foldByte(b byte) byte {
@@ -104,21 +107,29 @@ func (m *matcher) classOf(k int32) uint16 {
 	return m.lo[int(m.hi[k>>6])<<6|int(k&63)]
 }
 
-// newMatcher compiles patterns; empty patterns never match. Patterns are
-// folded to lower case.
-func newMatcher(patterns []string) *matcher {
-	m := &matcher{patLen: make([]int32, len(patterns)), wordStart: make([]bool, len(patterns)), wordEnd: make([]bool, len(patterns))}
+// maxTable bounds the transition table of a matcher reading characters
+// (states times classes; at most one state per pattern character): 16 MiB.
+const maxTable = 1 << 22
+
+// newClasses numbers the classes of the patterns' characters (bytes:
+// every non-ASCII byte on its own) and returns, per class, whether its
+// characters are not ASCII, and each pattern as its keys (see decodeKey).
+func newClasses(patterns []string, bytes bool) (*matcher, []bool, [][]int32) {
+	m := &matcher{patLen: make([]int32, len(patterns)), wordStart: make([]bool, len(patterns)), wordEnd: make([]bool, len(patterns)), bytes: bytes}
 	// Classes, in order of first appearance; ' ' always has one.
 	m.hi = make([]uint16, (utf8.MaxRune+1)>>6)
 	m.lo = make([]uint16, 64) // block 0: no class
 	m.nclass = 1              // class 0
-	wsKey := int32(' ')
-	isNonASCII := []bool{false} // per class: its characters are not ASCII
+	isNonASCII := []bool{false}
 	assign := func(k int32) {
 		if k >= 0 && k < utf8.RuneSelf && m.ascii[k] != 0 || k < 0 && m.invalid[-1-k] != 0 {
 			return
 		}
 		if k >= utf8.RuneSelf && m.classOf(k) != 0 {
+			return
+		}
+		if m.nclass > maxClasses {
+			m.nclass = maxTable // over budget: newMatcher reads bytes
 			return
 		}
 		c := uint16(m.nclass)
@@ -140,13 +151,51 @@ func newMatcher(patterns []string) *matcher {
 	keys := make([][]int32, len(patterns))
 	for pi, p := range patterns {
 		for i := 0; i < len(p); {
-			k, size := decodeKey(p, i)
+			k, size := m.key(p, i)
 			keys[pi] = append(keys[pi], k)
 			assign(k)
 			i += size
 		}
 	}
-	assign(wsKey)
+	assign(' ')
+	m.ascii['\t'] = m.ascii[' ']
+	for b := 'A'; b <= 'Z'; b++ {
+		m.ascii[b] = m.ascii[b+('a'-'A')]
+	}
+	return m, isNonASCII, keys
+}
+
+// maxClasses keeps class numbers within uint16 (and hi's block numbers
+// too: a block holds at least one class).
+const maxClasses = 1<<16 - 2
+
+// key is decodeKey, or for a matcher reading bytes, every non-ASCII byte
+// on its own.
+func (m *matcher) key(s string, i int) (int32, int) {
+	if m.bytes && s[i] >= utf8.RuneSelf {
+		return -1 - int32(s[i]), 1
+	}
+	return decodeKey(s, i)
+}
+
+// newMatcher compiles patterns; empty patterns never match. Patterns are
+// folded to lower case.
+func newMatcher(patterns []string) *matcher { return compile(patterns, false) }
+
+// compile is newMatcher; bytes: read every non-ASCII byte on its own even
+// if the table by characters would fit (for tests).
+func compile(patterns []string, bytes bool) *matcher {
+	m, isNonASCII, keys := newClasses(patterns, bytes)
+	total := 2
+	for _, k := range keys {
+		total += len(k)
+	}
+	if !bytes && total*m.nclass > maxTable {
+		// Too many distinct characters for a table of states by
+		// characters: read every non-ASCII byte on its own instead (the
+		// table then has at most 128 more columns than ASCII needs).
+		m, isNonASCII, keys = newClasses(patterns, true)
+	}
 	wsClass := m.ascii[' ']
 	m.ascii['\t'] = wsClass
 	for b := 'A'; b <= 'Z'; b++ {
@@ -346,6 +395,10 @@ func (m *matcher) advance(text string, i int, s int32) (int, int, int32, int32) 
 	ascii := &m.ascii
 	hi, lo := m.hi, m.lo
 	firstOut := m.firstOut
+	end3 := byte(0xF0) // lead bytes of three-byte characters: [0xE0, end3)
+	if m.bytes {
+		end3 = 0xE0 // none: every non-ASCII byte on its own
+	}
 	for i < len(text) {
 		c := text[i]
 		size := 1
@@ -353,13 +406,13 @@ func (m *matcher) advance(text string, i int, s int32) (int, int, int32, int32) 
 		switch {
 		case c < utf8.RuneSelf:
 			cls = int(ascii[c])
-		case c >= 0xE0 && c < 0xF0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (c != 0xE0 || text[i+1] >= 0xA0):
+		case c >= 0xE0 && c < end3 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (c != 0xE0 || text[i+1] >= 0xA0):
 			r := int(c&0x0F)<<12 | int(text[i+1]&0x3F)<<6 | int(text[i+2]&0x3F)
 			cls = int(lo[int(hi[r>>6])<<6|r&63])
 			size = 3
 		default:
 			var k int32
-			k, size = decodeKey(text, i)
+			k, size = m.key(text, i)
 			cls = int(m.classOf(k))
 		}
 		t := delta[int(s)+cls]

@@ -111,7 +111,7 @@ func TestMatcher_characters_agree_with_bytes(t *testing.T) {
 		return b.String()
 	}
 	all := append(append([]string(nil), valid...), invalid...)
-	for range 300 {
+	for round := range 300 {
 		var pats []string
 		for range 1 + rng.IntN(20) {
 			p, _ := squeeze(strings.TrimSpace(asciiLower(randText(valid, 1+rng.IntN(4)))))
@@ -120,6 +120,9 @@ func TestMatcher_characters_agree_with_bytes(t *testing.T) {
 			}
 		}
 		m := newMatcher(pats)
+		if round%2 == 1 {
+			m = compile(pats, true) // every non-ASCII byte on its own
+		}
 		text := randText(all, 200+rng.IntN(400))
 		got := []hit{}
 		m.scan(text, func(p, s, e int) { got = append(got, hit{p, s, e}) })
@@ -170,5 +173,32 @@ func TestDecodeRune_agrees_with_utf8(t *testing.T) {
 				t.Fatalf("decodeLastRune(%q, %d) = %q %d, want %q %d", s, i+1, r, n, wr, wn)
 			}
 		}
+	}
+}
+
+// A lexicon with more distinct characters than a table by character
+// affords is read byte by byte, with the same occurrences.
+func TestMatcher_many_characters_read_as_bytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 31))
+	var pats []string
+	for range 20000 {
+		var b strings.Builder
+		for range 2 + rng.IntN(3) {
+			b.WriteRune(rune(0x4e00 + rng.IntN(0x5000)))
+		}
+		pats = append(pats, b.String())
+	}
+	m := newMatcher(pats)
+	if !m.bytes || m.states()*m.nclass > 4*maxTable {
+		t.Fatalf("bytes %v, %d states x %d classes", m.bytes, m.states(), m.nclass)
+	}
+	text := strings.Repeat(pats[7]+" "+pats[99]+"x不", 50)
+	var got []hit
+	m.scan(text, func(p, s, e int) { got = append(got, hit{p, s, e}) })
+	want := naiveHits(m, pats, text)
+	sortHits(got)
+	sortHits(want)
+	if len(want) < 100 || !slices.Equal(got, want) {
+		t.Fatalf("got %d occurrences, want %d", len(got), len(want))
 	}
 }
