@@ -2,6 +2,7 @@ package phrasebook
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,12 @@ func TestConcurrentUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := benchText(t, 8<<10)
+	// The tuned corpus, clean and faulty utterances, one per line.
+	var b strings.Builder
+	for _, cl := range readCorpus(t, "testdata/lint_tuned.tsv") {
+		b.WriteString(cl.text + "\n")
+	}
+	text := b.String()
 	want := len(l.Lint(text))
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)

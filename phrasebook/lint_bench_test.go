@@ -1,45 +1,33 @@
-package phrasebook
+package phrasebook_test
 
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/servicedesk-go/desk/phrasebook"
+	"github.com/servicedesk-go/desk/phrasebook/phrasebooktest"
 )
 
-// benchText builds about n bytes of mixed Chinese/English agent text:
-// catalogue phrases, plain sentences and, now and then, a forbidden
-// fragment, from a fixed seed.
-func benchText(tb testing.TB, n int) string {
+// benchSetup returns the default linter and about n bytes of the mixed
+// Chinese/English text that phrasebook/lintbench reads too.
+func benchSetup(tb testing.TB, n int) (*phrasebook.Linter, string) {
 	tb.Helper()
-	c := builtin(tb)
-	var pool []string
-	for _, p := range c.Phrases("") {
-		for _, s := range p.Text {
-			if !strings.Contains(s, "{") {
-				pool = append(pool, s)
-			}
-		}
+	c, err := phrasebook.Builtin()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	ok, bad := benchSentences(tb, "testdata/bench_mixed.tsv")
-	pool = append(pool, ok...)
-	rng := rand.New(rand.NewPCG(2024, 1))
-	var b strings.Builder
-	for b.Len() < n {
-		if rng.IntN(20) == 0 {
-			b.WriteString(bad[rng.IntN(len(bad))])
-		} else {
-			b.WriteString(pool[rng.IntN(len(pool))])
-		}
-		if rng.IntN(4) == 0 {
-			b.WriteByte('\n')
-		} else {
-			b.WriteByte(' ')
-		}
+	l, err := phrasebook.NewLinter(c, phrasebook.LintPolicy{})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return b.String()
+	text, err := phrasebooktest.MixedText(c, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l, text
 }
 
 // baselineOccurrences is the straightforward approach: every occurrence of
@@ -69,13 +57,14 @@ func baselineOccurrences(pats []string, text string) int {
 // The comparison with a maintained Aho–Corasick library is in the nested
 // module phrasebook/lintbench.
 func BenchmarkLint(b *testing.B) {
-	l := linter(b, LintPolicy{})
-	text := benchText(b, 1<<20)
-	b.Logf("patterns: %d, automaton states: %d, byte classes: %d", len(l.pats), l.m.states(), l.m.nclass)
+	l, text := benchSetup(b, 1<<20)
+	pats := l.Patterns()
+	states, classes := phrasebook.MatcherSize(l)
+	b.Logf("patterns: %d, automaton states: %d, character classes: %d", len(pats), states, classes)
 	b.Run("Baseline", func(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		for b.Loop() {
-			if baselineOccurrences(l.pats, text) == 0 {
+			if baselineOccurrences(pats, text) == 0 {
 				b.Fatal("no occurrences")
 			}
 		}
@@ -83,9 +72,7 @@ func BenchmarkLint(b *testing.B) {
 	b.Run("Matcher", func(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		for b.Loop() {
-			n := 0
-			l.m.scan(text, func(p, s, e int) { n++ })
-			if n == 0 {
+			if phrasebook.MatcherOccurrences(l, text) == 0 {
 				b.Fatal("no occurrences")
 			}
 		}
@@ -94,13 +81,13 @@ func BenchmarkLint(b *testing.B) {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		b.SetBytes(int64(len(text)))
-		c0, ok := threadCPU()
+		c0, ok := phrasebooktest.ThreadCPU()
 		for b.Loop() {
 			if len(l.Lint(text)) == 0 {
 				b.Fatal("no findings")
 			}
 		}
-		if c1, _ := threadCPU(); ok && c1 > c0 {
+		if c1, _ := phrasebooktest.ThreadCPU(); ok && c1 > c0 {
 			b.ReportMetric(float64(len(text))*float64(b.N)/1e6/(c1-c0).Seconds(), "cpu-MB/s")
 		}
 	})
@@ -108,7 +95,7 @@ func BenchmarkLint(b *testing.B) {
 
 // BenchmarkLintMessage: one typical chat message, the per-message cost.
 func BenchmarkLintMessage(b *testing.B) {
-	l := linter(b, LintPolicy{})
+	l, _ := benchSetup(b, 0)
 	msg := "很抱歉,经理暂时不在,需要给他留言吗? Sorry, the manager is not available at the moment."
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
@@ -123,11 +110,9 @@ func BenchmarkLintMessage(b *testing.B) {
 // the benchmark text (modulo word boundaries, which only the automaton
 // applies, so the automaton never finds more).
 func TestBenchmarkBaselineAgrees(t *testing.T) {
-	l := linter(t, LintPolicy{})
-	text := benchText(t, 64<<10)
-	n := 0
-	l.m.scan(text, func(p, s, e int) { n++ })
-	base := baselineOccurrences(l.pats, text)
+	l, text := benchSetup(t, 64<<10)
+	n := phrasebook.MatcherOccurrences(l, text)
+	base := baselineOccurrences(l.Patterns(), text)
 	if n == 0 || n > base {
 		t.Fatalf("automaton %d occurrences, baseline %d", n, base)
 	}
@@ -135,11 +120,10 @@ func TestBenchmarkBaselineAgrees(t *testing.T) {
 
 // BenchmarkMatcherScaling: the automaton's throughput over the same text
 // with the linter's own patterns plus 100, 1,000 and 10,000 random
-// Chinese and English ones. One pass per byte: MB/s should stay within
-// a small factor while the pattern count grows a hundredfold.
+// Chinese and English ones. One pass per character: MB/s should stay
+// within a small factor while the pattern count grows a hundredfold.
 func BenchmarkMatcherScaling(b *testing.B) {
-	l := linter(b, LintPolicy{})
-	text := benchText(b, 1<<20)
+	l, text := benchSetup(b, 1<<20)
 	rng := rand.New(rand.NewPCG(3, 5))
 	var extra []string
 	for len(extra) < 10000 {
@@ -156,42 +140,14 @@ func BenchmarkMatcherScaling(b *testing.B) {
 		extra = append(extra, sb.String())
 	}
 	for _, n := range []int{100, 1000, 10000} {
-		pats := append(append([]string(nil), l.pats...), extra[:n]...)
-		m := newMatcher(pats)
+		count := phrasebook.NewMatcherCounter(append(l.Patterns(), extra[:n]...))
 		b.Run(fmt.Sprintf("extra_patterns_%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			for b.Loop() {
-				hits := 0
-				m.scan(text, func(p, s, e int) { hits++ })
-				if hits == 0 {
+				if count(text) == 0 {
 					b.Fatal("no occurrences")
 				}
 			}
 		})
 	}
-}
-
-// benchSentences reads the plain and the faulty sentences that the
-// benchmarks mix with the catalogue (testdata/bench_mixed.tsv, shared by
-// phrasebook's and lintbench's benchmarks so both measure one text).
-func benchSentences(tb testing.TB, path string) (ok, bad []string) {
-	tb.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		kind, text, found := strings.Cut(line, "\t")
-		switch {
-		case !found || strings.HasPrefix(line, "#"):
-		case kind == "ok":
-			ok = append(ok, text)
-		case kind == "bad":
-			bad = append(bad, text)
-		}
-	}
-	if len(ok) == 0 || len(bad) == 0 {
-		tb.Fatalf("%s holds no ok or no bad sentence", path)
-	}
-	return ok, bad
 }
