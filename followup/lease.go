@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/servicedesk-go/desk/internal/outcome"
 	"github.com/servicedesk-go/desk/observe"
 	"github.com/servicedesk-go/desk/ticket"
 )
@@ -86,24 +87,18 @@ func claimKind(role ticket.Role) string {
 // class of its error ("lease_lost", "conflict", "duplicate", "invalid",
 // "not_found", "canceled", "error").
 func errorClass(err error) string {
-	switch {
-	case err == nil:
-		return observe.OK
-	case errors.Is(err, ErrLeaseLost):
-		return "lease_lost"
-	case errors.Is(err, ErrDuplicate):
-		return "duplicate"
-	case errors.Is(err, ErrConflict):
-		return "conflict"
-	case errors.Is(err, ErrInvalid):
-		return "invalid"
-	case errors.Is(err, ErrNotFound):
-		return "not_found"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return observe.Canceled
-	default:
-		return ticket.ErrorClass(err) // a ticket error passed through
+	if c := outcome.Of(err, errorClasses); c != observe.Failed {
+		return c
 	}
+	return ticket.ErrorClass(err) // a ticket error passed through
+}
+
+var errorClasses = []outcome.Class{
+	{Err: ErrLeaseLost, Name: "lease_lost"},
+	{Err: ErrDuplicate, Name: "duplicate"},
+	{Err: ErrConflict, Name: "conflict"},
+	{Err: ErrInvalid, Name: "invalid"},
+	{Err: ErrNotFound, Name: "not_found"},
 }
 
 // Desk returns the desk whose events the TicketSync handles.

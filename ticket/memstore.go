@@ -220,33 +220,34 @@ func checkEvent(t *Ticket, ev Event) error {
 
 // Update implements Store.
 func (m *MemStore) Update(ctx context.Context, t *Ticket, ev Event) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := checkEvent(t, ev); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d, r, err := m.record(t.Desk, t.ID)
-	if err != nil {
-		return err
-	}
-	if t.Version != r.t.Version+1 || t.Number != r.t.Number {
-		return fmt.Errorf("%w: ticket %s is at version %d, not %d", ErrConflict, t.ID, r.t.Version, t.Version-1)
-	}
-	if _, ok := m.events[ev.ID]; ok {
-		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
-	}
-	d.store(r, t)
-	me := newMemEvent(ev)
-	r.history = append(r.history, me)
-	m.publish(me)
-	return nil
+	return m.appendVersion(ctx, t, ev, nil)
 }
 
 // Redact implements Store.
 func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Event) error {
+	return m.appendVersion(ctx, t, ev, func(r *memRecord) error {
+		at := make(map[uuid.UUID]*memEvent, len(r.history))
+		for _, e := range r.history {
+			at[e.ev.ID] = e
+		}
+		for _, e := range history {
+			if at[e.ID] == nil {
+				return fmt.Errorf("%w: event %s of ticket %s", ErrNotFound, e.ID, t.ID)
+			}
+		}
+		// The history and the outbox share the event: one change erases both.
+		for _, e := range history {
+			h := at[e.ID]
+			h.ev.Note, h.ev.Category, h.data = e.Note, e.Category, toPairs(e.Data)
+		}
+		return nil
+	})
+}
+
+// appendVersion stores t, the next version of a stored ticket, with its
+// event ev, after change (if any) has changed the stored record; a
+// change that fails leaves everything as it was.
+func (m *MemStore) appendVersion(ctx context.Context, t *Ticket, ev Event, change func(r *memRecord) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -265,19 +266,10 @@ func (m *MemStore) Redact(ctx context.Context, t *Ticket, history []Event, ev Ev
 	if _, ok := m.events[ev.ID]; ok {
 		return fmt.Errorf("%w: event %s already exists", ErrConflict, ev.ID)
 	}
-	at := make(map[uuid.UUID]*memEvent, len(r.history))
-	for _, e := range r.history {
-		at[e.ev.ID] = e
-	}
-	for _, e := range history {
-		if at[e.ID] == nil {
-			return fmt.Errorf("%w: event %s of ticket %s", ErrNotFound, e.ID, t.ID)
+	if change != nil {
+		if err := change(r); err != nil {
+			return err
 		}
-	}
-	// The history and the outbox share the event: one change erases both.
-	for _, e := range history {
-		h := at[e.ID]
-		h.ev.Note, h.ev.Category, h.data = e.Note, e.Category, toPairs(e.Data)
 	}
 	d.store(r, t)
 	me := newMemEvent(ev)

@@ -2,9 +2,9 @@ package ticket
 
 import (
 	"context"
-	"errors"
 	"time"
 
+	"github.com/servicedesk-go/desk/internal/outcome"
 	"github.com/servicedesk-go/desk/observe"
 )
 
@@ -26,25 +26,13 @@ func (s *Service) observed(ctx context.Context, action Action, start time.Time, 
 // ErrorClass names an action's result for reports: "ok", or the class of
 // its error ("conflict", "forbidden", "invalid_transition",
 // "incomplete", "invalid", "not_found", "canceled", "error").
-func ErrorClass(err error) string {
-	switch {
-	case err == nil:
-		return observe.OK
-	case errors.Is(err, ErrConflict):
-		return "conflict"
-	case errors.Is(err, ErrForbidden):
-		return "forbidden"
-	case errors.Is(err, ErrInvalidTransition):
-		return "invalid_transition"
-	case errors.Is(err, ErrIncomplete):
-		return "incomplete"
-	case errors.Is(err, ErrInvalid):
-		return "invalid"
-	case errors.Is(err, ErrNotFound):
-		return "not_found"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return observe.Canceled
-	default:
-		return observe.Failed
-	}
+func ErrorClass(err error) string { return outcome.Of(err, errorClasses) }
+
+var errorClasses = []outcome.Class{
+	{Err: ErrConflict, Name: "conflict"},
+	{Err: ErrForbidden, Name: "forbidden"},
+	{Err: ErrInvalidTransition, Name: "invalid_transition"},
+	{Err: ErrIncomplete, Name: "incomplete"},
+	{Err: ErrInvalid, Name: "invalid"},
+	{Err: ErrNotFound, Name: "not_found"},
 }
