@@ -882,9 +882,11 @@ func setPositions(text string, fs []Finding) {
 	line, col, pos := 1, 1, 0
 	for i := range fs {
 		seg := text[pos:fs[i].Offset]
-		if nl := strings.LastIndexByte(seg, '\n'); nl >= 0 {
-			line += strings.Count(seg, "\n")
-			col = 1 + count(seg[nl+1:])
+		// strings.Count is vectorised, LastIndexByte is not: look back
+		// for the last line break only when there is one.
+		if nls := strings.Count(seg, "\n"); nls > 0 {
+			line += nls
+			col = 1 + count(seg[strings.LastIndexByte(seg, '\n')+1:])
 		} else {
 			col += count(seg)
 		}
