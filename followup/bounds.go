@@ -156,6 +156,11 @@ func (b *Bounds) filter(f *Filter) error {
 	if f.Limit < 0 {
 		return invalid("filter limit", "%d is below zero", f.Limit)
 	}
+	if f.After != nil {
+		if err := b.when("filter after", f.After.Due); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

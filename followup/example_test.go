@@ -174,3 +174,39 @@ func ExampleErase() {
 	// [erased] asked about parking
 	// erase crm-42
 }
+
+// A follow-up list read page by page: each page continues after the
+// last task of the previous one (Filter.After), in due order.
+func ExampleFilter_after() {
+	cst := time.FixedZone("CST", 8*3600)
+	store := followup.NewMemStore()
+	d, _ := followup.NewDeriver(store, followup.DeriverConfig{
+		Desk:     "dealer",
+		Rules:    followup.DealerRules(1),
+		Calendar: followup.DefaultContactHours(cst),
+	})
+	for i := range 3 {
+		_, _ = d.Derive(context.Background(), followup.Trigger{
+			Kind: followup.VehicleDelivery, Key: fmt.Sprintf("delivery:VIN%04d", i), Subject: "customer:88",
+			At: time.Date(2026, 1, 10+i, 16, 0, 0, 0, cst),
+		})
+	}
+	f := followup.Filter{Limit: 4}
+	for page := 1; ; page++ {
+		tasks, _ := store.List(context.Background(), "dealer", f)
+		for _, t := range tasks {
+			fmt.Printf("page %d: %s due %s\n", page, t.Rule, t.Due.Format("01-02"))
+		}
+		if len(tasks) < f.Limit {
+			break
+		}
+		f.After = tasks[len(tasks)-1].Cursor()
+	}
+	// Output:
+	// page 1: F9.delivery_7d due 01-18
+	// page 1: F9.delivery_7d due 01-19
+	// page 1: F9.delivery_7d due 01-20
+	// page 1: F9.delivery_1m due 02-13
+	// page 2: F9.delivery_1m due 02-14
+	// page 2: F9.delivery_1m due 02-15
+}

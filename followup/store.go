@@ -51,7 +51,8 @@ type Store interface {
 	// changes loses its lease. An unknown task is ErrNotFound.
 	Update(ctx context.Context, t *Task) error
 	// List returns the desk's tasks matching f, earliest Due first, then
-	// by ID. It serves reports and handover, not the hot path.
+	// by ID (bytewise), from after f.After on. It serves reports,
+	// handover and paged lists, not the hot path.
 	List(ctx context.Context, desk string, f Filter) ([]*Task, error)
 }
 
@@ -95,6 +96,34 @@ type Filter struct {
 	DueFrom, DueBefore       time.Time
 	ClosedFrom, ClosedBefore time.Time
 	Limit                    int // 0: no limit
+	// After, if set, continues a listing: only tasks after it in List
+	// order (Due, then ID) match. Take it from the last task of the
+	// previous page (Task.Cursor); tasks added or changed meanwhile
+	// appear on a later page if their place is after it, and nothing
+	// is skipped or listed twice by shifting offsets.
+	After *Cursor
+}
+
+// Cursor marks a position in List order: the due time and ID of the
+// last task seen.
+type Cursor struct {
+	Due time.Time `json:"due"`
+	ID  uuid.UUID `json:"id"`
+}
+
+// Cursor returns the position of t in List order.
+func (t *Task) Cursor() *Cursor { return &Cursor{Due: t.Due, ID: t.ID} }
+
+// Beyond reports whether t comes after the cursor in List order (a nil
+// cursor is before every task).
+func (c *Cursor) Beyond(t *Task) bool {
+	if c == nil {
+		return true
+	}
+	if d := t.Due.Compare(c.Due); d != 0 {
+		return d > 0
+	}
+	return compareIDs(t.ID, c.ID) > 0
 }
 
 // Match reports whether t passes the filter (not Limit). Adapters may
@@ -137,7 +166,7 @@ func (f *Filter) Match(t *Task) bool {
 	if !f.ClosedBefore.IsZero() && (t.ClosedAt.IsZero() || !t.ClosedAt.Before(f.ClosedBefore)) {
 		return false
 	}
-	return true
+	return f.After.Beyond(t)
 }
 
 // checkNew reports a task a Store must refuse to create: the SQL

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
@@ -234,13 +233,6 @@ type followupCursor struct {
 	ID  uuid.UUID `json:"i"`
 }
 
-func (c followupCursor) before(t *followup.Task) bool {
-	if cmp := c.Due.Compare(t.Due); cmp != 0 {
-		return cmp < 0
-	}
-	return bytes.Compare(c.ID[:], t.ID[:]) < 0
-}
-
 // taskPage is one page of tasks; Next is the cursor of the next page.
 type taskPage struct {
 	Tasks []taskOut `json:"tasks"`
@@ -280,35 +272,22 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 		s.fail(w, r, err)
 		return
 	}
-	var after *followupCursor
 	if raw := q.Get("after"); raw != "" {
-		after = new(followupCursor)
-		if err := decodeOpaque(raw, after); err != nil {
+		var after followupCursor
+		if err := decodeOpaque(raw, &after); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		f.DueFrom = after.Due
+		f.After = &followup.Cursor{Due: after.Due, ID: after.ID}
 	}
-	// followup.Filter has no cursor: read from the cursor's due time on
-	// and skip what the previous page showed. Tasks sharing that due
-	// time are read again, so the read grows until it passes them.
-	var ts []*followup.Task
-	for n := limit + 1; ; n *= 2 {
-		f.Limit = n
-		got, err := d.queue.List(r.Context(), f)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		ts = ts[:0]
-		for _, t := range got {
-			if after == nil || after.before(t) {
-				ts = append(ts, t)
-			}
-		}
-		if len(ts) > limit || len(got) < n {
-			break
-		}
+	// One more than the page tells whether a next page exists; the
+	// store continues after the cursor (followup.Filter.After), so a
+	// page is one query whatever number of tasks share a due time.
+	f.Limit = limit + 1
+	ts, err := d.queue.List(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	resp := taskPage{Tasks: make([]taskOut, 0, min(len(ts), limit))}
 	for i, t := range ts {

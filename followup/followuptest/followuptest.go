@@ -40,6 +40,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) followup.Store) {
 		{"update_requeues", testUpdateRequeues},
 		// list.go
 		{"list_matches_filter", testListMatchesFilter},
+		{"list_pages_by_cursor", testListPagesByCursor},
 		// concurrency.go
 		{"concurrent_claimers", testConcurrentClaimers},
 		{"concurrent_duplicate_creates", testConcurrentDuplicateCreates},

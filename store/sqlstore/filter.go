@@ -259,5 +259,11 @@ func TaskFilter(desk string, f followup.Filter, id func(uuid.UUID) any) *Where {
 	if !f.ClosedBefore.IsZero() {
 		w.Add("closed_at <> ? AND closed_at < ?", int64(ZeroNanos), Nanos(f.ClosedBefore))
 	}
+	if c := f.After; c != nil {
+		// The List order is (due, id): a row comparison both dialects
+		// answer from the (desk, due, id) order.
+		due := Nanos(c.Due)
+		w.Add("(due > ? OR (due = ? AND id > ?))", due, due, id(c.ID))
+	}
 	return w
 }
