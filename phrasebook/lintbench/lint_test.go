@@ -116,6 +116,7 @@ func BenchmarkLintVsAhoCorasick(b *testing.B) {
 		b.ReportMetric(mb/cLint.Seconds(), "cpu-lint-MB/s")
 		b.ReportMetric(mb/cAC.Seconds(), "cpu-ac-MB/s")
 		b.ReportMetric(cAC.Seconds()/cLint.Seconds(), "cpu-lint/ac")
+		b.ReportMetric(mb/cMatch.Seconds(), "cpu-acmatch-MB/s")
 		b.ReportMetric(cMatch.Seconds()/cLint.Seconds(), "cpu-lint/acmatch")
 	}
 }
