@@ -63,8 +63,9 @@
 // "他/她暂时不在办公室,有什么事可以代劳呢?" for 没有来 / 一直未见到 /
 // 还未来上班. The word lists are data (data/lint.json, a Lexicon) written in
 // simplified characters and English; every pattern is also matched in
-// traditional characters, and all of them in one pass over the bytes by an
-// Aho–Corasick automaton, so the cost does not grow with the number of
+// traditional characters, and all of them in one pass over the text by an
+// Aho–Corasick automaton that reads characters (a Chinese character is one
+// step, not three bytes), so the cost does not grow with the number of
 // phrases. A '*' in a pattern is a slot of up to LintPolicy.SlotRunes
 // runes (说了*遍, 是不会*的). Stray spaces and tabs inside words (不 知道,
 // "don't  know") are skipped.
