@@ -614,13 +614,16 @@ func (l *Linter) masked(w window, o occurrence, f *Forbidden) bool {
 		// bytes in UTF-8, so the clause sits at the same offsets.
 		s, e := o.start-a.at, o.start-a.at+len(a.text)
 		if s >= w.lo && e <= w.hi && e >= o.end {
-			if raw := w.text[s:e]; raw == a.text || !plainWindow(raw) && normWindow(raw) == a.text {
+			if raw := w.text[s:e]; raw == a.text || normEqual(raw, a.text) {
 				return true
 			}
 		}
 	}
 	ctx := &l.lex.Context
-	after := normWindow(w.text[o.end:w.clauseAfter(o.end)])
+	after := "" // the rest of the clause, read only by the rules below
+	if f.Bare || f.UnlessKPI || f.UnlessCustomer {
+		after = normWindow(w.text[o.end:w.clauseAfter(o.end)])
+	}
 	if f.Bare && !ctx.bare(after) {
 		return true
 	}

@@ -202,3 +202,38 @@ func TestMatcher_many_characters_read_as_bytes(t *testing.T) {
 		t.Fatalf("got %d occurrences, want %d", len(got), len(want))
 	}
 }
+
+// normEqual(s, want) is normWindow(s) == want, on random text and on
+// wants made from it (so that equality is common).
+func TestNormEqual_agrees_with_normWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 47))
+	units := []string{"a", "A", " ", "  ", "\t", "’", "'", "不", "在", "這", "这", "們", "们", "\xff", "\xe4\xb8", "\ufffd", "。"}
+	gen := func() string {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(units[rng.IntN(len(units))])
+		}
+		return b.String()
+	}
+	equal := 0
+	for range 20000 {
+		s := gen()
+		want := gen()
+		if rng.IntN(2) == 0 {
+			want = normWindow(s)
+			if rng.IntN(3) == 0 && want != "" {
+				want = want[:rng.IntN(len(want))]
+			}
+		}
+		got, exp := normEqual(s, want), normWindow(s) == want
+		if got != exp {
+			t.Fatalf("normEqual(%q, %q) = %v, normWindow gives %q", s, want, got, normWindow(s))
+		}
+		if exp {
+			equal++
+		}
+	}
+	if equal < 5000 {
+		t.Fatalf("only %d equal pairs: the test proves little", equal)
+	}
+}

@@ -147,3 +147,46 @@ func normWindow(s string) string {
 	}
 	return b.String()
 }
+
+// normEqual reports whether normWindow(s) == want without building the
+// normalised text: it compares as it goes and stops at the first
+// difference, so a window that is not an approved clause costs a few
+// bytes, not a pass over the clause.
+func normEqual(s, want string) bool {
+	j := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !isSpace(c) || !stray(s, i) {
+				if j >= len(want) || want[j] != foldByte(c) {
+					return false
+				}
+				j++
+			}
+			i++
+			continue
+		}
+		r, size := decodeRune(s, i)
+		switch {
+		case r == '\u2019':
+			if j >= len(want) || want[j] != '\'' {
+				return false
+			}
+			j++
+		case r == utf8.RuneError && size == 1:
+			if j >= len(want) || want[j] != c {
+				return false
+			}
+			j++
+		default:
+			sr := toSimplified(r)
+			wr, wn := utf8.DecodeRuneInString(want[j:])
+			if wr != sr || wn != utf8.RuneLen(sr) {
+				return false
+			}
+			j += wn
+		}
+		i += size
+	}
+	return j == len(want)
+}
