@@ -192,6 +192,7 @@ type Linter struct {
 	patAnchors  [][]string
 	patApproved [][]approvedClause
 	patMsg      []string // the message of a finding whose fragment is the pattern itself
+	patSugg     []string // and its suggestion
 	lex         Lexicon
 	suggest     []map[string]string // per forbidden entry: lang -> rendered suggestion
 	// per forbidden entry: the message's fixed parts
@@ -412,15 +413,18 @@ func (l *Linter) addMessages() {
 	for p, b := range l.base {
 		l.patAnchors = append(l.patAnchors, l.anchors[b])
 		l.patApproved = append(l.patApproved, l.approved[b])
-		msg := ""
+		msg, sugg := "", ""
 		switch l.kinds[p] {
 		case kindForbidden:
 			ei := l.entries[p]
-			msg = l.faultText[ei] + quote(l.pats[p]) + l.suggestText[ei][langOf(l.pats[p])]
+			lang := langOf(l.pats[p])
+			msg = l.faultText[ei] + quote(l.pats[p]) + l.suggestText[ei][lang]
+			sugg = l.suggest[ei][lang]
 		case kindRefusal:
 			msg = refusalMessage(l.pats[p])
 		}
 		l.patMsg = append(l.patMsg, msg)
+		l.patSugg = append(l.patSugg, sugg)
 	}
 }
 
@@ -775,14 +779,15 @@ func (l *Linter) findings(text string, report []occurrence) []Finding {
 		}
 		ei := l.entries[o.pat]
 		f := &l.lex.Forbidden[ei]
-		lang := langOf(frag)
-		msg := l.patMsg[o.pat]
+		msg, sugg := l.patMsg[o.pat], l.patSugg[o.pat]
 		if frag != l.pats[o.pat] {
+			lang := langOf(frag)
 			msg = l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
+			sugg = l.suggest[ei][lang]
 		}
 		findings[i] = Finding{
 			Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
-			EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: l.suggest[ei][lang],
+			EntryID: f.ID, Message: msg, SuggestionID: f.Suggest, Suggestion: sugg,
 		}
 	}
 	return findings
