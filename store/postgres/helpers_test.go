@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 	"github.com/servicedesk-go/desk/ticket/tickettest"
 )
 
@@ -138,3 +140,20 @@ var (
 	next      = tickettest.Next
 	testBase  = tickettest.T0
 )
+
+// testAdapter opens the store on a fresh database for sqlstoretest, with
+// PostgreSQL's dump of every table and a transaction of the caller's own.
+func testAdapter(t *testing.T) sqlstoretest.Adapter {
+	s, _ := openStore(t)
+	return sqlstoretest.Adapter{
+		Begin: func(ctx context.Context) (followup.Stores, func() error, error) {
+			tx, err := s.DB().Begin(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			return s.WithTx(tx), func() error { return tx.Rollback(ctx) }, nil
+		},
+		DB:   s,
+		Dump: func(ctx context.Context) (string, error) { return dumpDB(ctx, s.db) },
+	}
+}
