@@ -20,27 +20,45 @@ type Tickets struct{ db DB }
 
 var _ ticket.Store = (*Tickets)(nil)
 
+// createTicketSQL and updateTicketSQL write a ticket row, its history
+// and its outbox row in one statement. Their named parameters (pgx's
+// @name) are the row's columns from ticketArgs and the history's.
 const createTicketSQL = `
 WITH ok AS (
-    SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM desk_tickets WHERE desk = $2 AND id = $1)
-               AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = $2 AND id = ANY($16::uuid[]))
+    SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM desk_tickets WHERE desk = @desk AND id = @id)
+               AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = @desk AND id = ANY(@event_ids::uuid[]))
 ), n AS (
-    INSERT INTO desk_ticket_numbers AS c (desk, last) SELECT $2, 1 FROM ok
+    INSERT INTO desk_ticket_numbers AS c (desk, last) SELECT @desk, 1 FROM ok
     ON CONFLICT (desk) DO UPDATE SET last = c.last + 1
     RETURNING last
 ), t AS (
     INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee, customer,
         complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags, department)
-    SELECT $1, $2, n.last, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $20, $21, $22 FROM n
+    SELECT @id, @desk, n.last, @version, @state, @kind, @owner, @assignee, @customer, @complaint_class,
+        @complaint_severity, @incomplete, @next_due, @received_at, @updated_at, @body, @priority, @tags, @department FROM n
     RETURNING id, number
 ), e AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
-    SELECT x.id, $2, t.id, x.seq, x.body FROM t, unnest($16::uuid[], $17::bigint[], $18::jsonb[]) AS x (id, seq, body)
+    SELECT x.id, @desk, t.id, x.seq, x.body FROM t,
+        unnest(@event_ids::uuid[], @event_seqs::bigint[], @event_bodies::jsonb[]) AS x (id, seq, body)
     RETURNING id
 ), o AS (
-    INSERT INTO desk_ticket_outbox (desk, event_id) SELECT $2, $19 FROM t
+    INSERT INTO desk_ticket_outbox (desk, event_id) SELECT @desk, @last_event FROM t
 )
 SELECT number FROM t`
+
+// ticketArgs are the named parameters of t's row: its keys (columns
+// with the same names) and its JSON body.
+func ticketArgs(t *ticket.Ticket, body []byte) pgx.StrictNamedArgs {
+	k := sqlstore.KeysOf(t)
+	return pgx.StrictNamedArgs{
+		"id": t.ID, "desk": t.Desk, "version": t.Version, "number": t.Number,
+		"state": k.State, "kind": k.Kind, "owner": k.Owner, "assignee": k.Assignee, "customer": k.Customer,
+		"complaint_class": k.Class, "complaint_severity": k.Severity, "incomplete": k.Incomplete,
+		"next_due": k.NextDue, "received_at": k.Received, "updated_at": k.Updated, "body": body,
+		"priority": k.Priority, "tags": k.Tags, "department": k.Department,
+	}
+}
 
 // Create implements ticket.Store.
 func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket.Event) error {
@@ -61,11 +79,12 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 		}
 		ids[i], seqs[i], bodies[i] = e.ID, e.Seq, string(b)
 	}
-	k := sqlstore.KeysOf(t)
+	args := ticketArgs(t, body)
+	delete(args, "number") // the desk's next number, drawn in the statement
+	args["event_ids"], args["event_seqs"], args["event_bodies"] = ids, seqs, bodies
+	args["last_event"] = history[len(history)-1].ID
 	var number int64
-	err = s.db.QueryRow(ctx, createTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
-		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
-		ids, seqs, bodies, history[len(history)-1].ID, k.Priority, k.Tags, k.Department).Scan(&number)
+	err = s.db.QueryRow(ctx, createTicketSQL, args).Scan(&number)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows), uniqueViolation(err):
 		return sqlstore.TicketExists(t)
@@ -78,18 +97,19 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 
 const updateTicketSQL = `
 WITH u AS (
-    UPDATE desk_tickets SET version = $3, state = $4, kind = $5, owner = $6, assignee = $7, customer = $8,
-        complaint_class = $9, complaint_severity = $10, incomplete = $11, next_due = $12,
-        received_at = $13, updated_at = $14, body = $15, priority = $19, tags = $20, department = $21
-    WHERE id = $1 AND desk = $2 AND version = $3 - 1 AND number = $16
-      AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = $2 AND id = $17)
+    UPDATE desk_tickets SET version = @version, state = @state, kind = @kind, owner = @owner, assignee = @assignee,
+        customer = @customer, complaint_class = @complaint_class, complaint_severity = @complaint_severity,
+        incomplete = @incomplete, next_due = @next_due, received_at = @received_at, updated_at = @updated_at,
+        body = @body, priority = @priority, tags = @tags, department = @department
+    WHERE id = @id AND desk = @desk AND version = @version - 1 AND number = @number
+      AND NOT EXISTS (SELECT 1 FROM desk_ticket_events WHERE desk = @desk AND id = @event_id)
     RETURNING id
 ), e AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
-    SELECT $17, $2, u.id, $3, $18 FROM u
+    SELECT @event_id, @desk, u.id, @version, @event_body FROM u
     RETURNING id
 )
-INSERT INTO desk_ticket_outbox (desk, event_id) SELECT $2, e.id FROM e`
+INSERT INTO desk_ticket_outbox (desk, event_id) SELECT @desk, e.id FROM e`
 
 // Update implements ticket.Store.
 func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event) error {
@@ -104,10 +124,9 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 	if err != nil {
 		return fmt.Errorf("postgres: encode event %s: %w", ev.ID, err)
 	}
-	k := sqlstore.KeysOf(t)
-	tag, err := s.db.Exec(ctx, updateTicketSQL, t.ID, t.Desk, t.Version, k.State, k.Kind, k.Owner, k.Assignee,
-		k.Customer, k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, body,
-		t.Number, ev.ID, evBody, k.Priority, k.Tags, k.Department)
+	args := ticketArgs(t, body)
+	args["event_id"], args["event_body"] = ev.ID, evBody
+	tag, err := s.db.Exec(ctx, updateTicketSQL, args)
 	if uniqueViolation(err) {
 		return sqlstore.EventExists(ev.ID)
 	}
