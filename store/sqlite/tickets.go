@@ -48,7 +48,6 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 	if err != nil {
 		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
 	}
-	k := sqlstore.KeysOf(t)
 	var number int64
 	conflict := sqlstore.TicketExists(t)
 	err = s.s.atomic(ctx, func(db DB) error {
@@ -66,9 +65,9 @@ ON CONFLICT (desk) DO UPDATE SET last = last + 1 RETURNING last`, t.Desk).Scan(&
 		}
 		if _, err := db.ExecContext(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee,
     customer, complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags, department)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.ID.String(), t.Desk, number, t.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer,
-			k.Class, k.Severity, k.Incomplete, k.NextDue, k.Received, k.Updated, string(body), k.Priority, k.Tags, k.Department); err != nil {
+VALUES (:id, :desk, :number, :version, :state, :kind, :owner, :assignee, :customer, :complaint_class,
+    :complaint_severity, :incomplete, :next_due, :received_at, :updated_at, :body, :priority, :tags, :department)`,
+			ticketArgs(t, number, body)...); err != nil {
 			return err
 		}
 		for _, e := range history {
@@ -99,19 +98,34 @@ func ifTrue(b bool, err error) error {
 	return nil
 }
 
+// ticketArgs are the named parameters (:name) of t's row written with
+// case number number: its keys (columns with the same names) and its
+// JSON body.
+func ticketArgs(t *ticket.Ticket, number int64, body []byte) []any {
+	k := sqlstore.KeysOf(t)
+	return []any{
+		sql.Named("id", t.ID.String()), sql.Named("desk", t.Desk), sql.Named("number", number),
+		sql.Named("version", t.Version), sql.Named("state", k.State), sql.Named("kind", k.Kind),
+		sql.Named("owner", k.Owner), sql.Named("assignee", k.Assignee), sql.Named("customer", k.Customer),
+		sql.Named("complaint_class", k.Class), sql.Named("complaint_severity", k.Severity),
+		sql.Named("incomplete", k.Incomplete), sql.Named("next_due", k.NextDue),
+		sql.Named("received_at", k.Received), sql.Named("updated_at", k.Updated), sql.Named("body", string(body)),
+		sql.Named("priority", k.Priority), sql.Named("tags", k.Tags), sql.Named("department", k.Department),
+	}
+}
+
 // update writes the next version of t with ev inside db's transaction.
 func (s *Tickets) update(ctx context.Context, db DB, t *ticket.Ticket, ev ticket.Event) error {
 	body, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
 	}
-	k := sqlstore.KeysOf(t)
-	res, err := db.ExecContext(ctx, `UPDATE desk_tickets SET version = ?, state = ?, kind = ?, owner = ?, assignee = ?,
-    customer = ?, complaint_class = ?, complaint_severity = ?, incomplete = ?, next_due = ?, received_at = ?,
-    updated_at = ?, body = ?, priority = ?, tags = ?, department = ?
-WHERE id = ? AND desk = ? AND version = ? AND number = ?`,
-		t.Version, k.State, k.Kind, k.Owner, k.Assignee, k.Customer, k.Class, k.Severity, k.Incomplete,
-		k.NextDue, k.Received, k.Updated, string(body), k.Priority, k.Tags, k.Department, t.ID.String(), t.Desk, t.Version-1, t.Number)
+	res, err := db.ExecContext(ctx, `UPDATE desk_tickets SET version = :version, state = :state, kind = :kind,
+    owner = :owner, assignee = :assignee, customer = :customer, complaint_class = :complaint_class,
+    complaint_severity = :complaint_severity, incomplete = :incomplete, next_due = :next_due,
+    received_at = :received_at, updated_at = :updated_at, body = :body, priority = :priority, tags = :tags,
+    department = :department
+WHERE id = :id AND desk = :desk AND version = :version - 1 AND number = :number`, ticketArgs(t, t.Number, body)...)
 	if err != nil {
 		return err
 	}
