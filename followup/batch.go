@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Completion is one entry of a batch of completions: the task after its
@@ -11,6 +13,13 @@ import (
 type Completion struct {
 	Task *Task
 	Held Lease
+	// Version, when not 0, is the stored version the outcome was worked
+	// out from. A BatchWorker writes the entry only while the task is
+	// still at that version; a task changed since (an erasure scrubbed
+	// it, say) under a lease that is still live is refused with an
+	// ErrConflict that is not a *LeaseError, and the caller works the
+	// outcome out again from the stored task. 0 checks the lease only.
+	Version int64
 }
 
 // BatchCompleter is a Store that records many completions in one round
@@ -110,6 +119,24 @@ func newCompletionGroup(bc BatchCompleter, now func() time.Time) *group[Completi
 	}}
 }
 
+// BatchWorker is a BatchCompleter that also claims for many workers in
+// the same round trip: Queue sends the claims and the completions of
+// its concurrent workers together, one WorkBatch at a time, so the
+// workers of a queue share one statement round and one commit instead
+// of one commit each.
+//
+// WorkBatch writes in one transaction: first the completions, each
+// judged as CompleteBatch judges it (errs[i] is entry i's result, and a
+// BatchWorker honours Completion.Version in CompleteBatch too), then the
+// claims in order, each as Store.Claim of desk with its own owner, token
+// and lease (claimed[i] holds what claims[i] took; an earlier claim takes
+// earlier tasks). A non-nil err means that nothing was written: no
+// claim and no completion.
+type BatchWorker interface {
+	BatchCompleter
+	WorkBatch(ctx context.Context, desk string, claims []Claim, done []Completion, now time.Time) (claimed [][]*Task, errs []error, err error)
+}
+
 // BatchCreator is a Store that creates many tasks in one round trip
 // (derivation catch-up, an import). Each task is judged as Store.Create
 // judges it: errs[i] is nil when ts[i] was created at version 1 (its
@@ -136,4 +163,113 @@ func CreateTasks(ctx context.Context, store Store, ts []*Task) (errs []error, er
 		errs[i] = store.Create(ctx, t)
 	}
 	return errs, nil
+}
+
+// workReq is one request of a BatchWorker round: a claim (Now is set
+// when the round runs) or a completion.
+type workReq struct {
+	claim *Claim
+	done  Completion
+}
+
+// workRes is a request's result: the tasks a claim took, or a
+// completion's error.
+type workRes struct {
+	tasks []*Task
+	err   error
+}
+
+// newWorkGroup runs the claims and completions of a queue's workers in
+// rounds through bw, judged at now() when the round runs.
+func newWorkGroup(bw BatchWorker, desk string, now func() time.Time) *group[workReq, workRes] {
+	return &group[workReq, workRes]{run: func(ctx context.Context, reqs []workReq) ([]workRes, error) {
+		at := now()
+		var claims []Claim
+		var done []Completion
+		var claimAt, doneAt []int
+		for i, r := range reqs {
+			if r.claim != nil {
+				c := *r.claim
+				c.Now = at
+				claims, claimAt = append(claims, c), append(claimAt, i)
+			} else {
+				done, doneAt = append(done, r.done), append(doneAt, i)
+			}
+		}
+		got, errs, err := bw.WorkBatch(ctx, desk, claims, done, at)
+		if err != nil {
+			return nil, err
+		}
+		res := make([]workRes, len(reqs))
+		for k, i := range claimAt {
+			if k < len(got) {
+				res[i].tasks = got[k]
+			}
+		}
+		for k, i := range doneAt {
+			if k < len(errs) {
+				res[i].err = errs[k]
+			}
+		}
+		return res, nil
+	}}
+}
+
+// claimedSet keeps the tasks a queue's Claim handed out, as stored,
+// until they are completed, so that a completion needs no read first.
+// A task whose lease ran out without a completion is dropped at the next
+// sweep, which runs when the set has doubled since the last one.
+type claimedSet struct {
+	mu    sync.Mutex
+	tasks map[claimKey]*Task
+	sweep int // sweep when the set reaches this size
+}
+
+type claimKey struct{ id, token uuid.UUID }
+
+func newClaimedSet() *claimedSet {
+	return &claimedSet{tasks: make(map[claimKey]*Task), sweep: 1024}
+}
+
+// keep records the claimed tasks and returns copies for the caller.
+func (s *claimedSet) keep(ts []*Task, now time.Time) []*Task {
+	if len(ts) == 0 {
+		return ts
+	}
+	out := make([]*Task, len(ts))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, t := range ts {
+		s.tasks[claimKey{t.ID, t.Lease.Token}] = t
+		out[i] = t.Clone()
+	}
+	if len(s.tasks) >= s.sweep {
+		for k, t := range s.tasks {
+			if !now.Before(t.Lease.Expires) {
+				delete(s.tasks, k)
+			}
+		}
+		s.sweep = max(1024, 2*len(s.tasks))
+	}
+	return out
+}
+
+// take returns and forgets the task as claimed under t's lease; nil when
+// the set does not hold it (another queue claimed it, or it was taken).
+func (s *claimedSet) take(t *Task) *Task {
+	if s == nil {
+		return nil
+	}
+	k := claimKey{t.ID, t.Lease.Token}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.tasks[k]
+	if !ok {
+		return nil
+	}
+	delete(s.tasks, k)
+	if c.Lease.Owner != t.Lease.Owner || !c.Lease.Expires.Equal(t.Lease.Expires) || c.Desk != t.Desk {
+		return nil
+	}
+	return c
 }

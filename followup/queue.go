@@ -74,6 +74,8 @@ type Queue struct {
 	obs     observe.Observer
 	watch   bool                      // obs or log set: operations are reported
 	batch   *group[Completion, error] // nil: completions are written one by one
+	work    *group[workReq, workRes]  // the store is a BatchWorker: claims and completions share rounds
+	claimed *claimedSet               // with work: the tasks as claimed, until completed
 	bounds  Bounds
 }
 
@@ -117,7 +119,10 @@ func NewQueue(store Store, cfg QueueConfig) (*Queue, error) {
 	if q.scale == 0 {
 		q.scale = 5
 	}
-	if bc, ok := store.(BatchCompleter); ok {
+	if bw, ok := store.(BatchWorker); ok {
+		q.work = newWorkGroup(bw, q.desk, q.now)
+		q.claimed = newClaimedSet()
+	} else if bc, ok := store.(BatchCompleter); ok {
 		q.batch = newCompletionGroup(bc, q.now)
 	}
 	return q, nil
@@ -148,17 +153,27 @@ func (q *Queue) WithStore(store Store) *Queue {
 	c := *q
 	c.store = store
 	// A transaction's work is its caller's own: never grouped with others'.
-	c.batch = nil
+	c.batch, c.work = nil, nil
 	return &c
 }
 
-// write stores a completion: through the queue's batcher when the store
-// groups completions (BatchCompleter), judged at the batch's time.
-func (q *Queue) write(ctx context.Context, next *Task, held Lease, now time.Time) error {
-	if q.batch == nil {
+// write stores a completion worked out from the stored task at version:
+// in the queue's next round when the store is a BatchWorker (the write
+// then also requires the task to be still at version), through the
+// completion batcher when it groups completions (BatchCompleter), each
+// judged at the batch's time; else on its own.
+func (q *Queue) write(ctx context.Context, next *Task, held Lease, version int64, now time.Time) error {
+	var err, gerr error
+	switch {
+	case q.work != nil:
+		var r workRes
+		r, gerr = q.work.do(ctx, workReq{done: Completion{Task: next, Held: held, Version: version}})
+		err = r.err
+	case q.batch != nil:
+		err, gerr = q.batch.do(ctx, Completion{Task: next, Held: held})
+	default:
 		return q.store.Complete(ctx, next, held, now)
 	}
-	err, gerr := q.batch.do(ctx, Completion{Task: next, Held: held})
 	if gerr != nil {
 		return gerr
 	}
@@ -187,9 +202,16 @@ func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n in
 	if err := q.bounds.name("role", string(role)); err != nil {
 		return nil, err
 	}
-	return q.store.Claim(ctx, q.desk, Claim{
-		Owner: worker, Token: q.newID(), Now: q.now(), For: q.lease, Role: role, Limit: n,
-	})
+	c := Claim{Owner: worker, Token: q.newID(), For: q.lease, Role: role, Limit: n}
+	if q.work == nil {
+		c.Now = q.now()
+		return q.store.Claim(ctx, q.desk, c)
+	}
+	r, err := q.work.do(ctx, workReq{claim: &c})
+	if err != nil {
+		return nil, err
+	}
+	return q.claimed.keep(r.tasks, q.now()), nil
 }
 
 // Get returns one of the desk's tasks.
@@ -211,7 +233,12 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
 // before anything is written; a refused outcome changes nothing. On a
 // store that groups completions (BatchCompleter), the completions of
 // concurrent callers share a round trip; each caller still gets its own
-// result, and the lease is judged when the batch is written.
+// result, and the lease is judged when the batch is written. On a
+// BatchWorker, a task this queue's Claim handed out is completed from
+// the task as it was claimed, with no read first: the write requires the
+// task to be still at that version under the live lease, and a task that
+// changed meanwhile (an erasure scrubbed it, say) is read and worked out
+// again. Changes the caller made to t itself are not written.
 //
 //   - Reached: the task is Done. A revisit task passes the ticket's
 //     revisit. With FollowAgain, a rule with Repeat derives the next
@@ -235,16 +262,49 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 	if t == nil {
 		return nil, invalid("task", "nil task")
 	}
-	cur, err := q.store.Get(ctx, q.desk, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	now := q.now()
-	if err := checkLease(cur, t.Lease, now); err != nil {
-		return nil, err
-	}
 	o = o.clone()
 	if err := q.bounds.outcome(&o); err != nil {
+		return nil, err
+	}
+	// The task as this queue's Claim stored it, when it handed t out:
+	// the write then requires the task to be still at that version, so
+	// no read comes first. Otherwise, or when the task changed since, the
+	// stored task is read.
+	cur := q.claimed.take(t)
+	var next *Task
+	for try := 0; ; try++ {
+		if cur == nil {
+			if cur, err = q.store.Get(ctx, q.desk, t.ID); err != nil {
+				return nil, err
+			}
+		}
+		if next, err = q.completeFrom(ctx, cur, t.Lease, o); err != nil {
+			return nil, err
+		}
+		err = q.write(ctx, next, t.Lease, cur.Version, next.UpdatedAt)
+		if err == nil {
+			break
+		}
+		if try < 3 && q.work != nil && errors.Is(err, ErrConflict) && !errors.Is(err, ErrLeaseLost) {
+			cur = nil // changed under a live lease: work it out again
+			continue
+		}
+		return nil, err
+	}
+	if next.Status.Final() && !next.Synced {
+		if _, err := q.sync(ctx, next); err != nil {
+			return next, fmt.Errorf("task %s is completed; recording it on ticket %s failed, SyncTicket retries: %w", next.ID, next.Ticket, err)
+		}
+	}
+	return next.Clone(), nil
+}
+
+// completeFrom checks outcome o against cur, the stored task claimed
+// under held, and returns the task after it, storing the next follow-up
+// of a Repeat chain first.
+func (q *Queue) completeFrom(ctx context.Context, cur *Task, held Lease, o Outcome) (*Task, error) {
+	now := q.now()
+	if err := checkLease(cur, held, now); err != nil {
 		return nil, err
 	}
 	if err := o.check(cur, q.scale); err != nil {
@@ -279,15 +339,7 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 			return nil, err
 		}
 	}
-	if err := q.write(ctx, next, t.Lease, now); err != nil {
-		return nil, err
-	}
-	if next.Status.Final() && !next.Synced {
-		if _, err := q.sync(ctx, next); err != nil {
-			return next, fmt.Errorf("task %s is completed; recording it on ticket %s failed, SyncTicket retries: %w", next.ID, next.Ticket, err)
-		}
-	}
-	return next.Clone(), nil
+	return next, nil
 }
 
 // mayRecord refuses, before anything is written, an outcome of a

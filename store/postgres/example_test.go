@@ -74,4 +74,5 @@ func ExampleMigrations() {
 	// 006_ticket_indexes
 	// 007_desk_keys
 	// 008_ticket_department
+	// 009_followup_body
 }

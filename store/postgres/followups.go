@@ -27,7 +27,7 @@ var _ followup.Store = (*Followups)(nil)
 // scanTask reads a sqlstore.TaskSelect row.
 func scanTask(scan func(...any) error) (*followup.Task, error) {
 	var r sqlstore.TaskRow
-	if err := scan(&r.Version, &r.Status, &r.Updated, &r.LeaseOwner, &r.Token, &r.Expires, &r.Body); err != nil {
+	if err := scan(&r.Version, &r.Status, &r.Role, &r.Updated, &r.LeaseOwner, &r.Token, &r.Expires, &r.Body); err != nil {
 		return nil, err
 	}
 	return r.Task()
@@ -99,7 +99,7 @@ SET status = 'claimed', version = f.version + 1, lease_owner = $5, lease_token =
     lease_expires = $7, ready_at = $7, owner = $5, updated_at = $2
 FROM c
 WHERE f.desk = $1 AND f.id = c.id AND f.ready_at <= $2
-RETURNING c.was_ready, f.due, f.version, f.status, f.updated_at, f.lease_owner, f.lease_token, f.lease_expires, f.body`
+RETURNING c.was_ready, f.due, f.version, f.status, f.role, f.updated_at, f.lease_owner, f.lease_token, f.lease_expires, CAST(f.body AS text)`
 }
 
 // Claim implements followup.Store.
@@ -107,16 +107,34 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	if err := sqlstore.CheckClaim(c); err != nil {
 		return nil, err
 	}
-	now := sqlstore.Nanos(c.Now)
-	q := claimSQL
-	if c.Role != "" {
-		q = claimRoleSQL
-	}
-	rows, err := s.db.Query(ctx, q, desk, now, string(c.Role), max(c.Limit, 1),
-		c.Owner, c.Token, sqlstore.Nanos(c.Now.Add(c.For)))
+	rows, err := s.db.Query(ctx, claimStatement(c), claimArgs(desk, c)...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
 	}
+	out, err := scanClaimed(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+	}
+	return out, nil
+}
+
+// claimArgs are the arguments of claimSQL or claimRoleSQL for c.
+func claimArgs(desk string, c followup.Claim) []any {
+	return []any{desk, sqlstore.Nanos(c.Now), string(c.Role), max(c.Limit, 1),
+		c.Owner, c.Token, sqlstore.Nanos(c.Now.Add(c.For))}
+}
+
+// claimStatement is the claim statement for c's role.
+func claimStatement(c followup.Claim) string {
+	if c.Role != "" {
+		return claimRoleSQL
+	}
+	return claimSQL
+}
+
+// scanClaimed reads the rows of a claim statement, in the queue's order,
+// and closes them.
+func scanClaimed(rows pgx.Rows) ([]*followup.Task, error) {
 	defer rows.Close()
 	type claimed struct {
 		ready, due int64
@@ -126,17 +144,18 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	for rows.Next() {
 		var cl claimed
 		var rest sqlstore.TaskRow
-		if err := rows.Scan(&cl.ready, &cl.due, &rest.Version, &rest.Status, &rest.Updated,
+		if err := rows.Scan(&cl.ready, &cl.due, &rest.Version, &rest.Status, &rest.Role, &rest.Updated,
 			&rest.LeaseOwner, &rest.Token, &rest.Expires, &rest.Body); err != nil {
-			return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+			return nil, err
 		}
+		var err error
 		if cl.t, err = rest.Task(); err != nil {
-			return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+			return nil, err
 		}
 		got = append(got, cl)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
+		return nil, err
 	}
 	// RETURNING has no order: restore the queue's.
 	slices.SortFunc(got, func(a, b claimed) int {
@@ -156,7 +175,7 @@ const completeSQL = `
 UPDATE desk_followups
 SET version = version + 1, status = $5, ready_at = $6, due = $7, ticket_id = $8, rule = $9, subject = $10,
     owner = $11, closed_at = $12, updated_at = $13, lease_owner = '', lease_token = NULL,
-    lease_expires = $14, body = $15::jsonb || jsonb_build_object('Role', role)
+    lease_expires = $14, body = $15
 WHERE id = $1 AND desk = $2 AND status = 'claimed' AND lease_owner = $3 AND lease_token = $4 AND lease_expires > $16
 RETURNING version`
 
@@ -207,105 +226,205 @@ var _ followup.BatchCompleter = (*Followups)(nil)
 // trip, each under the same rule as Complete: a completion whose lease
 // is not live at now is refused with its *followup.LeaseError (or
 // ErrNotFound) in errs[i] and changes nothing, while the others are
-// written. When CompleteBatch returns a nil error every entry with a nil
-// errs[i] is durable (committed); on a non-nil error nothing is.
+// written; one with a Version is also refused, with ErrConflict, when
+// the task is at another version. When CompleteBatch returns a nil error
+// every entry with a nil errs[i] is durable (committed); on a non-nil
+// error nothing is.
 func (s *Followups) CompleteBatch(ctx context.Context, items []Completion, now time.Time) (errs []error, err error) {
-	errs = make([]error, len(items))
-	if len(items) == 0 {
-		return errs, nil
-	}
-	ids := make([]uuid.UUID, len(items))
-	desks := make([]string, len(items))
-	owners := make([]string, len(items))
-	tokens := make([]uuid.UUID, len(items))
-	statuses := make([]string, len(items))
-	readies := make([]*int64, len(items))
-	dues := make([]int64, len(items))
-	tickets := make([]*uuid.UUID, len(items))
-	rules := make([]string, len(items))
-	subjects := make([]string, len(items))
-	ownerCols := make([]string, len(items))
-	closeds := make([]int64, len(items))
-	updateds := make([]int64, len(items))
-	bodies := make([]string, len(items))
-	for i := range bodies {
-		bodies[i] = "{}" // a refused entry matches no row, but its body must still be JSON
-	}
-	index := make(map[uuid.UUID]int, len(items))
+	_, errs, err = s.WorkBatch(ctx, "", nil, items, now)
+	return errs, err
+}
+
+// Followups serves a queue's rounds: followup.Queue sends the claims and
+// completions of its workers together through WorkBatch.
+var _ followup.BatchWorker = (*Followups)(nil)
+
+// completeBatchSQL writes a batch of outcomes, each only while its lease
+// is live at $16 and, with a version, while the task is at it.
+const completeBatchSQL = `
+UPDATE desk_followups AS f
+SET version = f.version + 1, status = x.status, ready_at = x.ready, due = x.due, ticket_id = x.ticket,
+    rule = x.rule, subject = x.subject, owner = x.owner, closed_at = x.closed, updated_at = x.updated,
+    lease_owner = '', lease_token = NULL, lease_expires = $15, body = x.body
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::uuid[],
+            $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $17::bigint[])
+     AS x (id, desk, lease_owner, lease_token, status, ready, due, ticket, rule, subject, owner, closed, updated, body, version)
+WHERE f.desk = x.desk AND f.id = x.id AND f.status = 'claimed' AND f.lease_owner = x.lease_owner
+  AND f.lease_token = x.lease_token AND f.lease_expires > $16 AND (x.version = 0 OR f.version = x.version)
+RETURNING f.id, f.version`
+
+// completions holds a batch of outcomes as the arguments of
+// completeBatchSQL; index maps a task to its entry, errs holds the
+// entries refused before the statement.
+type completions struct {
+	args  []any
+	index map[uuid.UUID]int
+	errs  []error
+}
+
+func completionsOf(items []Completion, now time.Time) (*completions, error) {
+	n := len(items)
+	c := &completions{index: make(map[uuid.UUID]int, n), errs: make([]error, n)}
+	ids := make([]uuid.UUID, n)
+	desks := make([]string, n)
+	owners := make([]string, n)
+	tokens := make([]uuid.UUID, n)
+	statuses := make([]string, n)
+	readies := make([]*int64, n)
+	dues := make([]int64, n)
+	tickets := make([]*uuid.UUID, n)
+	rules := make([]string, n)
+	subjects := make([]string, n)
+	ownerCols := make([]string, n)
+	closeds := make([]int64, n)
+	updateds := make([]int64, n)
+	bodies := make([]string, n)
+	versions := make([]int64, n)
 	for i, it := range items {
 		t := it.Task
 		switch {
 		case t == nil:
-			errs[i] = &followup.InputError{Field: "task", Reason: "nil task"}
+			c.errs[i] = &followup.InputError{Field: "task", Reason: "nil task"}
 			continue
 		case t.Status == followup.Claimed:
-			errs[i] = &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
+			c.errs[i] = &followup.InputError{Field: "task status", Reason: fmt.Sprintf("task %s: a completion leaves the task final or pending, not claimed", t.ID)}
 			continue
 		}
 		if err := sqlstore.CheckTask(t); err != nil {
-			errs[i] = err
+			c.errs[i] = err
 			continue
 		}
-		if _, dup := index[t.ID]; dup {
-			errs[i] = &followup.InputError{Field: "task", Reason: fmt.Sprintf("task %s twice in one batch", t.ID)}
+		if _, dup := c.index[t.ID]; dup {
+			c.errs[i] = &followup.InputError{Field: "task", Reason: fmt.Sprintf("task %s twice in one batch", t.ID)}
 			continue
 		}
-		c, body, err := sqlstore.Completed(t)
+		cols, body, err := sqlstore.Completed(t)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 		}
-		index[t.ID] = i
+		c.index[t.ID] = i
 		ids[i], desks[i], owners[i], tokens[i] = t.ID, t.Desk, it.Held.Owner, it.Held.Token
-		statuses[i], readies[i], dues[i], tickets[i] = c.Status, c.Ready, c.Due, c.Ticket
-		rules[i], subjects[i], ownerCols[i], closeds[i], updateds[i], bodies[i] = c.Rule, c.Subject, c.Owner, c.Closed, c.Updated, string(body)
+		statuses[i], readies[i], dues[i], tickets[i] = cols.Status, cols.Ready, cols.Due, cols.Ticket
+		rules[i], subjects[i], ownerCols[i], closeds[i], updateds[i] = cols.Rule, cols.Subject, cols.Owner, cols.Closed, cols.Updated
+		bodies[i], versions[i] = string(body), it.Version
 	}
-	rows, err := s.db.Query(ctx, `
-UPDATE desk_followups AS f
-SET version = f.version + 1, status = x.status, ready_at = x.ready, due = x.due, ticket_id = x.ticket,
-    rule = x.rule, subject = x.subject, owner = x.owner, closed_at = x.closed, updated_at = x.updated,
-    lease_owner = '', lease_token = NULL, lease_expires = $15, body = x.body || jsonb_build_object('Role', f.role)
-FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::uuid[],
-            $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::jsonb[])
-     AS x (id, desk, lease_owner, lease_token, status, ready, due, ticket, rule, subject, owner, closed, updated, body)
-WHERE f.desk = x.desk AND f.id = x.id AND f.status = 'claimed' AND f.lease_owner = x.lease_owner
-  AND f.lease_token = x.lease_token AND f.lease_expires > $16
-RETURNING f.id, f.version`, ids, desks, owners, tokens, statuses, readies, dues, tickets, rules, subjects,
-		ownerCols, closeds, updateds, bodies, int64(sqlstore.ZeroNanos), sqlstore.Nanos(now))
-	if err != nil {
-		return nil, fmt.Errorf("postgres: complete batch: %w", err)
-	}
-	done := make(map[uuid.UUID]int64, len(items))
-	for rows.Next() {
-		var id uuid.UUID
-		var v int64
-		if err := rows.Scan(&id, &v); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("postgres: complete batch: %w", err)
-		}
-		done[id] = v
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: complete batch: %w", err)
-	}
-	for id, i := range index {
-		if v, ok := done[id]; ok {
+	c.args = []any{ids, desks, owners, tokens, statuses, readies, dues, tickets, rules, subjects,
+		ownerCols, closeds, updateds, bodies, int64(sqlstore.ZeroNanos), sqlstore.Nanos(now), versions}
+	return c, nil
+}
+
+// settle reads the rows completeBatchSQL returned and gives every entry
+// it did not write its reason, reading the stored task.
+func (s *Followups) settle(ctx context.Context, c *completions, items []Completion, written map[uuid.UUID]int64, now time.Time) {
+	for id, i := range c.index {
+		if v, ok := written[id]; ok {
 			items[i].Task.Version = v
 			items[i].Task.Lease = followup.Lease{}
 			continue
 		}
-		cur, gerr := s.Get(ctx, desks[i], id)
-		if gerr != nil {
-			errs[i] = gerr
-			continue
-		}
-		if lerr := sqlstore.CheckLease(cur, items[i].Held, now); lerr != nil {
-			errs[i] = lerr
-		} else {
-			errs[i] = &followup.LeaseError{Task: id, Owner: items[i].Held.Owner, Holder: cur.Lease.Owner, Status: cur.Status}
+		cur, err := s.Get(ctx, items[i].Task.Desk, id)
+		switch {
+		case err != nil:
+			c.errs[i] = err
+		case sqlstore.CheckLease(cur, items[i].Held, now) != nil:
+			c.errs[i] = sqlstore.CheckLease(cur, items[i].Held, now)
+		case items[i].Version != 0 && cur.Version != items[i].Version:
+			c.errs[i] = fmt.Errorf("%w: task %s is at version %d, not %d; it changed since it was read", followup.ErrConflict, id, cur.Version, items[i].Version)
+		default:
+			// The lease was live when read again: the row changed between
+			// the two statements. Report it as lost; the caller reclaims.
+			c.errs[i] = &followup.LeaseError{Task: id, Owner: items[i].Held.Owner, Holder: cur.Lease.Owner, Status: cur.Status}
 		}
 	}
-	return errs, nil
+}
+
+// batchSender is a DB that pipelines statements (a pool, a connection
+// or a transaction of pgx).
+type batchSender interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// WorkBatch implements followup.BatchWorker: the completions (one
+// statement) and the claims (one statement each) go in one pipelined
+// round trip and one transaction, so a round of a queue's workers costs
+// one commit. Entries that are refused are then explained one by one.
+func (s *Followups) WorkBatch(ctx context.Context, desk string, claims []followup.Claim, done []Completion, now time.Time) (claimed [][]*followup.Task, errs []error, err error) {
+	for _, c := range claims {
+		if err := sqlstore.CheckClaim(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	var c *completions
+	if len(done) > 0 {
+		if c, err = completionsOf(done, now); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(claims) == 0 && (c == nil || len(c.index) == 0) {
+		if c == nil {
+			return nil, make([]error, len(done)), nil
+		}
+		return nil, c.errs, nil
+	}
+	b := &pgx.Batch{}
+	if c != nil && len(c.index) > 0 {
+		b.Queue(completeBatchSQL, c.args...)
+	}
+	for _, cl := range claims {
+		b.Queue(claimStatement(cl), claimArgs(desk, cl)...)
+	}
+	written := make(map[uuid.UUID]int64, len(done))
+	claimed = make([][]*followup.Task, len(claims))
+	run := func(bs batchSender) error {
+		br := bs.SendBatch(ctx, b)
+		if c != nil && len(c.index) > 0 {
+			rows, err := br.Query()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			for rows.Next() {
+				var id uuid.UUID
+				var v int64
+				if err := rows.Scan(&id, &v); err != nil {
+					rows.Close()
+					br.Close()
+					return err
+				}
+				written[id] = v
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		for i := range claims {
+			rows, err := br.Query()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			if claimed[i], err = scanClaimed(rows); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		return br.Close()
+	}
+	if bs, ok := s.db.(batchSender); ok {
+		err = run(bs)
+	} else {
+		err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error { return run(tx) })
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("postgres: work batch of %s: %w", desk, err)
+	}
+	if c == nil {
+		return claimed, nil, nil
+	}
+	s.settle(ctx, c, done, written, now)
+	return claimed, c.errs, nil
 }
 
 // Update implements followup.Store.

@@ -23,7 +23,7 @@ var _ followup.Store = (*Followups)(nil)
 func scanTask(scan func(...any) error) (*followup.Task, error) {
 	var r sqlstore.TaskRow
 	var token sql.NullString
-	if err := scan(&r.Version, &r.Status, &r.Updated, &r.LeaseOwner, &token, &r.Expires, &r.Body); err != nil {
+	if err := scan(&r.Version, &r.Status, &r.Role, &r.Updated, &r.LeaseOwner, &token, &r.Expires, &r.Body); err != nil {
 		return nil, err
 	}
 	if token.Valid {
@@ -127,7 +127,7 @@ ORDER BY ready_at, due, id LIMIT ?4`, desk, now, string(c.Role), max(c.Limit, 1)
 SET status = 'claimed', version = version + 1, lease_owner = ?, lease_token = ?, lease_expires = ?,
     ready_at = ?, owner = ?, updated_at = ?
 WHERE id = ?
-RETURNING version, status, updated_at, lease_owner, lease_token, lease_expires, body`,
+RETURNING version, status, role, updated_at, lease_owner, lease_token, lease_expires, body`,
 				c.Owner, c.Token.String(), expires, expires, c.Owner, now, id).Scan)
 			if err != nil {
 				return err

@@ -4,15 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/followup"
+	"github.com/servicedesk-go/desk/ticket"
 )
 
 // TaskColumns are the columns derived from a follow-up task; the JSON
-// body holds the rest. Version, status, lease and updated_at are
-// authoritative in their columns (a claim changes only those).
+// body holds the rest. Version, status, role, lease and updated_at are
+// authoritative in their columns (a claim changes only those, and a
+// completion keeps the stored role) and the body leaves them out.
 type TaskColumns struct {
 	Status, Role, Rule, Subject, Owner string
 	Ready                              *int64 // nil: not open, never claimed
@@ -50,13 +53,75 @@ func TaskColumnsOf(t *followup.Task) TaskColumns {
 	return c
 }
 
+// taskBody is a task's stored JSON body: the fields no authoritative
+// column holds (not the version, status, role, update time or lease),
+// zero values left out. Its keys are the field names of followup.Task,
+// as in the bodies written before it (a whole Task), so those read the
+// same.
+type taskBody struct {
+	ID          uuid.UUID
+	Desk        string
+	Rule        string               `json:",omitempty"`
+	Cites       string               `json:",omitempty"`
+	Trigger     followup.TriggerKind `json:",omitempty"`
+	Key         string               `json:",omitempty"`
+	Subject     string               `json:",omitempty"`
+	Ticket      uuid.UUID            `json:",omitzero"`
+	TicketKind  ticket.Kind          `json:",omitempty"`
+	Category    string               `json:",omitempty"`
+	Seq         int                  `json:",omitempty"`
+	Channel     followup.Channel     `json:",omitempty"`
+	Checklist   []followup.CheckItem `json:",omitempty"`
+	Grade       bool                 `json:",omitempty"`
+	Revisit     bool                 `json:",omitempty"`
+	Sampled     bool                 `json:",omitempty"`
+	TriggeredAt time.Time            `json:",omitzero"`
+	NotBefore   time.Time            `json:",omitzero"`
+	Due         time.Time            `json:",omitzero"`
+	Attempts    int                  `json:",omitempty"`
+	MaxAttempts int                  `json:",omitempty"`
+	RetryAfter  time.Duration        `json:",omitempty"`
+	Repeat      time.Duration        `json:",omitempty"`
+	UntilClosed bool                 `json:",omitempty"`
+	Outcome     *followup.Outcome    `json:",omitempty"`
+	Synced      bool                 `json:",omitempty"`
+	CreatedAt   time.Time            `json:",omitzero"`
+	ClosedAt    time.Time            `json:",omitzero"`
+}
+
+// EncodeTask returns the JSON body stored for t.
+func EncodeTask(t *followup.Task) ([]byte, error) {
+	return json.Marshal(taskBody{ID: t.ID, Desk: t.Desk, Rule: t.Rule, Cites: t.Cites, Trigger: t.Trigger, Key: t.Key,
+		Subject: t.Subject, Ticket: t.Ticket, TicketKind: t.TicketKind, Category: t.Category, Seq: t.Seq,
+		Channel: t.Channel, Checklist: t.Checklist, Grade: t.Grade, Revisit: t.Revisit, Sampled: t.Sampled,
+		TriggeredAt: t.TriggeredAt, NotBefore: t.NotBefore, Due: t.Due, Attempts: t.Attempts, MaxAttempts: t.MaxAttempts,
+		RetryAfter: t.RetryAfter, Repeat: t.Repeat, UntilClosed: t.UntilClosed, Outcome: t.Outcome, Synced: t.Synced,
+		CreatedAt: t.CreatedAt, ClosedAt: t.ClosedAt})
+}
+
+// decodeTask reads a body EncodeTask wrote (or an earlier whole-Task
+// body) into t, leaving the column-held fields alone.
+func decodeTask(body []byte, t *followup.Task) error {
+	var b taskBody
+	if err := json.Unmarshal(body, &b); err != nil {
+		return err
+	}
+	t.ID, t.Desk, t.Rule, t.Cites, t.Trigger, t.Key = b.ID, b.Desk, b.Rule, b.Cites, b.Trigger, b.Key
+	t.Subject, t.Ticket, t.TicketKind, t.Category, t.Seq = b.Subject, b.Ticket, b.TicketKind, b.Category, b.Seq
+	t.Channel, t.Checklist, t.Grade, t.Revisit, t.Sampled = b.Channel, b.Checklist, b.Grade, b.Revisit, b.Sampled
+	t.TriggeredAt, t.NotBefore, t.Due, t.Attempts, t.MaxAttempts = b.TriggeredAt, b.NotBefore, b.Due, b.Attempts, b.MaxAttempts
+	t.RetryAfter, t.Repeat, t.UntilClosed, t.Outcome, t.Synced = b.RetryAfter, b.Repeat, b.UntilClosed, b.Outcome, b.Synced
+	t.CreatedAt, t.ClosedAt = b.CreatedAt, b.ClosedAt
+	return nil
+}
+
 // Completed returns the columns and JSON body of a completed task: the
 // task as given, its lease released.
 func Completed(t *followup.Task) (TaskColumns, []byte, error) {
-	next := t.Clone()
+	next := *t
 	next.Lease = followup.Lease{}
-	body, err := json.Marshal(next)
-	return TaskColumnsOf(next), body, err
+	body, err := EncodeTask(&next)
+	return TaskColumnsOf(&next), body, err
 }
 
 // CheckClaim refuses a claim without a worker, a token, a positive lease
@@ -79,19 +144,19 @@ func CheckClaim(c followup.Claim) error {
 // JSON body.
 type TaskRow struct {
 	Version, Updated, Expires int64
-	Status, LeaseOwner        string
+	Status, Role, LeaseOwner  string
 	Token                     *uuid.UUID
 	Body                      []byte
 }
 
 // Task decodes the row: the body, with the columns' version, status,
-// update time and lease over it.
+// role, update time and lease over it.
 func (r TaskRow) Task() (*followup.Task, error) {
 	t := new(followup.Task)
-	if err := json.Unmarshal(r.Body, t); err != nil {
+	if err := decodeTask(r.Body, t); err != nil {
 		return nil, fmt.Errorf("decode task: %w", err)
 	}
-	t.Version, t.Status, t.UpdatedAt = r.Version, followup.Status(r.Status), FromNanos(r.Updated)
+	t.Version, t.Status, t.Role, t.UpdatedAt = r.Version, followup.Status(r.Status), ticket.Role(r.Role), FromNanos(r.Updated)
 	t.Lease = followup.Lease{Owner: r.LeaseOwner, Expires: FromNanos(r.Expires)}
 	if r.Token != nil {
 		t.Lease.Token = *r.Token
@@ -107,12 +172,15 @@ func Updated(t *followup.Task) (*followup.Task, TaskColumns, []byte, error) {
 	if next.Status != followup.Claimed {
 		next.Lease = followup.Lease{}
 	}
-	body, err := json.Marshal(next)
+	body, err := EncodeTask(next)
 	return next, TaskColumnsOf(next), body, err
 }
 
-// TaskSelect reads the columns a TaskRow holds, in its order.
-const TaskSelect = `SELECT version, status, updated_at, lease_owner, lease_token, lease_expires, body FROM desk_followups `
+// TaskSelect reads the columns a TaskRow holds, in its order. The body
+// is read as text whatever its column's type (PostgreSQL's was jsonb
+// before its migration 009), so that a statement prepared before that
+// migration keeps its result type after it.
+const TaskSelect = `SELECT version, status, role, updated_at, lease_owner, lease_token, lease_expires, CAST(body AS text) FROM desk_followups `
 
 // ListTasks answers a follow-up List on ex: the filter's conditions
 // (TaskFilter), ordered by due time and ID, up to the filter's limit.
@@ -157,8 +225,8 @@ func StaleUpdate(ctx context.Context, get func(ctx context.Context, desk string,
 // Created returns a new task as Create stores it: version 1, with its
 // columns and JSON body.
 func Created(t *followup.Task) (TaskColumns, []byte, error) {
-	stored := t.Clone()
+	stored := *t
 	stored.Version = 1
-	body, err := json.Marshal(stored)
-	return TaskColumnsOf(stored), body, err
+	body, err := EncodeTask(&stored)
+	return TaskColumnsOf(&stored), body, err
 }
