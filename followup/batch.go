@@ -38,17 +38,26 @@ type BatchCompleter interface {
 // group runs the requests of concurrent callers in batches: the first
 // caller to find no batch in flight runs every request queued so far,
 // in one call of run, and the callers that arrive meanwhile queue theirs
-// for the next one. Nothing waits for a batch to fill: a lone caller runs
-// at once, and under load a batch holds what arrived during the previous
-// round trip. Each caller gets its own request's result. A batch runs
-// with its first caller's context values but not its cancellation: the
-// other callers' requests ride on it.
+// for the next one. A batch holds what arrived during the previous round
+// trip; with fill set, it also waits (at most as long as the previous
+// batch took) for the callers that were in the previous round to come
+// back, so that workers that alternate requests meet in one round
+// instead of splitting into two that take turns. A lone caller never
+// waits. Each caller gets its own request's result. A batch runs with its
+// first caller's context values but not its cancellation: the other
+// callers' requests ride on it.
 type group[Req, Res any] struct {
-	run func(ctx context.Context, reqs []Req) ([]Res, error)
+	run  func(ctx context.Context, reqs []Req) ([]Res, error)
+	fill bool
 
 	mu      sync.Mutex
 	queued  []*groupCall[Req, Res]
 	running bool // a batch is in flight
+	// With fill: the callers of the previous round (its batch and those
+	// queued during it), how long it took, and a signal of arrivals.
+	callers int
+	took    time.Duration
+	arrived chan struct{}
 }
 
 type groupCall[Req, Res any] struct {
@@ -69,6 +78,12 @@ func (g *group[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
 	g.mu.Lock()
 	if g.running {
 		g.queued = append(g.queued, call)
+		if g.fill {
+			select {
+			case g.arrived <- struct{}{}:
+			default:
+			}
+		}
 		g.mu.Unlock()
 		r := <-call.done
 		if !r.lead {
@@ -78,12 +93,17 @@ func (g *group[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
 	} else {
 		g.running = true
 	}
+	if g.fill {
+		g.await()
+	}
 	batch := append([]*groupCall[Req, Res]{call}, g.queued...)
 	g.queued = nil
 	g.mu.Unlock()
+	start := time.Now()
 	g.runBatch(context.WithoutCancel(ctx), batch)
 	// Hand the lead to the first caller queued meanwhile, or stop.
 	g.mu.Lock()
+	g.callers, g.took = len(batch)+len(g.queued), time.Since(start)
 	if len(g.queued) > 0 {
 		next := g.queued[0]
 		g.queued = g.queued[1:]
@@ -94,6 +114,29 @@ func (g *group[Req, Res]) do(ctx context.Context, req Req) (Res, error) {
 	g.mu.Unlock()
 	r := <-call.done
 	return r.res, r.err
+}
+
+// await holds the lead (g.mu locked) until as many callers are queued as
+// took part in the previous round, or for as long as that round took.
+func (g *group[Req, Res]) await() {
+	if len(g.queued)+1 >= g.callers || g.took <= 0 {
+		return
+	}
+	if g.arrived == nil {
+		g.arrived = make(chan struct{}, 1)
+	}
+	timer := time.NewTimer(g.took)
+	defer timer.Stop()
+	for len(g.queued)+1 < g.callers {
+		g.mu.Unlock()
+		select {
+		case <-g.arrived:
+			g.mu.Lock()
+		case <-timer.C:
+			g.mu.Lock()
+			return
+		}
+	}
 }
 
 func (g *group[Req, Res]) runBatch(ctx context.Context, batch []*groupCall[Req, Res]) {
@@ -182,7 +225,7 @@ type workRes struct {
 // newWorkGroup runs the claims and completions of a queue's workers in
 // rounds through bw, judged at now() when the round runs.
 func newWorkGroup(bw BatchWorker, desk string, now func() time.Time) *group[workReq, workRes] {
-	return &group[workReq, workRes]{run: func(ctx context.Context, reqs []workReq) ([]workRes, error) {
+	return &group[workReq, workRes]{fill: true, run: func(ctx context.Context, reqs []workReq) ([]workRes, error) {
 		at := now()
 		var claims []Claim
 		var done []Completion

@@ -2,10 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/store/sqlstore"
@@ -19,22 +23,28 @@ type copyFrom interface {
 	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
 
+// errUnknownDB: the DB is neither a pool nor a transaction of pgx, so
+// a COPY straight into the table is not tried.
+var errUnknownDB = errors.New("postgres: not a pgx pool or transaction")
+
 // copyAtLeast is the batch size from which CreateBatch stages the tasks
 // with COPY; a smaller batch is one multi-row INSERT, which costs fewer
 // round trips.
 const copyAtLeast = 64
 
-// newTaskColumns are the columns CreateBatch writes, version aside.
-var newTaskColumns = []string{"id", "desk", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",
-	"closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body"}
+// newTaskColumns are the columns CreateBatch writes, version aside;
+// versionedColumns the same and the version.
+var (
+	newTaskColumns = []string{"id", "desk", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",
+		"closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body"}
+	versionedColumns = append(newTaskColumns[:len(newTaskColumns):len(newTaskColumns)], "version")
+)
 
-// CreateBatch implements followup.BatchCreator: every task is inserted
-// by one INSERT ... ON CONFLICT DO NOTHING RETURNING id, so a task
-// already stored is a *followup.DuplicateError of its own and the others
-// are created. A batch of copyAtLeast tasks or more is first sent with
-// COPY into a temporary table of this transaction (dropped at its
-// commit) and inserted from there; a smaller one is sent as one array
-// per column (unnest).
+// CreateBatch implements followup.BatchCreator: a task already stored
+// is a *followup.DuplicateError of its own and the others are created.
+// A batch of fewer than copyAtLeast tasks is one INSERT ... ON CONFLICT
+// DO NOTHING RETURNING id of one array per column (unnest); a larger one
+// is sent with COPY (see insertCopied).
 func (s *Followups) CreateBatch(ctx context.Context, ts []*followup.Task) (errs []error, err error) {
 	errs = make([]error, len(ts))
 	index := make(map[uuid.UUID]int, len(ts))
@@ -53,8 +63,8 @@ func (s *Followups) CreateBatch(ctx context.Context, ts []*followup.Task) (errs 
 			return nil, fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
 		}
 		index[t.ID] = i
-		rows = append(rows, []any{t.ID, t.Desk, c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
-			c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, string(body)})
+		rows = append(rows, []any{[16]byte(t.ID), t.Desk, c.Status, c.Role, c.Ready, c.Due, pgUUID(c.Ticket), c.Rule, c.Subject,
+			c.Owner, c.Closed, c.Updated, c.LeaseOwner, pgUUID(c.LeaseToken), c.LeaseExpires, string(body)})
 	}
 	if len(rows) == 0 {
 		return errs, nil
@@ -90,25 +100,71 @@ FROM %s
 ON CONFLICT DO NOTHING
 RETURNING id`
 
-// insertCopied stages rows with COPY and inserts them in one statement,
-// in one transaction.
+// insertCopied inserts rows with COPY. The tasks already stored are
+// looked up first (one index probe each) and left out, and the others
+// are copied straight into the table. When a task is created meanwhile
+// by another (the COPY then fails on the key and changes nothing), the
+// rows are copied into a temporary table of one transaction instead
+// (dropped at its commit) and inserted from there skipping the stored
+// ones.
 func (s *Followups) insertCopied(ctx context.Context, rows [][]any) (map[uuid.UUID]bool, error) {
-	var created map[uuid.UUID]bool
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+	stored, err := scanIDs(s.db.Query(ctx, `
+SELECT f.id FROM unnest($1::text[], $2::uuid[]) AS x (desk, id) JOIN desk_followups AS f ON f.desk = x.desk AND f.id = x.id`,
+		column[string](rows, 1), column[[16]byte](rows, 0)))
+	if err != nil {
+		return nil, err
+	}
+	fresh := rows
+	if len(stored) > 0 {
+		fresh = make([][]any, 0, len(rows))
+		for _, r := range rows {
+			if !stored[r[0].([16]byte)] {
+				fresh = append(fresh, r)
+			}
+		}
+	}
+	created := make(map[uuid.UUID]bool, len(fresh))
+	if len(fresh) == 0 {
+		return created, nil
+	}
+	versioned := make([][]any, len(fresh))
+	for i, r := range fresh {
+		versioned[i] = append(r[:len(r):len(r)], int64(1))
+	}
+	direct := func(cf copyFrom) error {
+		_, err := cf.CopyFrom(ctx, pgx.Identifier{"desk_followups"}, versionedColumns, pgx.CopyFromRows(versioned))
+		return err
+	}
+	// A COPY that fails aborts its transaction: a caller's transaction
+	// is kept alive by a savepoint around it.
+	switch db := s.db.(type) {
+	case *pgxpool.Pool:
+		err = direct(db)
+	case pgx.Tx:
+		err = pgx.BeginFunc(ctx, db, func(sp pgx.Tx) error { return direct(sp) })
+	default:
+		err = errUnknownDB
+	}
+	if err == nil {
+		for _, r := range fresh {
+			created[r[0].([16]byte)] = true
+		}
+		return created, nil
+	}
+	if pe := (*pgconn.PgError)(nil); err != errUnknownDB && (!errors.As(err, &pe) || pe.Code != "23505") { // unique_violation
+		return nil, err
+	}
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 CREATE TEMPORARY TABLE desk_followups_new (id uuid, desk text, status text, role text, ready_at bigint, due bigint,
     ticket_id uuid, rule text, subject text, owner text, closed_at bigint, updated_at bigint, lease_owner text,
     lease_token uuid, lease_expires bigint, body text) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"desk_followups_new"}, newTaskColumns, pgx.CopyFromRows(rows)); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"desk_followups_new"}, newTaskColumns, pgx.CopyFromRows(fresh)); err != nil {
 			return err
 		}
-		r, err := tx.Query(ctx, fmt.Sprintf(insertNew, "desk_followups_new"))
-		if err != nil {
-			return err
-		}
-		created, err = scanIDs(r, len(rows))
+		created, err = scanIDs(tx.Query(ctx, fmt.Sprintf(insertNew, "desk_followups_new")))
 		return err
 	})
 	return created, err
@@ -116,19 +172,15 @@ CREATE TEMPORARY TABLE desk_followups_new (id uuid, desk text, status text, role
 
 // insertArrays sends rows as one array per column.
 func (s *Followups) insertArrays(ctx context.Context, rows [][]any) (map[uuid.UUID]bool, error) {
-	r, err := s.db.Query(ctx, fmt.Sprintf(insertNew, `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[],
+	return scanIDs(s.db.Query(ctx, fmt.Sprintf(insertNew, `unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[],
     $6::bigint[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::text[], $14::uuid[],
     $15::bigint[], $16::text[])
     AS x (id, desk, status, role, ready_at, due, ticket_id, rule, subject, owner, closed_at, updated_at, lease_owner,
           lease_token, lease_expires, body)`),
-		column[uuid.UUID](rows, 0), column[string](rows, 1), column[string](rows, 2), column[string](rows, 3),
-		column[*int64](rows, 4), column[int64](rows, 5), column[*uuid.UUID](rows, 6), column[string](rows, 7),
+		column[[16]byte](rows, 0), column[string](rows, 1), column[string](rows, 2), column[string](rows, 3),
+		column[*int64](rows, 4), column[int64](rows, 5), column[pgtype.UUID](rows, 6), column[string](rows, 7),
 		column[string](rows, 8), column[string](rows, 9), column[int64](rows, 10), column[int64](rows, 11),
-		column[string](rows, 12), column[*uuid.UUID](rows, 13), column[int64](rows, 14), column[string](rows, 15))
-	if err != nil {
-		return nil, err
-	}
-	return scanIDs(r, len(rows))
+		column[string](rows, 12), column[pgtype.UUID](rows, 13), column[int64](rows, 14), column[string](rows, 15)))
 }
 
 // column returns column j of rows, whose values are Ts.
@@ -140,10 +192,22 @@ func column[T any](rows [][]any, j int) []T {
 	return out
 }
 
+// pgUUID is a nullable UUID as pgx encodes it natively (COPY sends a
+// google/uuid value through its text form).
+func pgUUID(id *uuid.UUID) pgtype.UUID {
+	if id == nil {
+		return pgtype.UUID{}
+	}
+	return pgtype.UUID{Bytes: *id, Valid: true}
+}
+
 // scanIDs reads the IDs a statement returned and closes its rows.
-func scanIDs(rows pgx.Rows, n int) (map[uuid.UUID]bool, error) {
+func scanIDs(rows pgx.Rows, err error) (map[uuid.UUID]bool, error) {
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	ids := make(map[uuid.UUID]bool, n)
+	ids := make(map[uuid.UUID]bool)
 	for rows.Next() {
 		var id uuid.UUID
 		if err := rows.Scan(&id); err != nil {

@@ -3,8 +3,11 @@ package postgres
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
@@ -45,6 +48,126 @@ func TestCreateBatch(t *testing.T) {
 		}
 		if got, err := s.Followups().Get(ctx, workerDesk, old.ID); err != nil || got.Subject != old.Subject {
 			t.Errorf("the stored task changed: %+v, %v", got, err)
+		}
+	})
+}
+
+// plainDB is a DB that is neither a pgx pool nor a transaction.
+type plainDB struct{ DB }
+
+// TestCreateBatchLarge/F1_copied_batches_judged_as_by_Create: a batch
+// large enough to be sent with COPY reports the same per task as Create
+// would: on the pool, in a caller's transaction (kept alive when the
+// COPY meets a stored task) and over any other DB (staged in a
+// temporary table).
+func TestCreateBatchLarge(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	run := func(t *testing.T, s *Store, tasks func(ts []*followup.Task) ([]error, error)) {
+		ctx := context.Background()
+		n := 2 * copyAtLeast
+		old := make([]*followup.Task, 0, n/4)
+		for i := 0; i < n; i += 4 {
+			o := followuptest.NewTask(workerDesk, i, at)
+			if err := s.Followups().Create(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			old = append(old, o)
+		}
+		var ts []*followup.Task
+		for i := range n {
+			x := followuptest.NewTask(workerDesk, i, at)
+			x.Subject = "batch"
+			ts = append(ts, x)
+		}
+		ts = append(ts, followuptest.NewTask(workerDesk, 1, at), followuptest.NewTask("", 9999, at))
+		errs, err := tasks(ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range errs {
+			var want error
+			switch {
+			case i == n+1:
+				want = followup.ErrInvalid
+			case i == n || i%4 == 0:
+				want = followup.ErrDuplicate
+			}
+			if (want == nil) != (e == nil) || (want != nil && !errors.Is(e, want)) {
+				t.Errorf("entry %d: %v, want %v", i, e, want)
+			}
+			if i < n {
+				got, gerr := s.Followups().Get(ctx, workerDesk, ts[i].ID)
+				if gerr != nil || got.Version != 1 || (got.Subject == "batch") != (i%4 != 0) {
+					t.Errorf("task %d: %+v, %v", i, got, gerr)
+				}
+			}
+		}
+	}
+	t.Run("F1_pool", func(t *testing.T) {
+		s, _ := openStore(t)
+		run(t, s, func(ts []*followup.Task) ([]error, error) {
+			return followup.CreateTasks(context.Background(), s.Followups(), ts)
+		})
+	})
+	t.Run("F1_caller_transaction", func(t *testing.T) {
+		s, _ := openStore(t)
+		ctx := context.Background()
+		run(t, s, func(ts []*followup.Task) (errs []error, err error) {
+			err = pgx.BeginFunc(ctx, s.DB(), func(tx pgx.Tx) error {
+				errs, err = followup.CreateTasks(ctx, s.WithTx(tx).Followups(), ts)
+				if err != nil {
+					return err
+				}
+				// The transaction is still usable after the batch.
+				_, err = tx.Exec(ctx, "SELECT 1")
+				return err
+			})
+			return errs, err
+		})
+	})
+	t.Run("F1_other_db", func(t *testing.T) {
+		s, _ := openStore(t)
+		run(t, s, func(ts []*followup.Task) ([]error, error) {
+			return followup.CreateTasks(context.Background(), New(plainDB{s.DB()}).Followups(), ts)
+		})
+	})
+	t.Run("F1_concurrent_batches_create_each_task_once", func(t *testing.T) {
+		s, _ := openStore(t)
+		ctx := context.Background()
+		const n, racers = 4 * copyAtLeast, 4
+		var wg sync.WaitGroup
+		created := make([]int, n)
+		var mu sync.Mutex
+		for range racers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ts := make([]*followup.Task, n)
+				for i := range ts {
+					ts[i] = followuptest.NewTask(workerDesk, i, at)
+				}
+				errs, err := followup.CreateTasks(ctx, s.Followups(), ts)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for i, e := range errs {
+					switch {
+					case e == nil:
+						created[i]++
+					case !errors.Is(e, followup.ErrDuplicate):
+						t.Errorf("task %d: %v", i, e)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		for i, c := range created {
+			if c != 1 {
+				t.Errorf("task %d created %d times", i, c)
+			}
 		}
 	})
 }

@@ -71,10 +71,12 @@ func (s *Followups) Get(ctx context.Context, desk string, id uuid.UUID) (*follow
 	return t, nil
 }
 
-// claimSQL takes a batch of ready tasks in one statement. SKIP LOCKED
-// passes over rows another claimer has locked; the re-check of ready_at
-// in the UPDATE guards against a row that changed between the scan and
-// the lock.
+// claimSQL takes ready tasks for one or more claims in one statement:
+// the first $4 ready tasks in queue order, ranked, claim i taking the
+// ranks after $8[i] up to $9[i] under its own owner, token and lease
+// expiry. SKIP LOCKED passes over rows another claimer has locked; the
+// re-check of ready_at in the UPDATE guards against a row that changed
+// between the scan and the lock.
 //
 // There are two variants, for a claim of any role and of one role, so
 // that each has a plan that walks its own index in queue order.
@@ -88,18 +90,23 @@ func claimQuery(role string) string {
 	}
 	return `
 WITH c AS (
-    SELECT id, ready_at AS was_ready FROM desk_followups
+    SELECT id, ready_at AS was_ready, due FROM desk_followups
     WHERE desk = $1 AND ready_at IS NOT NULL AND ready_at <= $2 ` + role + `
     ORDER BY ready_at, due, id
     LIMIT $4
     FOR UPDATE SKIP LOCKED
+), n AS (
+    SELECT id, was_ready, row_number() OVER (ORDER BY was_ready, due, id) AS rank FROM c
 )
 UPDATE desk_followups AS f
-SET status = 'claimed', version = f.version + 1, lease_owner = $5, lease_token = $6,
-    lease_expires = $7, ready_at = $7, owner = $5, updated_at = $2
-FROM c
-WHERE f.desk = $1 AND f.id = c.id AND f.ready_at <= $2
-RETURNING c.was_ready, f.due, f.version, f.status, f.role, f.updated_at, f.lease_owner, f.lease_token, f.lease_expires, CAST(f.body AS text)`
+SET status = 'claimed', version = f.version + 1, lease_owner = w.owner, lease_token = w.token,
+    lease_expires = w.expires, ready_at = w.expires, owner = w.owner, updated_at = $2
+FROM n JOIN unnest($5::text[], $6::uuid[], $7::bigint[], $8::bigint[], $9::bigint[]) WITH ORDINALITY
+            AS w (owner, token, expires, after, upto, k)
+       ON n.rank > w.after AND n.rank <= w.upto
+WHERE f.desk = $1 AND f.id = n.id AND f.ready_at <= $2
+RETURNING w.k, n.was_ready, f.due, f.version, f.status, f.role, f.updated_at, f.lease_owner, f.lease_token,
+    f.lease_expires, CAST(f.body AS text)`
 }
 
 // Claim implements followup.Store.
@@ -107,63 +114,79 @@ func (s *Followups) Claim(ctx context.Context, desk string, c followup.Claim) ([
 	if err := sqlstore.CheckClaim(c); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, claimStatement(c), claimArgs(desk, c)...)
+	st, args := claimStatement(desk, []followup.Claim{c})
+	rows, err := s.db.Query(ctx, st, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
 	}
-	out, err := scanClaimed(rows)
+	got, err := scanClaimed(rows, 1)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim tasks of %s: %w", desk, err)
 	}
-	return out, nil
+	return got[0], nil
 }
 
-// claimArgs are the arguments of claimSQL or claimRoleSQL for c.
-func claimArgs(desk string, c followup.Claim) []any {
-	return []any{desk, sqlstore.Nanos(c.Now), string(c.Role), max(c.Limit, 1),
-		c.Owner, c.Token, sqlstore.Nanos(c.Now.Add(c.For))}
-}
-
-// claimStatement is the claim statement for c's role.
-func claimStatement(c followup.Claim) string {
-	if c.Role != "" {
-		return claimRoleSQL
+// claimStatement is the statement and arguments that serve cs, claims
+// of one role at one time, in order.
+func claimStatement(desk string, cs []followup.Claim) (string, []any) {
+	owners := make([]string, len(cs))
+	tokens := make([]uuid.UUID, len(cs))
+	expires := make([]int64, len(cs))
+	after := make([]int64, len(cs))
+	upto := make([]int64, len(cs))
+	var n int64
+	for i, c := range cs {
+		owners[i], tokens[i], expires[i] = c.Owner, c.Token, sqlstore.Nanos(c.Now.Add(c.For))
+		after[i] = n
+		n += int64(max(c.Limit, 1))
+		upto[i] = n
 	}
-	return claimSQL
+	st := claimSQL
+	if cs[0].Role != "" {
+		st = claimRoleSQL
+	}
+	return st, []any{desk, sqlstore.Nanos(cs[0].Now), string(cs[0].Role), n, owners, tokens, expires, after, upto}
 }
 
-// scanClaimed reads the rows of a claim statement, in the queue's order,
-// and closes them.
-func scanClaimed(rows pgx.Rows) ([]*followup.Task, error) {
+// scanClaimed reads the rows of a claim statement serving n claims, each
+// claim's tasks in the queue's order, and closes them.
+func scanClaimed(rows pgx.Rows, n int) ([][]*followup.Task, error) {
 	defer rows.Close()
 	type claimed struct {
 		ready, due int64
 		t          *followup.Task
 	}
-	var got []claimed
+	got := make([][]claimed, n)
 	for rows.Next() {
+		var k int64
 		var cl claimed
 		var rest sqlstore.TaskRow
-		if err := rows.Scan(&cl.ready, &cl.due, &rest.Version, &rest.Status, &rest.Role, &rest.Updated,
+		if err := rows.Scan(&k, &cl.ready, &cl.due, &rest.Version, &rest.Status, &rest.Role, &rest.Updated,
 			&rest.LeaseOwner, &rest.Token, &rest.Expires, &rest.Body); err != nil {
 			return nil, err
+		}
+		if k < 1 || k > int64(n) {
+			return nil, fmt.Errorf("claim %d of %d", k, n)
 		}
 		var err error
 		if cl.t, err = rest.Task(); err != nil {
 			return nil, err
 		}
-		got = append(got, cl)
+		got[k-1] = append(got[k-1], cl)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// RETURNING has no order: restore the queue's.
-	slices.SortFunc(got, func(a, b claimed) int {
-		return cmp.Or(cmp.Compare(a.ready, b.ready), cmp.Compare(a.due, b.due), slices.Compare(a.t.ID[:], b.t.ID[:]))
-	})
-	out := make([]*followup.Task, len(got))
-	for i, cl := range got {
-		out[i] = cl.t
+	out := make([][]*followup.Task, n)
+	for i, g := range got {
+		// RETURNING has no order: restore the queue's.
+		slices.SortFunc(g, func(a, b claimed) int {
+			return cmp.Or(cmp.Compare(a.ready, b.ready), cmp.Compare(a.due, b.due), slices.Compare(a.t.ID[:], b.t.ID[:]))
+		})
+		out[i] = make([]*followup.Task, len(g))
+		for j, cl := range g {
+			out[i][j] = cl.t
+		}
 	}
 	return out, nil
 }
@@ -370,8 +393,29 @@ func (s *Followups) WorkBatch(ctx context.Context, desk string, claims []followu
 	if c != nil && len(c.index) > 0 {
 		b.Queue(completeBatchSQL, c.args...)
 	}
-	for _, cl := range claims {
-		b.Queue(claimStatement(cl), claimArgs(desk, cl)...)
+	// The claims of one role at one time share a statement.
+	type claimGroup struct {
+		at []int // the claims' places in claims
+		cs []followup.Claim
+	}
+	var groups []*claimGroup
+	for i, cl := range claims {
+		var g *claimGroup
+		for _, h := range groups {
+			if h.cs[0].Role == cl.Role && h.cs[0].Now.Equal(cl.Now) {
+				g = h
+				break
+			}
+		}
+		if g == nil {
+			g = &claimGroup{}
+			groups = append(groups, g)
+		}
+		g.at, g.cs = append(g.at, i), append(g.cs, cl)
+	}
+	for _, g := range groups {
+		st, args := claimStatement(desk, g.cs)
+		b.Queue(st, args...)
 	}
 	written := make(map[uuid.UUID]int64, len(done))
 	claimed = make([][]*followup.Task, len(claims))
@@ -399,15 +443,19 @@ func (s *Followups) WorkBatch(ctx context.Context, desk string, claims []followu
 				return err
 			}
 		}
-		for i := range claims {
+		for _, g := range groups {
 			rows, err := br.Query()
 			if err != nil {
 				br.Close()
 				return err
 			}
-			if claimed[i], err = scanClaimed(rows); err != nil {
+			got, err := scanClaimed(rows, len(g.cs))
+			if err != nil {
 				br.Close()
 				return err
+			}
+			for k, i := range g.at {
+				claimed[i] = got[k]
 			}
 		}
 		return br.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,9 +76,9 @@ type taskBody struct {
 	Grade       bool                 `json:",omitempty"`
 	Revisit     bool                 `json:",omitempty"`
 	Sampled     bool                 `json:",omitempty"`
-	TriggeredAt time.Time            `json:",omitzero"`
-	NotBefore   time.Time            `json:",omitzero"`
-	Due         time.Time            `json:",omitzero"`
+	TriggeredAt bodyTime             `json:",omitzero"`
+	NotBefore   bodyTime             `json:",omitzero"`
+	Due         bodyTime             `json:",omitzero"`
 	Attempts    int                  `json:",omitempty"`
 	MaxAttempts int                  `json:",omitempty"`
 	RetryAfter  time.Duration        `json:",omitempty"`
@@ -85,8 +86,34 @@ type taskBody struct {
 	UntilClosed bool                 `json:",omitempty"`
 	Outcome     *followup.Outcome    `json:",omitempty"`
 	Synced      bool                 `json:",omitempty"`
-	CreatedAt   time.Time            `json:",omitzero"`
-	ClosedAt    time.Time            `json:",omitzero"`
+	CreatedAt   bodyTime             `json:",omitzero"`
+	ClosedAt    bodyTime             `json:",omitzero"`
+}
+
+// bodyTime is a time in a task's body: Unix nanoseconds (UTC when read),
+// or RFC 3339 text outside their range and in the bodies written before.
+type bodyTime time.Time
+
+func (t bodyTime) IsZero() bool { return time.Time(t).IsZero() }
+
+func (t bodyTime) MarshalJSON() ([]byte, error) {
+	tt := time.Time(t)
+	if tt.Before(minTime) || tt.After(maxTime) {
+		return tt.MarshalJSON()
+	}
+	return strconv.AppendInt(nil, tt.UnixNano(), 10), nil
+}
+
+func (t *bodyTime) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return (*time.Time)(t).UnmarshalJSON(b)
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("task body time %s: %w", b, err)
+	}
+	*t = bodyTime(time.Unix(0, n).UTC())
+	return nil
 }
 
 // EncodeTask returns the JSON body stored for t.
@@ -94,9 +121,9 @@ func EncodeTask(t *followup.Task) ([]byte, error) {
 	return json.Marshal(taskBody{ID: t.ID, Desk: t.Desk, Rule: t.Rule, Cites: t.Cites, Trigger: t.Trigger, Key: t.Key,
 		Subject: t.Subject, Ticket: t.Ticket, TicketKind: t.TicketKind, Category: t.Category, Seq: t.Seq,
 		Channel: t.Channel, Checklist: t.Checklist, Grade: t.Grade, Revisit: t.Revisit, Sampled: t.Sampled,
-		TriggeredAt: t.TriggeredAt, NotBefore: t.NotBefore, Due: t.Due, Attempts: t.Attempts, MaxAttempts: t.MaxAttempts,
-		RetryAfter: t.RetryAfter, Repeat: t.Repeat, UntilClosed: t.UntilClosed, Outcome: t.Outcome, Synced: t.Synced,
-		CreatedAt: t.CreatedAt, ClosedAt: t.ClosedAt})
+		TriggeredAt: bodyTime(t.TriggeredAt), NotBefore: bodyTime(t.NotBefore), Due: bodyTime(t.Due), Attempts: t.Attempts,
+		MaxAttempts: t.MaxAttempts, RetryAfter: t.RetryAfter, Repeat: t.Repeat, UntilClosed: t.UntilClosed,
+		Outcome: t.Outcome, Synced: t.Synced, CreatedAt: bodyTime(t.CreatedAt), ClosedAt: bodyTime(t.ClosedAt)})
 }
 
 // decodeTask reads a body EncodeTask wrote (or an earlier whole-Task
@@ -109,9 +136,10 @@ func decodeTask(body []byte, t *followup.Task) error {
 	t.ID, t.Desk, t.Rule, t.Cites, t.Trigger, t.Key = b.ID, b.Desk, b.Rule, b.Cites, b.Trigger, b.Key
 	t.Subject, t.Ticket, t.TicketKind, t.Category, t.Seq = b.Subject, b.Ticket, b.TicketKind, b.Category, b.Seq
 	t.Channel, t.Checklist, t.Grade, t.Revisit, t.Sampled = b.Channel, b.Checklist, b.Grade, b.Revisit, b.Sampled
-	t.TriggeredAt, t.NotBefore, t.Due, t.Attempts, t.MaxAttempts = b.TriggeredAt, b.NotBefore, b.Due, b.Attempts, b.MaxAttempts
-	t.RetryAfter, t.Repeat, t.UntilClosed, t.Outcome, t.Synced = b.RetryAfter, b.Repeat, b.UntilClosed, b.Outcome, b.Synced
-	t.CreatedAt, t.ClosedAt = b.CreatedAt, b.ClosedAt
+	t.TriggeredAt, t.NotBefore, t.Due = time.Time(b.TriggeredAt), time.Time(b.NotBefore), time.Time(b.Due)
+	t.Attempts, t.MaxAttempts, t.RetryAfter, t.Repeat = b.Attempts, b.MaxAttempts, b.RetryAfter, b.Repeat
+	t.UntilClosed, t.Outcome, t.Synced = b.UntilClosed, b.Outcome, b.Synced
+	t.CreatedAt, t.ClosedAt = time.Time(b.CreatedAt), time.Time(b.ClosedAt)
 	return nil
 }
 
