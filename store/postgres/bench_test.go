@@ -2,37 +2,29 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
-	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/store/sqlstore/sqlstoretest"
 )
 
-// seedBulk inserts n pending tasks of the worker desk with COPY, for
-// benchmarks that need many tasks quickly.
+// seedBulk creates n pending tasks of the worker desk through the bulk
+// path (followup.CreateTasks), for benchmarks that need many tasks
+// quickly.
 func seedBulk(tb testing.TB, s *Store, n int, notBefore time.Time) {
 	tb.Helper()
-	rows := make([][]any, n)
-	for i := range n {
-		t := followuptest.NewTask(workerDesk, i, notBefore.Add(time.Duration(i)))
-		t.Version = 1
-		body, err := json.Marshal(t)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		c := sqlstore.TaskColumnsOf(t)
-		rows[i] = []any{t.ID, t.Desk, int64(1), c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
-			c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, body}
+	ts := make([]*followup.Task, n)
+	for i := range ts {
+		ts[i] = followuptest.NewTask(workerDesk, i, notBefore.Add(time.Duration(i)))
 	}
-	_, err := s.DB().CopyFrom(context.Background(), pgx.Identifier{"desk_followups"},
-		[]string{"id", "desk", "version", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",
-			"closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body"}, pgx.CopyFromRows(rows))
+	errs, err := followup.CreateTasks(context.Background(), s.Followups(), ts)
+	if err == nil {
+		err = errors.Join(errs...)
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}

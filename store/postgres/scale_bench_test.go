@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -10,12 +10,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/followup/followuptest"
-	"github.com/servicedesk-go/desk/store/sqlstore"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -111,22 +109,16 @@ func (l *scaleLayout) seed(b *testing.B, desks, tasks int) {
 		}
 		l.tickets[i%scaleWorkers] = append(l.tickets[i%scaleWorkers], t)
 	}
-	rows := make([][]any, tasks)
+	ts := make([]*followup.Task, tasks)
 	due := time.Now().Add(-time.Hour)
-	for i := range tasks {
-		t := followuptest.NewTask(fmt.Sprintf("desk-%04d", i%desks), i, due)
-		t.Version = 1
-		body, err := json.Marshal(t)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := sqlstore.TaskColumnsOf(t)
-		rows[i] = []any{t.ID, t.Desk, int64(1), c.Status, c.Role, c.Ready, c.Due, c.Ticket, c.Rule, c.Subject, c.Owner,
-			c.Closed, c.Updated, c.LeaseOwner, c.LeaseToken, c.LeaseExpires, body}
+	for i := range ts {
+		ts[i] = followuptest.NewTask(fmt.Sprintf("desk-%04d", i%desks), i, due)
 	}
-	if _, err := l.s.DB().CopyFrom(ctx, pgx.Identifier{"desk_followups"},
-		[]string{"id", "desk", "version", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",
-			"closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body"}, pgx.CopyFromRows(rows)); err != nil {
+	errs, err := followup.CreateTasks(ctx, l.s.Followups(), ts)
+	if err == nil {
+		err = errors.Join(errs...)
+	}
+	if err != nil {
 		b.Fatal(err)
 	}
 	if _, err := l.s.DB().Exec(ctx, "ANALYZE"); err != nil {
