@@ -202,6 +202,11 @@ func compile(patterns []string, bytes bool) *matcher {
 		m.ascii[b] = m.ascii[b+('a'-'A')]
 	}
 	nc := m.nclass
+	if !m.bytes {
+		// At most one state per pattern character, and the table fits
+		// the budget: allocate it once instead of growing it.
+		m.delta = make([]int32, 0, total*nc)
+	}
 
 	// Trie in the dense table; -1 = no edge yet. label: the class read
 	// to reach each state.
