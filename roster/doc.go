@@ -65,8 +65,10 @@
 // Storage. Store is the small persistence interface (context first,
 // plain data, versions on mutable records); MemStore is the in-memory
 // default and rostertest.RunStoreTests the conformance suite for any
-// adapter. Service ties the store, the clock and the policy together. Every
-// record carries its desk; a record of another desk is ErrNotFound.
+// adapter. Service ties one desk (Config.Desk, as in ticket and
+// followup), the store, the clock and the policy together. Every record
+// carries its desk; reading a record of another desk is ErrNotFound, and
+// writing one through the service is ErrInvalid.
 //
 // Export. WriteICal writes RFC 5545 iCalendar for a person or a whole desk
 // that standard clients import.
