@@ -85,6 +85,8 @@ type Overdue struct {
 	Rule     string        `json:"rule"`
 	Due      time.Time     `json:"due"`
 	By       time.Duration `json:"by_ns"` // how far past due at the time asked
+
+	next OverdueCursor // the position after this entry's ticket
 }
 
 // start opens a new clock on t, unless the policy's limit is off.

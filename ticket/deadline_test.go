@@ -11,7 +11,7 @@ import (
 // overdue returns the desk's overdue entries as deadline names, sorted.
 func (d *desk) overdue() map[ticket.DeadlineName]time.Duration {
 	d.t.Helper()
-	list, err := d.svc.Overdue(ctx)
+	list, err := d.svc.Overdue(ctx, ticket.OverdueQuery{})
 	if err != nil {
 		d.t.Fatal(err)
 	}

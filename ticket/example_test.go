@@ -56,21 +56,38 @@ func Example() {
 	// 6 revisit_pass  revisit → closed by chen
 }
 
-// Overdue lists tickets past their deadlines with the rule and how far.
+// Overdue lists tickets past their deadlines with the rule and how far,
+// most overdue first, a page at a time: the Cursor of a page's last
+// entry asks for the next page.
 func ExampleService_Overdue() {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	svc, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "north", Now: func() time.Time { return now }})
 	li := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
-	svc.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone})
+	for range 3 {
+		svc.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone})
+		now = now.Add(time.Minute)
+	}
 
 	now = now.Add(5 * time.Minute)
-	late, _ := svc.Overdue(ctx)
-	for _, o := range late {
-		fmt.Println(o.Ticket.Number, o.Rule, o.Deadline, "overdue by", o.By)
+	q := ticket.OverdueQuery{Limit: 2}
+	for {
+		page, _ := svc.Overdue(ctx, q)
+		if len(page) == 0 {
+			break
+		}
+		fmt.Println("page:")
+		for _, o := range page {
+			fmt.Println(o.Ticket.Number, o.Rule, o.Deadline, "overdue by", o.By)
+		}
+		q.After = page[len(page)-1].Cursor()
 	}
 	// Output:
-	// 1 T5 dispatch overdue by 2m0s
+	// page:
+	// 1 T5 dispatch overdue by 5m0s
+	// 2 T5 dispatch overdue by 4m0s
+	// page:
+	// 3 T5 dispatch overdue by 3m0s
 }
 
 // A request missing what a step needs is recorded, and the step names

@@ -22,21 +22,32 @@ const (
 	byDeadline // value "": the tickets with an open deadline (Filter.DueBefore)
 	byPriority
 	byDepartment
+	byTag
 )
 
-// indexKeys are a ticket's index entries; a ticket has at most ten.
-// Tags are not indexed: a filter on tags alone reads every ticket.
+// indexKeys are a ticket's index entries: at most ten, plus one per tag
+// (the tags beyond what the array holds go to more).
 type indexKeys struct {
 	n    int
 	keys [10]indexKey
+	more []indexKey
 }
 
 func (ks *indexKeys) add(f indexField, v string) {
+	if ks.n == len(ks.keys) {
+		ks.more = append(ks.more, indexKey{f, v})
+		return
+	}
 	ks.keys[ks.n] = indexKey{f, v}
 	ks.n++
 }
 
-func (ks *indexKeys) list() []indexKey { return ks.keys[:ks.n] }
+func (ks *indexKeys) list() []indexKey {
+	if ks.more == nil {
+		return ks.keys[:ks.n]
+	}
+	return append(ks.keys[:ks.n:ks.n], ks.more...)
+}
 
 func keysOf(t *Ticket) indexKeys {
 	var ks indexKeys
@@ -60,19 +71,23 @@ func keysOf(t *Ticket) indexKeys {
 		ks.add(byDeadline, "")
 	}
 	ks.add(byPriority, string(t.Priority))
+	for _, tag := range t.Tags {
+		ks.add(byTag, tag)
+	}
 	return ks
 }
 
 // reindex moves case number n from the entries old to the entries now.
 // An entry that empties is kept for the next ticket with that value.
 func (d *memDesk) reindex(n int64, old, now indexKeys) {
-	for _, k := range old.list() {
-		if !slices.Contains(now.list(), k) {
+	was, is := old.list(), now.list()
+	for _, k := range was {
+		if !slices.Contains(is, k) {
 			delete(d.index[k], n)
 		}
 	}
-	for _, k := range now.list() {
-		if !slices.Contains(old.list(), k) {
+	for _, k := range is {
+		if !slices.Contains(was, k) {
 			set := d.index[k]
 			if set == nil {
 				set = make(map[int64]struct{})
@@ -130,6 +145,9 @@ func (d *memDesk) candidates(f *Filter) ([]int64, bool) {
 	}
 	if len(f.Priorities) > 0 {
 		consider(keysFor(byPriority, f.Priorities))
+	}
+	for _, tag := range f.Tags {
+		consider([]indexKey{{byTag, tag}})
 	}
 	if size < 0 {
 		return nil, false

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -16,9 +17,10 @@ import (
 //
 // Every event is kept once, shared by its ticket's history and the
 // outbox. Each desk indexes its tickets by state, kind, owner, assignee,
-// customer, complaint class and severity, and keeps the set of tickets
-// with an open deadline, so that List reads the smallest matching index
-// entry instead of every ticket.
+// department, customer, complaint class and severity, priority and tag,
+// and keeps the tickets with a running deadline in due order, so that
+// List reads the smallest matching index entry instead of every ticket,
+// and an overdue page (ByDue) reads from its cursor to its end.
 type MemStore struct {
 	mu        sync.RWMutex
 	desks     map[string]*memDesk
@@ -31,6 +33,7 @@ type memDesk struct {
 	tickets  map[uuid.UUID]*memRecord
 	byNumber []*memRecord // index n-1 holds case number n
 	index    map[indexKey]map[int64]struct{}
+	due      dueIndex // the tickets with a running deadline, in ByDue order
 }
 
 // memRecord is a stored ticket. Its maps are kept as sorted key-value
@@ -135,8 +138,9 @@ func (m *MemStore) desk(name string) *memDesk {
 // store replaces r's ticket with a copy of t and updates the indexes.
 func (d *memDesk) store(r *memRecord, t *Ticket) {
 	var old indexKeys
+	var oldDue time.Time
 	if r.t != nil {
-		old = keysOf(r.t)
+		old, oldDue = keysOf(r.t), r.t.NextDue()
 	}
 	c := *t
 	c.Fields, c.Attrs = nil, nil
@@ -148,6 +152,7 @@ func (d *memDesk) store(r *memRecord, t *Ticket) {
 		r.attrs = toPairs(t.Attrs)
 	}
 	d.reindex(t.Number, old, keysOf(r.t))
+	d.due.update(t.Number, oldDue, r.t.NextDue())
 }
 
 // ticket returns a copy of r's ticket.
@@ -322,7 +327,9 @@ func (m *MemStore) ByNumber(ctx context.Context, desk string, number int64) (*Ti
 
 // List implements Store. It reads the smallest index entry the filter
 // names (or every ticket when it names none) in the order asked for, and
-// stops at the limit where the order allows.
+// stops at the limit where the order allows. In ByDue order it walks the
+// due index from the cursor (unless another entry is smaller) and stops
+// at DueBefore or the limit: an overdue page costs what it returns.
 func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -346,8 +353,18 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 		return d.byNumber[k]
 	}
 	var out []*Ticket
-	switch f.Order {
-	case ByNumber, ByNumberDesc:
+	switch {
+	case f.Order == ByDue && (!indexed || len(numbers) >= d.due.n):
+		d.due.after(f.After, func(e dueEntry) bool {
+			if !f.DueBefore.IsZero() && !e.due.Before(f.DueBefore) {
+				return false
+			}
+			if r := d.byNumber[e.n-1]; f.Match(r.t) {
+				out = append(out, r.ticket())
+			}
+			return f.Limit <= 0 || len(out) < f.Limit
+		})
+	case f.Order == ByNumber || f.Order == ByNumberDesc:
 		// The candidates beyond the cursor are a prefix or a suffix.
 		lo, hi := 0, count
 		if f.After != nil {

@@ -91,7 +91,7 @@ func TestSLA(t *testing.T) {
 			t.Fatalf("a waiting ticket's clocks still run: next due %s", tk.NextDue())
 		}
 		d.now = time.Date(2026, 3, 3, 11, 0, 0, 0, loc)
-		if late, _ := d.svc.Overdue(ctx); len(late) != 0 {
+		if late, _ := d.svc.Overdue(ctx, ticket.OverdueQuery{}); len(late) != 0 {
 			t.Fatalf("a paused clock is overdue: %+v", late[0])
 		}
 		tk = d.must(d.svc.Resume(ctx, agentAnn, tk.Ref(), "customer sent the message"))

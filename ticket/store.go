@@ -98,9 +98,9 @@ type Filter struct {
 // Order is the order of List results. Paging stays correct while
 // tickets are added and changed: in case-number order nothing is
 // skipped or repeated (numbers never change; new tickets come at the
-// end, or before the first page when descending); in update order
-// nothing is skipped, and a ticket changed after it was seen comes
-// again at its new place.
+// end, or before the first page when descending); in update and due
+// order nothing is skipped, and a ticket changed after it was seen
+// comes again at its new place.
 type Order int
 
 // The orders.
@@ -108,6 +108,11 @@ const (
 	ByNumber     Order = iota // case number ascending (arrival order)
 	ByNumberDesc              // newest first
 	ByUpdated                 // least recently changed first, ties by number
+	// ByDue: earliest running deadline first (Ticket.NextDue), ties by
+	// number. Only tickets with a running deadline are in this order:
+	// with DueBefore it pages through the overdue tickets, most overdue
+	// first.
+	ByDue
 )
 
 // Cursor marks a position in a List order: the keys of the last ticket
@@ -115,13 +120,17 @@ const (
 type Cursor struct {
 	Number  int64     `json:"n"`
 	Updated time.Time `json:"u,omitzero"`
+	Due     time.Time `json:"d,omitzero"`
 }
 
 // Cursor returns the position of t in order o.
 func (t *Ticket) Cursor(o Order) *Cursor {
 	c := &Cursor{Number: t.Number}
-	if o == ByUpdated {
+	switch o {
+	case ByUpdated:
 		c.Updated = t.UpdatedAt
+	case ByDue:
+		c.Due = t.NextDue()
 	}
 	return c
 }
@@ -139,6 +148,11 @@ func (c *Cursor) Beyond(o Order, t *Ticket) bool {
 			return t.UpdatedAt.After(c.Updated)
 		}
 		return t.Number > c.Number
+	case ByDue:
+		if due := t.NextDue(); !due.Equal(c.Due) {
+			return due.After(c.Due)
+		}
+		return t.Number > c.Number
 	}
 	return t.Number > c.Number
 }
@@ -152,14 +166,22 @@ func (o Order) Less(a, b *Ticket) bool {
 		if !a.UpdatedAt.Equal(b.UpdatedAt) {
 			return a.UpdatedAt.Before(b.UpdatedAt)
 		}
+	case ByDue:
+		if da, db := a.NextDue(), b.NextDue(); !da.Equal(db) {
+			return da.Before(db)
+		}
 	}
 	return a.Number < b.Number
 }
 
-// Match reports whether t passes the filter (except Order, After and
-// Limit, which are about pages). Adapters may use it after a coarse
-// query; the conformance suite compares their answers with it.
+// Match reports whether t passes the filter (After and Limit, which are
+// about pages, aside; of the order, only that ByDue holds the tickets
+// with a running deadline). Adapters may use it after a coarse query;
+// the conformance suite compares their answers with it.
 func (f *Filter) Match(t *Ticket) bool {
+	if f.Order == ByDue && t.NextDue().IsZero() {
+		return false
+	}
 	if len(f.States) > 0 && !contains(f.States, t.State) {
 		return false
 	}

@@ -328,27 +328,9 @@ type overdueResponse struct {
 	Next    string        `json:"next,omitempty"`
 }
 
-// overdueCursor is what the opaque ?after= of the overdue list holds:
-// the sort key of the last entry of the previous page.
-type overdueCursor struct {
-	Due      time.Time `json:"d"`
-	Ticket   uuid.UUID `json:"t"`
-	Deadline string    `json:"n"`
-}
-
-func overdueLess(a overdueCursor, b overdueCursor) int {
-	if c := a.Due.Compare(b.Due); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Ticket.String(), b.Ticket.String()); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Deadline, b.Deadline)
-}
-
 // overdue answers the desk's tickets past a deadline (T4, T5, T7a, T7b,
-// T13) or stagnating (T10), one entry per deadline, earliest due first
-// and paged like the ticket list: ?limit= (default 50) and ?after= the
+// T13) or stagnating (T10), one entry per deadline, most overdue first
+// (ticket.Service.Overdue's order) and paged like the ticket list: ?limit= (default 50) and ?after= the
 // previous page's next. A department's staff see their department's.
 func (s *server) overdue(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
 	q, err := queryOf(r)
@@ -361,36 +343,53 @@ func (s *server) overdue(w http.ResponseWriter, r *http.Request, d *desk, _ tick
 		s.fail(w, r, err)
 		return
 	}
-	var after *overdueCursor
+	var after *ticket.OverdueCursor
 	if raw := q.Get("after"); raw != "" {
-		after = new(overdueCursor)
+		after = new(ticket.OverdueCursor)
 		if err := decodeOpaque(raw, after); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	od, err := d.tickets.Overdue(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	p := principalOf(r)
-	keyOf := func(o ticket.Overdue) overdueCursor {
-		return overdueCursor{Due: o.Due, Ticket: o.Ticket.ID, Deadline: string(o.Deadline)}
-	}
-	slices.SortFunc(od, func(a, b ticket.Overdue) int { return overdueLess(keyOf(a), keyOf(b)) })
 	resp := overdueResponse{Overdue: []overdueItem{}}
-	for _, o := range od {
-		if !mayRead(p, o.Ticket) || (after != nil && overdueLess(keyOf(o), *after) <= 0) {
-			continue
+	// The service's pages, most overdue first; this page ends between
+	// two tickets' runs of entries, so its next starts at a ticket.
+	var last *ticket.OverdueCursor
+read:
+	for {
+		page, err := d.tickets.Overdue(r.Context(), ticket.OverdueQuery{After: after, Limit: limit})
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		if len(resp.Overdue) == limit {
-			last := resp.Overdue[limit-1]
-			resp.Next = encodeOpaque(overdueCursor{Due: last.Due, Ticket: last.Ticket.ID, Deadline: last.Deadline})
+		if len(page) == 0 {
 			break
 		}
-		resp.Overdue = append(resp.Overdue, overdueItem{Ticket: s.readable(p, d.policy, o.Ticket), Deadline: string(o.Deadline), Rule: o.Rule,
-			Due: o.Due, By: o.By.Round(time.Second).String(), BySeconds: int64(o.By / time.Second)})
+		for i := 0; i < len(page); {
+			j := i + 1
+			for j < len(page) && page[j].Ticket.ID == page[i].Ticket.ID &&
+				(page[j].Deadline == ticket.DeadlineStagnant) == (page[i].Deadline == ticket.DeadlineStagnant) {
+				j++
+			}
+			var items []overdueItem
+			if mayRead(p, page[i].Ticket) {
+				for _, o := range page[i:j] {
+					items = append(items, overdueItem{Ticket: s.readable(p, d.policy, o.Ticket), Deadline: string(o.Deadline), Rule: o.Rule,
+						Due: o.Due, By: o.By.Round(time.Second).String(), BySeconds: int64(o.By / time.Second)})
+				}
+			}
+			if len(items) > 0 && len(resp.Overdue) > 0 && len(resp.Overdue)+len(items) > limit {
+				resp.Next = encodeOpaque(last)
+				break read
+			}
+			resp.Overdue = append(resp.Overdue, items...)
+			after = page[j-1].Cursor()
+			if len(items) > 0 {
+				last = after
+			}
+			i = j
+		}
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

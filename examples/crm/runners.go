@@ -214,12 +214,27 @@ func (s *server) escalateOverdue(ctx context.Context) error {
 // escalateDesk is escalateOverdue for one desk; it returns how many
 // tickets it raised.
 func (s *server) escalateDesk(ctx context.Context, d *desk) (int, error) {
-	od, err := d.tickets.Overdue(ctx)
-	if err != nil {
-		return 0, err
-	}
 	raised := 0
 	done := map[[16]byte]bool{}
+	q := ticket.OverdueQuery{Limit: 200}
+	for {
+		od, err := d.tickets.Overdue(ctx, q)
+		if err != nil || len(od) == 0 {
+			return raised, err
+		}
+		q.After = od[len(od)-1].Cursor()
+		n, err := s.escalatePage(ctx, d, od, done)
+		raised += n
+		if err != nil {
+			return raised, err
+		}
+	}
+}
+
+// escalatePage raises the tickets of one page of overdue entries that
+// are not escalated yet and not raised before (done).
+func (s *server) escalatePage(ctx context.Context, d *desk, od []ticket.Overdue, done map[[16]byte]bool) (int, error) {
+	raised := 0
 	for _, o := range od {
 		t := o.Ticket
 		if t.Escalation.Level != ticket.LevelNone || done[t.ID] {

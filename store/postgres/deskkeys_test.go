@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -65,6 +66,7 @@ func fillLegacy(t *testing.T, s *Store) *legacy {
 			tk, ev := newTicket(desk, 10*i+n)
 			up, uev := next(tk, ticket.Dispatched, "to the plumber")
 			up.Department = "water works"
+			up.Tags = []string{"legacy", fmt.Sprint("batch-", n)}
 			legacyTicket(t, s, up, ev, uev)
 			l.tickets = append(l.tickets, up)
 			// The desk consumer acknowledges the receive event only; the
@@ -161,9 +163,13 @@ func checkLegacy(t *testing.T, s *Store, l *legacy) {
 		if err != nil || got.Version != want.Version || got.Number != want.Number || got.State != want.State {
 			t.Fatalf("ticket %s after the migration: %+v, %v", want.ID, got, err)
 		}
-		// The department key is filled from the body (008).
+		// The department key (008) and the tag rows (010) are filled
+		// from the body.
 		if in, err := ts.List(ctx, want.Desk, ticket.Filter{Department: want.Department}); err != nil || !slices.ContainsFunc(in, func(x *ticket.Ticket) bool { return x.ID == want.ID }) {
 			t.Fatalf("ticket %s is not in its department's list after the migration (%v)", want.ID, err)
+		}
+		if in, err := ts.List(ctx, want.Desk, ticket.Filter{Tags: want.Tags}); err != nil || len(in) != 1 || in[0].ID != want.ID {
+			t.Fatalf("tags %v after the migration: %d tickets, %v; want ticket %s alone", want.Tags, len(in), err, want.ID)
 		}
 		if h, err := ts.History(ctx, want.Desk, want.ID); err != nil || len(h) != 2 {
 			t.Fatalf("history of %s after the migration: %d events, %v", want.ID, len(h), err)

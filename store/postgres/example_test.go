@@ -75,4 +75,5 @@ func ExampleMigrations() {
 	// 007_desk_keys
 	// 008_ticket_department
 	// 009_followup_body
+	// 010_ticket_tags
 }

@@ -44,6 +44,9 @@ WITH ok AS (
     RETURNING id
 ), o AS (
     INSERT INTO desk_ticket_outbox (desk, event_id) SELECT @desk, @last_event FROM t
+), g AS (
+    INSERT INTO desk_ticket_tags (desk, number, tag) SELECT @desk, t.number, x.tag FROM t, unnest(@tag_list::text[]) AS x (tag)
+    ON CONFLICT DO NOTHING
 )
 SELECT number FROM t`
 
@@ -56,8 +59,17 @@ func ticketArgs(t *ticket.Ticket, body []byte) pgx.StrictNamedArgs {
 		"state": k.State, "kind": k.Kind, "owner": k.Owner, "assignee": k.Assignee, "customer": k.Customer,
 		"complaint_class": k.Class, "complaint_severity": k.Severity, "incomplete": k.Incomplete,
 		"next_due": k.NextDue, "received_at": k.Received, "updated_at": k.Updated, "body": body,
-		"priority": k.Priority, "tags": k.Tags, "department": k.Department,
+		"priority": k.Priority, "tags": k.Tags, "department": k.Department, "tag_list": tagList(t.Tags),
 	}
+}
+
+// tagList is a ticket's tags for a text[] parameter: never NULL, so
+// that "tag <> ALL" holds for every stored tag of a ticket without tags.
+func tagList(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
 }
 
 // Create implements ticket.Store.
@@ -108,6 +120,11 @@ WITH u AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
     SELECT @event_id, @desk, u.id, @version, @event_body FROM u
     RETURNING id
+), gone AS (
+    DELETE FROM desk_ticket_tags WHERE desk = @desk AND number = @number AND tag <> ALL(@tag_list::text[]) AND EXISTS (SELECT 1 FROM u)
+), g AS (
+    INSERT INTO desk_ticket_tags (desk, number, tag) SELECT @desk, @number, x.tag FROM u, unnest(@tag_list::text[]) AS x (tag)
+    ON CONFLICT DO NOTHING
 )
 INSERT INTO desk_ticket_outbox (desk, event_id) SELECT @desk, e.id FROM e`
 

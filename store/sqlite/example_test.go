@@ -88,4 +88,5 @@ func ExampleMigrations() {
 	// 003_rosters
 	// 004_ticket_general
 	// 005_ticket_indexes
+	// 006_ticket_tags
 }

@@ -38,7 +38,7 @@ func TestMigrations(t *testing.T) {
 	}
 	want := []string{"001_tickets.down.sql", "001_tickets.up.sql", "002_followups.down.sql", "002_followups.up.sql",
 		"003_rosters.down.sql", "003_rosters.up.sql", "004_ticket_general.down.sql", "004_ticket_general.up.sql",
-		"005_ticket_indexes.down.sql", "005_ticket_indexes.up.sql"}
+		"005_ticket_indexes.down.sql", "005_ticket_indexes.up.sql", "006_ticket_tags.down.sql", "006_ticket_tags.up.sql"}
 	if !slices.Equal(files, want) {
 		t.Fatalf("exported files %v, want %v", files, want)
 	}

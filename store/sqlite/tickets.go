@@ -70,6 +70,9 @@ VALUES (:id, :desk, :number, :version, :state, :kind, :owner, :assignee, :custom
 			ticketArgs(t, number, body)...); err != nil {
 			return err
 		}
+		if err := writeTags(ctx, db, t.Desk, number, t.Tags); err != nil {
+			return err
+		}
 		for _, e := range history {
 			if err := insertEvent(ctx, db, e); err != nil {
 				return err
@@ -114,6 +117,20 @@ func ticketArgs(t *ticket.Ticket, number int64, body []byte) []any {
 	}
 }
 
+// writeTags replaces the rows of desk_ticket_tags of a ticket, through
+// which a filter on tags reads the tickets carrying them.
+func writeTags(ctx context.Context, db DB, desk string, number int64, tags []string) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM desk_ticket_tags WHERE desk = ? AND number = ?`, desk, number); err != nil {
+		return err
+	}
+	for _, tag := range tags {
+		if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO desk_ticket_tags (desk, number, tag) VALUES (?, ?, ?)`, desk, number, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // update writes the next version of t with ev inside db's transaction.
 func (s *Tickets) update(ctx context.Context, db DB, t *ticket.Ticket, ev ticket.Event) error {
 	body, err := json.Marshal(t)
@@ -131,6 +148,9 @@ WHERE id = :id AND desk = :desk AND version = :version - 1 AND number = :number`
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return errors.Join(err, sqlstore.TicketNotWritten(ctx, executor{db}, sqlstore.Question, t.ID.String(), t))
+	}
+	if err := writeTags(ctx, db, t.Desk, t.Number, t.Tags); err != nil {
+		return err
 	}
 	if dup, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ?`, ev.ID.String()); err != nil || dup {
 		return errors.Join(err, ifTrue(dup, sqlstore.EventExists(ev.ID)))

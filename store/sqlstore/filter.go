@@ -144,7 +144,8 @@ func Numbered(q string) string {
 // TicketFilter translates a ticket filter on one desk into conditions
 // on the columns desk, state, kind, owner, assignee, department, customer,
 // complaint_class, complaint_severity, incomplete, next_due, updated_at,
-// received_at, priority, tags and number.
+// received_at, priority and number, and a tag through the table
+// desk_ticket_tags (desk, number, tag).
 func TicketFilter(desk string, f ticket.Filter) *Where {
 	w := &Where{}
 	w.Add("desk = ?", desk)
@@ -182,7 +183,7 @@ func TicketFilter(desk string, f ticket.Filter) *Where {
 		In(w, "priority", f.Priorities)
 	}
 	for _, tag := range f.Tags {
-		w.Add(`tags LIKE ? ESCAPE '\'`, TagPattern(tag))
+		w.Add("number IN (SELECT number FROM desk_ticket_tags WHERE desk = ? AND tag = ?)", desk, tag)
 	}
 	if !f.DueBefore.IsZero() {
 		w.Add("next_due < ?", Nanos(f.DueBefore))
@@ -199,12 +200,17 @@ func TicketFilter(desk string, f ticket.Filter) *Where {
 	if !f.ReceivedFrom.IsZero() {
 		w.Add("received_at >= ?", Nanos(f.ReceivedFrom))
 	}
+	if f.Order == ticket.ByDue {
+		w.Add("next_due IS NOT NULL")
+	}
 	if c := f.After; c != nil {
 		switch f.Order {
 		case ticket.ByNumberDesc:
 			w.Add("number < ?", c.Number)
 		case ticket.ByUpdated:
 			w.Add("(updated_at, number) > (?, ?)", Nanos(c.Updated), c.Number)
+		case ticket.ByDue:
+			w.Add("(next_due, number) > (?, ?)", Nanos(c.Due), c.Number)
 		default:
 			w.Add("number > ?", c.Number)
 		}
@@ -219,6 +225,8 @@ func TicketOrder(o ticket.Order) string {
 		return "number DESC"
 	case ticket.ByUpdated:
 		return "updated_at, number"
+	case ticket.ByDue:
+		return "next_due, number"
 	}
 	return "number"
 }

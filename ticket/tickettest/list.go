@@ -284,7 +284,7 @@ func testListProperty(t *testing.T, s ticket.Store) {
 		if pick(4) == 0 {
 			f.UpdatedBefore = at()
 		}
-		f.Order = ticket.Order(pick(3))
+		f.Order = ticket.Order(pick(4)) // ByNumber, ByNumberDesc, ByUpdated, ByDue
 		if pick(3) == 0 {
 			f.Limit = 1 + pick(5)
 		}

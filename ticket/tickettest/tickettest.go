@@ -41,6 +41,8 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		{"list_filter_and_pages", testList},
 		{"list_orders", testListOrders},
 		{"list_matches_filter_property", testListProperty},
+		// overdue.go
+		{"overdue_pages", testOverduePages},
 		// outbox.go
 		{"outbox_delivery", testOutboxDelivery},
 		{"outbox_crash_before_ack", testOutboxCrash},

@@ -238,7 +238,7 @@ func crossCheck(t *testing.T, cfg Config) {
 	}
 
 	// Overdue: one row per ticket, the same tickets the service lists.
-	over, err := s.tickets.Overdue(ctx)
+	over, err := s.tickets.Overdue(ctx, ticket.OverdueQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

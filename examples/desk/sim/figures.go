@@ -326,10 +326,32 @@ func counts[K ~string](m map[K]int) []Count {
 // overdue lists each ticket past a deadline at the end once, with all
 // the deadlines it is past (T10).
 func (s tally) overdue(ctx context.Context, r *Report) error {
-	over, err := s.tickets.Overdue(ctx)
-	if err != nil {
-		return err
+	var over []ticket.Overdue
+	q := ticket.OverdueQuery{Limit: 500}
+	for {
+		page, err := s.tickets.Overdue(ctx, q)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		over = append(over, page...)
+		q.After = page[len(page)-1].Cursor()
 	}
+	// The report lists the tickets past a deadline by case number, then
+	// the stagnating ones (T10), each with its deadlines in the ticket's
+	// order.
+	slices.SortStableFunc(over, func(a, b ticket.Overdue) int {
+		as, bs := a.Deadline == ticket.DeadlineStagnant, b.Deadline == ticket.DeadlineStagnant
+		if as != bs {
+			if as {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(a.Ticket.Number, b.Ticket.Number)
+	})
 	byCase := map[int64]*Overdue{}
 	var order []int64
 	for _, o := range over {

@@ -48,7 +48,7 @@ func soak(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	over, err := sim.tickets.Overdue(ctx)
+	over, err := sim.tickets.Overdue(ctx, ticket.OverdueQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
