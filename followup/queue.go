@@ -153,7 +153,10 @@ func (q *Queue) WithStore(store Store) *Queue {
 	c := *q
 	c.store = store
 	// A transaction's work is its caller's own: never grouped with others'.
-	c.batch, c.work = nil, nil
+	// Its completions are written without a round's version check, so
+	// they start from the stored task, never from the task as this
+	// queue's Claim kept it (an erasure may have scrubbed it since).
+	c.batch, c.work, c.claimed = nil, nil, nil
 	return &c
 }
 

@@ -135,6 +135,31 @@ func TestQueueWork(t *testing.T) {
 		}
 	})
 
+	t.Run("S1_scrub_under_the_lease_survives_a_completion_through_WithStore", func(t *testing.T) {
+		ctx := context.Background()
+		s, q := setup(t, 1)
+		ts, err := q.Claim(ctx, "w", "", 1)
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("claim: %d, %v", len(ts), err)
+		}
+		scrubbed := ts[0].Clone()
+		scrubbed.Subject = "erased"
+		if err := s.Update(ctx, scrubbed); err != nil {
+			t.Fatal(err)
+		}
+		// Bound to a caller's store (a transaction), the queue writes
+		// without the round's version check, so it must not complete
+		// from the task as the base queue claimed it.
+		got, err := q.WithStore(s.MemStore).Complete(ctx, ts[0], Outcome{Result: Reached, By: me})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := s.MemStore.Get(ctx, "d1", ts[0].ID)
+		if err != nil || stored.Subject != "erased" || got.Subject != "erased" || stored.Status != Done {
+			t.Errorf("stored %+v (returned %+v), %v; want the scrubbed task done", stored, got, err)
+		}
+	})
+
 	t.Run("F7_caller_changes_to_the_task_are_not_written", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 1)
