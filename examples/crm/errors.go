@@ -3,18 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
-	"syscall"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/phrasebook"
 	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/store"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -134,34 +129,13 @@ func errorFor(err error) *apiError {
 }
 
 // storeUnavailable reports whether err is the store being out of reach
-// or overloaded rather than a bug: a refused or broken connection, a
-// timeout, a closed pool, PostgreSQL's connection, resource and
-// shutdown classes (08, 53, 57P), a serialization failure or deadlock
-// (40001, 40P01), or SQLite busy or locked. The library passes such
-// errors through wrapped; the client may retry them, so they are 503
-// with Retry-After, not 500.
-func storeUnavailable(err error) bool {
-	var (
-		ne  net.Error
-		pge *pgconn.PgError
-		ce  *pgconn.ConnectError
-	)
-	switch {
-	case errors.As(err, &pge):
-		c := pge.Code
-		return strings.HasPrefix(c, "08") || strings.HasPrefix(c, "53") || strings.HasPrefix(c, "57P") || c == "40001" || c == "40P01"
-	case errors.As(err, &ce), errors.As(err, &ne), pgconn.Timeout(err):
-		return true
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
-		return true
-	}
-	// SQLite reports busy and locked databases by code in the message
-	// (modernc.org/sqlite: "database is locked (5) (SQLITE_BUSY)").
-	msg := err.Error()
-	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "SQLITE_LOCKED") ||
-		strings.Contains(msg, "closed pool") || strings.Contains(msg, "conn closed")
-}
+// or overloaded rather than a bug: the adapters (store/postgres,
+// store/sqlite) wrap their drivers' connection, resource, shutdown,
+// busy and locked errors, and PostgreSQL's serialization failures and
+// deadlocks, in store.ErrUnavailable (the in-memory stores never fail
+// so). The client may retry them, so they are 503 with Retry-After,
+// not 500.
+func storeUnavailable(err error) bool { return errors.Is(err, store.ErrUnavailable) }
 
 // fail writes the error answer. A 500 is logged with the error, which
 // the client does not see.

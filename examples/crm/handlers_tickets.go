@@ -215,36 +215,60 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 }
 
 // listReadable returns up to f.Limit tickets matching f that the caller
-// may read, and the cursor after the last ticket examined when more may
-// follow. For most roles that is one store query of f.Limit+1; for a
-// department's staff, tickets of other departments are skipped while
-// reading on, up to a bounded number of store pages (a page may then be
-// short, with a next cursor).
+// may read, and the cursor of the last one when more follow. Each is a
+// store query of f.Limit+1 (one more tells whether a next page exists):
+// one for most roles; for a department's staff, who read what is
+// dispatched to their department or assigned to them (mayRead), one
+// with ticket.Filter.Department and one with Assignee, merged in the
+// list order.
 func (s *server) listReadable(r *http.Request, d *desk, p Principal, f ticket.Filter) ([]*ticket.Ticket, *ticket.Cursor, error) {
 	limit := f.Limit
-	f.Limit = limit + 1 // one more tells whether a next page exists
+	f.Limit = limit + 1
+	filters := []ticket.Filter{f}
+	if p.Actor.Role == ticket.RoleDepartment {
+		filters = filters[:0]
+		if p.Department != "" {
+			byDept := f
+			byDept.Department = p.Department
+			filters = append(filters, byDept)
+		}
+		if f.Assignee == "" || f.Assignee == p.Actor.ID {
+			mine := f
+			mine.Assignee = p.Actor.ID
+			filters = append(filters, mine)
+		}
+	}
 	var out []*ticket.Ticket
-	for range 8 {
-		ts, err := d.tickets.List(r.Context(), f)
+	seen := map[uuid.UUID]bool{}
+	for _, lf := range filters {
+		ts, err := d.tickets.List(r.Context(), lf)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, t := range ts {
-			if !mayRead(p, t) {
-				continue
+			if !seen[t.ID] && mayRead(p, t) {
+				seen[t.ID] = true
+				out = append(out, t)
 			}
-			if len(out) == limit {
-				// Another readable ticket follows: the page is full.
-				return out, out[limit-1].Cursor(f.Order), nil
-			}
-			out = append(out, t)
 		}
-		if len(ts) < f.Limit {
-			return out, nil, nil // the store has no more
-		}
-		f.After = ts[len(ts)-1].Cursor(f.Order)
 	}
-	return out, f.After, nil
+	if len(filters) > 1 {
+		// Each list holds its first Limit+1 after the cursor, so the
+		// first Limit+1 of the merged order are among them.
+		slices.SortStableFunc(out, func(a, b *ticket.Ticket) int {
+			switch {
+			case a.Cursor(f.Order).Beyond(f.Order, b):
+				return -1
+			case b.Cursor(f.Order).Beyond(f.Order, a):
+				return 1
+			}
+			return 0
+		})
+	}
+	if len(out) > limit {
+		return out[:limit], out[limit-1].Cursor(f.Order), nil
+	}
+	return out, nil, nil
 }
 
 func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, error) {

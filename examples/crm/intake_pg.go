@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/servicedesk-go/desk/store"
 	"github.com/servicedesk-go/desk/store/postgres"
 )
 
@@ -49,7 +50,7 @@ func pgIntakeWriter(st *postgres.Store) IntakeWriter {
 				err = fmt.Errorf("crm: intake group not sent: %w", err)
 			} else if err != nil && !isServerError(err) {
 				// Sent, but no answer: the group may have committed.
-				err = &commitUnknownError{err}
+				err = &commitUnknownError{store.Unavailable(err)}
 			}
 		}
 		p.mu.Lock()

@@ -19,19 +19,21 @@ import (
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
+	"github.com/servicedesk-go/desk/store"
 	"github.com/servicedesk-go/desk/ticket"
 	"github.com/servicedesk-go/desk/webhook"
 )
 
 // outageStore is a ticket store whose database went away: every call
-// fails as a refused connection does.
+// fails as an adapter reports a refused connection, wrapped in
+// store.ErrUnavailable.
 type outageStore struct {
 	ticket.Store
 	down bool
 }
 
 func (o *outageStore) err() error {
-	return fmt.Errorf("postgres: query: %w", &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
+	return fmt.Errorf("postgres: query: %w", store.Unavailable(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}))
 }
 
 func (o *outageStore) Create(ctx context.Context, t *ticket.Ticket, e []ticket.Event) error {

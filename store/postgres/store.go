@@ -53,11 +53,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: connect: %w", err)
+		return nil, fmt.Errorf("postgres: connect: %w", unavailable(err))
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: connect: %w", err)
+		return nil, fmt.Errorf("postgres: connect: %w", unavailable(err))
 	}
 	s := New(pool)
 	s.pool = pool
@@ -67,6 +67,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // New returns a store on a connection, pool or transaction the caller
 // owns (Close then does nothing).
 func New(db DB) *Store {
+	// Errors that say the database cannot serve now are
+	// store.ErrUnavailable, whichever store returns them.
+	if _, ok := db.(classified); !ok {
+		db = classified{db}
+	}
 	s := &Store{db: db}
 	s.tickets = &Tickets{db: db}
 	s.followups = &Followups{db: db}

@@ -38,7 +38,7 @@ func (r row) Scan(dest ...any) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return sqlstore.ErrNoRows
 	}
-	return err
+	return unavailable(err)
 }
 
 // rows closes without an error to report: database/sql reports a failed

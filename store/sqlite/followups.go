@@ -24,7 +24,7 @@ func scanTask(scan func(...any) error) (*followup.Task, error) {
 	var r sqlstore.TaskRow
 	var token sql.NullString
 	if err := scan(&r.Version, &r.Status, &r.Role, &r.Updated, &r.LeaseOwner, &token, &r.Expires, &r.Body); err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	if token.Valid {
 		tok, err := uuid.Parse(token.String)

@@ -83,7 +83,7 @@ func DSN(path string) string {
 // "sqlite" driver of modernc.org/sqlite, preferably with DSN); Close
 // then does nothing.
 func New(db *sql.DB) *Store {
-	s := &Store{db: db, sqlDB: db}
+	s := &Store{db: classified{db}, sqlDB: db}
 	s.bind()
 	return s
 }
@@ -93,7 +93,7 @@ func New(db *sql.DB) *Store {
 // and a ticket change atomically. Multi-statement writes run inside a
 // savepoint, so a refused write leaves tx as it was.
 func (s *Store) WithTx(tx *sql.Tx) *Store {
-	t := &Store{db: tx, tx: tx}
+	t := &Store{db: classified{tx}, tx: tx}
 	t.bind()
 	return t
 }
@@ -141,26 +141,26 @@ func (s *Store) atomic(ctx context.Context, fn func(DB) error) (err error) {
 	if s.tx != nil {
 		name := fmt.Sprintf("desk_sp_%d", savepoints.Add(1))
 		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
-			return err
+			return unavailable(err)
 		}
-		if err := fn(s.tx); err != nil {
+		if err := fn(classified{s.tx}); err != nil {
 			bg := context.WithoutCancel(ctx)
 			_, _ = s.tx.ExecContext(bg, "ROLLBACK TO "+name)
 			_, _ = s.tx.ExecContext(bg, "RELEASE "+name)
 			return err
 		}
 		_, err := s.tx.ExecContext(ctx, "RELEASE "+name)
-		return err
+		return unavailable(err)
 	}
 	tx, err := s.sqlDB.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(classified{tx}); err != nil {
 		_ = tx.Rollback()
 		return cancelled(ctx, err)
 	}
-	return cancelled(ctx, tx.Commit())
+	return cancelled(ctx, unavailable(tx.Commit()))
 }
 
 // cancelled reports a transaction that database/sql rolled back because

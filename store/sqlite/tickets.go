@@ -223,7 +223,7 @@ func scanTicket(scan func(...any) error) (*ticket.Ticket, error) {
 	var number, version int64
 	var body string
 	if err := scan(&number, &version, &body); err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	t := new(ticket.Ticket)
 	if err := json.Unmarshal([]byte(body), t); err != nil {
