@@ -46,6 +46,10 @@ type speech struct {
 	reviewer  *phrasebook.Reviewer
 	calls     []call
 	byID      map[string]int
+	// lines holds each situation's rendered phrases: the catalogue is
+	// immutable and they need no values of the call, so they are
+	// rendered once per run, not once per call.
+	lines map[string][]string
 }
 
 // call is one recorded call: who said what, about which ticket.
@@ -90,7 +94,7 @@ func newSpeech(s *Sim) (*speech, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &speech{catalogue: cat, linter: lint, reviewer: rev, byID: map[string]int{}}, nil
+	return &speech{catalogue: cat, linter: lint, reviewer: rev, byID: map[string]int{}, lines: map[string][]string{}}, nil
 }
 
 // phrasesFor renders the catalogue's zh-CN phrases of the categories
@@ -124,7 +128,11 @@ func (sp *speech) speak(s *Sim, agent, situation string, tk uuid.UUID) {
 	if err != nil {
 		greet = ""
 	}
-	good := sp.phrasesFor(situations[situation])
+	good, ok := sp.lines[situation]
+	if !ok {
+		good = sp.phrasesFor(situations[situation])
+		sp.lines[situation] = good
+	}
 	var b strings.Builder
 	b.WriteString(greet)
 	for range 2 {
