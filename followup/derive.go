@@ -25,7 +25,7 @@ type DeriverConfig struct {
 	// Now is the clock (CreatedAt); nil means time.Now.
 	Now func() time.Time
 	// OnAverage chooses F3 roles and F5 samples by the stateless hash of
-	// the seed and the trigger key alone. It is NOT guaranteed to meet
+	// the Salt and the trigger key alone. It is NOT guaranteed to meet
 	// the shares in any one month: it meets them on average, and a month
 	// may fall short by chance (4 of 95 complaints revisited has
 	// happened). Two derivers agree on every choice and nothing is

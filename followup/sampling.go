@@ -48,7 +48,7 @@ func (s Sampling) OnSiteFor(key string) bool { return unit(s.Salt, key, "on_site
 
 // Plan chooses from a batch of keys: ceil(Share·n) of them for a revisit,
 // and ceil(OnSite·k) of the k chosen on site. The choice depends only on
-// the seed and the keys, not their order.
+// the Salt and the keys, not their order.
 func (s Sampling) Plan(keys []string) (revisit, onSite []string) {
 	k := ceilShare(s.Share, len(keys))
 	revisit = lowest(keys, k, func(key string) float64 { return unit(s.Salt, key, "select") })

@@ -137,7 +137,7 @@
 // manners as a checklist and carry the linter's findings on the transcript
 // as evidence. Plan picks, per agent and month, at least the desk's
 // MonthlyMinimum (K2: 1 to 5; default 1) of calls, spread over the month and
-// reproducible from a seed. Summarise gives weekly and monthly figures per
-// agent, with the aspects that need training. Every call and review
+// reproducible from the policy's Salt. Summarise gives weekly and monthly
+// figures per agent, with the aspects that need training. Every call and review
 // carries its desk; plans and summaries are scoped to one desk.
 package phrasebook

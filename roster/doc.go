@@ -40,7 +40,7 @@
 // forwarded to; HolidaysWithoutDuty lists holidays nobody covers. WhoIsOn
 // (and View.OnDuty) answers who is working at an instant, which shift and
 // where, in a documented order (on site first, then earliest start, then
-// agent ID) so that a ticket system can take OnDutyList.First as the
+// agent ID) so that a ticket system can take OnDutyList.FirstAgent as the
 // first-contact owner or assignee (T1, T4); an empty answer means the
 // request stays unowned (T19).
 //
