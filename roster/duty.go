@@ -21,6 +21,7 @@ const (
 	NightDuty
 )
 
+// String returns the duty's name for people ("holiday duty").
 func (k DutyKind) String() string {
 	switch k {
 	case HolidayDuty:
