@@ -98,14 +98,18 @@
 // none. A desk's roster is generated at start, unless the store holds
 // it already: four three-week cycles (R3) of the a/b/c shifts (R2) from
 // the Monday of the current week. Follow-ups are derived from the ticket
-// outbox by the runner, woken by every write and every -sync-every.
+// outbox by the runner, woken by every write of any replica (on
+// PostgreSQL through LISTEN/NOTIFY) and, as a safety net, every
+// -sync-every. Webhook dead letters are kept in memory by each replica
+// (webhook.MemDeadLetters) and lost when it stops; undelivered events
+// stay in the outbox.
 //
 // Errors are JSON, {"error": "...", "field": "...", "missing": [...]}:
 // 400 malformed input (the field named), 401 not authenticated, 403 not
 // allowed, 404 not found (another desk's ticket too), 409 version
 // conflict, illegal transition or lost lease, 413 body too large, 422
 // intake fields missing for a step (listed), 503 with Retry-After when
-// the store is unavailable.
+// the store is unavailable (store.ErrUnavailable from the adapters).
 //
 // Test it (httptest, -race, and fuzz targets over request bodies):
 //
