@@ -137,11 +137,11 @@ SELECT f.id FROM unnest($1::text[], $2::uuid[]) AS x (desk, id) JOIN desk_follow
 	}
 	// A COPY that fails aborts its transaction: a caller's transaction
 	// is kept alive by a savepoint around it.
-	switch db := s.db.(type) {
+	switch db := raw(s.db).(type) {
 	case *pgxpool.Pool:
-		err = direct(db)
+		err = unavailable(direct(db))
 	case pgx.Tx:
-		err = pgx.BeginFunc(ctx, db, func(sp pgx.Tx) error { return direct(sp) })
+		err = unavailable(pgx.BeginFunc(ctx, db, func(sp pgx.Tx) error { return direct(sp) }))
 	default:
 		err = errUnknownDB
 	}

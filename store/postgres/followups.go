@@ -460,8 +460,8 @@ func (s *Followups) WorkBatch(ctx context.Context, desk string, claims []followu
 		}
 		return br.Close()
 	}
-	if bs, ok := s.db.(batchSender); ok {
-		err = run(bs)
+	if bs, ok := raw(s.db).(batchSender); ok {
+		err = unavailable(run(bs))
 	} else {
 		err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error { return run(tx) })
 	}

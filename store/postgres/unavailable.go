@@ -50,6 +50,16 @@ func unavailable(err error) error {
 // store's statements, rows and transactions go through it.
 type classified struct{ db DB }
 
+// raw returns the DB that db classifies, for the paths that need more of
+// pgx than DB offers (a pipelined batch, COPY); they classify their
+// errors themselves.
+func raw(db DB) DB {
+	if c, ok := db.(classified); ok {
+		return c.db
+	}
+	return db
+}
+
 func (c classified) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	tag, err := c.db.Exec(ctx, sql, args...)
 	return tag, unavailable(err)

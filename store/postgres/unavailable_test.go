@@ -75,3 +75,25 @@ func TestUnavailableStores(t *testing.T) {
 		t.Errorf("Open on a closed port: %v; want store.ErrUnavailable wrapping the driver's ConnectError", err)
 	}
 }
+
+// The store's paths that need more of pgx than DB (a pipelined batch for
+// a Queue's rounds, COPY for CreateBatch) still reach the pool or the
+// caller's transaction through the classification.
+func TestUnavailableKeepsFastPaths(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	for name, st := range map[string]*Store{"pool": s, "transaction": s.WithTx(tx)} {
+		db := raw(st.followups.db)
+		if _, ok := db.(batchSender); !ok {
+			t.Errorf("%s: %T sends no pipelined batch: a Queue's round takes a transaction of its own", name, db)
+		}
+		if _, ok := db.(copyFrom); !ok {
+			t.Errorf("%s: %T has no COPY: CreateBatch stages every batch", name, db)
+		}
+	}
+}
