@@ -94,9 +94,9 @@ func GreetingID(t time.Time, p GreetingPolicy) (string, error) {
 	} else if z, ok := p.Holidays.(interface{ Zone() *time.Location }); ok && z.Zone() != nil {
 		t = t.In(z.Zone()) // the desk's zone, never the caller's UTC
 	}
-	var hol Holidays = SeedHolidays()
-	if p.Holidays != nil {
-		hol = p.Holidays
+	hol := p.Holidays
+	if hol == nil {
+		hol = SeedHolidays()
 	}
 	if id, ok := hol.Holiday(t); ok {
 		return id, nil
