@@ -459,7 +459,12 @@ func (m *MemStore) Pending(ctx context.Context, consumer, desk string, limit int
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	c := m.consumer(consumer, desk)
+	// Everything from the low-water mark on may be pending: size the
+	// answer once instead of growing it event by event.
 	var out []Event
+	if n := min(limit, len(m.outbox)-c.low); n > 0 {
+		out = make([]Event, 0, n)
+	}
 	for i := c.low; i < len(m.outbox) && len(out) < limit; i++ {
 		e := m.outbox[i]
 		if !inScope(desk, &e.ev) {
@@ -469,6 +474,9 @@ func (m *MemStore) Pending(ctx context.Context, consumer, desk string, limit int
 			continue
 		}
 		out = append(out, e.event())
+	}
+	if len(out) == 0 {
+		return nil, nil
 	}
 	return out, nil
 }
