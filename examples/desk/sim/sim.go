@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,7 +22,7 @@ import (
 type Sim struct {
 	cfg   Config
 	rng   *rand.Rand
-	ids   uint64
+	ids   idSource
 	loc   *time.Location
 	cal   *calendar.Calendar // the one calendar every package is given
 	end   time.Time          // the last day's end; arrivals stop here
@@ -110,8 +111,24 @@ func (s *Sim) Now() time.Time { return s.clock.now }
 // newID makes deterministic IDs for every service, distinct for every
 // run start so that a run continuing a stored desk makes new ones.
 func (s *Sim) newID() uuid.UUID {
-	s.ids++
-	return uuid.NewSHA1(uuid.NameSpaceURL, fmt.Appendf(nil, "sim/%d/%s/%d", s.cfg.Seed, s.cfg.Start.Format("20060102"), s.ids))
+	return s.ids.next(s.cfg.Seed, s.cfg.Start)
+}
+
+// idSource numbers the run's IDs: a name-based UUID of
+// "sim/<seed>/<start date>/<n>", the name built in one reused buffer.
+type idSource struct {
+	n      uint64
+	prefix []byte // "sim/<seed>/<start date>/", made on first use
+	buf    []byte
+}
+
+func (g *idSource) next(seed uint64, start time.Time) uuid.UUID {
+	g.n++
+	if g.prefix == nil {
+		g.prefix = fmt.Appendf(nil, "sim/%d/%s/", seed, start.Format("20060102"))
+	}
+	g.buf = strconv.AppendUint(append(g.buf[:0], g.prefix...), g.n, 10)
+	return uuid.NewSHA1(uuid.NameSpaceURL, g.buf)
 }
 
 func (s *Sim) setupTickets() error {

@@ -49,7 +49,8 @@ type speech struct {
 	// lines holds each situation's rendered phrases: the catalogue is
 	// immutable and they need no values of the call, so they are
 	// rendered once per run, not once per call.
-	lines map[string][]string
+	lines     map[string][]string
+	greetings map[string]string // by greeting word (GreetingID)
 }
 
 // call is one recorded call: who said what, about which ticket.
@@ -94,7 +95,7 @@ func newSpeech(s *Sim) (*speech, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &speech{catalogue: cat, linter: lint, reviewer: rev, byID: map[string]int{}, lines: map[string][]string{}}, nil
+	return &speech{catalogue: cat, linter: lint, reviewer: rev, byID: map[string]int{}, lines: map[string][]string{}, greetings: map[string]string{}}, nil
 }
 
 // phrasesFor renders the catalogue's zh-CN phrases of the categories
@@ -111,6 +112,25 @@ func (sp *speech) phrasesFor(cats []phrasebook.Category) []string {
 	return out
 }
 
+// greeting is the call's first sentence for now (P1). The catalogue's
+// greeting is its greeting word for the time (GreetingID) with the
+// company: rendered once per word and run.
+func (sp *speech) greeting(s *Sim) string {
+	p := phrasebook.GreetingPolicy{Holidays: s.cal}
+	id, err := phrasebook.GreetingID(s.clock.now, p)
+	if err != nil {
+		return ""
+	}
+	greet, ok := sp.greetings[id]
+	if !ok {
+		if greet, err = sp.catalogue.Greeting(s.clock.now, "zh-CN", p, nil); err != nil {
+			greet = ""
+		}
+		sp.greetings[id] = greet
+	}
+	return greet
+}
+
 // slipChance is how often an agent slips into a forbidden phrase: the
 // last agent on the staff list more often than the others, so that QA
 // has someone to coach.
@@ -124,10 +144,7 @@ func slipChance(s *Sim, agent string) float64 {
 // speak records what an agent said in a call about a ticket, lints it
 // (P2, P3) and keeps the call for QA sampling (K2).
 func (sp *speech) speak(s *Sim, agent, situation string, tk uuid.UUID) {
-	greet, err := sp.catalogue.Greeting(s.clock.now, "zh-CN", phrasebook.GreetingPolicy{Holidays: s.cal}, nil)
-	if err != nil {
-		greet = ""
-	}
+	greet := sp.greeting(s)
 	good, ok := sp.lines[situation]
 	if !ok {
 		good = sp.phrasesFor(situations[situation])
