@@ -25,10 +25,11 @@ func (a dueEntry) compare(b dueEntry) int {
 // splits.
 const dueChunk = 512
 
-// dueIndex holds a desk's tickets with a running deadline in ByDue
-// order: sorted chunks of at most dueChunk entries, so that a change
-// moves entries within one chunk and a page reads from its cursor on
-// (Filter.Order ByDue, the overdue query).
+// dueIndex holds tickets sorted by a time and their case number: a
+// desk's tickets with a running deadline in ByDue order, and its open
+// tickets in ByUpdated order. Sorted chunks of at most dueChunk entries,
+// so that a change moves entries within one chunk and a page reads from
+// its cursor on (the overdue pages).
 type dueIndex struct {
 	chunks [][]dueEntry
 	n      int // entries
@@ -82,26 +83,26 @@ func (x *dueIndex) remove(e dueEntry) {
 	x.chunks[ci] = c
 }
 
-// update moves case number n from due time old to due time now (zero:
-// no running deadline).
-func (x *dueIndex) update(n int64, old, now time.Time) {
-	if old.Equal(now) {
+// update moves case number n from time old (when was) to time now
+// (when is).
+func (x *dueIndex) update(n int64, was bool, old time.Time, is bool, now time.Time) {
+	if was == is && (!was || old.Equal(now)) {
 		return
 	}
-	if !old.IsZero() {
+	if was {
 		x.remove(dueEntry{old, n})
 	}
-	if !now.IsZero() {
+	if is {
 		x.insert(dueEntry{now, n})
 	}
 }
 
-// after calls yield with the entries after c (every entry when c is
-// nil) in order, until yield returns false.
-func (x *dueIndex) after(c *Cursor, yield func(dueEntry) bool) {
+// after calls yield with the entries after from (every entry when from
+// is nil) in order, until yield returns false.
+func (x *dueIndex) after(from *dueEntry, yield func(dueEntry) bool) {
 	ci, i := 0, 0
-	if c != nil && len(x.chunks) > 0 {
-		e := dueEntry{c.Due, c.Number}
+	if from != nil && len(x.chunks) > 0 {
+		e := *from
 		ci = x.locate(e)
 		i = sort.Search(len(x.chunks[ci]), func(k int) bool { return x.chunks[ci][k].compare(e) > 0 })
 	}

@@ -34,6 +34,7 @@ type memDesk struct {
 	byNumber []*memRecord // index n-1 holds case number n
 	index    map[indexKey]map[int64]struct{}
 	due      dueIndex // the tickets with a running deadline, in ByDue order
+	open     dueIndex // the tickets neither closed nor cancelled, in ByUpdated order
 }
 
 // memRecord is a stored ticket. Its maps are kept as sorted key-value
@@ -138,9 +139,10 @@ func (m *MemStore) desk(name string) *memDesk {
 // store replaces r's ticket with a copy of t and updates the indexes.
 func (d *memDesk) store(r *memRecord, t *Ticket) {
 	var old indexKeys
-	var oldDue time.Time
+	var oldDue, oldUpdated time.Time
+	wasOpen := false
 	if r.t != nil {
-		old, oldDue = keysOf(r.t), r.t.NextDue()
+		old, oldDue, oldUpdated, wasOpen = keysOf(r.t), r.t.NextDue(), r.t.UpdatedAt, !final(r.t.State)
 	}
 	c := *t
 	c.Fields, c.Attrs = nil, nil
@@ -152,7 +154,19 @@ func (d *memDesk) store(r *memRecord, t *Ticket) {
 		r.attrs = toPairs(t.Attrs)
 	}
 	d.reindex(t.Number, old, keysOf(r.t))
-	d.due.update(t.Number, oldDue, r.t.NextDue())
+	due := r.t.NextDue()
+	d.due.update(t.Number, !oldDue.IsZero(), oldDue, !due.IsZero(), due)
+	d.open.update(t.Number, wasOpen, oldUpdated, !final(r.t.State), r.t.UpdatedAt)
+}
+
+// final reports whether a state ends a ticket's life: such tickets are
+// left out of the open index.
+func final(s State) bool { return s == Closed || s == Cancelled }
+
+// openOnly reports whether states name open states only, so that every
+// ticket matching them is in the open index.
+func openOnly(states []State) bool {
+	return len(states) > 0 && !slices.ContainsFunc(states, final)
 }
 
 // ticket returns a copy of r's ticket.
@@ -355,7 +369,11 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 	var out []*Ticket
 	switch {
 	case f.Order == ByDue && (!indexed || len(numbers) >= d.due.n):
-		d.due.after(f.After, func(e dueEntry) bool {
+		var from *dueEntry
+		if f.After != nil {
+			from = &dueEntry{f.After.Due, f.After.Number}
+		}
+		d.due.after(from, func(e dueEntry) bool {
 			if !f.DueBefore.IsZero() && !e.due.Before(f.DueBefore) {
 				return false
 			}
@@ -363,6 +381,22 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 				out = append(out, r.ticket())
 			}
 			return f.Limit <= 0 || len(out) < f.Limit
+		})
+	case f.Order == ByUpdated && openOnly(f.States) && f.Limit > 0 && 2*len(numbers) >= d.open.n:
+		// Open tickets in update order (the stagnation pages): from the
+		// cursor to the page's end or UpdatedBefore.
+		var from *dueEntry
+		if f.After != nil {
+			from = &dueEntry{f.After.Updated, f.After.Number}
+		}
+		d.open.after(from, func(e dueEntry) bool {
+			if !f.UpdatedBefore.IsZero() && !e.due.Before(f.UpdatedBefore) {
+				return false
+			}
+			if r := d.byNumber[e.n-1]; f.Match(r.t) {
+				out = append(out, r.ticket())
+			}
+			return len(out) < f.Limit
 		})
 	case f.Order == ByNumber || f.Order == ByNumberDesc:
 		// The candidates beyond the cursor are a prefix or a suffix.

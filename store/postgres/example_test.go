@@ -76,4 +76,5 @@ func ExampleMigrations() {
 	// 008_ticket_department
 	// 009_followup_body
 	// 010_ticket_tags
+	// 011_ticket_overdue
 }

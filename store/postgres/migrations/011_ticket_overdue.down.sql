@@ -1,0 +1,3 @@
+DROP INDEX desk_tickets_department_open_updated;
+DROP INDEX desk_tickets_department_due;
+DROP INDEX desk_tickets_open_updated;
