@@ -116,13 +116,21 @@ func (b *Bounds) value(field, v string) error {
 
 // when checks a time against the year bound; the zero time means none.
 func (b *Bounds) when(field string, t time.Time) error {
-	if t.IsZero() {
+	if b.inYears(t) {
 		return nil
 	}
-	if y := t.Year(); y < 1 || y > b.MaxYear {
-		return invalid(field, "year %d is outside 1 to %d (Policy.Bounds)", y, b.MaxYear)
+	return invalid(field, "year %d is outside 1 to %d (Policy.Bounds)", t.Year(), b.MaxYear)
+}
+
+// inYears reports whether t is the zero time or within the year bound:
+// when without an error's field name, for checks that name the field
+// only when it is wrong.
+func (b *Bounds) inYears(t time.Time) bool {
+	if t.IsZero() {
+		return true
 	}
-	return nil
+	y := t.Year()
+	return y >= 1 && y <= b.MaxYear
 }
 
 // actor checks the actor of a call: an ID and a role, both short texts.
@@ -336,8 +344,8 @@ func (b *Bounds) record(rec Record) error {
 			return err
 		}
 		for _, x := range []time.Time{d.Start, d.Due, d.Done, d.Paused} {
-			if err := b.when("deadline "+string(d.Name), x); err != nil {
-				return err
+			if !b.inYears(x) {
+				return b.when("deadline "+string(d.Name), x)
 			}
 		}
 	}
@@ -359,18 +367,25 @@ func (b *Bounds) record(rec Record) error {
 
 // event checks every text and time of an imported event.
 func (b *Bounds) event(where string, e *Event) error {
+	// The field's name is put together only for an error: stores check
+	// every event they write.
 	for _, x := range []struct{ name, v string }{{"desk", e.Desk}, {"action", string(e.Action)}, {"actor", e.Actor}, {"role", string(e.Role)}, {"from", string(e.From)}, {"to", string(e.To)}, {"kind", string(e.Kind)}, {"category", e.Category}} {
-		if err := b.name(where+" "+x.name, x.v); err != nil {
+		if why := badText(x.v, b.Name); why != "" {
+			return invalid(where+" "+x.name, "%s", why)
+		}
+	}
+	if why := badText(e.Note, b.Text); why != "" {
+		return invalid(where+" note", "%s", why)
+	}
+	if len(e.Data) > 0 {
+		if err := b.fields(where+" data", e.Data); err != nil {
 			return err
 		}
 	}
-	if err := b.note(where+" note", e.Note); err != nil {
-		return err
+	if !b.inYears(e.At) {
+		return b.when(where+" time", e.At)
 	}
-	if err := b.fields(where+" data", e.Data); err != nil {
-		return err
-	}
-	return b.when(where+" time", e.At)
+	return nil
 }
 
 // storeBounds are what a store itself must refuse: text it cannot hold
