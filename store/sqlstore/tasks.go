@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -116,19 +117,179 @@ func (t *bodyTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// EncodeTask returns the JSON body stored for t.
+// EncodeTask returns the JSON body stored for t: the JSON encoding of
+// taskBody, written field by field (TestEncodeTask holds it to the bytes
+// encoding/json writes for the same body).
 func EncodeTask(t *followup.Task) ([]byte, error) {
-	return json.Marshal(taskBody{ID: t.ID, Desk: t.Desk, Rule: t.Rule, Cites: t.Cites, Trigger: t.Trigger, Key: t.Key,
-		Subject: t.Subject, Ticket: t.Ticket, TicketKind: t.TicketKind, Category: t.Category, Seq: t.Seq,
-		Channel: t.Channel, Checklist: t.Checklist, Grade: t.Grade, Revisit: t.Revisit, Sampled: t.Sampled,
-		TriggeredAt: bodyTime(t.TriggeredAt), NotBefore: bodyTime(t.NotBefore), Due: bodyTime(t.Due), Attempts: t.Attempts,
-		MaxAttempts: t.MaxAttempts, RetryAfter: t.RetryAfter, Repeat: t.Repeat, UntilClosed: t.UntilClosed,
-		Outcome: t.Outcome, Synced: t.Synced, CreatedAt: bodyTime(t.CreatedAt), ClosedAt: bodyTime(t.ClosedAt)})
+	b := make([]byte, 0, 384)
+	b = append(b, `{"ID":"`...)
+	b = append(b, t.ID.String()...)
+	b = append(b, `","Desk":`...)
+	b = appendJSONString(b, t.Desk)
+	b = appendStringField(b, "Rule", t.Rule)
+	b = appendStringField(b, "Cites", t.Cites)
+	b = appendStringField(b, "Trigger", string(t.Trigger))
+	b = appendStringField(b, "Key", t.Key)
+	b = appendStringField(b, "Subject", t.Subject)
+	if t.Ticket != uuid.Nil {
+		b = append(b, `,"Ticket":"`...)
+		b = append(b, t.Ticket.String()...)
+		b = append(b, '"')
+	}
+	b = appendStringField(b, "TicketKind", string(t.TicketKind))
+	b = appendStringField(b, "Category", t.Category)
+	b = appendIntField(b, "Seq", int64(t.Seq))
+	b = appendStringField(b, "Channel", string(t.Channel))
+	if len(t.Checklist) > 0 {
+		b = append(b, `,"Checklist":[`...)
+		for i, c := range t.Checklist {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, string(c))
+		}
+		b = append(b, ']')
+	}
+	b = appendBoolField(b, "Grade", t.Grade)
+	b = appendBoolField(b, "Revisit", t.Revisit)
+	b = appendBoolField(b, "Sampled", t.Sampled)
+	var err error
+	for _, f := range [...]struct {
+		name string
+		at   time.Time
+	}{{"TriggeredAt", t.TriggeredAt}, {"NotBefore", t.NotBefore}, {"Due", t.Due}} {
+		if b, err = appendTimeField(b, f.name, f.at); err != nil {
+			return nil, err
+		}
+	}
+	b = appendIntField(b, "Attempts", int64(t.Attempts))
+	b = appendIntField(b, "MaxAttempts", int64(t.MaxAttempts))
+	b = appendIntField(b, "RetryAfter", int64(t.RetryAfter))
+	b = appendIntField(b, "Repeat", int64(t.Repeat))
+	b = appendBoolField(b, "UntilClosed", t.UntilClosed)
+	if t.Outcome != nil {
+		o, err := json.Marshal(t.Outcome)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"Outcome":`...)
+		b = append(b, o...)
+	}
+	b = appendBoolField(b, "Synced", t.Synced)
+	if b, err = appendTimeField(b, "CreatedAt", t.CreatedAt); err != nil {
+		return nil, err
+	}
+	if b, err = appendTimeField(b, "ClosedAt", t.ClosedAt); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+func appendStringField(b []byte, name, v string) []byte {
+	if v == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendJSONString(b, v)
+}
+
+func appendIntField(b []byte, name string, v int64) []byte {
+	if v == 0 {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, v, 10)
+}
+
+func appendBoolField(b []byte, name string, v bool) []byte {
+	if !v {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	return append(b, `":true`...)
+}
+
+func appendTimeField(b []byte, name string, v time.Time) ([]byte, error) {
+	if v.IsZero() {
+		return b, nil
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	j, err := bodyTime(v).MarshalJSON()
+	return append(b, j...), err
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it (control characters, quotes, backslashes, <, > and &,
+// U+2028 and U+2029; invalid UTF-8 becomes U+FFFD).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // decodeTask reads a body EncodeTask wrote (or an earlier whole-Task
 // body) into t, leaving the column-held fields alone.
 func decodeTask(body []byte, t *followup.Task) error {
+	if decodeCompact(body, t) {
+		return nil
+	}
+	return decodeJSON(body, t)
+}
+
+// decodeJSON reads any body with encoding/json.
+func decodeJSON(body []byte, t *followup.Task) error {
 	var b taskBody
 	if err := json.Unmarshal(body, &b); err != nil {
 		return err
@@ -141,6 +302,233 @@ func decodeTask(body []byte, t *followup.Task) error {
 	t.UntilClosed, t.Outcome, t.Synced = b.UntilClosed, b.Outcome, b.Synced
 	t.CreatedAt, t.ClosedAt = time.Time(b.CreatedAt), time.Time(b.ClosedAt)
 	return nil
+}
+
+// decodeCompact reads a body as EncodeTask writes it without escapes in
+// its strings, field by field, and reports whether it could; anything
+// else (an escape, a null, a key or a time in text as the bodies written
+// before have) is left to encoding/json.
+func decodeCompact(body []byte, t *followup.Task) bool {
+	d := compactDecoder{b: body}
+	if !d.byte('{') {
+		return false
+	}
+	var n taskBody
+	for first := true; ; first = false {
+		if d.byte('}') {
+			break
+		}
+		if !first && !d.byte(',') {
+			return false
+		}
+		key, ok := d.str()
+		if !ok || !d.byte(':') {
+			return false
+		}
+		switch key {
+		case "ID", "Ticket":
+			v, ok := d.str()
+			id, err := uuid.Parse(v)
+			if !ok || err != nil {
+				return false
+			}
+			if key == "ID" {
+				n.ID = id
+			} else {
+				n.Ticket = id
+			}
+		case "Desk", "Rule", "Cites", "Trigger", "Key", "Subject", "TicketKind", "Category", "Channel":
+			v, ok := d.str()
+			if !ok {
+				return false
+			}
+			switch key {
+			case "Desk":
+				n.Desk = v
+			case "Rule":
+				n.Rule = v
+			case "Cites":
+				n.Cites = v
+			case "Trigger":
+				n.Trigger = followup.TriggerKind(v)
+			case "Key":
+				n.Key = v
+			case "Subject":
+				n.Subject = v
+			case "TicketKind":
+				n.TicketKind = ticket.Kind(v)
+			case "Category":
+				n.Category = v
+			case "Channel":
+				n.Channel = followup.Channel(v)
+			}
+		case "Seq", "Attempts", "MaxAttempts", "RetryAfter", "Repeat",
+			"TriggeredAt", "NotBefore", "Due", "CreatedAt", "ClosedAt":
+			v, ok := d.int()
+			if !ok {
+				return false
+			}
+			at := bodyTime(time.Unix(0, v).UTC())
+			switch key {
+			case "Seq":
+				n.Seq = int(v)
+			case "Attempts":
+				n.Attempts = int(v)
+			case "MaxAttempts":
+				n.MaxAttempts = int(v)
+			case "RetryAfter":
+				n.RetryAfter = time.Duration(v)
+			case "Repeat":
+				n.Repeat = time.Duration(v)
+			case "TriggeredAt":
+				n.TriggeredAt = at
+			case "NotBefore":
+				n.NotBefore = at
+			case "Due":
+				n.Due = at
+			case "CreatedAt":
+				n.CreatedAt = at
+			case "ClosedAt":
+				n.ClosedAt = at
+			}
+		case "Grade", "Revisit", "Sampled", "UntilClosed", "Synced":
+			if !d.word("true") {
+				return false
+			}
+			switch key {
+			case "Grade":
+				n.Grade = true
+			case "Revisit":
+				n.Revisit = true
+			case "Sampled":
+				n.Sampled = true
+			case "UntilClosed":
+				n.UntilClosed = true
+			case "Synced":
+				n.Synced = true
+			}
+		case "Checklist":
+			if !d.byte('[') {
+				return false
+			}
+			for i := 0; !d.byte(']'); i++ {
+				if i > 0 && !d.byte(',') {
+					return false
+				}
+				v, ok := d.str()
+				if !ok {
+					return false
+				}
+				n.Checklist = append(n.Checklist, followup.CheckItem(v))
+			}
+		case "Outcome":
+			raw, ok := d.object()
+			if !ok {
+				return false
+			}
+			n.Outcome = new(followup.Outcome)
+			if json.Unmarshal(raw, n.Outcome) != nil {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	if d.i != len(d.b) {
+		return false
+	}
+	t.ID, t.Desk, t.Rule, t.Cites, t.Trigger, t.Key = n.ID, n.Desk, n.Rule, n.Cites, n.Trigger, n.Key
+	t.Subject, t.Ticket, t.TicketKind, t.Category, t.Seq = n.Subject, n.Ticket, n.TicketKind, n.Category, n.Seq
+	t.Channel, t.Checklist, t.Grade, t.Revisit, t.Sampled = n.Channel, n.Checklist, n.Grade, n.Revisit, n.Sampled
+	t.TriggeredAt, t.NotBefore, t.Due = time.Time(n.TriggeredAt), time.Time(n.NotBefore), time.Time(n.Due)
+	t.Attempts, t.MaxAttempts, t.RetryAfter, t.Repeat = n.Attempts, n.MaxAttempts, n.RetryAfter, n.Repeat
+	t.UntilClosed, t.Outcome, t.Synced = n.UntilClosed, n.Outcome, n.Synced
+	t.CreatedAt, t.ClosedAt = time.Time(n.CreatedAt), time.Time(n.ClosedAt)
+	return true
+}
+
+// compactDecoder reads the tokens of a compact body (no white space).
+type compactDecoder struct {
+	b []byte
+	i int
+}
+
+func (d *compactDecoder) byte(c byte) bool {
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *compactDecoder) word(w string) bool {
+	if len(d.b)-d.i >= len(w) && string(d.b[d.i:d.i+len(w)]) == w {
+		d.i += len(w)
+		return true
+	}
+	return false
+}
+
+// str reads a string without escapes.
+func (d *compactDecoder) str() (string, bool) {
+	if !d.byte('"') {
+		return "", false
+	}
+	for j := d.i; j < len(d.b); j++ {
+		switch d.b[j] {
+		case '\\':
+			return "", false
+		case '"':
+			s := string(d.b[d.i:j])
+			d.i = j + 1
+			return s, true
+		}
+	}
+	return "", false
+}
+
+func (d *compactDecoder) int() (int64, bool) {
+	j := d.i
+	if j < len(d.b) && d.b[j] == '-' {
+		j++
+	}
+	for j < len(d.b) && d.b[j] >= '0' && d.b[j] <= '9' {
+		j++
+	}
+	v, err := strconv.ParseInt(string(d.b[d.i:j]), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	d.i = j
+	return v, true
+}
+
+// object returns the next JSON object whole, for encoding/json.
+func (d *compactDecoder) object() ([]byte, bool) {
+	if d.i >= len(d.b) || d.b[d.i] != '{' {
+		return nil, false
+	}
+	depth, in := 0, false
+	for j := d.i; j < len(d.b); j++ {
+		c := d.b[j]
+		switch {
+		case in && c == '\\':
+			j++
+		case c == '"':
+			in = !in
+		case in:
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+			if depth == 0 {
+				raw := d.b[d.i : j+1]
+				d.i = j + 1
+				return raw, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // Completed returns the columns and JSON body of a completed task: the
