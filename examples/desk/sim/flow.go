@@ -163,10 +163,11 @@ func (s *Sim) handle(owner ticket.Actor, ref ticket.Ref, r request) {
 		})
 	case r.onSpot: // T3
 		s.clock.after(s.minutes(1, 5), func(ctx context.Context) error {
-			if _, err := s.tickets.ResolveOnSpot(ctx, owner, ref, "answered at once"); err != nil {
+			tk, err := s.tickets.ResolveOnSpot(ctx, owner, ref, "answered at once")
+			if err != nil {
 				return err
 			}
-			return s.customerReply(ctx, owner, ref)
+			return s.customerReply(ctx, owner, ref, tk)
 		})
 	default: // T4, T5: most within three minutes, some not
 		s.clock.after(s.minutes(0.5, 3.6), func(ctx context.Context) error { return s.dispatch(ctx, owner, ref, r.dept, false) })
@@ -177,7 +178,7 @@ func (s *Sim) handle(owner ticket.Actor, ref ticket.Ref, r request) {
 // (T2), which costs a call back to the customer.
 func (s *Sim) dispatch(ctx context.Context, owner ticket.Actor, ref ticket.Ref, dept string, written bool) error {
 	worker := s.staff.Workers[dept]
-	_, err := s.tickets.Dispatch(ctx, owner, ref, ticket.Assignment{Assignee: worker.ID, Department: dept, Written: written})
+	tk, err := s.tickets.Dispatch(ctx, owner, ref, ticket.Assignment{Assignee: worker.ID, Department: dept, Written: written})
 	var missing *ticket.MissingFieldsError
 	if errors.As(err, &missing) {
 		s.clock.after(s.minutes(5, 60), func(ctx context.Context) error {
@@ -197,10 +198,6 @@ func (s *Sim) dispatch(ctx context.Context, owner ticket.Actor, ref ticket.Ref, 
 	}
 	// The department works on it; complaints get an agreed reply time (T7b).
 	work := s.minutes(60, 30*60)
-	tk, err := s.tickets.Get(ctx, ref.ID)
-	if err != nil {
-		return err
-	}
 	if tk.Kind == ticket.Complaint && !written {
 		promise := s.clock.now.Add(24 * time.Hour)
 		if _, err := s.tickets.Promise(ctx, owner, ref, promise, "will call back tomorrow"); err != nil {
@@ -236,22 +233,20 @@ func (s *Sim) answerLater(owner ticket.Actor, ref ticket.Ref) error {
 	}
 	s.clock.after(delay, func(ctx context.Context) error {
 		s.talk.speak(s, owner.ID, "answer", ref.ID)
-		if _, err := s.tickets.Answer(ctx, owner, ref, "told the customer"); err != nil {
+		tk, err := s.tickets.Answer(ctx, owner, ref, "told the customer")
+		if err != nil {
 			return err
 		}
-		return s.customerReply(ctx, owner, ref)
+		return s.customerReply(ctx, owner, ref, tk)
 	})
 	return nil
 }
 
 // customerReply: the customer accepts or rejects (T8); twice rejected
 // goes to the shift lead (T6). An accepted ticket with a revisit
-// outstanding waits for the follow-up workers.
-func (s *Sim) customerReply(ctx context.Context, owner ticket.Actor, ref ticket.Ref) error {
-	cur, err := s.tickets.Get(ctx, ref.ID)
-	if err != nil {
-		return err
-	}
+// outstanding waits for the follow-up workers. cur is the ticket as the
+// owner's last step (the answer) left it.
+func (s *Sim) customerReply(ctx context.Context, owner ticket.Actor, ref ticket.Ref, cur *ticket.Ticket) error {
 	if cur.Rejections < 2 && s.chance(0.12) {
 		tk, err := s.tickets.Reject(ctx, owner, ref, "customer not satisfied")
 		if err != nil {
@@ -267,7 +262,7 @@ func (s *Sim) customerReply(ctx context.Context, owner ticket.Actor, ref ticket.
 		})
 		return nil
 	}
-	_, err = s.tickets.Accept(ctx, owner, ref, "")
+	_, err := s.tickets.Accept(ctx, owner, ref, "")
 	return err
 }
 

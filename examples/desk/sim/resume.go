@@ -70,7 +70,13 @@ func (s *Sim) resumeOpen() {
 		case ticket.Resolved:
 			s.clock.at(at, func(ctx context.Context) error { return s.answerLater(owner, ref) })
 		case ticket.Answered:
-			s.clock.at(at, func(ctx context.Context) error { return s.customerReply(ctx, owner, ref) })
+			s.clock.at(at, func(ctx context.Context) error {
+				cur, err := s.tickets.Get(ctx, ref.ID)
+				if err != nil {
+					return err
+				}
+				return s.customerReply(ctx, owner, ref, cur)
+			})
 		}
 	}
 }
