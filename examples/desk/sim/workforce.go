@@ -93,27 +93,21 @@ func (w *workforce) onDuty(ctx context.Context, t time.Time) ([]string, error) {
 	return l.Agents(), nil
 }
 
-// firstContact picks the agent who receives a request at t: somebody on
-// duty, or nobody (the request then waits unowned, T19).
-func (w *workforce) firstContact(ctx context.Context, t time.Time) (ticket.Actor, bool, error) {
-	on, err := w.onDuty(ctx, t)
-	if err != nil || len(on) == 0 {
-		return ticket.Actor{}, false, err
-	}
-	return ticket.Actor{ID: pick(w.sim.rng, on), Role: ticket.RoleAgent}, true, nil
-}
-
 // nextOnDuty finds the first moment after t when somebody is on duty, in
-// ten-minute steps, and who.
+// ten-minute steps over the next day, and who receives the request
+// there (T19). The day's roster is read once: who is on at each step is
+// answered from that view (roster.View.OnDuty), as roster.Service.OnDuty
+// would answer at that instant.
 func (w *workforce) nextOnDuty(ctx context.Context, t time.Time) (time.Time, ticket.Actor, error) {
-	for step := range 24 * 6 {
-		at := t.Add(time.Duration(step) * 10 * time.Minute)
-		a, ok, err := w.firstContact(ctx, at)
-		if err != nil {
-			return time.Time{}, ticket.Actor{}, err
-		}
-		if ok {
-			return at, a, nil
+	const step, steps = 10 * time.Minute, 24 * 6
+	view, err := w.roster.View(ctx, t, t.Add(steps*step))
+	if err != nil {
+		return time.Time{}, ticket.Actor{}, err
+	}
+	for i := range steps {
+		at := t.Add(time.Duration(i) * step)
+		if on := view.OnDuty(at).Agents(); len(on) > 0 {
+			return at, ticket.Actor{ID: pick(w.sim.rng, on), Role: ticket.RoleAgent}, nil
 		}
 	}
 	return t, w.sim.staff.Lead, nil // nobody rostered for a day: the shift lead takes it
