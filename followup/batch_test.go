@@ -39,6 +39,43 @@ func (s *batchStore) CompleteBatch(ctx context.Context, items []Completion, now 
 	return errs, nil
 }
 
+// drainQueue runs workers on q, each claiming one task and completing it
+// as reached, until nothing is ready; it returns how often each task was
+// completed.
+func drainQueue(t *testing.T, q *Queue, workers int) map[uuid.UUID]int {
+	t.Helper()
+	ctx := context.Background()
+	var mu sync.Mutex
+	seen := map[uuid.UUID]int{}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
+			for {
+				ts, err := q.Claim(ctx, me.ID, "", 1)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(ts) == 0 {
+					return
+				}
+				if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				seen[ts[0].ID]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return seen
+}
+
 func batchTask(n int, at time.Time) *Task {
 	key := fmt.Sprint("batch:", n)
 	return &Task{ID: TaskID("d1", key, "R"), Desk: "d1", Rule: "R", Cites: "F7", Trigger: TicketAnswered,
@@ -131,34 +168,7 @@ func TestQueueBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var mu sync.Mutex
-		seen := map[uuid.UUID]int{}
-		var wg sync.WaitGroup
-		for w := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
-				for {
-					ts, err := q.Claim(ctx, me.ID, "", 1)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if len(ts) == 0 {
-						return
-					}
-					if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					seen[ts[0].ID]++
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
+		seen := drainQueue(t, q, 8)
 		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
 		if err != nil || len(done) != n || len(seen) != n {
 			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)

@@ -82,14 +82,19 @@ func TestQueueWork(t *testing.T) {
 		return s, q
 	}
 	me := ticket.Actor{ID: "w", Role: ticket.RoleAgent}
+	claim := func(t *testing.T, q *Queue, n int) []*Task {
+		t.Helper()
+		ts, err := q.Claim(context.Background(), "w", "", n)
+		if err != nil || len(ts) != n {
+			t.Fatalf("claim: %d, %v", len(ts), err)
+		}
+		return ts
+	}
 
 	t.Run("F7_claimed_task_completed_without_a_read", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 3)
-		ts, err := q.Claim(ctx, "w", "", 3)
-		if err != nil || len(ts) != 3 {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
+		ts := claim(t, q, 3)
 		for _, task := range ts {
 			got, err := q.Complete(ctx, task, Outcome{Result: Reached, By: me})
 			if err != nil || got.Status != Done || got.Version != task.Version+1 {
@@ -109,10 +114,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("F7_task_changed_under_the_lease_is_read_again", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 1)
-		ts, err := q.Claim(ctx, "w", "", 1)
-		if err != nil || len(ts) != 1 {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
+		ts := claim(t, q, 1)
 		// The task is scrubbed while claimed (as an erasure does): a
 		// versioned write that keeps the lease.
 		scrubbed := ts[0].Clone()
@@ -138,10 +140,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("S1_scrub_under_the_lease_survives_a_completion_through_WithStore", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 1)
-		ts, err := q.Claim(ctx, "w", "", 1)
-		if err != nil || len(ts) != 1 {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
+		ts := claim(t, q, 1)
 		scrubbed := ts[0].Clone()
 		scrubbed.Subject = "erased"
 		if err := s.Update(ctx, scrubbed); err != nil {
@@ -163,10 +162,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("F7_caller_changes_to_the_task_are_not_written", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 1)
-		ts, err := q.Claim(ctx, "w", "", 1)
-		if err != nil || len(ts) != 1 {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
+		ts := claim(t, q, 1)
 		ts[0].Subject, ts[0].MaxAttempts = "mine", 9
 		if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
 			t.Fatal(err)
@@ -180,10 +176,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("F7_lost_lease_fails_its_own_task", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 2)
-		ts, err := q.Claim(ctx, "w", "", 2)
-		if err != nil || len(ts) != 2 {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
+		ts := claim(t, q, 2)
 		c := ts[1].Clone()
 		c.Status, c.Lease = Cancelled, Lease{}
 		if err := s.Update(ctx, c); err != nil {
@@ -208,34 +201,7 @@ func TestQueueWork(t *testing.T) {
 		ctx := context.Background()
 		const n = 400
 		s, q := setup(t, n)
-		var mu sync.Mutex
-		seen := map[uuid.UUID]int{}
-		var wg sync.WaitGroup
-		for w := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
-				for {
-					ts, err := q.Claim(ctx, me.ID, "", 1)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if len(ts) == 0 {
-						return
-					}
-					if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					seen[ts[0].ID]++
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
+		seen := drainQueue(t, q, 8)
 		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
 		if err != nil || len(done) != n || len(seen) != n {
 			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)

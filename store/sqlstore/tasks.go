@@ -294,6 +294,12 @@ func decodeJSON(body []byte, t *followup.Task) error {
 	if err := json.Unmarshal(body, &b); err != nil {
 		return err
 	}
+	b.into(t)
+	return nil
+}
+
+// into sets the fields of t that the body holds.
+func (b *taskBody) into(t *followup.Task) {
 	t.ID, t.Desk, t.Rule, t.Cites, t.Trigger, t.Key = b.ID, b.Desk, b.Rule, b.Cites, b.Trigger, b.Key
 	t.Subject, t.Ticket, t.TicketKind, t.Category, t.Seq = b.Subject, b.Ticket, b.TicketKind, b.Category, b.Seq
 	t.Channel, t.Checklist, t.Grade, t.Revisit, t.Sampled = b.Channel, b.Checklist, b.Grade, b.Revisit, b.Sampled
@@ -301,7 +307,6 @@ func decodeJSON(body []byte, t *followup.Task) error {
 	t.Attempts, t.MaxAttempts, t.RetryAfter, t.Repeat = b.Attempts, b.MaxAttempts, b.RetryAfter, b.Repeat
 	t.UntilClosed, t.Outcome, t.Synced = b.UntilClosed, b.Outcome, b.Synced
 	t.CreatedAt, t.ClosedAt = time.Time(b.CreatedAt), time.Time(b.ClosedAt)
-	return nil
 }
 
 // decodeCompact reads a body as EncodeTask writes it without escapes in
@@ -437,13 +442,7 @@ func decodeCompact(body []byte, t *followup.Task) bool {
 	if d.i != len(d.b) {
 		return false
 	}
-	t.ID, t.Desk, t.Rule, t.Cites, t.Trigger, t.Key = n.ID, n.Desk, n.Rule, n.Cites, n.Trigger, n.Key
-	t.Subject, t.Ticket, t.TicketKind, t.Category, t.Seq = n.Subject, n.Ticket, n.TicketKind, n.Category, n.Seq
-	t.Channel, t.Checklist, t.Grade, t.Revisit, t.Sampled = n.Channel, n.Checklist, n.Grade, n.Revisit, n.Sampled
-	t.TriggeredAt, t.NotBefore, t.Due = time.Time(n.TriggeredAt), time.Time(n.NotBefore), time.Time(n.Due)
-	t.Attempts, t.MaxAttempts, t.RetryAfter, t.Repeat = n.Attempts, n.MaxAttempts, n.RetryAfter, n.Repeat
-	t.UntilClosed, t.Outcome, t.Synced = n.UntilClosed, n.Outcome, n.Synced
-	t.CreatedAt, t.ClosedAt = time.Time(n.CreatedAt), time.Time(n.ClosedAt)
+	n.into(t)
 	return true
 }
 
