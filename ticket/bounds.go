@@ -292,6 +292,9 @@ func (b *Bounds) filter(f *Filter) error {
 	if f.Limit < 0 {
 		return invalid("filter limit", "%d is below zero", f.Limit)
 	}
+	if f.Order < ByNumber || f.Order > ByDue {
+		return invalid("filter order", "%d is not one of the orders", f.Order)
+	}
 	return nil
 }
 

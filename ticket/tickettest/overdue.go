@@ -160,6 +160,9 @@ func testOverduePages(t *testing.T, s ticket.Store) {
 	if _, err := svc.Overdue(ctx, ticket.OverdueQuery{Limit: -1}); !errors.Is(err, ticket.ErrInvalid) {
 		t.Errorf("a negative limit: %v, want ErrInvalid", err)
 	}
+	if _, err := svc.List(ctx, ticket.Filter{Order: ticket.ByDue + 1}); !errors.Is(err, ticket.ErrInvalid) {
+		t.Errorf("an unknown order: %v, want ErrInvalid", err)
+	}
 }
 
 func minTime(a, b time.Time) time.Time {
