@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -138,7 +139,10 @@ func claimStatement(desk string, cs []followup.Claim) (string, []any) {
 	for i, c := range cs {
 		owners[i], tokens[i], expires[i] = c.Owner, c.Token, sqlstore.Nanos(c.Now.Add(c.For))
 		after[i] = n
-		n += int64(max(c.Limit, 1))
+		// Saturating: limits that add up beyond int64 (claims for
+		// everything) must not wrap into a negative LIMIT that fails the
+		// whole round, the other workers' completions with it.
+		n += min(int64(max(c.Limit, 1)), math.MaxInt64-n)
 		upto[i] = n
 	}
 	st := claimSQL

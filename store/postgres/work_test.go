@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -90,6 +91,39 @@ func TestWorkBatch(t *testing.T) {
 		}
 		if cur, err := f.Get(ctx, workerDesk, held[1].ID); err != nil || cur.Subject != "erased" || cur.Status != followup.Claimed {
 			t.Errorf("the scrubbed task: %+v, %v; want it claimed and scrubbed", cur, err)
+		}
+	})
+
+	// Claims whose limits add up beyond int64 (a caller asking for
+	// everything) still share a round with the others' completions.
+	t.Run("F7_claims_for_everything_share_a_round", func(t *testing.T) {
+		s, _ := openStore(t)
+		f := s.Followups().(*Followups)
+		ctx := context.Background()
+		at := followuptest.T0
+		for i := range 3 {
+			if err := f.Create(ctx, followuptest.NewTask(workerDesk, i, at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		held, err := f.Claim(ctx, workerDesk, followup.Claim{Owner: "a", Token: uuid.New(), Now: at.Add(time.Minute), For: time.Hour, Limit: 1})
+		if err != nil || len(held) != 1 {
+			t.Fatalf("claim: %d, %v", len(held), err)
+		}
+		now := at.Add(2 * time.Minute)
+		d := held[0].Clone()
+		d.Status, d.ClosedAt, d.UpdatedAt = followup.Done, now, now
+		d.Outcome = &followup.Outcome{Result: followup.Reached, By: ticket.Actor{ID: "a", Role: d.Role}, At: now}
+		claims := []followup.Claim{
+			{Owner: "b", Token: uuid.New(), Now: now, For: time.Hour, Limit: math.MaxInt},
+			{Owner: "c", Token: uuid.New(), Now: now, For: time.Hour, Limit: math.MaxInt},
+		}
+		got, errs, err := f.WorkBatch(ctx, workerDesk, claims, []followup.Completion{{Task: d, Held: held[0].Lease, Version: held[0].Version}}, now)
+		if err != nil || errs[0] != nil {
+			t.Fatalf("round: %v, %v", errs, err)
+		}
+		if len(got[0]) != 2 || len(got[1]) != 0 {
+			t.Errorf("claims took %d and %d tasks, want 2 (all that is ready) and 0", len(got[0]), len(got[1]))
 		}
 	})
 }
