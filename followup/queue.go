@@ -205,10 +205,14 @@ func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n in
 	if err := q.bounds.name("role", string(role)); err != nil {
 		return nil, err
 	}
-	c := Claim{Owner: worker, Token: q.newID(), For: q.lease, Role: role, Limit: n}
+	c := Claim{Owner: worker, Token: q.newID(), For: q.lease, Role: role, Limit: n, Now: q.now()}
 	if q.work == nil {
-		c.Now = q.now()
 		return q.store.Claim(ctx, q.desk, c)
+	}
+	// A claim the store would refuse is refused here: in a round it
+	// would fail the round, and the other workers' completions with it.
+	if err := c.check(); err != nil {
+		return nil, err
 	}
 	r, err := q.work.do(ctx, workReq{claim: &c})
 	if err != nil {

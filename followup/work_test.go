@@ -15,12 +15,15 @@ import (
 
 // workStore is a MemStore that serves rounds (BatchWorker): a round is
 // one lock, its completions judged with their versions, then its claims.
-// It counts reads, rounds and what they held.
+// It counts reads, rounds and what they held. trip is how long a round
+// takes, as a database's round trip would: the time in which the other
+// workers' requests queue for the next round.
 type workStore struct {
 	*MemStore
 	mu              sync.Mutex
 	gets            atomic.Int64
 	rounds, maxSize int
+	trip            time.Duration
 }
 
 func (s *workStore) Get(ctx context.Context, desk string, id uuid.UUID) (*Task, error) {
@@ -38,6 +41,7 @@ func (s *workStore) WorkBatch(ctx context.Context, desk string, claims []Claim, 
 	defer s.mu.Unlock()
 	s.rounds++
 	s.maxSize = max(s.maxSize, len(claims)+len(done))
+	time.Sleep(s.trip)
 	errs := make([]error, len(done))
 	for i, c := range done {
 		cur, err := s.MemStore.Get(ctx, c.Task.Desk, c.Task.ID)
@@ -90,6 +94,16 @@ func TestQueueWork(t *testing.T) {
 		}
 		return ts
 	}
+
+	t.Run("F7_a_claim_the_store_refuses_never_joins_a_round", func(t *testing.T) {
+		s, q := setup(t, 1)
+		if _, err := q.Claim(context.Background(), "", "", 1); !errors.Is(err, ErrInvalid) {
+			t.Errorf("claim without a worker: %v, want ErrInvalid", err)
+		}
+		if s.rounds != 0 {
+			t.Errorf("%d rounds: the refused claim was sent with the others' work", s.rounds)
+		}
+	})
 
 	t.Run("F7_claimed_task_completed_without_a_read", func(t *testing.T) {
 		ctx := context.Background()
@@ -193,6 +207,9 @@ func TestQueueWork(t *testing.T) {
 		ctx := context.Background()
 		const n = 400
 		s, q := setup(t, n)
+		// Without a round trip, a round on the in-memory store ends
+		// before another worker runs, and nothing is left to share.
+		s.trip = 200 * time.Microsecond
 		seen := drainQueue(t, q, 8)
 		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
 		if err != nil || len(done) != n || len(seen) != n {
