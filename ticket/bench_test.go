@@ -330,3 +330,62 @@ func BenchmarkListGrowth(b *testing.B) {
 	b.ReportMetric(float64(tl.Nanoseconds())/per, "ns/query-100k")
 	b.ReportMetric(float64(tl)/float64(ts), "ratio-100k/10k")
 }
+
+// BenchmarkOverdueGrowth: one page of 50 overdue entries through
+// Service.Overdue on MemStore, from the start and from the middle, with
+// 10k and with 100k open tickets all past their dispatch deadline (T5)
+// and stagnating (T10), alternating in batches. A page reads from its
+// cursor (the due and open indexes), so the ratio stays near 1 as the
+// backlog grows tenfold.
+func BenchmarkOverdueGrowth(b *testing.B) {
+	fixture := func(n int) (*ticket.Service, *ticket.OverdueCursor) {
+		now := t0
+		svc, err := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "bench", Now: func() time.Time { return now }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		li := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
+		for range n {
+			now = now.Add(time.Second)
+			if _, err := svc.Receive(ctx, li, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Phone}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		now = now.Add(48 * time.Hour)
+		// The cursor of the entry halfway down the list.
+		q := ticket.OverdueQuery{Limit: n}
+		all, err := svc.Overdue(ctx, q)
+		if err != nil || len(all) < n {
+			b.Fatalf("%d overdue entries, %v", len(all), err)
+		}
+		return svc, all[len(all)/2].Cursor()
+	}
+	small, smallMid := fixture(10_000)
+	large, largeMid := fixture(100_000)
+	page := func(svc *ticket.Service, mid *ticket.OverdueCursor) {
+		for _, after := range []*ticket.OverdueCursor{nil, mid} {
+			got, err := svc.Overdue(ctx, ticket.OverdueQuery{After: after, Limit: 50})
+			if err != nil || len(got) != 50 {
+				b.Fatalf("%d entries, %v", len(got), err)
+			}
+		}
+	}
+	const batch = 20
+	var ts, tl time.Duration
+	for b.Loop() {
+		start := time.Now()
+		for range batch {
+			page(small, smallMid)
+		}
+		mid := time.Now()
+		for range batch {
+			page(large, largeMid)
+		}
+		ts += mid.Sub(start)
+		tl += time.Since(mid)
+	}
+	per := float64(b.N * batch * 2)
+	b.ReportMetric(float64(ts.Nanoseconds())/per, "ns/page-10k")
+	b.ReportMetric(float64(tl.Nanoseconds())/per, "ns/page-100k")
+	b.ReportMetric(float64(tl)/float64(ts), "ratio-100k/10k")
+}

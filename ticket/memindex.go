@@ -98,10 +98,10 @@ func (d *memDesk) reindex(n int64, old, now indexKeys) {
 	}
 }
 
-// candidates returns, in ascending order, the case numbers of the
-// smallest index entry (or union of entries) that every ticket matching
-// f is in, and false when f names no indexed field.
-func (d *memDesk) candidates(f *Filter) ([]int64, bool) {
+// smallest returns the smallest index entry (or union of entries) that
+// every ticket matching f is in, with its size, and false when f names
+// no indexed field. Nothing is read but the entries' sizes.
+func (d *memDesk) smallest(f *Filter) ([]indexKey, int, bool) {
 	var best []indexKey
 	size := -1
 	consider := func(keys []indexKey) {
@@ -149,17 +149,20 @@ func (d *memDesk) candidates(f *Filter) ([]int64, bool) {
 	for _, tag := range f.Tags {
 		consider([]indexKey{{byTag, tag}})
 	}
-	if size < 0 {
-		return nil, false
-	}
+	return best, size, size >= 0
+}
+
+// numbers returns, in ascending order, the case numbers of the entries
+// (size of them, counting repeats).
+func (d *memDesk) numbers(keys []indexKey, size int) []int64 {
 	out := make([]int64, 0, size)
-	for _, k := range best {
+	for _, k := range keys {
 		for n := range d.index[k] {
 			out = append(out, n)
 		}
 	}
 	slices.Sort(out)
-	return slices.Compact(out), true
+	return slices.Compact(out)
 }
 
 func keysFor[T ~string](f indexField, values []T) []indexKey {

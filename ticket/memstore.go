@@ -354,10 +354,16 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 	if d == nil {
 		return nil, nil
 	}
-	numbers, indexed := d.candidates(&f)
+	// The smallest index entry is sized first and read only when no
+	// walk in order serves the page better.
+	keys, size, indexed := d.smallest(&f)
+	var numbers []int64
 	count := len(d.byNumber)
-	if indexed {
-		count = len(numbers)
+	candidates := func() {
+		if indexed {
+			numbers = d.numbers(keys, size)
+			count = len(numbers)
+		}
 	}
 	// at returns the k-th candidate in case-number order.
 	at := func(k int) *memRecord {
@@ -368,7 +374,7 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 	}
 	var out []*Ticket
 	switch {
-	case f.Order == ByDue && (!indexed || len(numbers) >= d.due.n):
+	case f.Order == ByDue && (!indexed || size >= d.due.n):
 		var from *dueEntry
 		if f.After != nil {
 			from = &dueEntry{f.After.Due, f.After.Number}
@@ -382,7 +388,7 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 			}
 			return f.Limit <= 0 || len(out) < f.Limit
 		})
-	case f.Order == ByUpdated && openOnly(f.States) && f.Limit > 0 && 2*len(numbers) >= d.open.n:
+	case f.Order == ByUpdated && openOnly(f.States) && f.Limit > 0 && 2*size >= d.open.n:
 		// Open tickets in update order (the stagnation pages): from the
 		// cursor to the page's end or UpdatedBefore.
 		var from *dueEntry
@@ -399,6 +405,7 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 			return len(out) < f.Limit
 		})
 	case f.Order == ByNumber || f.Order == ByNumberDesc:
+		candidates()
 		// The candidates beyond the cursor are a prefix or a suffix.
 		lo, hi := 0, count
 		if f.After != nil {
@@ -424,6 +431,7 @@ func (m *MemStore) List(ctx context.Context, desk string, f Filter) ([]*Ticket, 
 			}
 		}
 	default:
+		candidates()
 		var match []*memRecord
 		for k := range count {
 			if r := at(k); f.Match(r.t) && f.After.Beyond(f.Order, r.t) {
