@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -209,4 +210,43 @@ func ExampleFilter_after() {
 	// page 1: F9.delivery_1m due 02-13
 	// page 2: F9.delivery_1m due 02-14
 	// page 2: F9.delivery_1m due 02-15
+}
+
+// An import of follow-up tasks (here from another system's call list)
+// goes in with CreateTasks: one round trip on a store that creates in
+// batches (the SQL adapters), one Create after another on others. An
+// import run twice creates nothing twice: each task already stored is
+// its own ErrDuplicate, and the others are created.
+func ExampleCreateTasks() {
+	ctx := context.Background()
+	store := followup.NewMemStore()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	call := func(customer string) *followup.Task {
+		key := "import:" + customer
+		return &followup.Task{ID: followup.TaskID("north", key, "F13.care"), Desk: "north", Rule: "F13.care", Cites: "F13",
+			Trigger: followup.CareCall, Key: key, Subject: "customer:" + customer, Channel: followup.Phone,
+			Role: ticket.RoleAgent, NotBefore: at, Due: at.Add(72 * time.Hour), MaxAttempts: 3, Status: followup.Pending}
+	}
+	for _, list := range [][]string{{"c1", "c2"}, {"c2", "c3"}} {
+		var ts []*followup.Task
+		for _, c := range list {
+			ts = append(ts, call(c))
+		}
+		errs, err := followup.CreateTasks(ctx, store, ts)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for i, e := range errs {
+			fmt.Printf("%s: duplicate %v\n", list[i], errors.Is(e, followup.ErrDuplicate))
+		}
+	}
+	stored, _ := store.List(ctx, "north", followup.Filter{})
+	fmt.Println(len(stored), "tasks stored")
+	// Output:
+	// c1: duplicate false
+	// c2: duplicate false
+	// c2: duplicate true
+	// c3: duplicate false
+	// 3 tasks stored
 }
