@@ -45,6 +45,16 @@
 // followuptest.RunStoreTests; MemStore keeps open tasks in 4-ary heaps,
 // so claims and completions are O(log n).
 //
+// A store may do more in one round trip, and Queue uses it without the
+// caller asking: on a BatchCompleter the completions of concurrent
+// workers share a batch, and on a BatchWorker their claims and
+// completions share a round (one commit for all), a task the queue
+// claimed then being completed with no read first. Each caller still
+// gets its own result and the per-task guarantees are unchanged (a
+// lost lease fails its own task only). CreateTasks creates many tasks
+// in one round trip on a BatchCreator (an import, derivation catching
+// up). The SQL adapters implement all three; MemStore needs none.
+//
 // # Wiring tickets (the recipe)
 //
 // Package ticket does not import followup; the link is the ticket
