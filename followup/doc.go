@@ -53,7 +53,8 @@
 // gets its own result and the per-task guarantees are unchanged (a
 // lost lease fails its own task only). CreateTasks creates many tasks
 // in one round trip on a BatchCreator (an import, derivation catching
-// up). The SQL adapters implement all three; MemStore needs none.
+// up). store/postgres implements all three and store/sqlite
+// BatchCompleter; MemStore none.
 //
 // # Wiring tickets (the recipe)
 //
