@@ -270,8 +270,13 @@ type claimedSet struct {
 
 type claimKey struct{ id, token uuid.UUID }
 
+// minSweep is the size from which a claimedSet sweeps: below it,
+// leftovers of expired leases cost less to keep than to look for (a
+// throughput choice, not a rule).
+const minSweep = 1024
+
 func newClaimedSet() *claimedSet {
-	return &claimedSet{tasks: make(map[claimKey]*Task), sweep: 1024}
+	return &claimedSet{tasks: make(map[claimKey]*Task), sweep: minSweep}
 }
 
 // keep records the claimed tasks and returns copies for the caller.
@@ -292,7 +297,7 @@ func (s *claimedSet) keep(ts []*Task, now time.Time) []*Task {
 				delete(s.tasks, k)
 			}
 		}
-		s.sweep = max(1024, 2*len(s.tasks))
+		s.sweep = max(minSweep, 2*len(s.tasks))
 	}
 	return out
 }
