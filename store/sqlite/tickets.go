@@ -257,13 +257,19 @@ func (s *Tickets) ByNumber(ctx context.Context, desk string, number int64) (*tic
 	return t, nil
 }
 
-// List implements ticket.Store.
-func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
+// listSQL is the statement List runs for f, and its arguments.
+func listSQL(desk string, f ticket.Filter) (string, []any) {
 	w := sqlstore.TicketFilter(desk, f)
 	q, args := "SELECT number, version, body FROM desk_tickets WHERE "+w.SQL()+" ORDER BY "+sqlstore.TicketOrder(f.Order), w.Args()
 	if f.Limit > 0 {
 		q, args = q+" LIMIT ?", append(args, f.Limit)
 	}
+	return q, args
+}
+
+// List implements ticket.Store.
+func (s *Tickets) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
+	q, args := listSQL(desk, f)
 	rows, err := s.s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list tickets: %w", err)
