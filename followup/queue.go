@@ -234,6 +234,12 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]*Task, error) {
 	return q.store.List(ctx, q.desk, f)
 }
 
+// maxRereads bounds how often Complete reads a task again that changed
+// under a live lease between its read and its write (an erasure, a
+// sync): such changes are rare, and one that keeps coming is returned
+// as the ErrConflict it is.
+const maxRereads = 3
+
 // Complete records the outcome of a claimed task: t is the task as
 // Claim returned it (its Lease proves the claim). The outcome is checked
 // against the task (F4 checklist and signature, F9 grade, K4 scale)
@@ -292,7 +298,7 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 		if err == nil {
 			break
 		}
-		if try < 3 && q.work != nil && errors.Is(err, ErrConflict) && !errors.Is(err, ErrLeaseLost) {
+		if try < maxRereads && q.work != nil && errors.Is(err, ErrConflict) && !errors.Is(err, ErrLeaseLost) {
 			cur = nil // changed under a live lease: work it out again
 			continue
 		}
