@@ -100,29 +100,16 @@ FROM %s
 ON CONFLICT DO NOTHING
 RETURNING id`
 
-// insertCopied inserts rows with COPY. The tasks already stored are
-// looked up first (one index probe each) and left out, and the others
-// are copied straight into the table. When a task is created meanwhile
-// by another (the COPY then fails on the key and changes nothing), the
-// rows are copied into a temporary table of one transaction instead
-// (dropped at its commit) and inserted from there skipping the stored
-// ones.
+// insertCopied inserts rows with COPY, straight into the table. When a
+// task is already stored (the COPY then fails on the key and changes
+// nothing; in a caller's transaction a savepoint keeps the transaction
+// alive), the rows are copied into a temporary table of one transaction
+// instead (dropped at its commit) and inserted from there, skipping the
+// stored ones. An import run again thus fails at its first row and is
+// judged task by task.
 func (s *Followups) insertCopied(ctx context.Context, rows [][]any) (map[uuid.UUID]bool, error) {
-	stored, err := scanIDs(s.db.Query(ctx, `
-SELECT f.id FROM unnest($1::text[], $2::uuid[]) AS x (desk, id) JOIN desk_followups AS f ON f.desk = x.desk AND f.id = x.id`,
-		column[string](rows, 1), column[[16]byte](rows, 0)))
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	fresh := rows
-	if len(stored) > 0 {
-		fresh = make([][]any, 0, len(rows))
-		for _, r := range rows {
-			if !stored[r[0].([16]byte)] {
-				fresh = append(fresh, r)
-			}
-		}
-	}
 	created := make(map[uuid.UUID]bool, len(fresh))
 	if len(fresh) == 0 {
 		return created, nil
