@@ -209,13 +209,14 @@ func CreateTasks(ctx context.Context, store Store, ts []*Task) (errs []error, er
 }
 
 // workReq is one request of a BatchWorker round: a claim (Now is set
-// when the round runs) or a completion.
+// when the round runs), a completion, or both (a worker that completes
+// a task and claims its next in the same round).
 type workReq struct {
 	claim *Claim
-	done  Completion
+	done  *Completion
 }
 
-// workRes is a request's result: the tasks a claim took, or a
+// workRes is a request's result: the tasks its claim took, and its
 // completion's error.
 type workRes struct {
 	tasks []*Task
@@ -231,12 +232,13 @@ func newWorkGroup(bw BatchWorker, desk string, now func() time.Time) *group[work
 		var done []Completion
 		var claimAt, doneAt []int
 		for i, r := range reqs {
+			if r.done != nil {
+				done, doneAt = append(done, *r.done), append(doneAt, i)
+			}
 			if r.claim != nil {
 				c := *r.claim
 				c.Now = at
 				claims, claimAt = append(claims, c), append(claimAt, i)
-			} else {
-				done, doneAt = append(done, r.done), append(doneAt, i)
 			}
 		}
 		got, errs, err := bw.WorkBatch(ctx, desk, claims, done, at)

@@ -250,3 +250,33 @@ func ExampleCreateTasks() {
 	// c3: duplicate false
 	// 3 tasks stored
 }
+
+// A worker that goes on working completes a task and claims its next in
+// one call (on PostgreSQL: one transaction, one commit).
+func ExampleQueue_CompleteAndClaim() {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	store := followup.NewMemStore()
+	for i, key := range []string{"ticket:1", "ticket:2"} {
+		_ = store.Create(ctx, &followup.Task{ID: followup.TaskID("desk", key, "F7.call"), Desk: "desk", Rule: "F7.call",
+			Cites: "F7", Trigger: followup.TicketAnswered, Key: key, Subject: "customer", Channel: followup.Phone,
+			Role: ticket.RoleAgent, NotBefore: at, Due: at.Add(time.Duration(i+1) * time.Hour), MaxAttempts: 1,
+			Status: followup.Pending})
+	}
+	q, _ := followup.NewQueue(store, followup.QueueConfig{Desk: "desk", Calendar: followup.AnyTime{},
+		Now: func() time.Time { return at }})
+	me := ticket.Actor{ID: "ana", Role: ticket.RoleAgent}
+	ts, _ := q.Claim(ctx, me.ID, "", 1)
+	for len(ts) > 0 {
+		done, next, err := q.CompleteAndClaim(ctx, ts[0], followup.Outcome{Result: followup.Reached, By: me}, me.ID, "", 1)
+		if err != nil {
+			fmt.Println(err) // this task only; next still holds the claimed ones
+		} else {
+			fmt.Println(done.Key, done.Status)
+		}
+		ts = next
+	}
+	// Output:
+	// ticket:1 done
+	// ticket:2 done
+}

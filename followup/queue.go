@@ -165,22 +165,30 @@ func (q *Queue) WithStore(store Store) *Queue {
 // then also requires the task to be still at version), through the
 // completion batcher when it groups completions (BatchCompleter), each
 // judged at the batch's time; else on its own.
-func (q *Queue) write(ctx context.Context, next *Task, held Lease, version int64, now time.Time) error {
-	var err, gerr error
+//
+// With c set and a BatchWorker store, the claim c rides in the same
+// round as the completion: rode reports it, and claimed holds what it
+// took (kept in the claimed set), whatever the completion's result. A
+// failed round writes nothing and claims nothing (rode is false).
+func (q *Queue) write(ctx context.Context, next *Task, held Lease, version int64, now time.Time, c *Claim) (claimed []*Task, rode bool, err error) {
+	var gerr error
 	switch {
 	case q.work != nil:
 		var r workRes
-		r, gerr = q.work.do(ctx, workReq{done: Completion{Task: next, Held: held, Version: version}})
+		r, gerr = q.work.do(ctx, workReq{done: &Completion{Task: next, Held: held, Version: version}, claim: c})
+		if gerr == nil && c != nil {
+			claimed, rode = q.claimed.keep(r.tasks, q.now()), true
+		}
 		err = r.err
 	case q.batch != nil:
 		err, gerr = q.batch.do(ctx, Completion{Task: next, Held: held})
 	default:
-		return q.store.Complete(ctx, next, held, now)
+		return nil, false, q.store.Complete(ctx, next, held, now)
 	}
 	if gerr != nil {
-		return gerr
+		return nil, false, gerr
 	}
-	return err
+	return claimed, rode, err
 }
 
 // WithTickets returns a shallow copy of the queue that reports revisit
@@ -199,22 +207,36 @@ func (q *Queue) Claim(ctx context.Context, worker string, role ticket.Role, n in
 	if q.watch {
 		defer q.observed(ctx, observe.Claim, claimKind(role), time.Now(), &ts, &err)
 	}
+	c, err := q.newClaim(worker, role, n)
+	if err != nil {
+		return nil, err
+	}
+	return q.claim(ctx, c)
+}
+
+// newClaim checks a worker's claim and makes it. A claim the store would
+// refuse is refused here: in a round it would fail the round, and the
+// other workers' completions with it.
+func (q *Queue) newClaim(worker string, role ticket.Role, n int) (*Claim, error) {
 	if err := q.bounds.name("worker", worker); err != nil {
 		return nil, err
 	}
 	if err := q.bounds.name("role", string(role)); err != nil {
 		return nil, err
 	}
-	c := Claim{Owner: worker, Token: q.newID(), For: q.lease, Role: role, Limit: n, Now: q.now()}
-	if q.work == nil {
-		return q.store.Claim(ctx, q.desk, c)
-	}
-	// A claim the store would refuse is refused here: in a round it
-	// would fail the round, and the other workers' completions with it.
+	c := &Claim{Owner: worker, Token: q.newID(), For: q.lease, Role: role, Limit: n, Now: q.now()}
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	r, err := q.work.do(ctx, workReq{claim: &c})
+	return c, nil
+}
+
+// claim runs c alone.
+func (q *Queue) claim(ctx context.Context, c *Claim) ([]*Task, error) {
+	if q.work == nil {
+		return q.store.Claim(ctx, q.desk, *c)
+	}
+	r, err := q.work.do(ctx, workReq{claim: c})
 	if err != nil {
 		return nil, err
 	}
@@ -272,12 +294,62 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 	if q.watch {
 		defer q.observed(ctx, observe.Complete, string(o.Result), time.Now(), nil, &err)
 	}
+	next, _, _, err := q.complete(ctx, t, o, nil)
+	return next, err
+}
+
+// CompleteAndClaim records the outcome of a claimed task, as Complete
+// does, and claims the worker's next tasks (up to n, of role; "" takes
+// any role's), as Claim does, in one call: on a store that is a
+// BatchWorker (the PostgreSQL adapter), the completion and the claim
+// share one round, one transaction and one commit, so a worker that goes
+// on working waits for one commit per task instead of two. On any other
+// store it is Complete, then Claim.
+//
+// Each part keeps its own guarantees. The completion is stored before the
+// call returns, or done is nil and err says why (an expired, stolen or
+// used lease is ErrLeaseLost and records nothing); it fails only this
+// task, and the claim is made anyway: next holds the tasks now leased to
+// the worker, also when err is not nil, and the worker should work them.
+// A worker, role or n the queue refuses is ErrInvalid before anything is
+// written, the completion included. When the ticket could not be told of
+// a final revisit outcome, done is the completed task and err says why,
+// as with Complete.
+func (q *Queue) CompleteAndClaim(ctx context.Context, t *Task, o Outcome, worker string, role ticket.Role, n int) (done *Task, next []*Task, err error) {
+	c, err := q.newClaim(worker, role, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cerr error
+	if q.watch {
+		start := time.Now()
+		defer func() {
+			q.observed(ctx, observe.Complete, string(o.Result), start, nil, &err)
+			q.observed(ctx, observe.Claim, claimKind(role), start, &next, &cerr)
+		}()
+	}
+	done, next, rode, err := q.complete(ctx, t, o, c)
+	if !rode {
+		// The completion did not reach a round that carried the claim (a
+		// store that is no BatchWorker, an outcome refused, a round that
+		// failed): the claim runs alone.
+		c.Now = q.now()
+		if next, cerr = q.claim(ctx, c); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}
+	return done, next, err
+}
+
+// complete is Complete; with c set, the claim c rides in the round of
+// the first write (rode), and claimed is what it took.
+func (q *Queue) complete(ctx context.Context, t *Task, o Outcome, c *Claim) (_ *Task, claimed []*Task, rode bool, err error) {
 	if t == nil {
-		return nil, invalid("task", "nil task")
+		return nil, nil, false, invalid("task", "nil task")
 	}
 	o = o.clone()
 	if err := q.bounds.outcome(&o); err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
 	// The task as this queue's Claim stored it, when it handed t out:
 	// the write then requires the task to be still at that version, so
@@ -288,13 +360,18 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 	for try := 0; ; try++ {
 		if cur == nil {
 			if cur, err = q.store.Get(ctx, q.desk, t.ID); err != nil {
-				return nil, err
+				return nil, claimed, rode, err
 			}
 		}
 		if next, err = q.completeFrom(ctx, cur, t.Lease, o); err != nil {
-			return nil, err
+			return nil, claimed, rode, err
 		}
-		err = q.write(ctx, next, t.Lease, cur.Version, next.UpdatedAt)
+		var got []*Task
+		var carried bool
+		got, carried, err = q.write(ctx, next, t.Lease, cur.Version, next.UpdatedAt, c)
+		if carried {
+			claimed, rode, c = got, true, nil // a write again claims nothing more
+		}
 		if err == nil {
 			break
 		}
@@ -302,14 +379,14 @@ func (q *Queue) Complete(ctx context.Context, t *Task, o Outcome) (_ *Task, err 
 			cur = nil // changed under a live lease: work it out again
 			continue
 		}
-		return nil, err
+		return nil, claimed, rode, err
 	}
 	if next.Status.Final() && !next.Synced {
 		if _, err := q.sync(ctx, next); err != nil {
-			return next, fmt.Errorf("task %s is completed; recording it on ticket %s failed, SyncTicket retries: %w", next.ID, next.Ticket, err)
+			return next, claimed, rode, fmt.Errorf("task %s is completed; recording it on ticket %s failed, SyncTicket retries: %w", next.ID, next.Ticket, err)
 		}
 	}
-	return next.Clone(), nil
+	return next.Clone(), claimed, rode, nil
 }
 
 // completeFrom checks outcome o against cur, the stored task claimed
