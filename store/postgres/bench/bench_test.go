@@ -160,8 +160,10 @@ func interleave(b *testing.B, n, rounds int, unit string, ours, theirs func() ti
 }
 
 // queueWork runs n follow-ups through followup.Queue, as a user's
-// workers do: 8 workers, each claiming one task and completing it (the
-// checks, the write), until all are done. Creating them is not timed.
+// workers do: 8 workers, each holding one task at a time (river's 8
+// workers hold one job each): a worker claims a task, then completes
+// it and claims its next in one Queue.CompleteAndClaim (the checks, the
+// write, the next lease) until all are done. Creating them is not timed.
 func queueWork(tb testing.TB, s *postgres.Store, n int) time.Duration {
 	ctx := context.Background()
 	create(tb, s, tasks(n))
@@ -169,13 +171,19 @@ func queueWork(tb testing.TB, s *postgres.Store, n int) time.Duration {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	held := make([][]*followup.Task, workers) // worker w's claimed task; only w touches held[w]
 	return runWorkers(tb, n, func(w int) (int, error) {
 		me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
-		ts, err := q.Claim(ctx, me.ID, "", 1)
-		if err != nil || len(ts) == 0 {
-			return 0, err
+		if len(held[w]) == 0 {
+			ts, err := q.Claim(ctx, me.ID, "", 1)
+			if err != nil || len(ts) == 0 {
+				return 0, err
+			}
+			held[w] = ts
 		}
-		if _, err := q.Complete(ctx, ts[0], followup.Outcome{Result: followup.Reached, By: me}); err != nil {
+		_, next, err := q.CompleteAndClaim(ctx, held[w][0], followup.Outcome{Result: followup.Reached, By: me}, me.ID, "", 1)
+		held[w] = next
+		if err != nil {
 			return 0, err
 		}
 		return 1, nil

@@ -21,7 +21,10 @@ import (
 // The hand-written SQL below works on the adapter's table and writes
 // what a Queue's completion writes, but is written here, not taken from
 // the adapter: a single-statement claim with FOR UPDATE SKIP LOCKED per
-// worker, and completions batched by one completer.
+// worker, and one completer that writes the completions of a round in
+// one statement and claims each completing worker's next task in the
+// same transaction (one pipelined batch, one commit), as a Queue's
+// CompleteAndClaim does.
 
 // zeroNanos is how the table stores "no time" (a released lease).
 const zeroNanos = math.MinInt64
@@ -46,18 +49,52 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $8::bigint[]) AS x (
 WHERE f.desk = $7 AND f.id = x.id AND f.status = 'claimed' AND f.lease_token = x.token AND f.lease_expires > $5
 RETURNING f.id`
 
-// sqlDone is one worker's completion waiting for the completer.
+// sqlTask is a task claimed by the hand-written SQL.
+type sqlTask struct {
+	id    uuid.UUID
+	token uuid.UUID
+	body  []byte
+}
+
+// sqlDone is one worker's completion waiting for the completer, with
+// the claim of the worker's next task.
 type sqlDone struct {
 	id, token uuid.UUID
 	owner     string
 	body      string
-	at        int64 // when the outcome was recorded
-	err       chan error
+	at        int64     // when the outcome was recorded
+	next      uuid.UUID // the next claim's token
+	res       chan sqlResult
+}
+
+// sqlResult is a completion's result and the worker's next task (nil
+// when none was ready).
+type sqlResult struct {
+	next *sqlTask
+	err  error
+}
+
+// sqlClaimOne claims one task for owner in its own statement (a worker's
+// first claim); nil when none is ready.
+func sqlClaimOne(ctx context.Context, p *pgxpool.Pool, owner string) (*sqlTask, error) {
+	now := time.Now()
+	t := &sqlTask{token: uuid.New()}
+	var version int64
+	err := p.QueryRow(ctx, sqlClaim, desk, now.UnixNano(), owner, t.token, now.Add(15*time.Minute).UnixNano()).Scan(&t.id, &version, &t.body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // completer writes the completions sent to it: every completion queued
-// while the previous batch was written goes in the next one, one
-// statement and one commit, and each worker gets its own result.
+// while the previous round was written goes in the next one. A round is
+// one pipelined batch in one implicit transaction: the completions in
+// one statement, then one claim per completing worker, one commit; each
+// worker gets its own result and next task.
 func completer(ctx context.Context, p *pgxpool.Pool, in chan *sqlDone) {
 	for first := range in {
 		batch := []*sqlDone{first}
@@ -81,8 +118,16 @@ func completer(ctx context.Context, p *pgxpool.Pool, in chan *sqlDone) {
 		for i, d := range batch {
 			ids[i], tokens[i], owners[i], bodies[i], ats[i] = d.id, d.token, d.owner, d.body, d.at
 		}
+		now := time.Now()
+		var round pgx.Batch
+		round.Queue(sqlComplete, ids, tokens, owners, bodies, now.UnixNano(), int64(zeroNanos), desk, ats)
+		for _, d := range batch {
+			round.Queue(sqlClaim, desk, now.UnixNano(), d.owner, d.next, now.Add(15*time.Minute).UnixNano())
+		}
 		written := map[uuid.UUID]bool{}
-		rows, err := p.Query(ctx, sqlComplete, ids, tokens, owners, bodies, time.Now().UnixNano(), int64(zeroNanos), desk, ats)
+		next := make([]*sqlTask, len(batch))
+		br := p.SendBatch(ctx, &round)
+		rows, err := br.Query()
 		if err == nil {
 			for rows.Next() {
 				var id uuid.UUID
@@ -96,14 +141,31 @@ func completer(ctx context.Context, p *pgxpool.Pool, in chan *sqlDone) {
 				err = rows.Err()
 			}
 		}
-		for _, d := range batch {
+		for i, d := range batch {
+			if err != nil {
+				break
+			}
+			t := &sqlTask{token: d.next}
+			var version int64
+			switch e := br.QueryRow().Scan(&t.id, &version, &t.body); {
+			case errors.Is(e, pgx.ErrNoRows):
+			case e != nil:
+				err = e
+			default:
+				next[i] = t
+			}
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr // the commit's result
+		}
+		for i, d := range batch {
 			switch {
 			case err != nil:
-				d.err <- err
+				d.res <- sqlResult{err: err}
 			case !written[d.id]:
-				d.err <- fmt.Errorf("task %s: lease lost", d.id)
+				d.res <- sqlResult{next: next[i], err: fmt.Errorf("task %s: lease lost", d.id)}
 			default:
-				d.err <- nil
+				d.res <- sqlResult{next: next[i]}
 			}
 		}
 	}
@@ -127,34 +189,39 @@ func withOutcome(body []byte, owner string, at time.Time) (string, error) {
 }
 
 // sqlWork runs n follow-ups through the hand-written SQL: 8 workers,
-// each claiming one task and waiting for its completion's commit, as
-// queueWork's workers do. Creating them is not timed.
+// each holding one task at a time and waiting for its completion's
+// commit, which also claims its next task, as queueWork's workers do.
+// Creating them is not timed.
 func sqlWork(tb testing.TB, s *postgres.Store, p *pgxpool.Pool, n int) time.Duration {
 	ctx := context.Background()
 	create(tb, s, tasks(n))
 	in := make(chan *sqlDone, workers)
 	go completer(ctx, p, in)
 	defer close(in)
+	held := make([]*sqlTask, workers) // worker w's claimed task; only w touches held[w]
 	return runWorkers(tb, n, func(w int) (int, error) {
 		owner := fmt.Sprint("w", w)
-		now := time.Now()
-		d := &sqlDone{token: uuid.New(), owner: owner, err: make(chan error, 1)}
-		var version int64
-		var body []byte
-		err := p.QueryRow(ctx, sqlClaim, desk, now.UnixNano(), owner, d.token, now.Add(15*time.Minute).UnixNano()).Scan(&d.id, &version, &body)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return 0, nil
+		if held[w] == nil {
+			t, err := sqlClaimOne(ctx, p, owner)
+			if err != nil || t == nil {
+				return 0, err
+			}
+			held[w] = t
 		}
-		if err != nil {
-			return 0, err
-		}
+		t := held[w]
 		at := time.Now()
-		d.at = at.UnixNano()
-		if d.body, err = withOutcome(body, owner, at); err != nil {
+		d := &sqlDone{id: t.id, token: t.token, owner: owner, at: at.UnixNano(), next: uuid.New(), res: make(chan sqlResult, 1)}
+		var err error
+		if d.body, err = withOutcome(t.body, owner, at); err != nil {
 			return 0, err
 		}
 		in <- d
-		return 1, <-d.err
+		r := <-d.res
+		held[w] = r.next
+		if r.err != nil {
+			return 0, r.err
+		}
+		return 1, nil
 	})
 }
 
