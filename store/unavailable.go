@@ -35,6 +35,7 @@ func Unavailable(err error) error {
 	return &UnavailableError{Err: err}
 }
 
+// Error names the class and the driver's error.
 func (e *UnavailableError) Error() string { return "store unavailable: " + e.Err.Error() }
 
 // Unwrap gives ErrUnavailable and the driver's error, so errors.Is and
