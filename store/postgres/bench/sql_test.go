@@ -91,25 +91,32 @@ func sqlClaimOne(ctx context.Context, p *pgxpool.Pool, owner string) (*sqlTask, 
 }
 
 // completer writes the completions sent to it: every completion queued
-// while the previous round was written goes in the next one. A round is
-// one pipelined batch in one implicit transaction: the completions in
-// one statement, then one claim per completing worker, one commit; each
-// worker gets its own result and next task.
+// while the previous round was written goes in the next one, and a round
+// short of one completion per worker waits for the rest at most as long
+// as the previous round took (without it, 8 workers split into two
+// halves that take turns). A round is one pipelined batch in one
+// implicit transaction: the completions in one statement, then one claim
+// per completing worker, one commit; each worker gets its own result and
+// next task.
 func completer(ctx context.Context, p *pgxpool.Pool, in chan *sqlDone) {
+	var took time.Duration
 	for first := range in {
 		batch := []*sqlDone{first}
-	drain:
-		for {
+		wait := time.NewTimer(took)
+	fill:
+		for len(batch) < workers {
 			select {
 			case d, ok := <-in:
 				if !ok {
-					break drain
+					break fill
 				}
 				batch = append(batch, d)
-			default:
-				break drain
+			case <-wait.C:
+				break fill
 			}
 		}
+		wait.Stop()
+		start := time.Now()
 		ids := make([]uuid.UUID, len(batch))
 		tokens := make([]uuid.UUID, len(batch))
 		owners := make([]string, len(batch))
@@ -158,6 +165,7 @@ func completer(ctx context.Context, p *pgxpool.Pool, in chan *sqlDone) {
 		if cerr := br.Close(); err == nil {
 			err = cerr // the commit's result
 		}
+		took = time.Since(start)
 		for i, d := range batch {
 			switch {
 			case err != nil:
