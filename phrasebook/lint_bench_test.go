@@ -15,15 +15,7 @@ import (
 // Chinese/English text that phrasebook/lintbench reads too.
 func benchSetup(tb testing.TB, n int) (*phrasebook.Linter, string) {
 	tb.Helper()
-	c, err := phrasebook.Builtin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	l, err := phrasebook.NewLinter(c, phrasebook.LintPolicy{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	text, err := phrasebooktest.MixedText(c, n)
+	l, text, err := phrasebooktest.Bench(n)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -73,3 +73,23 @@ func MixedText(c *phrasebook.Catalogue, n int) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// Bench returns what the linter's benchmarks measure: the default linter
+// (the built-in catalogue, the zero LintPolicy) and MixedText of about n
+// bytes drawn from the same catalogue. Both phrasebook's own benchmarks
+// and phrasebook/lintbench call it, so they time one linter on one text.
+func Bench(n int) (*phrasebook.Linter, string, error) {
+	c, err := phrasebook.Builtin()
+	if err != nil {
+		return nil, "", err
+	}
+	l, err := phrasebook.NewLinter(c, phrasebook.LintPolicy{})
+	if err != nil {
+		return nil, "", err
+	}
+	text, err := MixedText(c, n)
+	if err != nil {
+		return nil, "", err
+	}
+	return l, text, nil
+}
