@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/followup"
-	"github.com/servicedesk-go/desk/followup/followuptest"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -21,22 +19,9 @@ import (
 // only its own task while its claim and the other workers' work go on.
 func TestCompleteAndClaimOnPostgres(t *testing.T) {
 	t.Run("F7_workers_complete_and_claim_each_task_once", func(t *testing.T) {
-		s, _ := openStore(t)
-		ctx := context.Background()
-		at := time.Now().Add(-time.Hour)
 		const n = 200
-		ts := make([]*followup.Task, n)
-		for i := range ts {
-			ts[i] = followuptest.NewTask(workerDesk, i, at)
-			ts[i].Checklist = nil
-		}
-		if errs, err := followup.CreateTasks(ctx, s.Followups(), ts); err != nil || errors.Join(errs...) != nil {
-			t.Fatal(err, errors.Join(errs...))
-		}
-		q, err := followup.NewQueue(s.Followups(), followup.QueueConfig{Desk: workerDesk, Calendar: followup.AnyTime{}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, q := workerQueue(t, n)
+		ctx := context.Background()
 		// One worker's task loses its lease before it completes: its
 		// call fails that task only and still hands the next one out.
 		first, err := q.Claim(ctx, "w-first", "", 1)

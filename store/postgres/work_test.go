@@ -133,22 +133,9 @@ func TestWorkBatch(t *testing.T) {
 // claimed stays scrubbed, and a lost lease fails only its own task.
 func TestQueueOnPostgres(t *testing.T) {
 	t.Run("F7_workers_share_rounds", func(t *testing.T) {
-		s, _ := openStore(t)
-		ctx := context.Background()
-		at := time.Now().Add(-time.Hour)
 		const n = 200
-		ts := make([]*followup.Task, n)
-		for i := range ts {
-			ts[i] = followuptest.NewTask(workerDesk, i, at)
-			ts[i].Checklist = nil
-		}
-		if errs, err := followup.CreateTasks(ctx, s.Followups(), ts); err != nil || errors.Join(errs...) != nil {
-			t.Fatal(err, errors.Join(errs...))
-		}
-		q, err := followup.NewQueue(s.Followups(), followup.QueueConfig{Desk: workerDesk, Calendar: followup.AnyTime{}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, q := workerQueue(t, n)
+		ctx := context.Background()
 		// One task is scrubbed while claimed, one loses its lease.
 		first, err := q.Claim(ctx, "w-first", "", 2)
 		if err != nil || len(first) != 2 {
@@ -215,4 +202,26 @@ func TestQueueOnPostgres(t *testing.T) {
 			t.Errorf("the scrubbed task: %+v, %v", cur, err)
 		}
 	})
+}
+
+// workerQueue opens a store with n ready follow-ups on workerDesk (due an
+// hour ago, no checklist), created through followup.CreateTasks, and a
+// Queue over them.
+func workerQueue(t *testing.T, n int) (*Store, *followup.Queue) {
+	t.Helper()
+	s, _ := openStore(t)
+	at := time.Now().Add(-time.Hour)
+	ts := make([]*followup.Task, n)
+	for i := range ts {
+		ts[i] = followuptest.NewTask(workerDesk, i, at)
+		ts[i].Checklist = nil
+	}
+	if errs, err := followup.CreateTasks(context.Background(), s.Followups(), ts); err != nil || errors.Join(errs...) != nil {
+		t.Fatal(err, errors.Join(errs...))
+	}
+	q, err := followup.NewQueue(s.Followups(), followup.QueueConfig{Desk: workerDesk, Calendar: followup.AnyTime{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, q
 }
