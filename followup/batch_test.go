@@ -40,9 +40,10 @@ func (s *batchStore) CompleteBatch(ctx context.Context, items []Completion, now 
 }
 
 // drainQueue runs workers on q, each claiming one task and completing it
-// as reached, until nothing is ready; it returns how often each task was
-// completed.
-func drainQueue(t *testing.T, q *Queue, workers int) map[uuid.UUID]int {
+// as reached, until nothing is ready; with together, a worker completes
+// each task and claims its next in one CompleteAndClaim, else it calls
+// Complete, then Claim. It returns how often each task was completed.
+func drainQueue(t *testing.T, q *Queue, workers int, together bool) map[uuid.UUID]int {
 	t.Helper()
 	ctx := context.Background()
 	var mu sync.Mutex
@@ -53,22 +54,32 @@ func drainQueue(t *testing.T, q *Queue, workers int) map[uuid.UUID]int {
 		go func() {
 			defer wg.Done()
 			me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
-			for {
-				ts, err := q.Claim(ctx, me.ID, "", 1)
+			ts, err := q.Claim(ctx, me.ID, "", 1)
+			for err == nil && len(ts) == 1 {
+				cur, done := ts[0], (*Task)(nil)
+				if together {
+					done, ts, err = q.CompleteAndClaim(ctx, cur, Outcome{Result: Reached, By: me}, me.ID, "", 1)
+				} else {
+					done, err = q.Complete(ctx, cur, Outcome{Result: Reached, By: me})
+				}
+				if err == nil && (done == nil || done.Status != Done) {
+					err = fmt.Errorf("task %s completed as %+v", cur.ID, done)
+				}
 				if err != nil {
-					t.Error(err)
-					return
-				}
-				if len(ts) == 0 {
-					return
-				}
-				if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
-					t.Error(err)
-					return
+					break
 				}
 				mu.Lock()
-				seen[ts[0].ID]++
+				seen[cur.ID]++
 				mu.Unlock()
+				if !together {
+					ts, err = q.Claim(ctx, me.ID, "", 1)
+				}
+				if err == nil && len(ts) > 1 {
+					err = fmt.Errorf("%d tasks claimed, want at most 1", len(ts))
+				}
+			}
+			if err != nil {
+				t.Error(err)
 			}
 		}()
 	}
@@ -168,7 +179,7 @@ func TestQueueBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen := drainQueue(t, q, 8)
+		seen := drainQueue(t, q, 8, false)
 		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
 		if err != nil || len(done) != n || len(seen) != n {
 			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)

@@ -3,54 +3,11 @@ package followup
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/servicedesk-go/desk/ticket"
 )
-
-// drainCompleteAndClaim runs workers on q, each claiming one task, then
-// completing each task and claiming its next in one CompleteAndClaim,
-// until nothing is ready; it returns how often each task was completed.
-func drainCompleteAndClaim(t *testing.T, q *Queue, workers int) map[uuid.UUID]int {
-	t.Helper()
-	ctx := context.Background()
-	var mu sync.Mutex
-	seen := map[uuid.UUID]int{}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			me := ticket.Actor{ID: fmt.Sprint("w", w), Role: ticket.RoleAgent}
-			ts, err := q.Claim(ctx, me.ID, "", 1)
-			for err == nil && len(ts) == 1 {
-				var done *Task
-				cur := ts[0]
-				done, ts, err = q.CompleteAndClaim(ctx, cur, Outcome{Result: Reached, By: me}, me.ID, "", 1)
-				if err == nil && (done == nil || done.Status != Done) {
-					err = fmt.Errorf("task %s completed as %+v", cur.ID, done)
-				}
-				if err == nil {
-					mu.Lock()
-					seen[cur.ID]++
-					mu.Unlock()
-				}
-				if len(ts) > 1 {
-					err = fmt.Errorf("%d tasks claimed, want at most 1", len(ts))
-				}
-			}
-			if err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	return seen
-}
 
 // TestCompleteAndClaim shows a worker completing a task and claiming its
 // next in one call: on a BatchWorker both share one round, on any other
@@ -178,7 +135,7 @@ func TestCompleteAndClaim(t *testing.T) {
 		const n, workers = 400, 8
 		s, ws, q := setup(t, stores[0].store, n)
 		ws.trip = 200 * time.Microsecond
-		seen := drainCompleteAndClaim(t, q, workers)
+		seen := drainQueue(t, q, workers, true)
 		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
 		if err != nil || len(done) != n || len(seen) != n {
 			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)
@@ -202,7 +159,7 @@ func TestCompleteAndClaim(t *testing.T) {
 	t.Run("F7_many_workers_each_task_once_mem_store", func(t *testing.T) {
 		const n = 200
 		_, _, q := setup(t, stores[1].store, n)
-		seen := drainCompleteAndClaim(t, q, 8)
+		seen := drainQueue(t, q, 8, true)
 		if len(seen) != n {
 			t.Fatalf("%d completed, want %d", len(seen), n)
 		}

@@ -210,7 +210,7 @@ func TestQueueWork(t *testing.T) {
 		// Without a round trip, a round on the in-memory store ends
 		// before another worker runs, and nothing is left to share.
 		s.trip = 200 * time.Microsecond
-		seen := drainQueue(t, q, 8)
+		seen := drainQueue(t, q, 8, false)
 		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
 		if err != nil || len(done) != n || len(seen) != n {
 			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)
