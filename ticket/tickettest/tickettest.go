@@ -42,7 +42,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		{"list_orders", testListOrders},
 		{"list_matches_filter_property", testListProperty},
 		// overdue.go
-		{"overdue_pages", testOverduePages},
+		{"T7_T10_overdue_pages_hold_late_and_stagnant_tickets", testOverduePages},
 		// outbox.go
 		{"outbox_delivery", testOutboxDelivery},
 		{"outbox_crash_before_ack", testOutboxCrash},
