@@ -32,64 +32,103 @@ var errUnknownDB = errors.New("postgres: not a pgx pool or transaction")
 // round trips.
 const copyAtLeast = 64
 
-// newTaskColumns are the columns CreateBatch writes, version aside;
-// versionedColumns the same and the version.
-var (
-	newTaskColumns = []string{"id", "desk", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject", "owner",
-		"closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body"}
-	versionedColumns = append(newTaskColumns[:len(newTaskColumns):len(newTaskColumns)], "version")
-)
+// versionedColumns are the columns CreateBatch writes, in the order of
+// a row of newRows (the version, always 1, last).
+var versionedColumns = []string{"id", "desk", "status", "role", "ready_at", "due", "ticket_id", "rule", "subject",
+	"owner", "closed_at", "updated_at", "lease_owner", "lease_token", "lease_expires", "body", "version"}
 
 // CreateBatch implements followup.BatchCreator: a task already stored
 // is a *followup.DuplicateError of its own and the others are created.
 // A batch of fewer than copyAtLeast tasks is one INSERT ... ON CONFLICT
 // DO NOTHING RETURNING id of one array per column (unnest); a larger one
-// is sent with COPY (see insertCopied).
+// is sent with COPY (see insertCopied), each task checked and encoded
+// as COPY reads it, so the server inserts the first rows while the
+// later ones are still being prepared.
 func (s *Followups) CreateBatch(ctx context.Context, ts []*followup.Task) (errs []error, err error) {
-	errs = make([]error, len(ts))
-	index := make(map[uuid.UUID]int, len(ts))
-	rows := make([][]any, 0, len(ts))
-	for i, t := range ts {
+	src := &newRows{ts: ts, errs: make([]error, len(ts)), index: make(map[uuid.UUID]int, len(ts)),
+		rows: make([][]any, 0, len(ts))}
+	var created map[uuid.UUID]bool
+	if len(ts) < copyAtLeast {
+		if err := src.readAll(); err != nil {
+			return nil, err
+		}
+		if len(src.rows) == 0 {
+			return src.errs, nil
+		}
+		created, err = s.insertArrays(ctx, src.rows)
+	} else {
+		created, err = s.insertCopied(ctx, src)
+	}
+	if src.err != nil {
+		return nil, src.err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: create %d tasks: %w", len(src.rows), err)
+	}
+	for id, i := range src.index {
+		if created[id] {
+			ts[i].Version = 1
+		} else {
+			src.errs[i] = &followup.DuplicateError{Task: id}
+		}
+	}
+	return src.errs, nil
+}
+
+// newRows reads the tasks of a batch as rows of versionedColumns, as a
+// pgx.CopyFromSource: Next checks the next task as Create would (a task
+// refused, or twice in the batch, gets its error in errs and is
+// skipped) and encodes it. rows keeps every row read, index the
+// position in ts of each task read.
+type newRows struct {
+	ts    []*followup.Task
+	errs  []error
+	index map[uuid.UUID]int
+	rows  [][]any
+	next  int
+	err   error // a task that could not be encoded ends the batch
+}
+
+func (r *newRows) Next() bool {
+	for r.err == nil && r.next < len(r.ts) {
+		i, t := r.next, r.ts[r.next]
+		r.next++
 		if err := sqlstore.CheckNew(t); err != nil {
-			errs[i] = err
+			r.errs[i] = err
 			continue
 		}
-		if _, dup := index[t.ID]; dup {
-			errs[i] = &followup.DuplicateError{Task: t.ID}
+		if _, dup := r.index[t.ID]; dup {
+			r.errs[i] = &followup.DuplicateError{Task: t.ID}
 			continue
 		}
 		c, body, err := sqlstore.Created(t)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
+			r.err = fmt.Errorf("postgres: encode task %s: %w", t.ID, err)
+			return false
 		}
-		index[t.ID] = i
-		rows = append(rows, []any{[16]byte(t.ID), t.Desk, c.Status, c.Role, c.Ready, c.Due, pgUUID(c.Ticket), c.Rule, c.Subject,
-			c.Owner, c.Closed, c.Updated, c.LeaseOwner, pgUUID(c.LeaseToken), c.LeaseExpires, string(body)})
+		r.index[t.ID] = i
+		r.rows = append(r.rows, []any{[16]byte(t.ID), t.Desk, c.Status, c.Role, c.Ready, c.Due, pgUUID(c.Ticket), c.Rule,
+			c.Subject, c.Owner, c.Closed, c.Updated, c.LeaseOwner, pgUUID(c.LeaseToken), c.LeaseExpires, string(body),
+			int64(1)})
+		return true
 	}
-	if len(rows) == 0 {
-		return errs, nil
+	return false
+}
+
+// Values is the row Next read last.
+func (r *newRows) Values() ([]any, error) { return r.rows[len(r.rows)-1], nil }
+
+func (r *newRows) Err() error { return r.err }
+
+// readAll reads the tasks not read yet.
+func (r *newRows) readAll() error {
+	for r.Next() {
 	}
-	var created map[uuid.UUID]bool
-	if len(rows) < copyAtLeast {
-		created, err = s.insertArrays(ctx, rows)
-	} else {
-		created, err = s.insertCopied(ctx, rows)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("postgres: create %d tasks: %w", len(rows), err)
-	}
-	for id, i := range index {
-		if created[id] {
-			ts[i].Version = 1
-		} else {
-			errs[i] = &followup.DuplicateError{Task: id}
-		}
-	}
-	return errs, nil
+	return r.err
 }
 
 // insertNew inserts the rows of from (a table or a row source with the
-// columns newTaskColumns) at version 1, skipping the tasks already
+// columns of versionedColumns) at version 1, skipping the tasks already
 // stored, and returns the IDs it inserted.
 const insertNew = `
 INSERT INTO desk_followups (id, desk, version, status, role, ready_at, due, ticket_id, rule, subject, owner,
@@ -100,26 +139,17 @@ FROM %s
 ON CONFLICT DO NOTHING
 RETURNING id`
 
-// insertCopied inserts rows with COPY, straight into the table. When a
-// task is already stored (the COPY then fails on the key and changes
-// nothing; in a caller's transaction a savepoint keeps the transaction
-// alive), the rows are copied into a temporary table of one transaction
-// instead (dropped at its commit) and inserted from there, skipping the
-// stored ones. An import run again thus fails at its first row and is
-// judged task by task.
-func (s *Followups) insertCopied(ctx context.Context, rows [][]any) (map[uuid.UUID]bool, error) {
+// insertCopied inserts the rows of src with COPY, straight into the
+// table. When a task is already stored (the COPY then fails on the key
+// and changes nothing; in a caller's transaction a savepoint keeps the
+// transaction alive), the rows are copied into a temporary table of one
+// transaction instead (dropped at its commit) and inserted from there,
+// skipping the stored ones. An import run again thus fails at its first
+// row and is judged task by task.
+func (s *Followups) insertCopied(ctx context.Context, src *newRows) (map[uuid.UUID]bool, error) {
 	var err error
-	fresh := rows
-	created := make(map[uuid.UUID]bool, len(fresh))
-	if len(fresh) == 0 {
-		return created, nil
-	}
-	versioned := make([][]any, len(fresh))
-	for i, r := range fresh {
-		versioned[i] = append(r[:len(r):len(r)], int64(1))
-	}
 	direct := func(cf copyFrom) error {
-		_, err := cf.CopyFrom(ctx, pgx.Identifier{"desk_followups"}, versionedColumns, pgx.CopyFromRows(versioned))
+		_, err := cf.CopyFrom(ctx, pgx.Identifier{"desk_followups"}, versionedColumns, src)
 		return err
 	}
 	// A COPY that fails aborts its transaction: a caller's transaction
@@ -132,8 +162,12 @@ func (s *Followups) insertCopied(ctx context.Context, rows [][]any) (map[uuid.UU
 	default:
 		err = errUnknownDB
 	}
+	if src.err != nil {
+		return nil, src.err
+	}
 	if err == nil {
-		for _, r := range fresh {
+		created := make(map[uuid.UUID]bool, len(src.rows))
+		for _, r := range src.rows {
 			created[r[0].([16]byte)] = true
 		}
 		return created, nil
@@ -141,14 +175,20 @@ func (s *Followups) insertCopied(ctx context.Context, rows [][]any) (map[uuid.UU
 	if pe := (*pgconn.PgError)(nil); err != errUnknownDB && (!errors.As(err, &pe) || pe.Code != "23505") { // unique_violation
 		return nil, err
 	}
+	// The COPY stopped at a stored task: the rest of the batch is read
+	// now, and every row staged.
+	if err := src.readAll(); err != nil {
+		return nil, err
+	}
+	var created map[uuid.UUID]bool
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 CREATE TEMPORARY TABLE desk_followups_new (id uuid, desk text, status text, role text, ready_at bigint, due bigint,
     ticket_id uuid, rule text, subject text, owner text, closed_at bigint, updated_at bigint, lease_owner text,
-    lease_token uuid, lease_expires bigint, body text) ON COMMIT DROP`); err != nil {
+    lease_token uuid, lease_expires bigint, body text, version bigint) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"desk_followups_new"}, newTaskColumns, pgx.CopyFromRows(fresh)); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"desk_followups_new"}, versionedColumns, pgx.CopyFromRows(src.rows)); err != nil {
 			return err
 		}
 		created, err = scanIDs(tx.Query(ctx, fmt.Sprintf(insertNew, "desk_followups_new")))

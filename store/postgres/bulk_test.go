@@ -131,6 +131,41 @@ func TestCreateBatchLarge(t *testing.T) {
 			return followup.CreateTasks(context.Background(), New(plainDB{s.DB()}).Followups(), ts)
 		})
 	})
+	t.Run("F1_refused_tasks_skipped_by_the_copy", func(t *testing.T) {
+		// Nothing stored yet: the COPY goes straight into the table and
+		// leaves out the refused tasks and the second copy of a task.
+		s, _ := openStore(t)
+		ctx := context.Background()
+		n := 2 * copyAtLeast
+		var ts []*followup.Task
+		for i := range n {
+			x := followuptest.NewTask(workerDesk, i, at)
+			if i%5 == 3 {
+				x.Desk = ""
+			}
+			ts = append(ts, x)
+		}
+		ts = append(ts, followuptest.NewTask(workerDesk, 0, at))
+		errs, err := followup.CreateTasks(ctx, s.Followups(), ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range errs {
+			var want error
+			switch {
+			case i == n:
+				want = followup.ErrDuplicate
+			case i%5 == 3:
+				want = followup.ErrInvalid
+			}
+			if (want == nil) != (e == nil) || (want != nil && !errors.Is(e, want)) {
+				t.Errorf("entry %d: %v, want %v", i, e, want)
+			}
+			if _, gerr := s.Followups().Get(ctx, workerDesk, ts[i].ID); i < n && (gerr == nil) != (want == nil) {
+				t.Errorf("task %d: stored %v, want %v", i, gerr == nil, want == nil)
+			}
+		}
+	})
 	t.Run("F1_concurrent_batches_create_each_task_once", func(t *testing.T) {
 		s, _ := openStore(t)
 		ctx := context.Background()
