@@ -2,6 +2,7 @@ package ticket_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -146,4 +147,39 @@ func ExampleFilter_department() {
 	// Output:
 	// 1 worker-0 engineering
 	// 3 worker-2 engineering
+}
+
+// ReceiveBatch receives intakes that arrive together (a web service
+// gathering concurrent requests, an import of a morning's voicemail) in
+// one write: on PostgreSQL one round trip and one commit for all of
+// them. Each receipt is checked on its own; a refused one does not stop
+// the others.
+func ExampleService_ReceiveBatch() {
+	ctx := context.Background()
+	svc, err := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "harbour-view"})
+	if err != nil {
+		panic(err)
+	}
+	li := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
+	voicemail := ticket.Actor{ID: "voicemail", Role: ticket.RoleSystem}
+	leak := map[string]string{"person": "Wang", "phone": "13800000000", "location": "3-201", "item": "pipe"}
+	tickets, errs, err := svc.ReceiveBatch(ctx, []ticket.Receipt{
+		{By: li, Intake: ticket.Intake{Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone, Fields: leak}},
+		{By: li, Intake: ticket.Intake{Kind: "teleport", Channel: ticket.Phone}},
+		{By: voicemail, Intake: ticket.Intake{Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone, Fields: leak}},
+	})
+	if err != nil {
+		panic(err) // the store failed: nothing of the batch was written
+	}
+	for i, tk := range tickets {
+		if errs[i] != nil {
+			fmt.Println(i, "refused:", errors.Is(errs[i], ticket.ErrInvalid))
+			continue
+		}
+		fmt.Printf("%d case %d owner %q\n", i, tk.Number, tk.Owner)
+	}
+	// Output:
+	// 0 case 1 owner "li"
+	// 1 refused: true
+	// 2 case 2 owner ""
 }

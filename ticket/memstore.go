@@ -208,6 +208,75 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	return nil
 }
 
+// CreateBatch implements BatchCreator: every ticket is checked before
+// any is stored.
+func (m *MemStore) CreateBatch(ctx context.Context, ts []*Ticket, histories [][]Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkBatch(ts, histories); err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d := m.desk(ts[0].Desk)
+	for i, t := range ts {
+		if _, ok := d.tickets[t.ID]; ok {
+			return fmt.Errorf("%w: ticket %s already exists", ErrConflict, t.ID)
+		}
+		for _, e := range histories[i] {
+			if _, ok := m.events[e.ID]; ok {
+				return fmt.Errorf("%w: event %s already exists", ErrConflict, e.ID)
+			}
+		}
+	}
+	for i, t := range ts {
+		t.Number = int64(len(d.byNumber)) + 1
+		r := &memRecord{history: make([]*memEvent, len(histories[i]))}
+		for j, e := range histories[i] {
+			r.history[j] = newMemEvent(e)
+			m.events[e.ID] = -1
+		}
+		d.store(r, t)
+		d.tickets[t.ID] = r
+		d.byNumber = append(d.byNumber, r)
+		m.publish(r.history[len(r.history)-1])
+	}
+	return nil
+}
+
+// checkBatch checks what BatchCreator.CreateBatch needs beyond each
+// ticket's checkHistory: one history per ticket, one desk, and no
+// ticket or event ID twice in the batch.
+func checkBatch(ts []*Ticket, histories [][]Event) error {
+	if len(ts) != len(histories) {
+		return invalid("histories", "one history per ticket: %d tickets, %d histories", len(ts), len(histories))
+	}
+	seen := make(map[uuid.UUID]bool)
+	for i, t := range ts {
+		if err := checkHistory(t, histories[i]); err != nil {
+			return fmt.Errorf("ticket %d of the batch: %w", i, err)
+		}
+		if t.Desk != ts[0].Desk {
+			return invalid("desk", "a batch is of one desk: ticket %d is of %q, not %q", i, t.Desk, ts[0].Desk)
+		}
+		if seen[t.ID] {
+			return fmt.Errorf("%w: ticket %s is twice in the batch", ErrConflict, t.ID)
+		}
+		seen[t.ID] = true
+		for _, e := range histories[i] {
+			if seen[e.ID] {
+				return fmt.Errorf("%w: event %s is twice in the batch", ErrConflict, e.ID)
+			}
+			seen[e.ID] = true
+		}
+	}
+	return nil
+}
+
 // checkHistory checks the shape Store.Create needs: a desk, and one
 // event per version carrying the ticket's desk and ID with Seq 1, 2, ...
 // Every Store refuses other input with it (the SQL adapters through

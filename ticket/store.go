@@ -49,6 +49,20 @@ type Store interface {
 	Outbox
 }
 
+// BatchCreator is a Store that also creates several new tickets in one
+// atomic operation (one round trip and one commit on PostgreSQL).
+// Service.ReceiveBatch uses it when the store has it; MemStore and the
+// PostgreSQL and SQLite adapters do.
+type BatchCreator interface {
+	// CreateBatch stores each ts[i] with histories[i] as Create does,
+	// all of them or none. Every ticket names the same desk; the tickets
+	// get that desk's next case numbers in the order given, without gaps
+	// (T2). A ticket or event ID already stored, or given twice, is
+	// ErrConflict; a ticket or history Create would refuse is
+	// ErrInvalid; either way nothing is written.
+	CreateBatch(ctx context.Context, ts []*Ticket, histories [][]Event) error
+}
+
 // Outbox hands committed events to consumers at least once. A consumer
 // is identified by its name and its scope: a desk, or "" for a system
 // consumer that reads every desk. Pending returns the events that

@@ -6,5 +6,6 @@ import "github.com/servicedesk-go/desk/internal/storecheck"
 // store/sqlstore, which reads these checks from internal/storecheck.
 func init() {
 	storecheck.TicketHistory = checkHistory
+	storecheck.TicketBatch = checkBatch
 	storecheck.TicketEvent = checkEvent
 }

@@ -14,6 +14,9 @@ var (
 	// TicketHistory is ticket's func(*ticket.Ticket, []ticket.Event) error:
 	// the check of Store.Create.
 	TicketHistory any
+	// TicketBatch is ticket's func([]*ticket.Ticket, [][]ticket.Event)
+	// error: the check of BatchCreator.CreateBatch.
+	TicketBatch any
 	// TicketEvent is ticket's func(*ticket.Ticket, ticket.Event) error: the
 	// check of Store.Update and Store.Redact.
 	TicketEvent any

@@ -12,6 +12,7 @@ import (
 // followup (initialised before this package, which imports them).
 var (
 	checkHistory = storecheck.TicketHistory.(func(*ticket.Ticket, []ticket.Event) error)
+	checkBatch   = storecheck.TicketBatch.(func([]*ticket.Ticket, [][]ticket.Event) error)
 	checkEvent   = storecheck.TicketEvent.(func(*ticket.Ticket, ticket.Event) error)
 	checkNew     = storecheck.TaskNew.(func(*followup.Task) error)
 	checkTask    = storecheck.TaskWrite.(func(*followup.Task) error)
@@ -24,6 +25,14 @@ var (
 // (invalid UTF-8, NUL, times beyond year 9999). The answer is
 // ticket.ErrInvalid; an adapter's Create calls it before writing.
 func CheckHistory(t *ticket.Ticket, history []ticket.Event) error { return checkHistory(t, history) }
+
+// CheckBatch checks the tickets and histories ticket.BatchCreator's
+// CreateBatch is given, as ticket.MemStore does: each as CheckHistory
+// does, one history per ticket, one desk, and no ticket or event ID
+// twice in the batch (ticket.ErrConflict).
+func CheckBatch(ts []*ticket.Ticket, histories [][]ticket.Event) error {
+	return checkBatch(ts, histories)
+}
 
 // CheckEvent checks the event that ticket.Store's Update and Redact
 // append, as ticket.MemStore does: it carries the ticket's desk and ID

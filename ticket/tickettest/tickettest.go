@@ -4,7 +4,7 @@
 // desk isolation, not-found mapping, version conflicts, history order,
 // atomic outbox delivery, concurrent writers and cancelled contexts.
 // One file per concern: crud, versions, history, list, outbox,
-// concurrency, cancel, erase and inputs; fixtures.go holds the shared
+// concurrency, batch, cancel, erase and inputs; fixtures.go holds the shared
 // fixtures.
 package tickettest
 
@@ -50,6 +50,10 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 		// concurrency.go
 		{"concurrent_writers", testConcurrentWriters},
 		{"concurrent_creates", testConcurrentCreates},
+		// batch.go (stores that are a ticket.BatchCreator)
+		{"T2_batch_takes_consecutive_numbers", testBatchNumbers},
+		{"T2_batch_all_or_nothing", testBatchAllOrNothing},
+		{"T2_batches_and_creates_at_once_keep_numbers_gapless", testBatchConcurrent},
 		// cancel.go
 		{"context_cancelled", testCancelled},
 		// lifecycle.go
