@@ -44,54 +44,96 @@ func (s *Tickets) Create(ctx context.Context, t *ticket.Ticket, history []ticket
 	if err := sqlstore.CheckHistory(t, history); err != nil {
 		return err
 	}
-	body, err := json.Marshal(t)
-	if err != nil {
-		return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
+	return s.create(ctx, []*ticket.Ticket{t}, [][]ticket.Event{history})
+}
+
+var _ ticket.BatchCreator = (*Tickets)(nil)
+
+// CreateBatch implements ticket.BatchCreator: the tickets are created
+// one after another in one transaction.
+func (s *Tickets) CreateBatch(ctx context.Context, ts []*ticket.Ticket, histories [][]ticket.Event) error {
+	if err := sqlstore.CheckBatch(ts, histories); err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		return ctx.Err()
+	}
+	return s.create(ctx, ts, histories)
+}
+
+// create writes checked new tickets in one transaction and sets their
+// numbers once it committed.
+func (s *Tickets) create(ctx context.Context, ts []*ticket.Ticket, histories [][]ticket.Event) error {
+	bodies := make([][]byte, len(ts))
+	for i, t := range ts {
+		b, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("sqlite: encode ticket %s: %w", t.ID, err)
+		}
+		bodies[i] = b
+	}
+	numbers := make([]int64, len(ts))
+	var conflict error
+	err := s.s.atomic(ctx, func(db DB) error {
+		for i, t := range ts {
+			conflict = sqlstore.TicketExists(t)
+			n, err := createTicket(ctx, db, t, histories[i], bodies[i])
+			if err != nil {
+				return err
+			}
+			numbers[i] = n
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, ticket.ErrConflict), uniqueViolation(err):
+		return conflict
+	case err != nil && len(ts) == 1:
+		return fmt.Errorf("sqlite: create ticket %s: %w", ts[0].ID, err)
+	case err != nil:
+		return fmt.Errorf("sqlite: create %d tickets: %w", len(ts), err)
+	}
+	for i, t := range ts {
+		t.Number = numbers[i]
+	}
+	return nil
+}
+
+// createTicket writes a new ticket, its history and its outbox row in
+// the transaction db and returns the case number it took.
+func createTicket(ctx context.Context, db DB, t *ticket.Ticket, history []ticket.Event, body []byte) (int64, error) {
+	conflict := sqlstore.TicketExists(t)
+	if dup, err := exists(ctx, db, `SELECT 1 FROM desk_tickets WHERE id = ?`, t.ID.String()); err != nil || dup {
+		return 0, errors.Join(err, ifTrue(dup, conflict))
+	}
+	for _, e := range history {
+		if dup, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ?`, e.ID.String()); err != nil || dup {
+			return 0, errors.Join(err, ifTrue(dup, conflict))
+		}
 	}
 	var number int64
-	conflict := sqlstore.TicketExists(t)
-	err = s.s.atomic(ctx, func(db DB) error {
-		if dup, err := exists(ctx, db, `SELECT 1 FROM desk_tickets WHERE id = ?`, t.ID.String()); err != nil || dup {
-			return errors.Join(err, ifTrue(dup, conflict))
-		}
-		for _, e := range history {
-			if dup, err := exists(ctx, db, `SELECT 1 FROM desk_ticket_events WHERE id = ?`, e.ID.String()); err != nil || dup {
-				return errors.Join(err, ifTrue(dup, conflict))
-			}
-		}
-		if err := db.QueryRowContext(ctx, `INSERT INTO desk_ticket_numbers (desk, last) VALUES (?, 1)
+	if err := db.QueryRowContext(ctx, `INSERT INTO desk_ticket_numbers (desk, last) VALUES (?, 1)
 ON CONFLICT (desk) DO UPDATE SET last = last + 1 RETURNING last`, t.Desk).Scan(&number); err != nil {
-			return err
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee,
+		return 0, err
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO desk_tickets (id, desk, number, version, state, kind, owner, assignee,
     customer, complaint_class, complaint_severity, incomplete, next_due, received_at, updated_at, body, priority, tags, department)
 VALUES (:id, :desk, :number, :version, :state, :kind, :owner, :assignee, :customer, :complaint_class,
     :complaint_severity, :incomplete, :next_due, :received_at, :updated_at, :body, :priority, :tags, :department)`,
-			ticketArgs(t, number, body)...); err != nil {
-			return err
-		}
-		if err := writeTags(ctx, db, t.Desk, number, t.Tags); err != nil {
-			return err
-		}
-		for _, e := range history {
-			if err := insertEvent(ctx, db, e); err != nil {
-				return err
-			}
-		}
-		_, err := db.ExecContext(ctx, `INSERT INTO desk_ticket_outbox (desk, event_id) VALUES (?, ?)`,
-			t.Desk, history[len(history)-1].ID.String())
-		return err
-	})
-	switch {
-	case errors.Is(err, ticket.ErrConflict):
-		return conflict
-	case uniqueViolation(err):
-		return conflict
-	case err != nil:
-		return fmt.Errorf("sqlite: create ticket %s: %w", t.ID, err)
+		ticketArgs(t, number, body)...); err != nil {
+		return 0, err
 	}
-	t.Number = number
-	return nil
+	if err := writeTags(ctx, db, t.Desk, number, t.Tags); err != nil {
+		return 0, err
+	}
+	for _, e := range history {
+		if err := insertEvent(ctx, db, e); err != nil {
+			return 0, err
+		}
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO desk_ticket_outbox (desk, event_id) VALUES (?, ?)`,
+		t.Desk, history[len(history)-1].ID.String())
+	return number, err
 }
 
 func ifTrue(b bool, err error) error {

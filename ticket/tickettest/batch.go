@@ -44,8 +44,20 @@ func testBatchNumbers(t *testing.T, s ticket.Store) {
 	first, ev := NewTicket("north", 0)
 	MustCreate(t, s, first, ev)
 	ts, hs := batchOf("north", 1, 5)
+	ts[1].Tags, ts[3].Tags = []string{"vip", "water"}, []string{"water"}
 	if err := bc.CreateBatch(ctx, ts, hs); err != nil {
 		t.Fatal(err)
+	}
+	for tag, want := range map[string][]int64{"water": {3, 5}, "vip": {3}} {
+		got, err := s.List(ctx, "north", ticket.Filter{Tags: []string{tag}})
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("tag %s: %d tickets, %v; want numbers %v", tag, len(got), err, want)
+		}
+		for i := range want {
+			if got[i].Number != want[i] {
+				t.Errorf("tag %s: ticket %d has number %d, want %d", tag, i, got[i].Number, want[i])
+			}
+		}
 	}
 	last, ev := NewTicket("north", 6)
 	MustCreate(t, s, last, ev)
