@@ -6,7 +6,7 @@ package phrasebook
 
 // MatcherOccurrences is the number of occurrences the linter's automaton
 // finds in text, before any context rule.
-func MatcherOccurrences(l *Linter, text string) int { return len(l.m.find(text, nil)) }
+func MatcherOccurrences(l *Linter, text string) int { return len(l.m.find(text, nil, nil)) }
 
 // MatcherSize is the number of states and character classes of the
 // linter's automaton.
@@ -16,5 +16,5 @@ func MatcherSize(l *Linter) (states, classes int) { return l.m.states(), l.m.ncl
 // function counting their occurrences in a text.
 func NewMatcherCounter(patterns []string) func(text string) int {
 	m := newMatcher(patterns)
-	return func(text string) int { return len(m.find(text, nil)) }
+	return func(text string) int { return len(m.find(text, nil, nil)) }
 }

@@ -203,7 +203,8 @@ type Linter struct {
 
 // scratch is the memory one Lint call works in, kept for the next.
 type scratch struct {
-	occ []occurrence
+	occ  []occurrence
+	tail []occurrence // find's memory
 }
 
 type patKind uint8
@@ -525,7 +526,7 @@ type approvedClause struct {
 // invalid UTF-8.
 func (l *Linter) Lint(text string) []Finding {
 	sc := l.pool.Get().(*scratch)
-	occ := l.m.find(text, sc.occ[:0])
+	occ := l.m.find(text, sc.occ[:0], &sc.tail)
 	if len(occ) > 0 && len(l.policy.OtherSpeakers) > 0 {
 		occ = l.dropOtherSpeakers(text, occ)
 	}

@@ -23,14 +23,20 @@ import "unicode/utf8"
 type matcher struct {
 	ascii   [utf8.RuneSelf]uint16 // class of an ASCII byte
 	invalid [256]uint16           // class of a byte standing for itself
-	// hi and lo: the class of rune r >= 0x80 is lo[hi[r>>6]<<6|r&63];
-	// hi points every block of 64 runes without any class at block 0.
-	hi       []uint16
-	lo       []uint16
-	nclass   int
-	delta    []int32 // delta[s+class] = next s, where s = state*nclass
-	firstOut int32   // s >= firstOut: the state ends some patterns
-	outStart []int32 // patterns ending in state n: outList[outStart[n]:outStart[n+1]]
+	// hi and lo: the class of rune r >= 0x80 is lo[hi[r>>6]][r&63]; hi
+	// points every block of 64 runes without any class at block 0.
+	hi     []uint16
+	lo     [][64]uint16
+	nclass int
+	// first is what advance's loop reads for each byte: the class of an
+	// ASCII byte (and, reading bytes, of every byte), else lead3 or slow.
+	first [256]uint16
+	// hi3 is hi for three-byte characters: hi3[c&0x0F][b1&0x3F] is the
+	// block of the character c b1 b2 (c in 0xE0–0xEF).
+	hi3      [16][64]uint16
+	delta    []uint32 // delta[s+class] = next s, where s = state*nclass
+	firstOut uint32   // s >= firstOut: the state ends some patterns
+	outStart []int32  // patterns ending in state n: outList[outStart[n]:outStart[n+1]]
 	outList  []int32
 	patLen   []int32
 	// wordStart/wordEnd: the pattern begins/ends with an ASCII letter or
@@ -42,6 +48,13 @@ type matcher struct {
 	// with too many distinct characters for a table by character).
 	bytes bool
 }
+
+// Marks in matcher.first for the non-ASCII bytes of a matcher reading
+// characters; no class reaches them (see maxClasses).
+const (
+	lead3 = 0xFFFE // 0xE0–0xEF: may start a three-byte character, decoded in advance's loop
+	slow  = 0xFFFF // any other non-ASCII byte: cut by decodeKey, outside the loop
+)
 
 func foldByte(b byte) byte {
 	if b >= 'A' && b <= 'Z' {
@@ -104,7 +117,7 @@ func (m *matcher) classOf(k int32) uint16 {
 	case k < utf8.RuneSelf:
 		return m.ascii[k]
 	}
-	return m.lo[int(m.hi[k>>6])<<6|int(k&63)]
+	return m.lo[m.hi[k>>6]][k&63]
 }
 
 // maxTable bounds the transition table of a matcher reading characters
@@ -118,8 +131,8 @@ func newClasses(patterns []string, bytes bool) (*matcher, []bool, [][]int32) {
 	m := &matcher{patLen: make([]int32, len(patterns)), wordStart: make([]bool, len(patterns)), wordEnd: make([]bool, len(patterns)), bytes: bytes}
 	// Classes, in order of first appearance; ' ' always has one.
 	m.hi = make([]uint16, (utf8.MaxRune+1)>>6)
-	m.lo = make([]uint16, 64) // block 0: no class
-	m.nclass = 1              // class 0
+	m.lo = make([][64]uint16, 1) // block 0: no class
+	m.nclass = 1                 // class 0
 	isNonASCII := []bool{false}
 	assign := func(k int32) {
 		if k >= 0 && k < utf8.RuneSelf && m.ascii[k] != 0 || k < 0 && m.invalid[-1-k] != 0 {
@@ -142,10 +155,10 @@ func newClasses(patterns []string, bytes bool) (*matcher, []bool, [][]int32) {
 			m.ascii[k] = c
 		default:
 			if m.hi[k>>6] == 0 {
-				m.hi[k>>6] = uint16(len(m.lo) >> 6)
-				m.lo = append(m.lo, make([]uint16, 64)...)
+				m.hi[k>>6] = uint16(len(m.lo))
+				m.lo = append(m.lo, [64]uint16{})
 			}
-			m.lo[int(m.hi[k>>6])<<6|int(k&63)] = c
+			m.lo[m.hi[k>>6]][k&63] = c
 		}
 	}
 	keys := make([][]int32, len(patterns))
@@ -165,9 +178,9 @@ func newClasses(patterns []string, bytes bool) (*matcher, []bool, [][]int32) {
 	return m, isNonASCII, keys
 }
 
-// maxClasses keeps class numbers within uint16 (and hi's block numbers
-// too: a block holds at least one class).
-const maxClasses = 1<<16 - 2
+// maxClasses keeps class numbers within uint16 and below lead3 and slow
+// (and hi's block numbers too: a block holds at least one class).
+const maxClasses = lead3 - 1
 
 // key is decodeKey, or for a matcher reading bytes, every non-ASCII byte
 // on its own.
@@ -202,19 +215,20 @@ func compile(patterns []string, bytes bool) *matcher {
 		m.ascii[b] = m.ascii[b+('a'-'A')]
 	}
 	nc := m.nclass
+	var delta []int32
 	if !m.bytes {
 		// At most one state per pattern character, and the table fits
 		// the budget: allocate it once instead of growing it.
-		m.delta = make([]int32, 0, total*nc)
+		delta = make([]int32, 0, total*nc)
 	}
 
 	// Trie in the dense table; -1 = no edge yet. label: the class read
 	// to reach each state.
 	var label []uint16
 	newState := func(c uint16) int32 {
-		s := int32(len(m.delta) / nc)
+		s := int32(len(delta) / nc)
 		for i := 0; i < nc; i++ {
-			m.delta = append(m.delta, -1)
+			delta = append(delta, -1)
 		}
 		label = append(label, c)
 		return s
@@ -231,27 +245,27 @@ func compile(patterns []string, bytes bool) *matcher {
 		s := int32(0)
 		for _, k := range keys[pi] {
 			c := m.classOf(k)
-			next := m.delta[int(s)*nc+int(c)]
+			next := delta[int(s)*nc+int(c)]
 			if next < 0 {
 				next = newState(c)
 				own = append(own, nil)
-				m.delta[int(s)*nc+int(c)] = next
+				delta[int(s)*nc+int(c)] = next
 			}
 			s = next
 		}
 		own[s] = append(own[s], int32(pi))
 	}
-	nstates := len(m.delta) / nc
+	nstates := len(delta) / nc
 
 	// Breadth-first: resolve failure links into the table.
 	fail := make([]int32, nstates)
 	queue := make([]int32, 0, nstates)
 	for c := 0; c < nc; c++ {
-		if t := m.delta[c]; t > 0 {
+		if t := delta[c]; t > 0 {
 			fail[t] = 0
 			queue = append(queue, t)
 		} else {
-			m.delta[c] = 0
+			delta[c] = 0
 		}
 	}
 	for qi := 0; qi < len(queue); qi++ {
@@ -259,11 +273,11 @@ func compile(patterns []string, bytes bool) *matcher {
 		row := int(s) * nc
 		frow := int(fail[s]) * nc
 		for c := 0; c < nc; c++ {
-			if t := m.delta[row+c]; t >= 0 {
-				fail[t] = m.delta[frow+c]
+			if t := delta[row+c]; t >= 0 {
+				fail[t] = delta[frow+c]
 				queue = append(queue, t)
 			} else {
-				m.delta[row+c] = m.delta[frow+c]
+				delta[row+c] = delta[frow+c]
 			}
 		}
 	}
@@ -292,14 +306,14 @@ func compile(patterns []string, bytes bool) *matcher {
 			}
 		}
 		if pass == 0 {
-			m.firstOut = int32(len(order) * nc)
+			m.firstOut = uint32(len(order) * nc)
 		}
 	}
-	trans := make([]int32, len(m.delta))
+	trans := make([]uint32, len(delta))
 	m.outStart = make([]int32, nstates+1)
 	for n, s := range order {
 		for c := 0; c < nc; c++ {
-			trans[n*nc+c] = newID[m.delta[int(s)*nc+c]] * int32(nc)
+			trans[n*nc+c] = uint32(newID[delta[int(s)*nc+c]]) * uint32(nc)
 		}
 		m.outStart[n] = int32(len(m.outList))
 		m.outList = append(m.outList, outs[s]...)
@@ -314,7 +328,46 @@ func compile(patterns []string, bytes bool) *matcher {
 	}
 	m.outStart[nstates] = int32(len(m.outList))
 	m.delta = trans
+	m.setFirst()
 	return m
+}
+
+// setFirst fills first and hi3, what charClass reads.
+//
+// An overlong three-byte form (0xE0, then 0x80–0x9F, then a continuation
+// byte) is no character: decodeKey cuts it into three bytes standing for
+// themselves. If no pattern holds such a byte, all three have class 0,
+// which leads to the root from every state, and no pattern starts at a
+// continuation byte; so reading the three bytes as one character of
+// class 0 gives the same states and occurrences, and hi3 points the
+// overlong forms to block 0. If some pattern holds a byte standing for
+// itself, 0xE0 is left to decodeKey instead.
+func (m *matcher) setFirst() {
+	exact := false // some pattern holds a byte standing for itself
+	for _, c := range m.invalid {
+		exact = exact || c != 0
+	}
+	for b := range 256 {
+		switch {
+		case b < utf8.RuneSelf:
+			m.first[b] = m.ascii[b]
+		case m.bytes:
+			m.first[b] = m.invalid[b]
+		case b == 0xE0 && exact:
+			m.first[b] = slow
+		case b >= 0xE0 && b < 0xF0:
+			m.first[b] = lead3
+		default:
+			m.first[b] = slow
+		}
+	}
+	// hi[:1024] covers the runes below 0x10000: (c&0x0F)<<6|b1&0x3F is
+	// r>>6 for the three-byte character c b1 b2; hi[:32], the runes below
+	// 0x800, has no class of a three-byte character.
+	for c := range m.hi3 {
+		copy(m.hi3[c][:], m.hi[c<<6:])
+	}
+	clear(m.hi3[0][:0x20])
 }
 
 // wsFlag marks the transitions on a space or tab that may be stray (see
@@ -331,13 +384,14 @@ type occurrence struct {
 // ending at the same byte come longest first). start and end are byte
 // offsets into text, end exclusive.
 func (m *matcher) scan(text string, fn func(pat, start, end int)) {
-	for _, o := range m.find(text, nil) {
+	for _, o := range m.find(text, nil, nil) {
 		fn(int(o.pat), o.start, o.end)
 	}
 }
 
 // find appends every occurrence in text to dst, in order of end offset
-// (occurrences ending at the same byte come longest first).
+// (occurrences ending at the same byte come longest first). buf is
+// memory find may use and keep for the next call (nil: none).
 //
 // Stray whitespace: while the automaton is inside a match (not at the
 // root), a space or tab that follows another one, or that stands between
@@ -345,89 +399,215 @@ func (m *matcher) scan(text string, fn func(pat, start, end int)) {
 // state stays as it was. An occurrence spanning skipped bytes starts
 // earlier than end minus the pattern length; its start is found by
 // walking back over the text with the same rule.
-func (m *matcher) find(text string, dst []occurrence) []occurrence {
-	nc := m.nclass
-	outStart := m.outStart
-	firstOut := m.firstOut
-	lastSkip := -1
-	s := int32(0)
-	for i := 0; ; {
-		var t int32
-		var size int
-		if i, size, s, t = m.advance(text, i, s); i >= len(text) {
+//
+// A text of splitMin bytes or more is read as two halves at once (see
+// findSplit).
+func (m *matcher) find(text string, dst []occurrence, buf *[]occurrence) []occurrence {
+	mid := len(text) / 2
+	for mid < len(text) && text[mid]&0xC0 == 0x80 {
+		mid++ // to a byte that is not a continuation byte
+	}
+	if len(text) < splitMin || mid == len(text) {
+		r := run{lastSkip: -1}
+		return m.findRun(text, &r, len(text), dst)
+	}
+	if buf == nil {
+		buf = new([]occurrence)
+	}
+	dst, *buf = m.findSplit(text, mid, dst, (*buf)[:0])
+	return dst
+}
+
+// splitMin is the length from which find reads a text as two halves: a
+// chat message is read in one.
+const splitMin = 4 << 10
+
+// run is one pass of the automaton: the offset of the next character,
+// the state before it, and the offset of the last space or tab it
+// skipped as stray (-1: none).
+type run struct {
+	i        int
+	s        uint32
+	lastSkip int
+}
+
+// findRun continues r up to end (a character boundary) and appends the
+// occurrences ending there or before to dst.
+func (m *matcher) findRun(text string, r *run, end int, dst []occurrence) []occurrence {
+	for {
+		if r.i, r.s = m.advance(text, r.i, end, r.s); r.i >= end {
 			return dst
 		}
-		if t&wsFlag != 0 {
-			if stray(text, i) {
-				lastSkip = i
-				i++
-				continue
-			}
-			if t &^= wsFlag; t < firstOut {
-				s = t
-				i++
-				continue
-			}
-		}
-		s = t
-		i += size
-		end := i
-		n := int(s) / nc
-		for _, p := range m.outList[outStart[n]:outStart[n+1]] {
-			start := end - int(m.patLen[p])
-			if lastSkip >= start {
-				start = walkBack(text, end, int(m.patLen[p]))
-			}
-			if m.wordStart[p] && start > 0 && isWordByte(text[start-1]) {
-				continue
-			}
-			if m.wordEnd[p] && end < len(text) && isWordByte(text[end]) {
-				continue
-			}
-			dst = append(dst, occurrence{p, start, end})
-		}
+		dst = m.step(text, r, dst)
 	}
 }
 
-// advance runs the automaton from state s over text[i:] until a
-// transition reaches firstOut or above (a state ending some patterns, or
-// a space or tab that may be stray), and returns the offset and size of
-// the character read, the state before it and the transition (len(text)
-// at the end). Its loop calls nothing on ASCII and on three-byte
-// characters (Chinese), so it keeps everything in registers.
-func (m *matcher) advance(text string, i int, s int32) (int, int, int32, int32) {
-	delta := m.delta
-	ascii := &m.ascii
-	hi, lo := m.hi, m.lo
-	firstOut := m.firstOut
-	end3 := byte(0xF0) // lead bytes of three-byte characters: [0xE0, end3)
-	if m.bytes {
-		end3 = 0xE0 // none: every non-ASCII byte on its own
-	}
-	for i < len(text) {
-		c := text[i]
-		size := 1
-		var cls int
+// findSplit is find reading the text as two runs at once, a from 0 and b
+// from mid (the root state there), so the CPU overlaps their chains of
+// dependent table loads. mid must be a character boundary: 0 < mid <
+// len(text) and text[mid] is not a continuation byte (10xxxxxx), which is
+// never inside a character as decodeKey cuts them. a's occurrences go to
+// dst, b's to tail, which findSplit returns for reuse.
+//
+// Then a continues after mid in step with a third run c, which repeats
+// b's first steps (from the root at mid), until a and c are in the same
+// state at the same offset P. From there a would go on exactly as b
+// went, reporting the same patterns at the same ends; an occurrence's
+// start is a function of the text, its end and its pattern (walkBack
+// skips exactly the bytes the automaton skips inside a match, and
+// lastSkip only saves that walk when no byte was skipped), so the
+// occurrences are the same too. The result is a's up to P, then b's
+// ending after P. a and c agree within as many characters as the state a
+// is in at mid has (fewer than the longest pattern), plus stray spaces.
+func (m *matcher) findSplit(text string, mid int, dst, tail []occurrence) ([]occurrence, []occurrence) {
+	a := run{lastSkip: -1}
+	b := run{i: mid, lastSkip: -1}
+	for a.i < mid && b.i < len(text)-2 {
+		var aStopped bool
+		a.i, a.s, b.i, b.s, aStopped = m.advance2(text, mid, a.i, a.s, b.i, b.s)
 		switch {
-		case c < utf8.RuneSelf:
-			cls = int(ascii[c])
-		case c >= 0xE0 && c < end3 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (c != 0xE0 || text[i+1] >= 0xA0):
-			r := int(c&0x0F)<<12 | int(text[i+1]&0x3F)<<6 | int(text[i+2]&0x3F)
-			cls = int(lo[int(hi[r>>6])<<6|r&63])
-			size = 3
-		default:
-			var k int32
-			k, size = m.key(text, i)
-			cls = int(m.classOf(k))
+		case aStopped && a.i < mid:
+			dst = m.step(text, &a, dst)
+		case !aStopped && b.i < len(text)-2:
+			tail = m.step(text, &b, tail)
 		}
-		t := delta[int(s)+cls]
+	}
+	dst = m.findRun(text, &a, mid, dst)
+	tail = m.findRun(text, &b, len(text), tail)
+	c := run{i: mid, lastSkip: -1}
+	for a.i < len(text) && a.s != c.s {
+		dst = m.step(text, &a, dst)
+		c.i, c.s, _ = m.next(text, c.i, c.s)
+	}
+	for _, o := range tail {
+		if o.end > a.i {
+			dst = append(dst, o)
+		}
+	}
+	return dst, tail
+}
+
+// next reads the character at text[i] in state s and returns the offset
+// after it and the next state (flags cleared); skipped: it was a stray
+// space or tab (the state stays).
+func (m *matcher) next(text string, i int, s uint32) (int, uint32, bool) {
+	k, size := m.key(text, i)
+	t := m.delta[s+uint32(m.classOf(k))]
+	if t&wsFlag != 0 {
+		if stray(text, i) {
+			return i + 1, s, true
+		}
+		t &^= wsFlag
+	}
+	return i + size, t, false
+}
+
+// step reads the character at r.i and appends the occurrences ending with
+// it to dst.
+func (m *matcher) step(text string, r *run, dst []occurrence) []occurrence {
+	i, s, skipped := m.next(text, r.i, r.s)
+	if skipped {
+		r.lastSkip = r.i
+	}
+	r.i, r.s = i, s
+	if skipped || s < m.firstOut {
+		return dst
+	}
+	end := i
+	n := s / uint32(m.nclass)
+	for _, p := range m.outList[m.outStart[n]:m.outStart[n+1]] {
+		start := end - int(m.patLen[p])
+		if r.lastSkip >= start {
+			start = walkBack(text, end, int(m.patLen[p]))
+		}
+		if m.wordStart[p] && start > 0 && isWordByte(text[start-1]) {
+			continue
+		}
+		if m.wordEnd[p] && end < len(text) && isWordByte(text[end]) {
+			continue
+		}
+		dst = append(dst, occurrence{p, start, end})
+	}
+	return dst
+}
+
+// charClass returns the class and size of the character at text[i] for
+// the loops of advance and advance2, which read ASCII and three-byte
+// characters (Chinese) themselves; size 0 for any other (step reads it,
+// through decodeKey). Reading bytes, every byte is read here. text[i+2]
+// must exist (the loops stop two bytes before the end). Small enough to
+// be inlined.
+func (m *matcher) charClass(text string, i int) (uint16, int) {
+	c := text[i]
+	cls := m.first[c]
+	if cls < lead3 {
+		return cls, 1
+	}
+	if cls == slow || text[i+1]&0xC0 != 0x80 || text[i+2]&0xC0 != 0x80 {
+		return 0, 0
+	}
+	return m.lo[m.hi3[c&0x0F][text[i+1]&0x3F]][text[i+2]&0x3F], 3
+}
+
+// advance runs the automaton from state s over text[i:end] and returns
+// the offset of the first character it does not read, with the state
+// before it. It stops before a character whose transition reaches
+// firstOut (a state ending some patterns, or a space or tab that may be
+// stray), before one charClass does not read, and before the last two
+// bytes of the text. Nearly every step stays in this loop, whose
+// variables stay in registers: a byte-table load for ASCII, two small
+// table loads for a three-byte character, and the transition.
+func (m *matcher) advance(text string, i, end int, s uint32) (int, uint32) {
+	delta := m.delta
+	firstOut := m.firstOut
+	end = min(end, len(text)-2)
+	for i < end {
+		cls, size := m.charClass(text, i)
+		if size == 0 {
+			break
+		}
+		t := delta[s+uint32(cls)]
 		if t >= firstOut {
-			return i, size, s, t
+			break
 		}
 		s = t
 		i += size
 	}
-	return len(text), 0, s, 0
+	return i, s
+}
+
+// advance2 is advance for two runs at once: a (ai, as) over text[:aEnd]
+// and b (bi, bs) over text. Each step of the loop is a step of a and one
+// of b: two chains of table loads that do not depend on each other. It
+// returns when either stops (aStopped: a did), with both.
+func (m *matcher) advance2(text string, aEnd, ai int, as uint32, bi int, bs uint32) (int, uint32, int, uint32, bool) {
+	delta := m.delta
+	firstOut := m.firstOut
+	aEnd = min(aEnd, len(text)-2)
+	for ai < aEnd && bi < len(text)-2 {
+		cls, size := m.charClass(text, ai)
+		if size == 0 {
+			return ai, as, bi, bs, true
+		}
+		t := delta[as+uint32(cls)]
+		if t >= firstOut {
+			return ai, as, bi, bs, true
+		}
+		as = t
+		ai += size
+
+		cls, size = m.charClass(text, bi)
+		if size == 0 {
+			return ai, as, bi, bs, false
+		}
+		t = delta[bs+uint32(cls)]
+		if t >= firstOut {
+			return ai, as, bi, bs, false
+		}
+		bs = t
+		bi += size
+	}
+	return ai, as, bi, bs, ai >= aEnd
 }
 
 // squeeze drops the stray spaces and tabs of s (see stray) and returns

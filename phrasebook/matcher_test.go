@@ -237,3 +237,75 @@ func TestNormEqual_agrees_with_normWindow(t *testing.T) {
 		t.Fatalf("only %d equal pairs: the test proves little", equal)
 	}
 }
+
+// Property: reading a text as two runs that meet (findSplit) gives exactly
+// the occurrences of one pass, wherever the text is cut (inside a match,
+// among stray spaces, next to bytes that are not UTF-8), for matchers
+// reading characters and bytes, with patterns that hold bytes standing
+// for themselves and without. find cuts only long texts, at the middle;
+// here every character boundary of short texts is tried. And the one pass
+// (advance's loop, which reads most characters itself) finds what a pass
+// reading every character through decodeKey finds.
+func TestMatcher_split_agrees_with_one_pass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(37, 41))
+	valid := []string{"a", "n", "o", "K", "é", "不", "在", "知", "道", "𠀀", "अ", "’", ",", " ", " ", "  ", "\t", "1"}
+	invalid := []string{"\xe4\xb8", "\xe0\x80\xaf", "\xe0\x83\xa9", "\xbf", "\xff", "\xed\xa0\x80", "\xf4\x90\x80\x80"}
+	all := append(append([]string(nil), valid...), invalid...)
+	randText := func(units []string, n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(units[rng.IntN(len(units))])
+		}
+		return b.String()
+	}
+	cuts, found := 0, 0
+	for round := range 400 {
+		patUnits := valid
+		if round%3 == 0 {
+			patUnits = all // some patterns hold bytes standing for themselves
+		}
+		var pats []string
+		for range 1 + rng.IntN(15) {
+			p, _ := squeeze(strings.TrimSpace(asciiLower(randText(patUnits, 1+rng.IntN(4)))))
+			if p = strings.TrimSpace(p); p != "" {
+				pats = append(pats, p)
+			}
+		}
+		m := newMatcher(pats)
+		if round%4 == 1 {
+			m = compile(pats, true)
+		}
+		text := randText(all, 20+rng.IntN(120))
+		r := run{lastSkip: -1}
+		want := m.findRun(text, &r, len(text), nil)
+		found += len(want)
+		// One pass through step alone (every character cut by decodeKey,
+		// none by charClass) finds the same.
+		var viaKey []occurrence
+		for r = (run{lastSkip: -1}); r.i < len(text); {
+			viaKey = m.step(text, &r, viaKey)
+		}
+		if !slices.Equal(viaKey, want) {
+			t.Fatalf("patterns %q text %q:\nadvance %v\n   step %v", pats, text, want, viaKey)
+		}
+		for mid := 1; mid < len(text); mid++ {
+			if text[mid]&0xC0 == 0x80 {
+				continue
+			}
+			got, _ := m.findSplit(text, mid, nil, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("patterns %q text %q cut at %d:\n got %v\nwant %v", pats, text, mid, got, want)
+			}
+			cuts++
+		}
+		// find itself, on a text long enough to be cut.
+		long := text + randText(all, splitMin) + text
+		r = run{lastSkip: -1}
+		if got, want := m.find(long, nil, nil), m.findRun(long, &r, len(long), nil); !slices.Equal(got, want) {
+			t.Fatalf("patterns %q: find on %d bytes differs from one pass", pats, len(long))
+		}
+	}
+	if cuts < 10000 || found < 1000 {
+		t.Fatalf("%d cuts, %d occurrences: the test proves little", cuts, found)
+	}
+}
