@@ -6,16 +6,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/servicedesk-go/desk/store"
 	"github.com/servicedesk-go/desk/ticket"
 )
-
-// IntakeWriter writes a group of intakes (T2) atomically, all or
-// none (Config.IntakeWriter). It runs each call's intake with the call's
-// service and sets the call's answer; stored[i] tells whether the i-th
-// intake reached the store (one refused before, for bad input or a role
-// that may not receive, did not). A non-nil error means the store
-// failed and nothing of the group was written: the answers are void.
-type IntakeWriter func(ctx context.Context, group []*intakeCall) (stored []bool, err error)
 
 // maxIntakeGroup bounds how many intakes share one transaction, and
 // intakeGroups how many groups are written at once (while one waits for
@@ -25,11 +18,12 @@ const (
 	intakeGroups   = 2
 )
 
-// intakeGroup writes concurrent intakes in shared transactions (group
-// commit). On PostgreSQL every create increments its desk's case-number
-// row (T2: numbers without gaps) and holds that row until its commit is
-// flushed, so one desk's creates queue behind one another's commits;
-// written together, a group takes the row and waits for the flush once.
+// intakeGroup writes concurrent intakes together with the library's
+// ticket.Service.ReceiveBatch (group commit). On PostgreSQL every create
+// takes its desk's case-number row (T2: numbers without gaps) and holds
+// it until its commit is flushed, so one desk's creates queue behind
+// one another's commits; a batch is one statement that takes the row
+// once for the whole group and waits for one flush.
 //
 // Nothing waits for a group to fill: an intake that arrives while fewer
 // than intakeGroups groups are being written is written at once, alone;
@@ -37,16 +31,20 @@ const (
 // intake heads a group writes it, then hands the next group to the
 // first caller waiting, so no request serves others for long.
 //
-// Every caller is answered only after its own transaction committed: an
+// Every caller is answered only after its own ticket committed: an
 // acknowledged ticket is stored. An intake the service refuses (bad
-// input, a role that may not receive) never reaches the store and
-// leaves the group's transaction as it was. If the store fails while a
-// group is written, the group is rolled back and each intake of it is
-// written again alone, so no caller fails because of another's intake.
+// input, a role that may not receive) gets its own error and does not
+// affect the group. If the store refuses a group, nothing of it was
+// written and each intake of it is written again alone, so no caller
+// fails because of another's intake; if the store is unavailable (the
+// group may or may not have committed, as for a single write whose
+// commit fails) the callers are told so (503) and nothing is retried.
 type intakeGroup struct {
-	writeGroup IntakeWriter
-	max        int // intakes per group
-	groups     int // groups written at once
+	// batch writes one service's receipts; nil means
+	// ticket.Service.ReceiveBatch (tests watch or fail it).
+	batch  func(ctx context.Context, svc *ticket.Service, rs []ticket.Receipt) ([]*ticket.Ticket, []error, error)
+	max    int // intakes per group
+	groups int // groups written at once
 
 	mu      sync.Mutex
 	queue   []*intakeCall // waiting, in arrival order
@@ -113,7 +111,8 @@ func (g *intakeGroup) pop() []*intakeCall {
 	return group
 }
 
-// write stores a group and sets each call's answer.
+// write stores a group and sets each call's answer: the calls of each
+// service (desk) as one batch.
 func (g *intakeGroup) write(group []*intakeCall) {
 	if len(group) == 1 {
 		c := group[0]
@@ -124,33 +123,47 @@ func (g *intakeGroup) write(group []*intakeCall) {
 	// wait on it.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), 30*time.Second)
 	defer cancel()
-	stored, err := g.writeGroup(ctx, group)
-	if err == nil {
-		return
-	}
-	var ambiguous *commitUnknownError
-	if errors.As(err, &ambiguous) {
-		// Whether it committed is unknown, as for a single write whose
-		// commit fails: the callers are told it failed.
-		for i, c := range group {
-			if stored[i] {
-				c.t, c.err = nil, err
+	for len(group) > 0 {
+		svc := group[0].svc
+		var same, rest []*intakeCall
+		for _, c := range group {
+			if c.svc == svc {
+				same = append(same, c)
+			} else {
+				rest = append(rest, c)
 			}
 		}
-		return
-	}
-	// The store refused the group, so nothing of it was written: write
-	// each intake that reached the store alone.
-	for i, c := range group {
-		if stored[i] {
-			c.t, c.err = c.svc.Receive(c.ctx, c.by, c.in)
-		}
+		g.writeBatch(ctx, svc, same)
+		group = rest
 	}
 }
 
-// commitUnknownError is an IntakeWriter's failure after which the group
-// may have been written or not (the connection broke once it was sent).
-type commitUnknownError struct{ err error }
-
-func (e *commitUnknownError) Error() string { return e.err.Error() }
-func (e *commitUnknownError) Unwrap() error { return e.err }
+// writeBatch writes the calls of one service.
+func (g *intakeGroup) writeBatch(ctx context.Context, svc *ticket.Service, calls []*intakeCall) {
+	rs := make([]ticket.Receipt, len(calls))
+	for i, c := range calls {
+		rs[i] = ticket.Receipt{By: c.by, Intake: c.in}
+	}
+	var (
+		tickets []*ticket.Ticket
+		errs    []error
+		err     error
+	)
+	if g.batch != nil {
+		tickets, errs, err = g.batch(ctx, svc, rs)
+	} else {
+		tickets, errs, err = svc.ReceiveBatch(ctx, rs)
+	}
+	for i, c := range calls {
+		switch {
+		case errs[i] != nil || tickets[i] != nil:
+			c.t, c.err = tickets[i], errs[i]
+		case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+			// Whether the batch committed is unknown.
+			c.t, c.err = nil, err
+		default:
+			// The store refused the batch and wrote nothing of it.
+			c.t, c.err = svc.Receive(c.ctx, c.by, c.in)
+		}
+	}
+}

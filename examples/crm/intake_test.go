@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/servicedesk-go/desk/store"
 	"github.com/servicedesk-go/desk/store/postgres"
 	"github.com/servicedesk-go/desk/ticket"
 )
@@ -26,6 +27,26 @@ type gateStore struct {
 func (s gateStore) Create(ctx context.Context, t *ticket.Ticket, h []ticket.Event) error {
 	<-s.gate
 	return s.Store.Create(ctx, t, h)
+}
+
+// CreateBatch waits for the gate too; the gated store is a
+// ticket.BatchCreator.
+func (s gateStore) CreateBatch(ctx context.Context, ts []*ticket.Ticket, hs [][]ticket.Event) error {
+	<-s.gate
+	return s.Store.(ticket.BatchCreator).CreateBatch(ctx, ts, hs)
+}
+
+// receiptBatch is the writer's batch hook type.
+type receiptBatch = func(ctx context.Context, svc *ticket.Service, rs []ticket.Receipt) ([]*ticket.Ticket, []error, error)
+
+// countedBatch is ReceiveBatch that records each batch's size.
+func countedBatch(mu *sync.Mutex, sizes *[]int) receiptBatch {
+	return func(ctx context.Context, svc *ticket.Service, rs []ticket.Receipt) ([]*ticket.Ticket, []error, error) {
+		mu.Lock()
+		*sizes = append(*sizes, len(rs))
+		mu.Unlock()
+		return svc.ReceiveBatch(ctx, rs)
+	}
 }
 
 // groupDesk is a ticket service on a gated memory store for the group
@@ -72,17 +93,7 @@ func TestIntakeGroup(t *testing.T) {
 	svc, gate := groupDesk(t, ticket.NewMemStore(), nil)
 	var mu sync.Mutex
 	var sizes []int
-	g := &intakeGroup{max: 8, groups: 2, writeGroup: func(ctx context.Context, group []*intakeCall) ([]bool, error) {
-		mu.Lock()
-		sizes = append(sizes, len(group))
-		mu.Unlock()
-		stored := make([]bool, len(group))
-		for i, c := range group {
-			c.t, c.err = c.svc.Receive(ctx, c.by, c.in)
-			stored[i] = c.err == nil
-		}
-		return stored, nil
-	}}
+	g := &intakeGroup{max: 8, groups: 2, batch: countedBatch(&mu, &sizes)}
 	const n = 60
 	got := make([]*ticket.Ticket, n)
 	errs := make([]error, n)
@@ -133,24 +144,20 @@ func TestIntakeGroup(t *testing.T) {
 }
 
 // A group the store refuses is written again intake by intake, so no
-// caller fails because of another's intake; a group whose commit is in
-// doubt is reported failed to its callers and not written again (it
-// may have committed).
+// caller fails because of another's intake; a group the store was
+// unavailable for (its commit is in doubt) is reported failed to its
+// callers and not written again (it may have committed).
 func TestIntakeGroupFailure(t *testing.T) {
 	for _, doubt := range []bool{false, true} {
 		svc, gate := groupDesk(t, ticket.NewMemStore(), nil)
 		var groups atomic.Int64
-		g := &intakeGroup{max: 16, groups: 1, writeGroup: func(ctx context.Context, group []*intakeCall) ([]bool, error) {
+		g := &intakeGroup{max: 16, groups: 1, batch: func(ctx context.Context, svc *ticket.Service, rs []ticket.Receipt) ([]*ticket.Ticket, []error, error) {
 			groups.Add(1)
-			stored := make([]bool, len(group))
-			for i := range group {
-				stored[i] = true
-			}
 			err := errors.New("the store refused the group")
 			if doubt {
-				return stored, &commitUnknownError{err}
+				err = store.Unavailable(err)
 			}
-			return stored, err
+			return make([]*ticket.Ticket, len(rs)), make([]error, len(rs)), err
 		}}
 		const n = 20
 		errs := make([]error, n)
@@ -182,8 +189,8 @@ func TestIntakeGroupFailure(t *testing.T) {
 	}
 }
 
-// On PostgreSQL the grouped intakes are written in one round trip each
-// group: every acknowledged ticket is stored, case numbers are distinct
+// On PostgreSQL the grouped intakes are written with ReceiveBatch, one
+// statement each group: every acknowledged ticket is stored, case numbers are distinct
 // and gapless (T2), a refused intake leaves its group intact, and a
 // group with a duplicate ticket ID (the store refuses it) is written
 // intake by intake, so only the duplicate fails.
@@ -211,12 +218,9 @@ func TestGroupedIntakePostgres(t *testing.T) {
 		return ticket.NewV7()
 	}
 	svc, gate := groupDesk(t, st.Tickets(), ids)
-	var sizes sync.Map
-	write := pgIntakeWriter(st)
-	g := &intakeGroup{max: 16, groups: 2, writeGroup: func(ctx context.Context, group []*intakeCall) ([]bool, error) {
-		sizes.Store(len(group), true)
-		return write(ctx, group)
-	}}
+	var mu sync.Mutex
+	var sizes []int
+	g := &intakeGroup{max: 16, groups: 2, batch: countedBatch(&mu, &sizes)}
 	first, err := svc.WithStore(st.Tickets()).Receive(ctx, groupAgent, groupIntake(0))
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +276,9 @@ func TestGroupedIntakePostgres(t *testing.T) {
 		}
 	}
 	grouped := false
-	sizes.Range(func(k, _ any) bool { grouped = grouped || k.(int) > 1; return true })
+	for _, k := range sizes {
+		grouped = grouped || k > 1
+	}
 	if !grouped {
 		t.Error("no group had more than one intake: the test shows nothing")
 	}

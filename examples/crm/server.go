@@ -100,13 +100,13 @@ type Config struct {
 	// a request.
 	DrainInRequest bool
 
-	// IntakeWriter, if set, writes concurrent intakes together, each
-	// group atomically (group commit, see intakeGroup): one commit and
-	// one wait for the desk's case-number row per group instead of per
-	// ticket. Every caller is still answered only after its ticket
-	// committed. main sets it for PostgreSQL unless -group-intake=false;
-	// the DrainInRequest baseline never uses it.
-	IntakeWriter IntakeWriter
+	// GroupIntake writes concurrent intakes together, each group with
+	// ticket.Service.ReceiveBatch (group commit, see intakeGroup): one
+	// commit and one wait for the desk's case-number row per group
+	// instead of per ticket. Every caller is still answered only after
+	// its ticket committed. main sets it for PostgreSQL unless
+	// -group-intake=false; the DrainInRequest baseline never uses it.
+	GroupIntake bool
 
 	// Listen, if set, returns a channel that receives when another
 	// process wrote ticket events (PostgreSQL LISTEN, see
@@ -275,8 +275,8 @@ func newServer(cfg Config) (*server, error) {
 	for _, r := range cfg.PersonalRoles {
 		s.personal[r] = true
 	}
-	if cfg.IntakeWriter != nil && !cfg.DrainInRequest {
-		s.intake = &intakeGroup{writeGroup: cfg.IntakeWriter, max: maxIntakeGroup, groups: intakeGroups}
+	if cfg.GroupIntake && !cfg.DrainInRequest {
+		s.intake = &intakeGroup{max: maxIntakeGroup, groups: intakeGroups}
 	}
 	tickets := cfg.Tickets
 	for _, name := range cfg.Desks {

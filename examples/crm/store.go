@@ -63,9 +63,7 @@ func openStore(ctx context.Context, spec string, conns int, groupIntake bool, cf
 		cfg.Listen = func(ctx context.Context) (<-chan struct{}, error) { return st.Listen(ctx, "") }
 		notifier := st.Notifier()
 		cfg.Notify = throttledNotify(notifier, notifyGap)
-		if groupIntake {
-			cfg.IntakeWriter = pgIntakeWriter(st)
-		}
+		cfg.GroupIntake = groupIntake
 		return func() { notifier.Close(); st.Close() }, nil
 	}
 	return nil, fmt.Errorf("-store %q: give memory, sqlite:PATH or a postgres:// URL", spec)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -298,5 +301,65 @@ func TestOutboxLowWaterMark(t *testing.T) {
 	// Acknowledging an event below the mark again is still a no-op.
 	if err := s.Tickets().Ack(ctx, "deriver", "north", ids[0]); err != nil {
 		t.Fatalf("acknowledging an old event twice: %v", err)
+	}
+}
+
+// TestOutboxAdvanceReadsThePassedRows: Ack's advance of the low-water
+// mark reads the outbox only up to the first unacknowledged row, not the
+// whole unacknowledged tail behind it, so a consumer that lags (a long
+// tail) does not pay for the tail on every Ack. The statement is run
+// under EXPLAIN ANALYZE (in a transaction rolled back) after the first
+// 10 of 600 events were acknowledged: no scan of the outbox may return
+// more than the acknowledged rows and the one that stops it.
+func TestOutboxAdvanceReadsThePassedRows(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	var ids []uuid.UUID
+	for i := range 600 {
+		tk, ev := newTicket("north", i)
+		tickettest.MustCreate(t, s.Tickets(), tk, ev)
+		ids = append(ids, ev.ID)
+	}
+	if err := s.Tickets().Ack(ctx, "deriver", "north", ids[:10]...); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ desk, sql string }{{"north", advanceDeskSQL}, {"", advanceAllSQL}} {
+		if c.desk == "" {
+			if err := s.Tickets().Ack(ctx, "deriver", "", ids[:10]...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tx, err := s.DB().Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF) "+c.sql, "deriver", c.desk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, line)
+		}
+		rows.Close()
+		_ = tx.Rollback(ctx)
+		scans := 0
+		for _, line := range plan {
+			m := regexp.MustCompile(`on desk_ticket_outbox \w+ \(actual time=[0-9.]+\.\.[0-9.]+ rows=(\d+)`).FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			scans++
+			if n, _ := strconv.Atoi(m[1]); n > 20 {
+				t.Errorf("scope %q: an outbox scan returned %d rows (the tail), want at most 20:\n%s", c.desk, n, strings.Join(plan, "\n"))
+			}
+		}
+		if scans == 0 {
+			t.Fatalf("scope %q: no outbox scan in the plan:\n%s", c.desk, strings.Join(plan, "\n"))
+		}
 	}
 }

@@ -353,41 +353,64 @@ ORDER BY o.seq
 LIMIT $3`
 }
 
-// ackSQL validates and records acknowledgements in one statement: either
-// every ID is an event of the scope and all are acknowledged, or none.
-const ackSQL = `
+// The Ack statements of a desk consumer and of a system consumer
+// (every desk), each with a plan on its own index (see ackQuery and
+// advanceQuery).
+var (
+	ackDeskSQL, ackAllSQL         = ackQuery("desk = $2"), ackQuery("$2 = ''")
+	advanceDeskSQL, advanceAllSQL = advanceQuery("o.desk = $2", "a.desk = $2"), advanceQuery("$2 = ''", "$2 = ''")
+)
+
+// ackQuery validates and records acknowledgements in one statement:
+// either every ID is an event of the scope and all are acknowledged, or
+// none.
+func ackQuery(scope string) string {
+	return `
 WITH v AS (
-    SELECT desk, event_id FROM desk_ticket_outbox WHERE ($2 = '' OR desk = $2) AND event_id = ANY($3::uuid[])
+    SELECT desk, event_id FROM desk_ticket_outbox WHERE ` + scope + ` AND event_id = ANY($3::uuid[])
 ), ins AS (
     INSERT INTO desk_ticket_acks (desk, consumer, scope, event_id)
     SELECT desk, $1, $2, event_id FROM v WHERE (SELECT count(*) FROM v) = $4
     ON CONFLICT DO NOTHING
 )
 SELECT count(*) FROM v`
+}
 
-// advanceSQL moves the consumer's low-water mark to the smallest xid
+// advanceQuery moves the consumer's low-water mark to the smallest xid
 // that may still matter: no higher than the oldest transaction still
 // running (pg_snapshot_xmin: every transaction below it has ended, so
 // no row below it can appear later), and no higher than the oldest
 // unacknowledged row of the scope. The mark never moves back. The ack
 // rows below the new mark are pruned: the mark stands for them.
-const advanceSQL = `
+//
+// The oldest unacknowledged row is the first one in xid order from the
+// mark on (ORDER BY ... LIMIT 1, not min()): the scan stops there, so
+// its cost follows the acknowledged rows the mark passes, not the
+// unacknowledged tail behind them, which grows while a consumer lags.
+// outboxScope and ackScope select the scope's outbox and ack rows.
+func advanceQuery(outboxScope, ackScope string) string {
+	return `
 WITH cur AS (
     SELECT coalesce((SELECT low FROM desk_ticket_consumers WHERE scope = $2 AND consumer = $1), '0'::xid8) AS low,
            pg_snapshot_xmin(pg_current_snapshot()) AS horizon
 ), oldest AS (
-    SELECT min(o.xid) AS xid FROM desk_ticket_outbox o, cur
-    WHERE ($2 = '' OR o.desk = $2) AND o.xid >= cur.low
-      AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a WHERE a.desk = o.desk AND a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+    SELECT coalesce((
+        SELECT o.xid FROM desk_ticket_outbox o
+        WHERE ` + outboxScope + ` AND o.xid >= (SELECT low FROM cur)
+          AND NOT EXISTS (SELECT 1 FROM desk_ticket_acks a
+                          WHERE a.desk = o.desk AND a.consumer = $1 AND a.scope = $2 AND a.event_id = o.event_id)
+        ORDER BY o.xid
+        LIMIT 1), (SELECT horizon FROM cur)) AS xid
 ), up AS (
     INSERT INTO desk_ticket_consumers AS c (consumer, scope, low)
-    SELECT $1, $2, least(cur.horizon, coalesce(oldest.xid, cur.horizon)) FROM cur, oldest
+    SELECT $1, $2, least(cur.horizon, oldest.xid) FROM cur, oldest
     ON CONFLICT (scope, consumer) DO UPDATE SET low = greatest(c.low, excluded.low)
     RETURNING low
 )
 DELETE FROM desk_ticket_acks a USING desk_ticket_outbox o, up
-WHERE ($2 = '' OR a.desk = $2) AND a.consumer = $1 AND a.scope = $2
+WHERE a.consumer = $1 AND a.scope = $2 AND ` + ackScope + `
   AND o.desk = a.desk AND o.event_id = a.event_id AND o.xid < up.low`
+}
 
 // Ack implements ticket.Outbox. After recording the acknowledgements it
 // advances the consumer's low-water mark, so Pending stays proportional
@@ -408,13 +431,17 @@ func (s *Tickets) Ack(ctx context.Context, consumer, desk string, ids ...uuid.UU
 		return nil
 	}
 	var found int
-	if err := s.db.QueryRow(ctx, ackSQL, consumer, desk, distinct, len(distinct)).Scan(&found); err != nil {
+	ack, advance := ackDeskSQL, advanceDeskSQL
+	if desk == "" {
+		ack, advance = ackAllSQL, advanceAllSQL
+	}
+	if err := s.db.QueryRow(ctx, ack, consumer, desk, distinct, len(distinct)).Scan(&found); err != nil {
 		return fmt.Errorf("postgres: ack events for %s: %w", consumer, err)
 	}
 	if found != len(distinct) {
 		return fmt.Errorf("%w: %d of %d events are not in the outbox of scope %q", ticket.ErrNotFound, len(distinct)-found, len(distinct), desk)
 	}
-	if _, err := s.db.Exec(ctx, advanceSQL, consumer, desk); err != nil {
+	if _, err := s.db.Exec(ctx, advance, consumer, desk); err != nil {
 		return fmt.Errorf("postgres: ack events for %s: advance the low-water mark: %w", consumer, err)
 	}
 	return nil
