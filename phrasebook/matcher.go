@@ -1,6 +1,9 @@
 package phrasebook
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // matcher finds every occurrence of every pattern in one left-to-right pass
 // over a text (Aho–Corasick). The automaton reads characters, not bytes:
@@ -36,6 +39,7 @@ type matcher struct {
 	hi3      [16][64]uint16
 	delta    []uint32 // delta[s+class] = next s, where s = state*nclass
 	firstOut uint32   // s >= firstOut: the state ends some patterns
+	recip    uint64   // ceil(2^48 / nclass), see stateNumber
 	outStart []int32  // patterns ending in state n: outList[outStart[n]:outStart[n+1]]
 	outList  []int32
 	patLen   []int32
@@ -328,6 +332,7 @@ func compile(patterns []string, bytes bool) *matcher {
 	}
 	m.outStart[nstates] = int32(len(m.outList))
 	m.delta = trans
+	m.recip = (1<<48 + uint64(nc) - 1) / uint64(nc)
 	m.setFirst()
 	return m
 }
@@ -434,12 +439,15 @@ type run struct {
 // findRun continues r up to end (a character boundary) and appends the
 // occurrences ending there or before to dst.
 func (m *matcher) findRun(text string, r *run, end int, dst []occurrence) []occurrence {
-	for {
-		if r.i, r.s = m.advance(text, r.i, end, r.s); r.i >= end {
-			return dst
+	for r.i < end {
+		var t uint32
+		var size int
+		if r.i, r.s, t, size = m.advance(text, r.i, end, r.s); r.i >= end {
+			break
 		}
-		dst = m.step(text, r, dst)
+		dst = m.take(text, r, t, size, dst)
 	}
+	return dst
 }
 
 // findSplit is find reading the text as two runs at once, a from 0 and b
@@ -464,20 +472,22 @@ func (m *matcher) findSplit(text string, mid int, dst, tail []occurrence) ([]occ
 	b := run{i: mid, lastSkip: -1}
 	for a.i < mid && b.i < len(text)-2 {
 		var aStopped bool
-		a.i, a.s, b.i, b.s, aStopped = m.advance2(text, mid, a.i, a.s, b.i, b.s)
+		var t uint32
+		var size int
+		a.i, a.s, b.i, b.s, aStopped, t, size = m.advance2(text, mid, a.i, a.s, b.i, b.s)
 		switch {
 		case aStopped && a.i < mid:
-			dst = m.step(text, &a, dst)
+			dst = m.take(text, &a, t, size, dst)
 		case !aStopped && b.i < len(text)-2:
-			tail = m.step(text, &b, tail)
+			tail = m.take(text, &b, t, size, tail)
 		}
 	}
 	dst = m.findRun(text, &a, mid, dst)
 	tail = m.findRun(text, &b, len(text), tail)
 	c := run{i: mid, lastSkip: -1}
 	for a.i < len(text) && a.s != c.s {
-		dst = m.step(text, &a, dst)
-		c.i, c.s, _ = m.next(text, c.i, c.s)
+		dst = m.take(text, &a, 0, 0, dst)
+		c = m.next(text, c)
 	}
 	for _, o := range tail {
 		if o.end > a.i {
@@ -487,34 +497,30 @@ func (m *matcher) findSplit(text string, mid int, dst, tail []occurrence) ([]occ
 	return dst, tail
 }
 
-// next reads the character at text[i] in state s and returns the offset
-// after it and the next state (flags cleared); skipped: it was a stray
-// space or tab (the state stays).
-func (m *matcher) next(text string, i int, s uint32) (int, uint32, bool) {
-	k, size := m.key(text, i)
-	t := m.delta[s+uint32(m.classOf(k))]
+// take reads the character at r.i, of size bytes with transition t (size
+// 0: a character advance does not read; take cuts it with decodeKey), and
+// appends the occurrences ending with it to dst.
+func (m *matcher) take(text string, r *run, t uint32, size int, dst []occurrence) []occurrence {
+	if size == 0 {
+		var k int32
+		k, size = m.key(text, r.i)
+		t = m.delta[r.s+uint32(m.classOf(k))]
+	}
 	if t&wsFlag != 0 {
-		if stray(text, i) {
-			return i + 1, s, true
+		if stray(text, r.i) {
+			r.lastSkip = r.i
+			r.i++
+			return dst
 		}
 		t &^= wsFlag
 	}
-	return i + size, t, false
-}
-
-// step reads the character at r.i and appends the occurrences ending with
-// it to dst.
-func (m *matcher) step(text string, r *run, dst []occurrence) []occurrence {
-	i, s, skipped := m.next(text, r.i, r.s)
-	if skipped {
-		r.lastSkip = r.i
-	}
-	r.i, r.s = i, s
-	if skipped || s < m.firstOut {
+	r.i += size
+	r.s = t
+	if t < m.firstOut {
 		return dst
 	}
-	end := i
-	n := s / uint32(m.nclass)
+	end := r.i
+	n := m.stateNumber(t)
 	for _, p := range m.outList[m.outStart[n]:m.outStart[n+1]] {
 		start := end - int(m.patLen[p])
 		if r.lastSkip >= start {
@@ -531,9 +537,25 @@ func (m *matcher) step(text string, r *run, dst []occurrence) []occurrence {
 	return dst
 }
 
+// stateNumber returns s / nclass, the number of the premultiplied state
+// s, without a division: s = n*nclass and recip*nclass = 2^48+e with
+// 0 <= e < nclass, so s*recip = n*2^48 + n*e, and n*e < s < 2^30 (see
+// wsFlag): shifted right by 48 (the high word of the 128-bit product
+// shifted left by 16), the product is n.
+func (m *matcher) stateNumber(s uint32) uint32 {
+	hi, lo := bits.Mul64(uint64(s), m.recip)
+	return uint32(hi<<16 | lo>>48)
+}
+
+// next is take without the occurrences.
+func (m *matcher) next(text string, r run) run {
+	m.take(text, &r, 0, 0, nil)
+	return r
+}
+
 // charClass returns the class and size of the character at text[i] for
 // the loops of advance and advance2, which read ASCII and three-byte
-// characters (Chinese) themselves; size 0 for any other (step reads it,
+// characters (Chinese) themselves; size 0 for any other (take reads it,
 // through decodeKey). Reading bytes, every byte is read here. text[i+2]
 // must exist (the loops stop two bytes before the end). Small enough to
 // be inlined.
@@ -550,14 +572,15 @@ func (m *matcher) charClass(text string, i int) (uint16, int) {
 }
 
 // advance runs the automaton from state s over text[i:end] and returns
-// the offset of the first character it does not read, with the state
-// before it. It stops before a character whose transition reaches
+// the offset of the first character it does not read and the state
+// before it; then the transition on that character and its size, which
+// take completes. It stops before a character whose transition reaches
 // firstOut (a state ending some patterns, or a space or tab that may be
-// stray), before one charClass does not read, and before the last two
-// bytes of the text. Nearly every step stays in this loop, whose
-// variables stay in registers: a byte-table load for ASCII, two small
-// table loads for a three-byte character, and the transition.
-func (m *matcher) advance(text string, i, end int, s uint32) (int, uint32) {
+// stray), before one charClass does not read (size 0), and before the
+// last two bytes of the text (size 0). Nearly every step stays in this
+// loop, whose variables stay in registers: a byte-table load for ASCII,
+// two small table loads for a three-byte character, and the transition.
+func (m *matcher) advance(text string, i, end int, s uint32) (int, uint32, uint32, int) {
 	delta := m.delta
 	firstOut := m.firstOut
 	end = min(end, len(text)-2)
@@ -568,46 +591,47 @@ func (m *matcher) advance(text string, i, end int, s uint32) (int, uint32) {
 		}
 		t := delta[s+uint32(cls)]
 		if t >= firstOut {
-			break
+			return i, s, t, size
 		}
 		s = t
 		i += size
 	}
-	return i, s
+	return i, s, 0, 0
 }
 
 // advance2 is advance for two runs at once: a (ai, as) over text[:aEnd]
 // and b (bi, bs) over text. Each step of the loop is a step of a and one
 // of b: two chains of table loads that do not depend on each other. It
-// returns when either stops (aStopped: a did), with both.
-func (m *matcher) advance2(text string, aEnd, ai int, as uint32, bi int, bs uint32) (int, uint32, int, uint32, bool) {
+// returns when either stops (aStopped: a did), with both, and the
+// transition and size for take of the one that stopped.
+func (m *matcher) advance2(text string, aEnd, ai int, as uint32, bi int, bs uint32) (int, uint32, int, uint32, bool, uint32, int) {
 	delta := m.delta
 	firstOut := m.firstOut
 	aEnd = min(aEnd, len(text)-2)
 	for ai < aEnd && bi < len(text)-2 {
 		cls, size := m.charClass(text, ai)
 		if size == 0 {
-			return ai, as, bi, bs, true
+			return ai, as, bi, bs, true, 0, 0
 		}
 		t := delta[as+uint32(cls)]
 		if t >= firstOut {
-			return ai, as, bi, bs, true
+			return ai, as, bi, bs, true, t, size
 		}
 		as = t
 		ai += size
 
 		cls, size = m.charClass(text, bi)
 		if size == 0 {
-			return ai, as, bi, bs, false
+			return ai, as, bi, bs, false, 0, 0
 		}
 		t = delta[bs+uint32(cls)]
 		if t >= firstOut {
-			return ai, as, bi, bs, false
+			return ai, as, bi, bs, false, t, size
 		}
 		bs = t
 		bi += size
 	}
-	return ai, as, bi, bs, ai >= aEnd
+	return ai, as, bi, bs, ai >= aEnd, 0, 0
 }
 
 // squeeze drops the stray spaces and tabs of s (see stray) and returns

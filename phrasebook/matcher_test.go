@@ -283,7 +283,7 @@ func TestMatcher_split_agrees_with_one_pass(t *testing.T) {
 		// none by charClass) finds the same.
 		var viaKey []occurrence
 		for r = (run{lastSkip: -1}); r.i < len(text); {
-			viaKey = m.step(text, &r, viaKey)
+			viaKey = m.take(text, &r, 0, 0, viaKey)
 		}
 		if !slices.Equal(viaKey, want) {
 			t.Fatalf("patterns %q text %q:\nadvance %v\n   step %v", pats, text, want, viaKey)
@@ -307,5 +307,23 @@ func TestMatcher_split_agrees_with_one_pass(t *testing.T) {
 	}
 	if cuts < 10000 || found < 1000 {
 		t.Fatalf("%d cuts, %d occurrences: the test proves little", cuts, found)
+	}
+}
+
+// stateNumber divides exactly by the number of classes, for every class
+// count a matcher can have and states up to the largest table.
+func TestMatcher_stateNumber_divides(t *testing.T) {
+	rng := rand.New(rand.NewPCG(53, 59))
+	check := func(nc, n uint32) {
+		m := &matcher{nclass: int(nc), recip: (1<<48 + uint64(nc) - 1) / uint64(nc)}
+		if got := m.stateNumber(n * nc); got != n {
+			t.Fatalf("nclass %d: stateNumber(%d) = %d, want %d", nc, n*nc, got, n)
+		}
+	}
+	for nc := uint32(1); nc <= maxClasses+1; nc++ {
+		last := (wsFlag - 1) / nc // the largest state below wsFlag
+		for _, n := range []uint32{0, 1, last, last - 1, last / 2, rng.Uint32N(last)} {
+			check(nc, n)
+		}
 	}
 }
