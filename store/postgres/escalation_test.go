@@ -54,7 +54,7 @@ func runEscalationWorker() error {
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		var at2 int
-		if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_tickets WHERE desk = $1 AND (body->'escalation'->>'level')::int = 2`, workerDesk).Scan(&at2); err != nil {
+		if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_tickets WHERE desk = $1 AND (body::jsonb->'escalation'->>'level')::int = 2`, workerDesk).Scan(&at2); err != nil {
 			stop()
 			return err
 		}
@@ -107,16 +107,16 @@ func TestProcessesEscalateOnce(t *testing.T) {
 		}
 	}
 	var events, distinct int
-	if err := s.DB().QueryRow(ctx, `SELECT count(*), count(DISTINCT (e.ticket_id, e.body->'data'->>'deadline', e.body->'data'->>'level'))
+	if err := s.DB().QueryRow(ctx, `SELECT count(*), count(DISTINCT (e.ticket_id, e.body::jsonb->'data'->>'deadline', e.body::jsonb->'data'->>'level'))
 		FROM desk_ticket_events e JOIN desk_ticket_outbox o ON o.event_id = e.id
-		WHERE e.desk = $1 AND e.body->>'action' = 'escalate'`, workerDesk).Scan(&events, &distinct); err != nil {
+		WHERE e.desk = $1 AND e.body::jsonb->>'action' = 'escalate'`, workerDesk).Scan(&events, &distinct); err != nil {
 		t.Fatal(err)
 	}
 	if events != 2*n || distinct != 2*n {
 		t.Fatalf("%d escalate events in the outbox, %d distinct (ticket, clock, level); want %d each", events, distinct, 2*n)
 	}
-	rows, err := s.DB().Query(ctx, `SELECT body->>'actor', count(*) FROM desk_ticket_events
-		WHERE desk = $1 AND body->>'action' = 'escalate' GROUP BY 1 ORDER BY 1`, workerDesk)
+	rows, err := s.DB().Query(ctx, `SELECT body::jsonb->>'actor', count(*) FROM desk_ticket_events
+		WHERE desk = $1 AND body::jsonb->>'action' = 'escalate' GROUP BY 1 ORDER BY 1`, workerDesk)
 	if err != nil {
 		t.Fatal(err)
 	}

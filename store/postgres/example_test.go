@@ -77,4 +77,5 @@ func ExampleMigrations() {
 	// 009_followup_body
 	// 010_ticket_tags
 	// 011_ticket_overdue
+	// 012_ticket_body
 }

@@ -15,8 +15,8 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 11 {
-		t.Fatalf("%d migrations, want 11 (tickets, followups, rosters, notify, ticket_general, ticket_indexes, desk_keys, ticket_department, followup_body, ticket_tags, ticket_overdue)", len(ms))
+	if len(ms) != 12 {
+		t.Fatalf("%d migrations, want 12 (tickets, followups, rosters, notify, ticket_general, ticket_indexes, desk_keys, ticket_department, followup_body, ticket_tags, ticket_overdue, ticket_body)", len(ms))
 	}
 	files, err := fs.Glob(Migrations, "*.sql")
 	if err != nil {
@@ -27,7 +27,7 @@ func TestMigrations(t *testing.T) {
 		"005_ticket_general.down.sql", "005_ticket_general.up.sql", "006_ticket_indexes.down.sql", "006_ticket_indexes.up.sql",
 		"007_desk_keys.down.sql", "007_desk_keys.up.sql", "008_ticket_department.down.sql", "008_ticket_department.up.sql",
 		"009_followup_body.down.sql", "009_followup_body.up.sql", "010_ticket_tags.down.sql", "010_ticket_tags.up.sql",
-		"011_ticket_overdue.down.sql", "011_ticket_overdue.up.sql"}
+		"011_ticket_overdue.down.sql", "011_ticket_overdue.up.sql", "012_ticket_body.down.sql", "012_ticket_body.up.sql"}
 	if !slices.Equal(files, want) {
 		t.Fatalf("exported files %v, want %v", files, want)
 	}

@@ -36,7 +36,7 @@ WITH ok AS (
         x.complaint_severity, x.incomplete, x.next_due, x.received_at, x.updated_at, x.body, x.priority, x.tags, x.department
     FROM n, unnest(@ids::uuid[], @versions::bigint[], @states::text[], @kinds::text[], @owners::text[], @assignees::text[],
             @customers::text[], @classes::text[], @severities::text[], @incompletes::boolean[], @next_dues::bigint[],
-            @received::bigint[], @updated::bigint[], @bodies::jsonb[], @priorities::text[], @tag_texts::text[],
+            @received::bigint[], @updated::bigint[], @bodies::text[], @priorities::text[], @tag_texts::text[],
             @departments::text[])
         WITH ORDINALITY AS x (id, version, state, kind, owner, assignee, customer, complaint_class, complaint_severity,
             incomplete, next_due, received_at, updated_at, body, priority, tags, department, ord)
@@ -44,7 +44,7 @@ WITH ok AS (
 ), e AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
     SELECT y.id, @desk, y.ticket_id, y.seq, y.body FROM n,
-        unnest(@event_ids::uuid[], @event_tickets::uuid[], @event_seqs::bigint[], @event_bodies::jsonb[]) AS y (id, ticket_id, seq, body)
+        unnest(@event_ids::uuid[], @event_tickets::uuid[], @event_seqs::bigint[], @event_bodies::text[]) AS y (id, ticket_id, seq, body)
 ), o AS (
     INSERT INTO desk_ticket_outbox (desk, event_id)
     SELECT @desk, z.id FROM n, unnest(@last_events::uuid[]) WITH ORDINALITY AS z (id, ord) ORDER BY z.ord

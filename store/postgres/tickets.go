@@ -40,7 +40,7 @@ WITH ok AS (
 ), e AS (
     INSERT INTO desk_ticket_events (id, desk, ticket_id, seq, body)
     SELECT x.id, @desk, t.id, x.seq, x.body FROM t,
-        unnest(@event_ids::uuid[], @event_seqs::bigint[], @event_bodies::jsonb[]) AS x (id, seq, body)
+        unnest(@event_ids::uuid[], @event_seqs::bigint[], @event_bodies::text[]) AS x (id, seq, body)
     RETURNING id
 ), o AS (
     INSERT INTO desk_ticket_outbox (desk, event_id) SELECT @desk, @last_event FROM t
@@ -58,7 +58,7 @@ func ticketArgs(t *ticket.Ticket, body []byte) pgx.StrictNamedArgs {
 		"id": t.ID, "desk": t.Desk, "version": t.Version, "number": t.Number,
 		"state": k.State, "kind": k.Kind, "owner": k.Owner, "assignee": k.Assignee, "customer": k.Customer,
 		"complaint_class": k.Class, "complaint_severity": k.Severity, "incomplete": k.Incomplete,
-		"next_due": k.NextDue, "received_at": k.Received, "updated_at": k.Updated, "body": body,
+		"next_due": k.NextDue, "received_at": k.Received, "updated_at": k.Updated, "body": string(body),
 		"priority": k.Priority, "tags": k.Tags, "department": k.Department, "tag_list": tagList(t.Tags),
 	}
 }
@@ -142,7 +142,7 @@ func (s *Tickets) Update(ctx context.Context, t *ticket.Ticket, ev ticket.Event)
 		return fmt.Errorf("postgres: encode event %s: %w", ev.ID, err)
 	}
 	args := ticketArgs(t, body)
-	args["event_id"], args["event_body"] = ev.ID, evBody
+	args["event_id"], args["event_body"] = ev.ID, string(evBody)
 	tag, err := s.db.Exec(ctx, updateTicketSQL, args)
 	if uniqueViolation(err) {
 		return sqlstore.EventExists(ev.ID)
@@ -197,7 +197,8 @@ func (s *Tickets) Redact(ctx context.Context, t *ticket.Ticket, history []ticket
 	}
 	if len(ids) > 0 {
 		if _, err := tx.Exec(ctx, `
-UPDATE desk_ticket_events AS e SET body = e.body || jsonb_build_object('note', x.note, 'data', x.data, 'category', x.category)
+UPDATE desk_ticket_events AS e
+SET body = (e.body::jsonb || jsonb_build_object('note', x.note, 'data', x.data, 'category', x.category))::text
 FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $6::text[]) AS x (id, note, data, category)
 WHERE e.desk = $5 AND e.id = x.id AND e.ticket_id = $4`, ids, notes, datas, t.ID, t.Desk, categories); err != nil {
 			return fmt.Errorf("postgres: redact ticket %s: %w", t.ID, err)
