@@ -783,7 +783,7 @@ func (l *Linter) findings(text string, report []occurrence) []Finding {
 		msg, sugg := l.patMsg[o.pat], l.patSugg[o.pat]
 		if frag != l.pats[o.pat] {
 			lang := langOf(frag)
-			msg = l.faultText[ei] + quote(frag) + l.suggestText[ei][lang]
+			msg = quoteIn(l.faultText[ei], frag, l.suggestText[ei][lang])
 			sugg = l.suggest[ei][lang]
 		}
 		findings[i] = Finding{
@@ -853,7 +853,7 @@ func (l *Linter) inScope(text string, from, to int) bool {
 }
 
 func refusalMessage(frag string) string {
-	return "refusal or rule explanation " + quote(frag) + " without an apology before it; apologise first, then explain"
+	return quoteIn("refusal or rule explanation ", frag, " without an apology before it; apologise first, then explain")
 }
 
 func (l *Linter) refusalMessage(p int32, frag string) string {
@@ -866,12 +866,30 @@ func (l *Linter) refusalMessage(p int32, frag string) string {
 // quote is strconv.Quote without its cost for the usual fragment: printable
 // text with no quote or backslash is only wrapped.
 func quote(s string) string {
+	if plainQuote(s) {
+		return `"` + s + `"`
+	}
+	return strconv.Quote(s)
+}
+
+// quoteIn is before + quote(s) + after, built in one allocation for the
+// usual fragment (see quote).
+func quoteIn(before, s, after string) string {
+	if plainQuote(s) {
+		return before + `"` + s + `"` + after
+	}
+	return before + strconv.Quote(s) + after
+}
+
+// plainQuote reports whether strconv.Quote(s) is s between double quotes:
+// s is printable and holds no quote or backslash.
+func plainQuote(s string) bool {
 	for _, r := range s {
 		if r < ' ' || r == '"' || r == '\\' || r == utf8.RuneError || (r < 0x4e00 || r > 0x9fff) && !strconv.IsPrint(r) {
-			return strconv.Quote(s)
+			return false
 		}
 	}
-	return `"` + s + `"`
+	return true
 }
 
 func langOf(s string) string {

@@ -3,6 +3,7 @@ package phrasebook
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -325,5 +326,32 @@ func TestMatcher_stateNumber_divides(t *testing.T) {
 		for _, n := range []uint32{0, 1, last, last - 1, last / 2, rng.Uint32N(last)} {
 			check(nc, n)
 		}
+	}
+}
+
+// quote and quoteIn (the messages' quoting, which skips strconv.Quote for
+// plain fragments) agree with strconv.Quote.
+func TestQuote_agrees_with_strconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 67))
+	units := []string{"a", "不", "在", "é", "’", " ", "\t", "\n", "\"", "\\", "\xff", "\xe4\xb8", "\u200b", "\u9fff", "𠀀", "\x7f", "。"}
+	plain := 0
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(units[rng.IntN(len(units))])
+		}
+		s := b.String()
+		if got, want := quote(s), strconv.Quote(s); got != want {
+			t.Fatalf("quote(%q) = %s, want %s", s, got, want)
+		}
+		if got, want := quoteIn("x ", s, " y"), "x "+strconv.Quote(s)+" y"; got != want {
+			t.Fatalf("quoteIn(%q) = %s, want %s", s, got, want)
+		}
+		if plainQuote(s) {
+			plain++
+		}
+	}
+	if plain < 1000 {
+		t.Fatalf("only %d plain fragments", plain)
 	}
 }
