@@ -88,7 +88,9 @@ type RevisitStatus struct {
 
 // Ticket is one customer request and everything the desk did about it.
 // Values returned by the service are copies; changing them changes
-// nothing stored.
+// nothing stored. In its JSON, times not set yet (reply_by, appointment,
+// answered_at, closed_at), a parent and a revisit status that are zero
+// are left out, as their zero values decode.
 type Ticket struct {
 	ID      uuid.UUID `json:"id"`
 	Desk    string    `json:"desk"`
@@ -129,21 +131,21 @@ type Ticket struct {
 
 	Complaint   *ComplaintInfo `json:"complaint,omitempty"` // T16, complaints only
 	Escalation  Escalation     `json:"escalation"`          // T6
-	Parent      uuid.UUID      `json:"parent"`              // T17: the case this one was opened from
+	Parent      uuid.UUID      `json:"parent,omitzero"`     // T17: the case this one was opened from
 	Links       []uuid.UUID    `json:"links,omitempty"`     // T17: cases opened from this one
-	Revisit     RevisitStatus  `json:"revisit"`
+	Revisit     RevisitStatus  `json:"revisit,omitzero"`
 	Resolution  *Resolution    `json:"resolution,omitempty"` // T9
 	Rejections  int            `json:"rejections,omitempty"` // T8: how often the customer rejected a solution
-	ReplyBy     time.Time      `json:"reply_by"`             // T7b: the reply time agreed with the customer
-	Appointment time.Time      `json:"appointment"`          // T12: the agreed visit time
+	ReplyBy     time.Time      `json:"reply_by,omitzero"`    // T7b: the reply time agreed with the customer
+	Appointment time.Time      `json:"appointment,omitzero"` // T12: the agreed visit time
 	CancelNote  string         `json:"cancel_note,omitempty"`
 
 	Deadlines []Deadline `json:"deadlines,omitempty"` // T4, T5, T7a, T7b, T13
 
 	ReceivedAt time.Time `json:"received_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
-	AnsweredAt time.Time `json:"answered_at"`
-	ClosedAt   time.Time `json:"closed_at"`
+	AnsweredAt time.Time `json:"answered_at,omitzero"`
+	ClosedAt   time.Time `json:"closed_at,omitzero"`
 }
 
 // Ref points at a ticket. With Version zero an action applies to the
