@@ -98,8 +98,9 @@ func TestMatcher_longest_first_at_same_end(t *testing.T) {
 // are not UTF-8 (a truncated character, a surrogate, an overlong form, a
 // stray continuation byte): the automaton, which reads characters, finds
 // exactly the occurrences that strings.Index finds in the bytes, for
-// patterns that are valid UTF-8. Texts are long and English-like words
-// are common, so word boundaries and stray spaces are exercised too.
+// patterns that are valid UTF-8. Texts are long (some long enough to be
+// read as two halves) and English-like words are common, so word
+// boundaries and stray spaces are exercised too.
 func TestMatcher_characters_agree_with_bytes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 17))
 	valid := []string{"a", "n", "o", "K", "é", "不", "在", "知", "𠀀", "’", ",", " ", " ", "\t", "1"}
@@ -125,6 +126,9 @@ func TestMatcher_characters_agree_with_bytes(t *testing.T) {
 			m = compile(pats, true) // every non-ASCII byte on its own
 		}
 		text := randText(all, 200+rng.IntN(400))
+		if round%10 == 0 {
+			text = randText(all, splitMin) // read as two halves (find)
+		}
 		got := []hit{}
 		m.scan(text, func(p, s, e int) { got = append(got, hit{p, s, e}) })
 		want := naiveHits(m, pats, text)
