@@ -19,6 +19,9 @@
 //     ticket.ErrConflict (optimistic concurrency). Case numbers come from
 //     a per-desk counter row updated in the same statement: 1, 2, 3, ...
 //     without gaps, because a rolled-back create rolls the counter back.
+//     CreateBatch (ticket.BatchCreator, behind Service.ReceiveBatch)
+//     writes a batch of new tickets in one statement that takes the
+//     batch's numbers with one update of that row.
 //   - Outbox: each consumer's progress is a set of acknowledgement rows
 //     per (consumer, scope), never a checkpoint on the outbox sequence.
 //     In PostgreSQL a transaction holding a lower sequence number can
@@ -73,5 +76,9 @@
 //
 // Times that queries compare are stored as Unix nanoseconds (bigint),
 // so they order exactly as time.Time values do; the full records are
-// JSON, so nothing is rounded to PostgreSQL's microseconds.
+// JSON, so nothing is rounded to PostgreSQL's microseconds. Ticket,
+// event and follow-up bodies are text columns (012, 009), written and
+// read whole, encoded with github.com/go-json-experiment/json/v1
+// (encoding/json's API and output on the encoding/json/v2
+// implementation).
 package postgres
