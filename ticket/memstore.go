@@ -187,6 +187,16 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d := m.desk(t.Desk)
+	if err := m.taken(d, t, history); err != nil {
+		return err
+	}
+	m.add(d, t, history)
+	return nil
+}
+
+// taken is ErrConflict when t's ID or an ID of its history is stored
+// already; m.mu is held.
+func (m *MemStore) taken(d *memDesk, t *Ticket, history []Event) error {
 	if _, ok := d.tickets[t.ID]; ok {
 		return fmt.Errorf("%w: ticket %s already exists", ErrConflict, t.ID)
 	}
@@ -195,6 +205,12 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 			return fmt.Errorf("%w: event %s already exists", ErrConflict, e.ID)
 		}
 	}
+	return nil
+}
+
+// add stores a new ticket with the desk's next case number and puts its
+// last event in the outbox; m.mu is held.
+func (m *MemStore) add(d *memDesk, t *Ticket, history []Event) {
 	t.Number = int64(len(d.byNumber)) + 1
 	r := &memRecord{history: make([]*memEvent, len(history))}
 	for i, e := range history {
@@ -205,7 +221,6 @@ func (m *MemStore) Create(ctx context.Context, t *Ticket, history []Event) error
 	d.tickets[t.ID] = r
 	d.byNumber = append(d.byNumber, r)
 	m.publish(r.history[len(r.history)-1])
-	return nil
 }
 
 // CreateBatch implements BatchCreator: every ticket is checked before
@@ -224,26 +239,12 @@ func (m *MemStore) CreateBatch(ctx context.Context, ts []*Ticket, histories [][]
 	defer m.mu.Unlock()
 	d := m.desk(ts[0].Desk)
 	for i, t := range ts {
-		if _, ok := d.tickets[t.ID]; ok {
-			return fmt.Errorf("%w: ticket %s already exists", ErrConflict, t.ID)
-		}
-		for _, e := range histories[i] {
-			if _, ok := m.events[e.ID]; ok {
-				return fmt.Errorf("%w: event %s already exists", ErrConflict, e.ID)
-			}
+		if err := m.taken(d, t, histories[i]); err != nil {
+			return err
 		}
 	}
 	for i, t := range ts {
-		t.Number = int64(len(d.byNumber)) + 1
-		r := &memRecord{history: make([]*memEvent, len(histories[i]))}
-		for j, e := range histories[i] {
-			r.history[j] = newMemEvent(e)
-			m.events[e.ID] = -1
-		}
-		d.store(r, t)
-		d.tickets[t.ID] = r
-		d.byNumber = append(d.byNumber, r)
-		m.publish(r.history[len(r.history)-1])
+		m.add(d, t, histories[i])
 	}
 	return nil
 }

@@ -122,19 +122,10 @@ SELECT 'north', g, 'vip' FROM generate_series(1, 50000) AS g WHERE g % 211 = 0`)
 		for _, c := range cases {
 			name := c.name
 			q, args := listSQL("north", c.f)
-			rows, err := conn.Query(ctx, "EXPLAIN "+q, args...)
+			plan, err := explain(ctx, conn, "EXPLAIN "+q, args...)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			var plan []string
-			for rows.Next() {
-				var line string
-				if err := rows.Scan(&line); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, line)
-			}
-			rows.Close()
 			p := strings.Join(plan, "\n")
 			if strings.Contains(p, "Seq Scan on desk_tickets") || strings.Contains(p, "Seq Scan on desk_ticket_tags") {
 				t.Errorf("%s scans the table:\n%s\n%s", name, q, p)
@@ -156,6 +147,26 @@ SELECT 'north', g, 'vip' FROM generate_series(1, 50000) AS g WHERE g % 211 = 0`)
 // partitionIndexes returns the indexes and, in the partitioned layout,
 // their partitions' copies: those that 007 re-creates are named ix_pN,
 // those of later steps get names PostgreSQL chooses.
+// explain runs an EXPLAIN statement and returns the plan's lines.
+func explain(ctx context.Context, db interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}, sql string, args ...any) ([]string, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		plan = append(plan, line)
+	}
+	return plan, rows.Err()
+}
+
 func partitionIndexes(t *testing.T, conn interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }, names []string) []string {

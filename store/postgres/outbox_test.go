@@ -333,20 +333,11 @@ func TestOutboxAdvanceReadsThePassedRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := tx.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF) "+c.sql, "deriver", c.desk)
+		plan, err := explain(ctx, tx, "EXPLAIN (ANALYZE, COSTS OFF) "+c.sql, "deriver", c.desk)
+		_ = tx.Rollback(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plan []string
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, line)
-		}
-		rows.Close()
-		_ = tx.Rollback(ctx)
 		scans := 0
 		for _, line := range plan {
 			m := regexp.MustCompile(`on desk_ticket_outbox\w* \w+ \(actual time=[0-9.]+\.\.[0-9.]+ rows=(\d+)`).FindStringSubmatch(line)
