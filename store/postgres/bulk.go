@@ -143,7 +143,8 @@ RETURNING id`
 // table. When a task is already stored (the COPY then fails on the key
 // and changes nothing; in a caller's transaction a savepoint keeps the
 // transaction alive), the rows are copied into a temporary table of one
-// transaction instead (dropped at its commit) and inserted from there,
+// transaction instead (dropped once read, so a caller's transaction can
+// stage its next batch) and inserted from there,
 // skipping the stored ones. An import run again thus fails at its first
 // row and is judged task by task.
 func (s *Followups) insertCopied(ctx context.Context, src *newRows) (map[uuid.UUID]bool, error) {
@@ -191,7 +192,13 @@ CREATE TEMPORARY TABLE desk_followups_new (id uuid, desk text, status text, role
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"desk_followups_new"}, versionedColumns, pgx.CopyFromRows(src.rows)); err != nil {
 			return err
 		}
-		created, err = scanIDs(tx.Query(ctx, fmt.Sprintf(insertNew, "desk_followups_new")))
+		if created, err = scanIDs(tx.Query(ctx, fmt.Sprintf(insertNew, "desk_followups_new"))); err != nil {
+			return err
+		}
+		// Dropped now, not only at commit: in a caller's transaction this
+		// "transaction" is a savepoint, and the caller's next batch
+		// creates the table again.
+		_, err = tx.Exec(ctx, `DROP TABLE desk_followups_new`)
 		return err
 	})
 	return created, err

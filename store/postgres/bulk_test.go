@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -130,6 +131,44 @@ func TestCreateBatchLarge(t *testing.T) {
 		run(t, s, func(ts []*followup.Task) ([]error, error) {
 			return followup.CreateTasks(context.Background(), New(plainDB{s.DB()}).Followups(), ts)
 		})
+	})
+	t.Run("F1_two_imports_in_one_caller_transaction", func(t *testing.T) {
+		// Each batch meets a stored task, so each is staged in the
+		// temporary table: the second finds none left by the first (a
+		// caller's transaction does not commit in between, so ON COMMIT
+		// DROP alone would leave it).
+		s, _ := openStore(t)
+		ctx := context.Background()
+		err := pgx.BeginFunc(ctx, s.DB(), func(tx pgx.Tx) error {
+			st := s.WithTx(tx).Followups()
+			for round := range 3 {
+				first := round * 1000
+				if err := st.Create(ctx, followuptest.NewTask(workerDesk, first, at)); err != nil {
+					return err
+				}
+				var ts []*followup.Task
+				for i := range 2 * copyAtLeast {
+					ts = append(ts, followuptest.NewTask(workerDesk, first+i, at))
+				}
+				errs, err := followup.CreateTasks(ctx, st, ts)
+				if err != nil {
+					return fmt.Errorf("import %d: %w", round, err)
+				}
+				for i, e := range errs {
+					if (i == 0) != errors.Is(e, followup.ErrDuplicate) || (i > 0 && e != nil) {
+						t.Errorf("import %d, entry %d: %v", round, i, e)
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.DB().QueryRow(ctx, `SELECT count(*) FROM desk_followups WHERE desk = $1`, workerDesk).Scan(&n); err != nil || n != 3*2*copyAtLeast {
+			t.Fatalf("%d tasks stored, %v; want %d", n, err, 3*2*copyAtLeast)
+		}
 	})
 	t.Run("F1_refused_tasks_skipped_by_the_copy", func(t *testing.T) {
 		// Nothing stored yet: the COPY goes straight into the table and
