@@ -144,9 +144,6 @@ SELECT 'north', g, 'vip' FROM generate_series(1, 50000) AS g WHERE g % 211 = 0`)
 	})
 }
 
-// partitionIndexes returns the indexes and, in the partitioned layout,
-// their partitions' copies: those that 007 re-creates are named ix_pN,
-// those of later steps get names PostgreSQL chooses.
 // explain runs an EXPLAIN statement and returns the plan's lines.
 func explain(ctx context.Context, db interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -167,6 +164,9 @@ func explain(ctx context.Context, db interface {
 	return plan, rows.Err()
 }
 
+// partitionIndexes returns the indexes and, in the partitioned layout,
+// their partitions' copies: those that 007 re-creates are named ix_pN,
+// those of later steps get names PostgreSQL chooses.
 func partitionIndexes(t *testing.T, conn interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }, names []string) []string {
