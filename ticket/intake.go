@@ -93,7 +93,10 @@ type Receipt struct {
 // A non-nil err is the store's failure: on a BatchCreator nothing of the
 // batch was written; on another store the receipts before the failed
 // one were (their tickets are set) and the rest were not. Either way
-// tickets[i] is non-nil exactly for the intakes that are stored.
+// tickets[i] is non-nil exactly for the intakes known to be stored.
+// As for any write, a failure that is store.ErrUnavailable or the
+// context's may come after the store committed: the failed write (the
+// whole batch, on a BatchCreator) may then be stored all the same.
 func (s *Service) ReceiveBatch(ctx context.Context, rs []Receipt) (tickets []*Ticket, errs []error, err error) {
 	start := time.Now()
 	tickets, errs = make([]*Ticket, len(rs)), make([]error, len(rs))
