@@ -256,7 +256,7 @@ func checkBatch(ts []*Ticket, histories [][]Event) error {
 	if len(ts) != len(histories) {
 		return invalid("histories", "one history per ticket: %d tickets, %d histories", len(ts), len(histories))
 	}
-	seen := make(map[uuid.UUID]bool)
+	tickets, events := make(map[uuid.UUID]bool), make(map[uuid.UUID]bool)
 	for i, t := range ts {
 		if err := checkHistory(t, histories[i]); err != nil {
 			return fmt.Errorf("ticket %d of the batch: %w", i, err)
@@ -264,15 +264,15 @@ func checkBatch(ts []*Ticket, histories [][]Event) error {
 		if t.Desk != ts[0].Desk {
 			return invalid("desk", "a batch is of one desk: ticket %d is of %q, not %q", i, t.Desk, ts[0].Desk)
 		}
-		if seen[t.ID] {
+		if tickets[t.ID] {
 			return fmt.Errorf("%w: ticket %s is twice in the batch", ErrConflict, t.ID)
 		}
-		seen[t.ID] = true
+		tickets[t.ID] = true
 		for _, e := range histories[i] {
-			if seen[e.ID] {
+			if events[e.ID] {
 				return fmt.Errorf("%w: event %s is twice in the batch", ErrConflict, e.ID)
 			}
-			seen[e.ID] = true
+			events[e.ID] = true
 		}
 	}
 	return nil

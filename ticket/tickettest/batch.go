@@ -87,6 +87,14 @@ func testBatchNumbers(t *testing.T, s ticket.Store) {
 	if err := bc.CreateBatch(ctx, nil, nil); err != nil {
 		t.Errorf("an empty batch: %v, want nil", err)
 	}
+	// Tickets and events are apart, as for Create: a ticket may carry
+	// the ID of another ticket's event.
+	more, mhs := batchOf("north", 7, 2)
+	more[1].ID = mhs[0][0].ID
+	mhs[1][0].Ticket = more[1].ID
+	if err := bc.CreateBatch(ctx, more, mhs); err != nil {
+		t.Errorf("a ticket with the ID of another's event: %v, want nil", err)
+	}
 }
 
 // testBatchAllOrNothing: a batch with one ticket or event that is
