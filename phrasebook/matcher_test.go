@@ -105,22 +105,10 @@ func TestMatcher_characters_agree_with_bytes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 17))
 	valid := []string{"a", "n", "o", "K", "é", "不", "在", "知", "𠀀", "’", ",", " ", " ", "\t", "1"}
 	invalid := []string{"\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\xaf", "\xe0\x83\xa9", "\xc0\xaf", "\xbf", "\xff", "\xf4\x90\x80\x80"}
-	randText := func(units []string, n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(units[rng.IntN(len(units))])
-		}
-		return b.String()
-	}
+	randText := func(units []string, n int) string { return randUnits(rng, units, n) }
 	all := append(append([]string(nil), valid...), invalid...)
 	for round := range 300 {
-		var pats []string
-		for range 1 + rng.IntN(20) {
-			p, _ := squeeze(strings.TrimSpace(asciiLower(randText(valid, 1+rng.IntN(4)))))
-			if p = strings.TrimSpace(p); p != "" {
-				pats = append(pats, p)
-			}
-		}
+		pats := randPatterns(rng, valid, 1+rng.IntN(20))
 		m := newMatcher(pats)
 		if round%2 == 1 {
 			m = compile(pats, true) // every non-ASCII byte on its own
@@ -256,26 +244,14 @@ func TestMatcher_split_agrees_with_one_pass(t *testing.T) {
 	valid := []string{"a", "n", "o", "K", "é", "不", "在", "知", "道", "𠀀", "अ", "’", ",", " ", " ", "  ", "\t", "1"}
 	invalid := []string{"\xe4\xb8", "\xe0\x80\xaf", "\xe0\x83\xa9", "\xbf", "\xff", "\xed\xa0\x80", "\xf4\x90\x80\x80"}
 	all := append(append([]string(nil), valid...), invalid...)
-	randText := func(units []string, n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(units[rng.IntN(len(units))])
-		}
-		return b.String()
-	}
+	randText := func(units []string, n int) string { return randUnits(rng, units, n) }
 	cuts, found := 0, 0
 	for round := range 400 {
 		patUnits := valid
 		if round%3 == 0 {
 			patUnits = all // some patterns hold bytes standing for themselves
 		}
-		var pats []string
-		for range 1 + rng.IntN(15) {
-			p, _ := squeeze(strings.TrimSpace(asciiLower(randText(patUnits, 1+rng.IntN(4)))))
-			if p = strings.TrimSpace(p); p != "" {
-				pats = append(pats, p)
-			}
-		}
+		pats := randPatterns(rng, patUnits, 1+rng.IntN(15))
 		m := newMatcher(pats)
 		if round%4 == 1 {
 			m = compile(pats, true)
@@ -358,4 +334,26 @@ func TestQuote_agrees_with_strconv(t *testing.T) {
 	if plain < 1000 {
 		t.Fatalf("only %d plain fragments", plain)
 	}
+}
+
+// randUnits is n units drawn at random and joined.
+func randUnits(rng *rand.Rand, units []string, n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteString(units[rng.IntN(len(units))])
+	}
+	return b.String()
+}
+
+// randPatterns is up to n random patterns of 1–4 units each, folded and
+// squeezed as the linter keeps its patterns (blank ones left out).
+func randPatterns(rng *rand.Rand, units []string, n int) []string {
+	var pats []string
+	for range n {
+		p, _ := squeeze(strings.TrimSpace(asciiLower(randUnits(rng, units, 1+rng.IntN(4)))))
+		if p = strings.TrimSpace(p); p != "" {
+			pats = append(pats, p)
+		}
+	}
+	return pats
 }
