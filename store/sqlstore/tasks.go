@@ -327,115 +327,7 @@ func decodeCompact(body []byte, t *followup.Task) bool {
 			return false
 		}
 		key, ok := d.str()
-		if !ok || !d.byte(':') {
-			return false
-		}
-		switch key {
-		case "ID", "Ticket":
-			v, ok := d.str()
-			id, err := uuid.Parse(v)
-			if !ok || err != nil {
-				return false
-			}
-			if key == "ID" {
-				n.ID = id
-			} else {
-				n.Ticket = id
-			}
-		case "Desk", "Rule", "Cites", "Trigger", "Key", "Subject", "TicketKind", "Category", "Channel":
-			v, ok := d.str()
-			if !ok {
-				return false
-			}
-			switch key {
-			case "Desk":
-				n.Desk = v
-			case "Rule":
-				n.Rule = v
-			case "Cites":
-				n.Cites = v
-			case "Trigger":
-				n.Trigger = followup.TriggerKind(v)
-			case "Key":
-				n.Key = v
-			case "Subject":
-				n.Subject = v
-			case "TicketKind":
-				n.TicketKind = ticket.Kind(v)
-			case "Category":
-				n.Category = v
-			case "Channel":
-				n.Channel = followup.Channel(v)
-			}
-		case "Seq", "Attempts", "MaxAttempts", "RetryAfter", "Repeat",
-			"TriggeredAt", "NotBefore", "Due", "CreatedAt", "ClosedAt":
-			v, ok := d.int()
-			if !ok {
-				return false
-			}
-			at := bodyTime(time.Unix(0, v).UTC())
-			switch key {
-			case "Seq":
-				n.Seq = int(v)
-			case "Attempts":
-				n.Attempts = int(v)
-			case "MaxAttempts":
-				n.MaxAttempts = int(v)
-			case "RetryAfter":
-				n.RetryAfter = time.Duration(v)
-			case "Repeat":
-				n.Repeat = time.Duration(v)
-			case "TriggeredAt":
-				n.TriggeredAt = at
-			case "NotBefore":
-				n.NotBefore = at
-			case "Due":
-				n.Due = at
-			case "CreatedAt":
-				n.CreatedAt = at
-			case "ClosedAt":
-				n.ClosedAt = at
-			}
-		case "Grade", "Revisit", "Sampled", "UntilClosed", "Synced":
-			if !d.word("true") {
-				return false
-			}
-			switch key {
-			case "Grade":
-				n.Grade = true
-			case "Revisit":
-				n.Revisit = true
-			case "Sampled":
-				n.Sampled = true
-			case "UntilClosed":
-				n.UntilClosed = true
-			case "Synced":
-				n.Synced = true
-			}
-		case "Checklist":
-			if !d.byte('[') {
-				return false
-			}
-			for i := 0; !d.byte(']'); i++ {
-				if i > 0 && !d.byte(',') {
-					return false
-				}
-				v, ok := d.str()
-				if !ok {
-					return false
-				}
-				n.Checklist = append(n.Checklist, followup.CheckItem(v))
-			}
-		case "Outcome":
-			raw, ok := d.object()
-			if !ok {
-				return false
-			}
-			n.Outcome = new(followup.Outcome)
-			if json.Unmarshal(raw, n.Outcome) != nil {
-				return false
-			}
-		default:
+		if !ok || !d.byte(':') || !d.field(key, &n) {
 			return false
 		}
 	}
@@ -443,6 +335,126 @@ func decodeCompact(body []byte, t *followup.Task) bool {
 		return false
 	}
 	n.into(t)
+	return true
+}
+
+// field reads the value of key into n; an unknown key, or a value not
+// of the key's type, is false.
+func (d *compactDecoder) field(key string, n *taskBody) bool {
+	switch key {
+	case "ID":
+		return d.uuid(&n.ID)
+	case "Ticket":
+		return d.uuid(&n.Ticket)
+	case "Desk":
+		return text(d, &n.Desk)
+	case "Rule":
+		return text(d, &n.Rule)
+	case "Cites":
+		return text(d, &n.Cites)
+	case "Trigger":
+		return text(d, &n.Trigger)
+	case "Key":
+		return text(d, &n.Key)
+	case "Subject":
+		return text(d, &n.Subject)
+	case "TicketKind":
+		return text(d, &n.TicketKind)
+	case "Category":
+		return text(d, &n.Category)
+	case "Channel":
+		return text(d, &n.Channel)
+	case "Seq":
+		return number(d, &n.Seq)
+	case "Attempts":
+		return number(d, &n.Attempts)
+	case "MaxAttempts":
+		return number(d, &n.MaxAttempts)
+	case "RetryAfter":
+		return number(d, &n.RetryAfter)
+	case "Repeat":
+		return number(d, &n.Repeat)
+	case "TriggeredAt":
+		return d.time(&n.TriggeredAt)
+	case "NotBefore":
+		return d.time(&n.NotBefore)
+	case "Due":
+		return d.time(&n.Due)
+	case "CreatedAt":
+		return d.time(&n.CreatedAt)
+	case "ClosedAt":
+		return d.time(&n.ClosedAt)
+	case "Grade":
+		return d.flag(&n.Grade)
+	case "Revisit":
+		return d.flag(&n.Revisit)
+	case "Sampled":
+		return d.flag(&n.Sampled)
+	case "UntilClosed":
+		return d.flag(&n.UntilClosed)
+	case "Synced":
+		return d.flag(&n.Synced)
+	case "Checklist":
+		return d.checklist(&n.Checklist)
+	case "Outcome":
+		raw, ok := d.object()
+		if !ok {
+			return false
+		}
+		n.Outcome = new(followup.Outcome)
+		return json.Unmarshal(raw, n.Outcome) == nil
+	}
+	return false
+}
+
+// text reads a string without escapes into p.
+func text[T ~string](d *compactDecoder, p *T) bool {
+	v, ok := d.str()
+	*p = T(v)
+	return ok
+}
+
+// number reads an integer into p.
+func number[T ~int | ~int64](d *compactDecoder, p *T) bool {
+	v, ok := d.int()
+	*p = T(v)
+	return ok
+}
+
+func (d *compactDecoder) uuid(p *uuid.UUID) bool {
+	v, ok := d.str()
+	id, err := uuid.Parse(v)
+	*p = id
+	return ok && err == nil
+}
+
+// time reads Unix nanoseconds (EncodeTask's form) into p, in UTC.
+func (d *compactDecoder) time(p *bodyTime) bool {
+	v, ok := d.int()
+	*p = bodyTime(time.Unix(0, v).UTC())
+	return ok
+}
+
+// flag reads true (EncodeTask leaves false out).
+func (d *compactDecoder) flag(p *bool) bool {
+	*p = d.word("true")
+	return *p
+}
+
+func (d *compactDecoder) checklist(p *[]followup.CheckItem) bool {
+	if !d.byte('[') {
+		return false
+	}
+	for i := 0; !d.byte(']'); i++ {
+		if i > 0 && !d.byte(',') {
+			return false
+		}
+		var item followup.CheckItem
+		if !text(d, &item) {
+			return false
+		}
+		*p = append(*p, item)
+	}
 	return true
 }
 
