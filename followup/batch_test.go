@@ -39,6 +39,21 @@ func (s *batchStore) CompleteBatch(ctx context.Context, items []Completion, now 
 	return errs, nil
 }
 
+// doneOnce checks that the n tasks of desk d1 in s are done and that
+// each was completed once (seen, from drainQueue).
+func doneOnce(t *testing.T, s Store, seen map[uuid.UUID]int, n int) {
+	t.Helper()
+	done, err := s.List(context.Background(), "d1", Filter{Statuses: []Status{Done}})
+	if err != nil || len(done) != n || len(seen) != n {
+		t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("task %s completed %d times", id, k)
+		}
+	}
+}
+
 // drainQueue runs workers on q, each claiming one task and completing it
 // as reached, until nothing is ready; with together, a worker completes
 // each task and claims its next in one CompleteAndClaim, else it calls

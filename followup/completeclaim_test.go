@@ -131,20 +131,10 @@ func TestCompleteAndClaim(t *testing.T) {
 	}
 
 	t.Run("F7_many_workers_one_round_per_task", func(t *testing.T) {
-		ctx := context.Background()
 		const n, workers = 400, 8
 		s, ws, q := setup(t, stores[0].store, n)
 		ws.trip = 200 * time.Microsecond
-		seen := drainQueue(t, q, workers, true)
-		done, err := s.List(ctx, "d1", Filter{Statuses: []Status{Done}})
-		if err != nil || len(done) != n || len(seen) != n {
-			t.Fatalf("%d done, %d completed, %v; want %d", len(done), len(seen), err, n)
-		}
-		for id, k := range seen {
-			if k != 1 {
-				t.Errorf("task %s completed %d times", id, k)
-			}
-		}
+		doneOnce(t, s, drainQueue(t, q, workers, true), n)
 		// n completions each with the next claim, and one first claim
 		// per worker: at most n+workers requests, so at most as many
 		// rounds (two calls per task would need 2n).
@@ -158,15 +148,7 @@ func TestCompleteAndClaim(t *testing.T) {
 
 	t.Run("F7_many_workers_each_task_once_mem_store", func(t *testing.T) {
 		const n = 200
-		_, _, q := setup(t, stores[1].store, n)
-		seen := drainQueue(t, q, 8, true)
-		if len(seen) != n {
-			t.Fatalf("%d completed, want %d", len(seen), n)
-		}
-		for id, k := range seen {
-			if k != 1 {
-				t.Errorf("task %s completed %d times", id, k)
-			}
-		}
+		s, _, q := setup(t, stores[1].store, n)
+		doneOnce(t, s, drainQueue(t, q, 8, true), n)
 	})
 }
