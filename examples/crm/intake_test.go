@@ -78,6 +78,28 @@ func openGate(t *testing.T, g *intakeGroup, gate chan struct{}, k int) {
 	}
 }
 
+// receiveAll sends n intakes (groupIntake(i), changed by spoil when it
+// is given) through g at once, opens the gate once half of them queue,
+// and returns each caller's answer.
+func receiveAll(t *testing.T, g *intakeGroup, svc *ticket.Service, gate chan struct{}, n int,
+	spoil func(i int, in *ticket.Intake)) ([]*ticket.Ticket, []error) {
+	t.Helper()
+	got, errs := make([]*ticket.Ticket, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			in := groupIntake(i)
+			if spoil != nil {
+				spoil(i, &in)
+			}
+			got[i], errs[i] = g.receive(context.Background(), svc, groupAgent, in)
+		})
+	}
+	openGate(t, g, gate, n/2)
+	wg.Wait()
+	return got, errs
+}
+
 var groupAgent = ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 
 func groupIntake(n int) ticket.Intake {
@@ -95,20 +117,11 @@ func TestIntakeGroup(t *testing.T) {
 	var sizes []int
 	g := &intakeGroup{max: 8, groups: 2, batch: countedBatch(&mu, &sizes)}
 	const n = 60
-	got := make([]*ticket.Ticket, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			in := groupIntake(i)
-			if i%10 == 3 {
-				in.Kind = "no-such-kind"
-			}
-			got[i], errs[i] = g.receive(context.Background(), svc, groupAgent, in)
-		})
-	}
-	openGate(t, g, gate, n/2)
-	wg.Wait()
+	got, errs := receiveAll(t, g, svc, gate, n, func(i int, in *ticket.Intake) {
+		if i%10 == 3 {
+			in.Kind = "no-such-kind"
+		}
+	})
 	ids := map[uuid.UUID]bool{}
 	for i := range n {
 		if i%10 == 3 {
@@ -160,13 +173,7 @@ func TestIntakeGroupFailure(t *testing.T) {
 			return make([]*ticket.Ticket, len(rs)), make([]error, len(rs)), err
 		}}
 		const n = 20
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() { _, errs[i] = g.receive(context.Background(), svc, groupAgent, groupIntake(i)) })
-		}
-		openGate(t, g, gate, n/2)
-		wg.Wait()
+		_, errs := receiveAll(t, g, svc, gate, n, nil)
 		stored, err := svc.List(context.Background(), ticket.Filter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
@@ -229,20 +236,11 @@ func TestGroupedIntakePostgres(t *testing.T) {
 	dup = first.ID
 	dupMu.Unlock()
 	const n = 80
-	got := make([]*ticket.Ticket, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			in := groupIntake(i)
-			if i%20 == 7 {
-				in.Channel = ""
-			}
-			got[i], errs[i] = g.receive(ctx, svc, groupAgent, in)
-		})
-	}
-	openGate(t, g, gate, n/2)
-	wg.Wait()
+	got, errs := receiveAll(t, g, svc, gate, n, func(i int, in *ticket.Intake) {
+		if i%20 == 7 {
+			in.Channel = ""
+		}
+	})
 	numbers := map[int64]bool{first.Number: true}
 	conflicts := 0
 	for i := range n {
