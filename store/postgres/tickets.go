@@ -59,17 +59,8 @@ func ticketArgs(t *ticket.Ticket, body []byte) pgx.StrictNamedArgs {
 		"state": k.State, "kind": k.Kind, "owner": k.Owner, "assignee": k.Assignee, "customer": k.Customer,
 		"complaint_class": k.Class, "complaint_severity": k.Severity, "incomplete": k.Incomplete,
 		"next_due": k.NextDue, "received_at": k.Received, "updated_at": k.Updated, "body": string(body),
-		"priority": k.Priority, "tags": k.Tags, "department": k.Department, "tag_list": tagList(t.Tags),
+		"priority": k.Priority, "tags": k.Tags, "department": k.Department, "tag_list": nonNil(t.Tags),
 	}
-}
-
-// tagList is a ticket's tags for a text[] parameter: never NULL, so
-// that "tag <> ALL" holds for every stored tag of a ticket without tags.
-func tagList(tags []string) []string {
-	if tags == nil {
-		return []string{}
-	}
-	return tags
 }
 
 // Create implements ticket.Store.
