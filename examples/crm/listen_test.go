@@ -14,50 +14,52 @@ import (
 // derivation runner through LISTEN/NOTIFY, long before B's poll (an
 // hour here), and B derives the follow-up (F2) of A's resolution.
 func TestListenWakesOtherReplica(t *testing.T) {
-	url := freshPostgres(t)
-	ctx := context.Background()
-	replica := func() (*server, func()) {
-		c := &clock{t: start}
-		cfg := Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
-			RosterCycles: 1, Now: c.Now, Seed: 7, Auth: HeaderAuth{}}
-		closeStore, err := openStore(ctx, url, 4, true, &cfg)
-		if err != nil {
-			t.Fatal(err)
+	t.Run("F2_a_resolution_through_one_replica_derived_by_the_other_at_once", func(t *testing.T) {
+		url := freshPostgres(t)
+		ctx := context.Background()
+		replica := func() (*server, func()) {
+			c := &clock{t: start}
+			cfg := Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
+				RosterCycles: 1, Now: c.Now, Seed: 7, Auth: HeaderAuth{}}
+			closeStore, err := openStore(ctx, url, 4, true, &cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := newServer(cfg)
+			if err != nil {
+				closeStore()
+				t.Fatal(err)
+			}
+			return srv, closeStore
 		}
-		srv, err := newServer(cfg)
-		if err != nil {
-			closeStore()
-			t.Fatal(err)
+		a, closeA := replica()
+		defer closeA()
+		b, closeB := replica()
+		defer closeB()
+		if a.cfg.Listen == nil || a.cfg.Notify == nil {
+			t.Fatal("a PostgreSQL store set no Listen or Notify")
 		}
-		return srv, closeStore
-	}
-	a, closeA := replica()
-	defer closeA()
-	b, closeB := replica()
-	defer closeB()
-	if a.cfg.Listen == nil || a.cfg.Notify == nil {
-		t.Fatal("a PostgreSQL store set no Listen or Notify")
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	waitB := b.startRunners(runCtx, RunnerConfig{Derive: time.Hour})
-	defer func() { stop(); waitB() }()
-	time.Sleep(200 * time.Millisecond) // B's first round (at start) is over
+		runCtx, stop := context.WithCancel(ctx)
+		waitB := b.startRunners(runCtx, RunnerConfig{Derive: time.Hour})
+		defer func() { stop(); waitB() }()
+		time.Sleep(200 * time.Millisecond) // B's first round (at start) is over
 
-	fa := &fixture{srv: a}
-	tk := fa.newRepair(t, "north")
-	fa.as(li, ticket.RoleAgent).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
-	fa.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "sealed"})
-	fb := &fixture{srv: b}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var p taskPage
-		fb.as(li, ticket.RoleAgent).must(t, http.StatusOK, "GET", "/desks/north/followups?ticket="+tk.ID.String(), nil).decode(t, &p)
-		if len(p.Tasks) > 0 {
-			break
+		fa := &fixture{srv: a}
+		tk := fa.newRepair(t, "north")
+		fa.as(li, ticket.RoleAgent).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
+		fa.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "sealed"})
+		fb := &fixture{srv: b}
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			var p taskPage
+			fb.as(li, ticket.RoleAgent).must(t, http.StatusOK, "GET", "/desks/north/followups?ticket="+tk.ID.String(), nil).decode(t, &p)
+			if len(p.Tasks) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("B derived nothing in 10 s from A's writes: no wake-up reached it")
+			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("B derived nothing in 10 s from A's writes: no wake-up reached it")
-		}
-	}
+	})
 }
 
 // Wake-ups within the gap merge into one; one after the gap passes.
