@@ -28,10 +28,7 @@ func testErase(t *testing.T, s ticket.Store) {
 		"remark":  {Type: ticket.AttrString},
 		"id_card": {Type: ticket.AttrString, Personal: true},
 	}
-	svc, err := ticket.New(s, ticket.Config{Desk: "north", Policy: &p, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := deskService(t, s, &p, &now)
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	lead := ticket.Actor{ID: "zhou", Role: ticket.RoleShiftLead}
 	must := func(tk *ticket.Ticket, err error) *ticket.Ticket {

@@ -56,3 +56,14 @@ func MustCreate(t testing.TB, s ticket.Store, tk *ticket.Ticket, ev ticket.Event
 		t.Fatalf("Create: %v", err)
 	}
 }
+
+// deskService is a service of desk "north" on s, with policy p (nil:
+// the preset), whose clock reads *now.
+func deskService(t testing.TB, s ticket.Store, p *ticket.Policy, now *time.Time) *ticket.Service {
+	t.Helper()
+	svc, err := ticket.New(s, ticket.Config{Desk: "north", Policy: p, Now: func() time.Time { return *now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}

@@ -20,10 +20,7 @@ func testGeneralFields(t *testing.T, s ticket.Store) {
 	now := T0
 	p := ticket.PropertyDesk()
 	p.DefaultPriority = ticket.PriorityNormal
-	svc, err := ticket.New(s, ticket.Config{Desk: "north", Policy: &p, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := deskService(t, s, &p, &now)
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	mail, err := svc.Receive(ctx, agent, ticket.Intake{Kind: ticket.Inquiry, Channel: ticket.Email,
 		Subject: "  Invoice 2026-03 is wrong ", Description: "The March invoice charges twice.",

@@ -27,10 +27,7 @@ var badTexts = map[string]string{
 func testInputs(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	now := T0
-	svc, err := ticket.New(s, ticket.Config{Desk: "north", Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := deskService(t, s, nil, &now)
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	good := func() ticket.Intake {
 		return ticket.Intake{Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone,
@@ -204,10 +201,7 @@ func testInputs(t *testing.T, s ticket.Store) {
 	// The bound is the policy's: a desk that allows longer notes takes one.
 	p := ticket.PropertyDesk()
 	p.Bounds.Text = len(long)
-	roomy, err := ticket.New(s, ticket.Config{Desk: "north", Policy: &p, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	roomy := deskService(t, s, &p, &now)
 	if _, err := roomy.Note(ctx, agent, tk.Ref(), long); err != nil {
 		t.Errorf("a note within the desk's own bound: %v", err)
 	}

@@ -13,10 +13,7 @@ import (
 func testServiceLifecycle(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	now := T0
-	svc, err := ticket.New(s, ticket.Config{Desk: "north", Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := deskService(t, s, nil, &now)
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	tk, err := svc.Receive(ctx, agent, ticket.Intake{Kind: ticket.Repair, Category: "leak", Channel: ticket.Phone,
 		Fields: map[string]string{"person": "Wang", "phone": "138", "location": "3-201", "item": "pipe"}})

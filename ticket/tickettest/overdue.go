@@ -21,10 +21,7 @@ import (
 func testOverduePages(t *testing.T, s ticket.Store) {
 	ctx := context.Background()
 	now := T0
-	svc, err := ticket.New(s, ticket.Config{Desk: "north", Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := deskService(t, s, nil, &now)
 	agent := ticket.Actor{ID: "li", Role: ticket.RoleAgent}
 	for i := range 30 {
 		now = now.Add(61 * time.Minute)
