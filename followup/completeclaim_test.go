@@ -41,20 +41,14 @@ func TestCompleteAndClaim(t *testing.T) {
 		t.Run("F7_completes_and_claims_the_next_"+st.name, func(t *testing.T) {
 			ctx := context.Background()
 			s, ws, q := setup(t, st.store, 2)
-			ts, err := q.Claim(ctx, "w", "", 1)
-			if err != nil || len(ts) != 1 {
-				t.Fatalf("claim: %d, %v", len(ts), err)
-			}
-			rounds := 0
-			if ws != nil {
-				rounds = ws.rounds
-			}
+			ts := claimW(t, q, 1)
+			rounds := ws.roundCount()
 			done, next, err := q.CompleteAndClaim(ctx, ts[0], Outcome{Result: Reached, By: me}, "w", "", 1)
 			if err != nil || done.Status != Done || done.ID != ts[0].ID || len(next) != 1 || next[0].ID == ts[0].ID {
 				t.Fatalf("got %+v and %d next, %v", done, len(next), err)
 			}
-			if ws != nil && ws.rounds != rounds+1 {
-				t.Errorf("%d rounds for the completion and the claim, want 1", ws.rounds-rounds)
+			if ws != nil && ws.roundCount() != rounds+1 {
+				t.Errorf("%d rounds for the completion and the claim, want 1", ws.roundCount()-rounds)
 			}
 			stored, err := s.Get(ctx, "d1", ts[0].ID)
 			if err != nil || stored.Status != Done {
@@ -73,10 +67,7 @@ func TestCompleteAndClaim(t *testing.T) {
 		t.Run("F7_lost_lease_fails_its_task_and_still_claims_"+st.name, func(t *testing.T) {
 			ctx := context.Background()
 			s, _, q := setup(t, st.store, 3)
-			ts, err := q.Claim(ctx, "w", "", 2)
-			if err != nil || len(ts) != 2 {
-				t.Fatalf("claim: %d, %v", len(ts), err)
-			}
+			ts := claimW(t, q, 2)
 			gone := ts[1].Clone()
 			gone.Status, gone.Lease = Cancelled, Lease{}
 			if err := s.Update(ctx, gone); err != nil {
@@ -101,19 +92,13 @@ func TestCompleteAndClaim(t *testing.T) {
 		t.Run("F7_refused_claim_writes_nothing_"+st.name, func(t *testing.T) {
 			ctx := context.Background()
 			s, ws, q := setup(t, st.store, 2)
-			ts, err := q.Claim(ctx, "w", "", 1)
-			if err != nil || len(ts) != 1 {
-				t.Fatalf("claim: %d, %v", len(ts), err)
-			}
-			rounds := 0
-			if ws != nil {
-				rounds = ws.rounds
-			}
+			ts := claimW(t, q, 1)
+			rounds := ws.roundCount()
 			if _, _, err := q.CompleteAndClaim(ctx, ts[0], Outcome{Result: Reached, By: me}, "", "", 1); !errors.Is(err, ErrInvalid) {
 				t.Errorf("claim without a worker: %v, want ErrInvalid", err)
 			}
-			if ws != nil && ws.rounds != rounds {
-				t.Errorf("%d rounds for a refused call, want none", ws.rounds-rounds)
+			if ws != nil && ws.roundCount() != rounds {
+				t.Errorf("%d rounds for a refused call, want none", ws.roundCount()-rounds)
 			}
 			if stored, err := s.Get(ctx, "d1", ts[0].ID); err != nil || stored.Status != Claimed {
 				t.Errorf("task stored as %+v, %v; want still claimed", stored, err)
@@ -151,4 +136,15 @@ func TestCompleteAndClaim(t *testing.T) {
 		s, _, q := setup(t, stores[1].store, n)
 		doneOnce(t, s, drainQueue(t, q, 8, true), n)
 	})
+}
+
+// claimW claims n tasks for worker w and fails the test unless it gets
+// them.
+func claimW(t *testing.T, q *Queue, n int) []*Task {
+	t.Helper()
+	ts, err := q.Claim(context.Background(), "w", "", n)
+	if err != nil || len(ts) != n {
+		t.Fatalf("claim: %d, %v; want %d", len(ts), err, n)
+	}
+	return ts
 }

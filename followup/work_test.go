@@ -26,6 +26,16 @@ type workStore struct {
 	trip            time.Duration
 }
 
+// roundCount is how many rounds the store served (0 for no store).
+func (s *workStore) roundCount() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rounds
+}
+
 func (s *workStore) Get(ctx context.Context, desk string, id uuid.UUID) (*Task, error) {
 	s.gets.Add(1)
 	return s.MemStore.Get(ctx, desk, id)
