@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -73,6 +75,13 @@ type Claims struct {
 // Methods only (never "none", never a method the key was not made for),
 // exp required, nbf and iat honoured with Leeway, and iss and aud when
 // configured. The token must name a known role and at least one desk.
+//
+// A client sends the same token with every request until it expires, so
+// BearerAuth remembers the tokens it has verified (see Cache): a token
+// seen before is looked up by its SHA-256 and only its times are judged
+// again, without the signature check and the JSON decoding. Configure
+// the fields before the first request and do not change them after: to
+// rotate a key, make a new BearerAuth.
 type BearerAuth struct {
 	// Key verifies signatures: a []byte secret for HS256, or a public
 	// key (*rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey).
@@ -84,6 +93,23 @@ type BearerAuth struct {
 	Leeway   time.Duration
 	// Now is the clock tokens are judged by; nil means time.Now.
 	Now func() time.Time
+	// Cache is how many verified tokens are remembered; 0 means
+	// DefaultTokenCache, a negative number remembers none.
+	Cache int
+
+	mu   sync.Mutex
+	seen map[[sha256.Size]byte]verified
+}
+
+// DefaultTokenCache is how many verified tokens a BearerAuth remembers
+// unless told otherwise: a few thousand callers' worth, about 1 MiB.
+const DefaultTokenCache = 4096
+
+// verified is what a verified token established, and the times that
+// bound when it holds.
+type verified struct {
+	p        Principal
+	exp, nbf time.Time // nbf zero when the token has none
 }
 
 // NewBearerAuth makes a BearerAuth from key material: a PEM public key
@@ -115,6 +141,10 @@ func (a *BearerAuth) Authenticate(r *http.Request) (Principal, error) {
 	if !ok || raw == "" {
 		return Principal{}, &AuthError{Reason: "no bearer token"}
 	}
+	key := sha256.Sum256([]byte(raw))
+	if p, ok := a.remembered(key); ok {
+		return p, nil
+	}
 	opts := []jwt.ParserOption{jwt.WithValidMethods(a.Methods), jwt.WithExpirationRequired(), jwt.WithLeeway(a.Leeway)}
 	if a.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(a.Issuer))
@@ -140,7 +170,77 @@ func (a *BearerAuth) Authenticate(r *http.Request) (Principal, error) {
 	if len(c.Desks) == 0 {
 		return Principal{}, &AuthError{Reason: "token names no desk"}
 	}
-	return Principal{Actor: ticket.Actor{ID: c.Subject, Role: role}, Desks: c.Desks, Department: c.Department}, nil
+	p := Principal{Actor: ticket.Actor{ID: c.Subject, Role: role}, Desks: c.Desks, Department: c.Department}
+	v := verified{p: p, exp: c.ExpiresAt.Time}
+	if c.NotBefore != nil {
+		v.nbf = c.NotBefore.Time
+	}
+	a.remember(key, v)
+	return p, nil
+}
+
+func (a *BearerAuth) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// remembered returns the principal of a token verified before while its
+// times still hold, as the parser judges them (exp and nbf with Leeway).
+// A token past them is forgotten and parsed again, so that the parser
+// gives the reason for refusing it.
+func (a *BearerAuth) remembered(key [sha256.Size]byte) (Principal, bool) {
+	if a.Cache < 0 {
+		return Principal{}, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	v, ok := a.seen[key]
+	if !ok {
+		return Principal{}, false
+	}
+	now := a.now()
+	if !now.Before(v.exp.Add(a.Leeway)) || (!v.nbf.IsZero() && now.Before(v.nbf.Add(-a.Leeway))) {
+		delete(a.seen, key)
+		return Principal{}, false
+	}
+	p := v.p
+	p.Desks = slices.Clone(v.p.Desks) // the caller's to keep
+	return p, true
+}
+
+// remember keeps a verified token. When the cache is full the tokens
+// past their expiry go first, then any half of the rest.
+func (a *BearerAuth) remember(key [sha256.Size]byte, v verified) {
+	if a.Cache < 0 {
+		return
+	}
+	limit := a.Cache
+	if limit == 0 {
+		limit = DefaultTokenCache
+	}
+	v.p.Desks = slices.Clone(v.p.Desks)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.seen == nil {
+		a.seen = make(map[[sha256.Size]byte]verified)
+	}
+	if len(a.seen) >= limit {
+		now := a.now()
+		for k, old := range a.seen {
+			if !now.Before(old.exp.Add(a.Leeway)) {
+				delete(a.seen, k)
+			}
+		}
+		for k := range a.seen { // map order: an arbitrary half
+			if len(a.seen) < limit/2+1 {
+				break
+			}
+			delete(a.seen, k)
+		}
+	}
+	a.seen[key] = v
 }
 
 // methodsFor lists the algorithms a public key verifies.

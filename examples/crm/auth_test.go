@@ -5,10 +5,13 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,5 +225,143 @@ func TestReadsFollowTheAuthorizer(t *testing.T) {
 	full := ticketOf(t, agent.must(t, http.StatusOK, "GET", ticketPath("north", mine.ID, ""), nil))
 	if full.Fields["phone"] != "13800000000" {
 		t.Errorf("the agent lost the phone number: %v", full.Fields)
+	}
+}
+
+// TestBearerCache: a remembered token holds exactly as long as the
+// parser would accept it (exp and nbf with the leeway), a token differing
+// only in its signature is not taken for it, a full cache keeps working,
+// and a negative Cache remembers nothing.
+func TestBearerCache(t *testing.T) {
+	now := start
+	a, err := NewBearerAuth([]byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Now = func() time.Time { return now }
+	auth := func(token string) (Principal, error) {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		return a.Authenticate(req)
+	}
+	c := claims("li", "agent", "north")
+	c.NotBefore = jwt.NewNumericDate(start.Add(10 * time.Minute))
+	token := sign(t, jwt.SigningMethodHS256, []byte(testSecret), c)
+
+	now = start.Add(10*time.Minute - a.Leeway - time.Second)
+	if _, err := auth(token); err == nil {
+		t.Fatal("a token before its nbf (and the leeway) was accepted")
+	}
+	now = start.Add(10*time.Minute - a.Leeway)
+	p, err := auth(token)
+	if err != nil || p.Actor.ID != "li" {
+		t.Fatalf("a token within its times: %+v, %v", p, err)
+	}
+	p.Desks[0] = "south" // the caller's copy
+	if p, err := auth(token); err != nil || !p.mayUse("north") || p.mayUse("south") {
+		t.Fatalf("the remembered token: %+v, %v", p, err)
+	}
+	if len(a.seen) != 1 {
+		t.Fatalf("%d tokens remembered, want 1", len(a.seen))
+	}
+
+	// The same header and claims under another signature: refused, though
+	// the genuine token is remembered.
+	parts := strings.Split(token, ".")
+	forged := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
+	if _, err := auth(forged); err == nil {
+		t.Error("a forged signature of a remembered token was accepted")
+	}
+
+	// Before the nbf again (a clock moved back): the remembered token is
+	// judged by its times too.
+	now = start
+	if _, err := auth(token); err == nil {
+		t.Error("a remembered token was accepted before its nbf")
+	}
+	now = start.Add(time.Hour + a.Leeway - time.Nanosecond)
+	if _, err := auth(token); err != nil {
+		t.Errorf("a token just before exp plus the leeway: %v", err)
+	}
+	if _, err := auth(token); err != nil || len(a.seen) != 1 {
+		t.Errorf("the same, remembered: %v (%d remembered)", err, len(a.seen))
+	}
+	now = now.Add(time.Nanosecond)
+	if _, err := auth(token); err == nil || !errors.Is(err, ErrUnauthenticated) || !strings.Contains(err.Error(), "expired") {
+		t.Errorf("a remembered token past exp and the leeway: %v, want expired", err)
+	}
+	if len(a.seen) != 0 {
+		t.Errorf("an expired token is still remembered (%d)", len(a.seen))
+	}
+
+	// A full cache of 4 makes room and goes on accepting every token.
+	now = start
+	a.Cache = 4
+	for i := range 20 {
+		tok := sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims(fmt.Sprintf("agent-%d", i), "agent", "north"))
+		for range 2 {
+			if p, err := auth(tok); err != nil || p.Actor.ID != fmt.Sprintf("agent-%d", i) {
+				t.Fatalf("token %d: %+v, %v", i, p, err)
+			}
+		}
+		if len(a.seen) > 4 {
+			t.Fatalf("%d tokens remembered, Cache is 4", len(a.seen))
+		}
+	}
+
+	off, _ := NewBearerAuth([]byte(testSecret))
+	off.Now, off.Cache = a.Now, -1
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Authorization", "Bearer "+sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li", "agent", "north")))
+	if _, err := off.Authenticate(req); err != nil || len(off.seen) != 0 {
+		t.Errorf("Cache -1: %v, %d remembered", err, len(off.seen))
+	}
+}
+
+// TestBearerCacheConcurrent: callers at once, old and new tokens, under
+// -race.
+func TestBearerCacheConcurrent(t *testing.T) {
+	a, err := NewBearerAuth([]byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Now, a.Cache = func() time.Time { return start }, 8
+	tokens := make([]string, 32)
+	for i := range tokens {
+		tokens[i] = sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims(fmt.Sprintf("agent-%d", i), "agent", "north"))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				k := (g*7 + i) % len(tokens)
+				req := httptest.NewRequest("GET", "/", nil)
+				req.Header.Set("Authorization", "Bearer "+tokens[k])
+				if p, err := a.Authenticate(req); err != nil || p.Actor.ID != fmt.Sprintf("agent-%d", k) {
+					t.Errorf("token %d: %+v, %v", k, p, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// BenchmarkBearer: a request's authentication with the token remembered
+// against the same BearerAuth verifying every time (Cache -1).
+func BenchmarkBearer(b *testing.B) {
+	for _, cache := range []int{0, -1} {
+		b.Run(fmt.Sprintf("cache=%d", cache), func(b *testing.B) {
+			a, _ := NewBearerAuth([]byte(testSecret))
+			a.Now, a.Cache = func() time.Time { return start }, cache
+			tok, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, claims("li", "agent", "north")).SignedString([]byte(testSecret))
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			for b.Loop() {
+				if _, err := a.Authenticate(req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

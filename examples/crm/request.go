@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/google/uuid"
 
 	"github.com/servicedesk-go/desk/ticket"
@@ -195,7 +196,7 @@ func parseBool(field, raw string) (bool, error) {
 // reach here) is a 500 with a JSON error instead.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := jsonv1.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -130,6 +132,54 @@ func TestWriteJSONNeverEmpty(t *testing.T) {
 	writeJSON(rec, http.StatusOK, map[string]any{"t": time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if rec.Code != http.StatusInternalServerError || rec.Body.Len() == 0 {
 		t.Errorf("unencodable answer: %d %q", rec.Code, rec.Body)
+	}
+}
+
+// TestWriteJSONAsEncodingJSON: answers are encoded with
+// github.com/go-json-experiment/json/v1 for speed; the bytes are those
+// encoding/json (HTML not escaped) writes, for tickets with every part
+// set, lists, nil slices and maps, odd text and times. Invalid UTF-8
+// (which the library refuses in what it stores) is the one difference:
+// both write U+FFFD for it, encoding/json escaped and this raw.
+func TestWriteJSONAsEncodingJSON(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 0, 0, 123456789, shanghai)
+	full := &ticket.Ticket{ID: uuid.New(), Desk: "north", Number: 7, Kind: ticket.Repair, Category: "leak",
+		Channel: ticket.Phone, State: ticket.Resolved, Owner: "li", Department: "engineering", Priority: ticket.PriorityHigh,
+		Fields:     map[string]string{"person": "王先生", "note": "<b>&'\"</b> \u2028\u2029 \x00 end", "z": "", "a": "1"},
+		Tags:       []string{"vip", "漏水"},
+		Deadlines:  []ticket.Deadline{{Name: "resolution", Start: at, Due: at.Add(time.Hour), Done: at.Add(time.Minute), PausedFor: 90 * time.Second, Escalated: 1}, {Name: "dispatch", Start: at, Due: at.Add(time.Hour)}},
+		Resolution: &ticket.Resolution{Summary: "fixed", Resolver: "zhao", At: at},
+		ReceivedAt: at, UpdatedAt: at.UTC(), ClosedAt: at.Add(time.Hour), Version: 9}
+	values := map[string]any{
+		"full ticket":   full,
+		"empty ticket":  &ticket.Ticket{},
+		"list":          listResponse{Tickets: []*ticket.Ticket{full, {ID: uuid.New()}}, Next: "abc"},
+		"empty list":    listResponse{},
+		"history":       historyResponse{},
+		"overdue":       overdueResponse{},
+		"error":         &apiError{Status: 400, Msg: "bad <input>", Field: "fields.x", Missing: []string{"phone"}},
+		"map of any":    map[string]any{"n": 1.5e300, "i": int64(-1 << 62), "b": []byte{0, 1, 2}, "nil": nil, "s": []string(nil), "m": map[string]int(nil), "u": uint8(255)},
+		"strings":       []string{"", "\t\n\r", "\u007f", "\U0001F600", "a\\b"},
+		"time and zone": []time.Time{at, {}, at.In(time.FixedZone("", -3*3600-1800))},
+	}
+	for name, v := range values {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatalf("%s: encoding/json: %v", name, err)
+		}
+		rec := newRecorder()
+		writeJSON(rec, http.StatusOK, v)
+		if rec.Code != http.StatusOK || rec.Body.String() != want.String() {
+			t.Errorf("%s: %d\n got %s\nwant %s", name, rec.Code, rec.Body, want.String())
+		}
+	}
+	rec := newRecorder()
+	writeJSON(rec, http.StatusOK, map[string]string{"bad": "a\xff\xfeb"})
+	var got map[string]string
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got["bad"] != "a\ufffd\ufffdb" {
+		t.Errorf("invalid UTF-8: %q decodes to %q, %v", rec.Body, got["bad"], err)
 	}
 }
 
