@@ -33,7 +33,9 @@ type Bounds struct {
 	// customer value, and of an attachment URI. Default 2000.
 	Value int
 	// Fields is the most intake fields, attributes and attachments a
-	// ticket may hold (each). Default 64.
+	// ticket may hold (each), and of missing fields. An imported ticket
+	// may carry this many deadlines plus three per event of its history
+	// (a ticket reopened often gains a clock per lap). Default 64.
 	Fields int
 	// Links is the most cases linked from one case (T17). Default 256.
 	Links int
@@ -298,6 +300,11 @@ func (b *Bounds) filter(f *Filter) error {
 	return nil
 }
 
+// clocksPerEvent is the most deadlines one action opens: a receipt
+// opens the dispatch clock and the two SLA clocks, any other action one
+// at most.
+const clocksPerEvent = 3
+
 // record checks every text and time of an imported ticket and history.
 func (b *Bounds) record(rec Record) error {
 	t := rec.Ticket
@@ -334,8 +341,16 @@ func (b *Bounds) record(rec Record) error {
 	if len(t.Links) > b.Links {
 		return invalid("links", "%d linked cases, at most %d (Policy.Bounds)", len(t.Links), b.Links)
 	}
-	if len(t.Missing) > b.Fields || len(t.Deadlines) > b.Fields {
-		return invalid("ticket", "more than %d missing fields or deadlines (Policy.Bounds)", b.Fields)
+	if len(t.Missing) > b.Fields {
+		return invalid("missing fields", "%d, at most %d (Policy.Bounds)", len(t.Missing), b.Fields)
+	}
+	// A live ticket gains a clock per lap (a reopened ticket's new
+	// deadlines), so what an export carries grows with its history: as
+	// many as Fields, and as many more as the history's events could
+	// have opened.
+	if len(t.Deadlines)-clocksPerEvent*len(rec.History) > b.Fields {
+		return invalid("deadlines", "%d with a history of %d events, at most %d plus %d per event (Policy.Bounds)",
+			len(t.Deadlines), len(rec.History), b.Fields, clocksPerEvent)
 	}
 	for _, m := range t.Missing {
 		if err := b.name("missing field", m); err != nil {

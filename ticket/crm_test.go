@@ -407,6 +407,47 @@ func TestImport(t *testing.T) {
 	}
 }
 
+// TestImportReopenedOften: whatever a desk can produce it can import.
+// A ticket reopened 80 times carries a clock per lap, more deadlines
+// than Bounds.Fields; its export imports on another desk as it is.
+func TestImportReopenedOften(t *testing.T) {
+	src := newDesk(t, nil)
+	tk := src.toAnswered()
+	for range 80 {
+		tk = src.must(src.svc.Reject(ctx, agent, tk.Ref(), "still dripping"))
+		src.wait(time.Minute)
+		tk = src.must(src.svc.Dispatch(ctx, agent, tk.Ref(), ticket.Assignment{Assignee: plumber.ID}))
+		src.wait(time.Minute)
+		tk = src.must(src.svc.Resolve(ctx, plumber, tk.Ref(), "pipe replaced again"))
+		src.wait(time.Minute)
+		tk = src.must(src.svc.Answer(ctx, agent, tk.Ref(), "told the customer"))
+	}
+	if n := len(tk.Deadlines); n <= ticket.DefaultBounds().Fields {
+		t.Fatalf("%d deadlines after 80 laps; the case needs more than Bounds.Fields", n)
+	}
+	h, _ := src.svc.History(ctx, tk.ID)
+	rec := ticket.Record{Ticket: tk.Clone(), History: h}
+	rec.Ticket.Desk = ""
+	dst, _ := ticket.New(ticket.NewMemStore(), ticket.Config{Desk: "south", Now: func() time.Time { return t0.Add(1000 * time.Hour) }})
+	got, err := dst.Import(ctx, director, rec)
+	if err != nil {
+		t.Fatalf("importing a ticket of %d deadlines and %d events: %v", len(tk.Deadlines), len(h), err)
+	}
+	if len(got.Deadlines) != len(tk.Deadlines) || got.Version != int64(len(h))+1 {
+		t.Fatalf("imported %d deadlines at version %d", len(got.Deadlines), got.Version)
+	}
+	// More clocks than its history could have opened is refused.
+	forged := ticket.Record{Ticket: tk.Clone(), History: h[:4]}
+	forged.Ticket.ID, forged.Ticket.Desk, forged.Ticket.State = uuid.New(), "", h[3].To
+	forged.History = append([]ticket.Event(nil), h[:4]...)
+	for i := range forged.History {
+		forged.History[i].ID, forged.History[i].Ticket = uuid.New(), forged.Ticket.ID
+	}
+	if _, err := dst.Import(ctx, director, forged); !errors.Is(err, ticket.ErrInvalid) {
+		t.Fatalf("%d deadlines with a history of 4 events: %v, want ErrInvalid", len(forged.Ticket.Deadlines), err)
+	}
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
