@@ -185,7 +185,10 @@ type BatchWorker interface {
 // judges it: errs[i] is nil when ts[i] was created at version 1 (its
 // Version is then set), or the error Create would have returned for it
 // (a *DuplicateError, ErrInvalid), and that task changed nothing. A
-// non-nil err means that nothing was created.
+// non-nil err means that nothing was created. Unlike
+// ticket.BatchCreator (all or none, for gapless case numbers), one
+// refused task does not stop the others: a task stored already is the
+// usual case of a derivation caught up twice.
 type BatchCreator interface {
 	CreateBatch(ctx context.Context, ts []*Task) (errs []error, err error)
 }

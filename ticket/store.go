@@ -52,7 +52,9 @@ type Store interface {
 // BatchCreator is a Store that also creates several new tickets in one
 // atomic operation (one round trip and one commit on PostgreSQL).
 // Service.ReceiveBatch uses it when the store has it; MemStore and the
-// PostgreSQL and SQLite adapters do.
+// PostgreSQL and SQLite adapters do. Unlike followup.BatchCreator, which
+// judges each task on its own, a batch of tickets is all or none: its
+// case numbers must stay gapless.
 type BatchCreator interface {
 	// CreateBatch stores each ts[i] with histories[i] as Create does,
 	// all of them or none. Every ticket names the same desk; the tickets
