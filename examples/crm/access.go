@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"slices"
 
+	"github.com/google/uuid"
+
+	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/ticket"
 )
 
@@ -46,10 +51,47 @@ func GeneralPersonalRoles() []ticket.Role {
 // what is dispatched to their department or assigned to them (T4). A
 // ticket the caller may not read is 404, as another desk's is.
 func mayRead(p Principal, t *ticket.Ticket) bool {
-	if p.Actor.Role != ticket.RoleDepartment {
+	if readsAll(p) {
 		return true
 	}
 	return t.Assignee == p.Actor.ID || (p.Department != "" && t.Department == p.Department)
+}
+
+// readsAll reports whether the caller reads every ticket of the desk;
+// a department's staff read only some (mayRead), so every answer that
+// carries ticket data is filtered for them, and they act only on the
+// tickets they may read.
+func readsAll(p Principal) bool { return p.Actor.Role != ticket.RoleDepartment }
+
+// readableTasks keeps the follow-ups the caller may read: all of them
+// for a caller who reads every ticket; for a department's staff, those
+// on a ticket they may read (mayRead), never a task without a ticket.
+// seen remembers each ticket's answer across calls of one request.
+func (s *server) readableTasks(ctx context.Context, p Principal, d *desk, ts []*followup.Task, seen map[uuid.UUID]bool) ([]*followup.Task, error) {
+	if readsAll(p) {
+		return ts, nil
+	}
+	out := make([]*followup.Task, 0, len(ts))
+	for _, t := range ts {
+		if t.Ticket == uuid.Nil {
+			continue
+		}
+		ok, known := seen[t.Ticket]
+		if !known {
+			tk, err := d.tickets.Get(ctx, t.Ticket)
+			switch {
+			case err == nil:
+				ok = mayRead(p, tk)
+			case !errors.Is(err, ticket.ErrNotFound):
+				return nil, err
+			}
+			seen[t.Ticket] = ok
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // readable returns the ticket as the caller may see it: personal data

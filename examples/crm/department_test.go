@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -93,6 +94,117 @@ func TestDepartmentListPages(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(w) {
 				t.Errorf("order %s: listed %d tickets %v, want %d %v", order, len(got), got, len(w), w)
 			}
+		}
+	})
+}
+
+// T4: a department's staff read and act only on what is dispatched to
+// their department or assigned to them, on every endpoint: an action
+// on another department's ticket is 404 and changes nothing (the
+// answer would carry the ticket, the customer's phone with it); the
+// follow-up list, page by page, and the handover's follow-ups hold
+// only the tasks of their own tickets; a claim takes only tasks for
+// their own role.
+func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
+	f := newFixture(t)
+	agent := f.as(li, ticket.RoleAgent)
+	eng := f.as(zhao, ticket.RoleDepartment)
+	var mine, others []uuid.UUID
+	for i := range 6 {
+		tk := f.newRepair(t, "north")
+		dept := "cleaning"
+		if i%3 == 1 {
+			dept = engineering
+			mine = append(mine, tk.ID)
+		} else {
+			others = append(others, tk.ID)
+		}
+		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": dept})
+	}
+	f.derive(t)
+
+	t.Run("T4_actions_on_another_department's_ticket_are_404", func(t *testing.T) {
+		other := others[0]
+		before := agent.must(t, http.StatusOK, "GET", ticketPath("north", other, ""), nil).Body
+		for name, body := range map[string]any{
+			"wait": map[string]any{}, "resolve": map[string]any{"summary": "done"}, "describe": map[string]any{"subject": "x"},
+			"tag": map[string]any{"add": []string{"x"}}, "escalate": map[string]any{"reason": "late"},
+			"respond": map[string]any{"channel": "phone", "note": "called"}, "complete": map[string]any{"fields": map[string]string{"item": "tap"}},
+		} {
+			if r := eng.do(t, "POST", ticketPath("north", other, name), body); r.Status != http.StatusNotFound {
+				t.Errorf("%s on another department's ticket: %d, want 404: %s", name, r.Status, r.Body)
+			}
+		}
+		if after := agent.must(t, http.StatusOK, "GET", ticketPath("north", other, ""), nil).Body; string(after) != string(before) {
+			t.Errorf("another department's ticket changed:\n%s\n%s", before, after)
+		}
+		eng.must(t, http.StatusOK, "POST", ticketPath("north", mine[0], "wait"), map[string]any{"note": "parts ordered"})
+	})
+
+	readable := func(ts []taskOut) []string {
+		var out []string
+		for _, tk := range ts {
+			id, err := uuid.Parse(tk.Ticket)
+			if err != nil || !slices.Contains(mine, id) {
+				out = append(out, tk.Ticket)
+			}
+		}
+		return out
+	}
+	t.Run("T4_the_follow-up_list_holds_only_its_tickets'_tasks", func(t *testing.T) {
+		var all []taskOut
+		after := ""
+		for page := 0; ; page++ {
+			if page > 10 {
+				t.Fatal("paging does not end")
+			}
+			q := "/desks/north/followups?limit=1"
+			if after != "" {
+				q += "&after=" + url.QueryEscape(after)
+			}
+			var tp taskPage
+			eng.must(t, http.StatusOK, "GET", q, nil).decode(t, &tp)
+			all = append(all, tp.Tasks...)
+			if tp.Next == "" {
+				break
+			}
+			after = tp.Next
+		}
+		if bad := readable(all); len(bad) > 0 {
+			t.Errorf("the department lists tasks of tickets %v, not its own", bad)
+		}
+		if len(all) != len(mine) {
+			t.Errorf("the department lists %d tasks, want one per ticket of its own (%d)", len(all), len(mine))
+		}
+	})
+
+	f.clock.Advance(26 * time.Hour) // the F1 tasks are due
+	t.Run("T4_a_claim_takes_only_tasks_for_its_own_role", func(t *testing.T) {
+		if r := eng.do(t, "POST", "/desks/north/followups/claim", map[string]any{"n": 10, "role": "agent"}); r.Status != http.StatusForbidden {
+			t.Errorf("a department claims the agents' tasks: %d, want 403: %s", r.Status, r.Body)
+		}
+		var got struct{ Tasks []taskOut }
+		eng.must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"n": 10}).decode(t, &got)
+		for _, tk := range got.Tasks {
+			if tk.Role != ticket.RoleDepartment {
+				t.Errorf("the department claimed a task for %s on ticket %s", tk.Role, tk.Ticket)
+			}
+		}
+	})
+
+	t.Run("T4_the_handover_lists_only_its_tickets'_tasks", func(t *testing.T) {
+		var got struct{ Tasks []taskOut }
+		agent.must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"n": 10}).decode(t, &got)
+		if len(got.Tasks) != len(mine)+len(others) {
+			t.Fatalf("li claimed %d tasks, want %d", len(got.Tasks), len(mine)+len(others))
+		}
+		var ho handoverResponse
+		eng.must(t, http.StatusOK, "GET", "/desks/north/handover?agent="+li, nil).decode(t, &ho)
+		if bad := readable(ho.Followups); len(bad) > 0 {
+			t.Errorf("the department's handover view lists tasks of tickets %v, not its own", bad)
+		}
+		if len(ho.Followups) != len(mine) {
+			t.Errorf("the department's handover view lists %d tasks, want %d", len(ho.Followups), len(mine))
 		}
 	})
 }

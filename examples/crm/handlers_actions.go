@@ -28,6 +28,17 @@ func (v versioned) ref(id uuid.UUID) (ticket.Ref, error) {
 	return ticket.Ref{ID: id, Version: v.Version}, nil
 }
 
+// pin makes an action without a version apply only to the ticket at
+// the version the service read before it.
+func (v *versioned) pin(version int64) {
+	if v.Version == 0 {
+		v.Version = version
+	}
+}
+
+// pinner is every action body (each embeds versioned).
+type pinner interface{ pin(version int64) }
+
 // The action bodies. Times are RFC 3339 strings so that a bad one is a
 // 400 naming its field.
 type (
@@ -318,6 +329,18 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, d *desk, by ticket.
 	if err := s.decodeJSON(w, r, body, true); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if p := principalOf(r); !readsAll(p) {
+		// A department's staff act only on the tickets they may read
+		// (T4): another's is 404, before the library could answer
+		// anything about it. The action is pinned to the version read,
+		// so that a dispatch elsewhere in between makes it 409.
+		t, err := s.readTicket(r, d, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		body.(pinner).pin(t.Version)
 	}
 	t, err := a.run(r.Context(), d.tickets, by, id, body)
 	if err != nil {

@@ -110,6 +110,16 @@ func (s *server) claim(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 		s.fail(w, r, badRequest("role", fmt.Sprintf("unknown role %q", in.Role)))
 		return
 	}
+	if !readsAll(principalOf(r)) {
+		// A department's staff claim only their own role's tasks (F3):
+		// any other task may be on a ticket they may not read (T4).
+		if role != "" && role != by.Role {
+			s.fail(w, r, &apiError{Status: http.StatusForbidden, Field: "role",
+				Msg: fmt.Sprintf("%s claims only follow-ups for the %s role", by, by.Role)})
+			return
+		}
+		role = by.Role
+	}
 	// The store's claim takes the lease per request; Queue.Claim would
 	// use the queue's fixed lease.
 	ts, err := s.tasks.Claim(r.Context(), d.name, followup.Claim{
@@ -282,12 +292,30 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 	}
 	// One more than the page tells whether a next page exists; the
 	// store continues after the cursor (followup.Filter.After), so a
-	// page is one query whatever number of tasks share a due time.
+	// page is one query whatever number of tasks share a due time. A
+	// department's staff read only the tasks of tickets they may read
+	// (readableTasks): their page reads on until it is full or the
+	// tasks end.
 	f.Limit = limit + 1
-	ts, err := d.queue.List(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	p, seen := principalOf(r), map[uuid.UUID]bool{}
+	var ts []*followup.Task
+	for {
+		page, err := d.queue.List(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		kept, err := s.readableTasks(r.Context(), p, d, page, seen)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ts = append(ts, kept...)
+		if len(ts) > limit || len(page) < f.Limit {
+			break
+		}
+		last := page[len(page)-1]
+		f.After = &followup.Cursor{Due: last.Due, ID: last.ID}
 	}
 	resp := taskPage{Tasks: make([]taskOut, 0, min(len(ts), limit))}
 	for i, t := range ts {

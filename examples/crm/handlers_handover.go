@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/google/uuid"
+
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/ticket"
 )
@@ -53,12 +55,17 @@ func (s *server) handover(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 		s.fail(w, r, err)
 		return
 	}
+	cut := len(owned) == s.cfg.MaxPage || len(assigned) == s.cfg.MaxPage || len(tasks) == s.cfg.MaxPage
 	p := principalOf(r)
+	if tasks, err = s.readableTasks(ctx, p, d, tasks, map[uuid.UUID]bool{}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	resp := handoverResponse{Agent: agent, Owned: s.readableList(p, d, owned), Assigned: s.readableList(p, d, assigned), Followups: make([]taskOut, 0, len(tasks))}
 	for _, t := range tasks {
 		resp.Followups = append(resp.Followups, taskJSON(t, false))
 	}
-	if len(owned) == s.cfg.MaxPage || len(assigned) == s.cfg.MaxPage || len(tasks) == s.cfg.MaxPage {
+	if cut {
 		w.Header().Set("Warning", fmt.Sprintf(`199 - "lists cut at %d; hand these over and ask again"`, s.cfg.MaxPage))
 	}
 	writeJSON(w, http.StatusOK, resp)

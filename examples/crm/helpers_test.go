@@ -111,8 +111,13 @@ type as struct {
 	extra       map[string]string // more request headers
 }
 
+// A department's staff (zhao) are of the engineering department.
 func (f *fixture) as(actor string, role ticket.Role) as {
-	return as{h: f.srv, actor: actor, role: string(role)}
+	a := as{h: f.srv, actor: actor, role: string(role)}
+	if role == ticket.RoleDepartment {
+		a.extra = map[string]string{"X-Department": engineering}
+	}
+	return a
 }
 
 // reply is an answer as the tests read it.
@@ -212,6 +217,8 @@ const (
 	zhao = "eng-zhao" // engineering department
 	chen = "chen"     // repair lead
 	zhou = "zhou"     // shift lead
+
+	engineering = "engineering" // zhao's department
 )
 
 // repairIntake is a complete property-desk repair (T2) of a leak (F2).

@@ -37,6 +37,9 @@ func (w wire) call(want int, method, path string, body any) reply {
 	}
 	req.Header.Set(headerActor, w.actor)
 	req.Header.Set(headerRole, w.role)
+	if w.role == string(ticket.RoleDepartment) {
+		req.Header.Set("X-Department", engineering)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		w.t.Fatal(err)
