@@ -160,8 +160,8 @@ func (a *BearerAuth) Authenticate(r *http.Request) (Principal, error) {
 	if err != nil {
 		return Principal{}, &AuthError{Reason: err.Error()}
 	}
-	if c.Subject == "" || len(c.Subject) > 128 {
-		return Principal{}, &AuthError{Reason: "token has no subject (the actor) of 1 to 128 bytes"}
+	if why := badName(c.Subject); why != "" {
+		return Principal{}, &AuthError{Reason: "the token's subject (the actor) " + why}
 	}
 	role := ticket.Role(c.Role)
 	if !slices.Contains(knownRoles, role) {

@@ -99,6 +99,11 @@ func TestBearer(t *testing.T) {
 		"no subject":   sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("", "agent", "north")),
 		"unknown role": sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li", "wizard", "north")),
 		"no desk":      sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li", "agent")),
+		// A subject no store holds alike (PostgreSQL refuses NUL) or
+		// that would forge log lines.
+		"NUL in subject":     sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li\x00zhou", "agent", "north")),
+		"newline in subject": sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims("li\nzhou", "agent", "north")),
+		"subject too long":   sign(t, jwt.SigningMethodHS256, []byte(testSecret), claims(strings.Repeat("l", 129), "agent", "north")),
 	} {
 		rec := bearer(t, srv, token, "GET", "/desks/north/tickets", "")
 		if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {

@@ -139,6 +139,11 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"claim negative n", A, R, "POST", "/desks/north/followups/claim", map[string]any{"n": -1}, 400, "n", nil},
 		{"claim bad role", A, R, "POST", "/desks/north/followups/claim", map[string]any{"role": "wizard"}, 400, "role", nil},
 		{"claim for another", A, R, "POST", "/desks/north/followups/claim", map[string]any{"worker": "wang"}, 403, "worker", nil},
+		// The claim goes to the store without the queue's checks: a
+		// worker PostgreSQL cannot hold was a 500 there.
+		{"claim for a worker with NUL", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/followups/claim", map[string]any{"worker": "wang\x00"}, 400, "worker", nil},
+		{"presence for an agent with a newline", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/presence", map[string]any{"agent": "wang\nli", "online": false}, 400, "agent", nil},
+		{"X-Actor not UTF-8", "li\xff", R, "GET", "/desks/north/tickets", nil, 400, headerActor, nil},
 		{"complete bad task ID", A, R, "POST", "/desks/north/followups/xyz/complete", map[string]any{"token": token, "result": "reached"}, 400, "id", nil},
 		{"complete unknown task", A, R, "POST", "/desks/north/followups/" + uuid.NewString() + "/complete", map[string]any{"token": token, "result": "withdrawn", "note": "x"}, 404, "", nil},
 		{"complete bad token", A, R, "POST", task, map[string]any{"token": "abc", "result": "reached"}, 400, "token", nil},

@@ -176,6 +176,9 @@ func (s *server) onBehalf(by ticket.Actor, agent, field string) (string, error) 
 		return by.ID, nil
 	}
 	if by.Role == ticket.RoleShiftLead || by.Role == ticket.RoleDirector {
+		if why := badName(agent); why != "" {
+			return "", badRequest(field, field+" "+why)
+		}
 		return agent, nil
 	}
 	return "", &apiError{Status: http.StatusForbidden, Field: field,

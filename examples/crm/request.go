@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/google/uuid"
@@ -54,8 +56,8 @@ func actorOf(r *http.Request) (ticket.Actor, error) {
 	if id == "" {
 		return ticket.Actor{}, badRequest(headerActor, "header X-Actor is required: who is acting")
 	}
-	if len(id) > 128 {
-		return ticket.Actor{}, badRequest(headerActor, "header X-Actor is longer than 128 bytes")
+	if why := badName(id); why != "" {
+		return ticket.Actor{}, badRequest(headerActor, "header X-Actor "+why)
 	}
 	role := ticket.Role(strings.TrimSpace(r.Header.Get(headerRole)))
 	if role == "" {
@@ -69,6 +71,26 @@ func actorOf(r *http.Request) (ticket.Actor, error) {
 		return ticket.Actor{}, badRequest(headerRole, fmt.Sprintf("unknown role %q; one of %s", role, strings.Join(names, ", ")))
 	}
 	return ticket.Actor{ID: id, Role: role}, nil
+}
+
+// badName says why a person's name (an actor, a worker, an agent) is
+// not one the service records, or "": it must be 1 to 128 bytes of
+// valid UTF-8 without control characters, so that every store holds it
+// alike (PostgreSQL refuses NUL) and logs show it as it is. Names that
+// reach a store without the library's own checks (a claim's worker)
+// depend on it.
+func badName(v string) string {
+	switch {
+	case v == "":
+		return "is empty"
+	case len(v) > 128:
+		return "is longer than 128 bytes"
+	case !utf8.ValidString(v):
+		return "is not valid UTF-8"
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		return "contains a control character"
+	}
+	return ""
 }
 
 // decodeJSON reads one JSON object from the body into v, refusing
