@@ -136,9 +136,11 @@ func NewBearerAuth(material []byte) (*BearerAuth, error) {
 
 // Authenticate implements Authenticator.
 func (a *BearerAuth) Authenticate(r *http.Request) (Principal, error) {
-	h := r.Header.Get("Authorization")
-	raw, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || raw == "" {
+	// The scheme is case-insensitive (RFC 9110, 11.1): "bearer" is
+	// what some clients send.
+	scheme, raw, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	raw = strings.TrimSpace(raw)
+	if !strings.EqualFold(scheme, "Bearer") || raw == "" {
 		return Principal{}, &AuthError{Reason: "no bearer token"}
 	}
 	key := sha256.Sum256([]byte(raw))

@@ -79,6 +79,15 @@ func TestBearer(t *testing.T) {
 	if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), `"owner":"li"`) {
 		t.Fatalf("valid token: %d %s", rec.Code, rec.Body)
 	}
+	for _, h := range []string{"bearer " + good, "BEARER  " + good} { // RFC 9110, 11.1
+		req := httptest.NewRequest("GET", "/desks/north/tickets", nil)
+		req.Header.Set("Authorization", h)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Errorf("Authorization %.9q...: %d, want 200 (the scheme is case-insensitive)", h, rec.Code)
+		}
+	}
 	if rec := bearer(t, srv, good, "GET", "/desks/south/tickets", ""); rec.Code != http.StatusNotFound {
 		t.Errorf("a desk the token does not name: %d, want 404", rec.Code)
 	}
