@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 )
@@ -26,8 +27,15 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 		defer cancel()
 		if err := s.cfg.Ready(ctx); err != nil {
 			s.log.Warn("not ready", "err", err)
+			// /readyz needs no credentials: the reason it gives names no
+			// host, user or database (notReady); the log has the rest.
+			reason := "see the service's log"
+			var nr *notReady
+			if errors.As(err, &nr) {
+				reason = nr.public
+			}
 			w.Header().Set("Retry-After", "5")
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": reason})
 			return
 		}
 	}

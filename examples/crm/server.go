@@ -72,7 +72,8 @@ type Config struct {
 	Rosters   roster.Store
 	// Ready reports whether the stores can serve (the database is
 	// reachable, the schema at the expected version) for /readyz; nil
-	// means always ready.
+	// means always ready. Its error is logged; /readyz, which needs no
+	// credentials, does not show its text.
 	Ready func(ctx context.Context) error
 
 	// Auth decides who the caller is; nil refuses every /desks request

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -67,12 +68,12 @@ func TestStoreOutage(t *testing.T) {
 	down := false
 	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2), RosterCycles: 1,
 		Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler),
-		Ready: func(context.Context) error {
+		Ready: schemaAt(func(context.Context) (int, error) {
 			if down {
-				return errors.New("database unreachable")
+				return 0, errors.New("failed to connect to `user=crm database=desk`: 10.0.0.7:5432: connection refused")
 			}
-			return nil
-		}})
+			return 3, nil
+		}, 3)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +94,11 @@ func TestStoreOutage(t *testing.T) {
 	}
 	if r := a.do(t, "GET", "/readyz", nil); r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
 		t.Errorf("/readyz in an outage: %d", r.Status)
+	} else if strings.Contains(string(r.Body), "10.0.0.7") || strings.Contains(string(r.Body), "user=") ||
+		!strings.Contains(string(r.Body), `"reason":"database unreachable"`) {
+		// /readyz answers anyone: the driver's message, which names the
+		// database's host, user and name, stays in the log.
+		t.Errorf("/readyz in an outage tells anyone %s", r.Body)
 	}
 	a.must(t, http.StatusOK, "GET", "/healthz", nil) // alive all the same
 	srv.draining.Store(true)

@@ -90,14 +90,31 @@ func schemaAt(version func(context.Context) (int, error), want int) func(context
 	return func(ctx context.Context) error {
 		v, err := version(ctx)
 		if err != nil {
-			return fmt.Errorf("database unreachable: %w", err)
+			return &notReady{public: "database unreachable", err: err}
 		}
 		if v != want {
-			return fmt.Errorf("schema at version %d, this build expects %d", v, want)
+			return &notReady{public: fmt.Sprintf("schema at version %d, this build expects %d", v, want)}
 		}
 		return nil
 	}
 }
+
+// notReady is a readiness check's refusal. public is what /readyz may
+// tell anyone who asks; the wrapped error goes to the log only, since a
+// driver's message names the database's host, port, user and name.
+type notReady struct {
+	public string
+	err    error
+}
+
+func (e *notReady) Error() string {
+	if e.err == nil {
+		return e.public
+	}
+	return e.public + ": " + e.err.Error()
+}
+
+func (e *notReady) Unwrap() error { return e.err }
 
 // notifyGap is the least time between two notifications of one desk:
 // under load, writes come faster than the runners can use wake-ups, so
