@@ -395,14 +395,26 @@ func (s *server) publishRotation(rs *roster.Service) (from, until time.Time, err
 // ServeHTTP serves the routes through the recover and log middleware.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// routes registers the endpoints with Go 1.22 method and path patterns.
+// route is one endpoint: a Go 1.22 method and path pattern and its
+// handler.
+type route struct {
+	method, path string
+	h            http.HandlerFunc
+}
+
+// routes registers the endpoints of routeTable.
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
-	type route struct {
-		method, path string
-		h            http.HandlerFunc
+	for _, r := range s.routeTable() {
+		mux.HandleFunc(r.method+" "+r.path, r.h)
 	}
-	rs := []route{
+	return s.recoverer(s.logRequests(s.jsonFallback(mux)))
+}
+
+// routeTable lists every endpoint, each an operation of openapi.json
+// (TestContractServed holds the two to each other).
+func (s *server) routeTable() []route {
+	return []route{
 		{"POST", "/desks/{desk}/tickets", s.withDesk(s.receive)},
 		{"GET", "/desks/{desk}/tickets", s.withDesk(s.list)},
 		{"GET", "/desks/{desk}/tickets/{id}", s.withDesk(s.get)},
@@ -423,10 +435,6 @@ func (s *server) routes() http.Handler {
 		{"GET", "/readyz", s.readyz},
 		{"GET", "/openapi.json", s.openapi},
 	}
-	for _, r := range rs {
-		mux.HandleFunc(r.method+" "+r.path, r.h)
-	}
-	return s.recoverer(s.logRequests(s.jsonFallback(mux)))
 }
 
 // jsonFallback serves the mux, but answers its own 404 and 405 (with
