@@ -131,6 +131,12 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"cursor of another order", A, R, "GET", "/desks/north/tickets?order=number&after=" + cursor, nil, 400, "after", nil},
 		{"bad follow-up status", A, R, "GET", "/desks/north/followups?status=lost", nil, 400, "status", nil},
 		{"bad follow-up ticket", A, R, "GET", "/desks/north/followups?ticket=x", nil, 400, "ticket", nil},
+		// The library's refusals of a filter name the query parameter.
+		{"owner with NUL", A, R, "GET", "/desks/north/tickets?owner=%00", nil, 400, "owner", nil},
+		{"tag too long", A, R, "GET", "/desks/north/tickets?tag=" + strings.Repeat("t", 201), nil, 400, "tag", nil},
+		{"follow-up owner not UTF-8", A, R, "GET", "/desks/north/followups?owner=%ff", nil, 400, "owner", nil},
+		{"follow-up cursor in year 0", A, R, "GET", "/desks/north/followups?after=" + encodeOpaque(followupCursor{Due: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)}), nil, 400, "after", nil},
+		{"handover agent with NUL", A, R, "GET", "/desks/north/handover?agent=%00", nil, 400, "agent", nil},
 
 		// followup sentinels.
 		{"claim bad lease", A, R, "POST", "/desks/north/followups/claim", map[string]any{"lease": "forever"}, 400, "lease", nil},

@@ -243,6 +243,10 @@ type followupCursor struct {
 	ID  uuid.UUID `json:"i"`
 }
 
+// taskListFields translates the followup package's names of filter
+// inputs to the query parameters of the follow-up list.
+var taskListFields = map[string]string{"filter owner": "owner", "filter after": "after", "filter status": "status"}
+
 // taskPage is one page of tasks; Next is the cursor of the next page.
 type taskPage struct {
 	Tasks []taskOut `json:"tasks"`
@@ -302,7 +306,7 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 	for {
 		page, err := d.queue.List(r.Context(), f)
 		if err != nil {
-			s.fail(w, r, err)
+			s.failNamed(w, r, err, taskListFields)
 			return
 		}
 		kept, err := s.readableTasks(r.Context(), p, d, page, seen)

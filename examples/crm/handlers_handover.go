@@ -42,17 +42,17 @@ func (s *server) handover(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 	ctx := r.Context()
 	owned, err := d.tickets.List(ctx, ticket.Filter{States: openStates, Owner: agent, Limit: s.cfg.MaxPage})
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, handoverFields)
 		return
 	}
 	assigned, err := d.tickets.List(ctx, ticket.Filter{States: openStates, Assignee: agent, Limit: s.cfg.MaxPage})
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, handoverFields)
 		return
 	}
 	tasks, err := d.queue.List(ctx, followup.Filter{Statuses: []followup.Status{followup.Claimed}, Owner: agent, Limit: s.cfg.MaxPage})
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, handoverFields)
 		return
 	}
 	cut := len(owned) == s.cfg.MaxPage || len(assigned) == s.cfg.MaxPage || len(tasks) == s.cfg.MaxPage
@@ -70,6 +70,9 @@ func (s *server) handover(w http.ResponseWriter, r *http.Request, d *desk, _ tic
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
+
+// handoverFields names ?agent= in a refusal of the lists it selects.
+var handoverFields = map[string]string{"filter owner": "agent", "filter assignee": "agent"}
 
 // readableList keeps the tickets the caller may read, as they may read
 // them (access.go); never nil.

@@ -201,7 +201,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 	p := principalOf(r)
 	ts, next, err := s.listReadable(r, d, p, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, listFields)
 		return
 	}
 	resp := listResponse{Tickets: make([]*ticket.Ticket, 0, len(ts))}
@@ -321,6 +321,13 @@ func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, erro
 		return f, "", err
 	}
 	return f, order, nil
+}
+
+// listFields translates the ticket package's names of filter inputs to
+// the query parameters of the ticket list.
+var listFields = map[string]string{
+	"filter owner": "owner", "filter assignee": "assignee", "filter customer": "customer",
+	"filter tag": "tag", "filter state": "state", "filter kind": "kind", "filter priority": "priority",
 }
 
 // listValues splits repeated and comma-separated query values.
