@@ -256,3 +256,23 @@ func TestTenancy(t *testing.T) {
 		t.Errorf("north's ticket changed through south: %+v", got)
 	}
 }
+
+// TestTypeErrorsSayWhatIsWanted: a JSON value of the wrong type is a
+// 400 that says what the field takes; an integer field takes a whole
+// number ("must be a JSON number, not number 1.5" said nothing).
+func TestTypeErrorsSayWhatIsWanted(t *testing.T) {
+	f := newFixture(t)
+	a := f.as(li, ticket.RoleAgent)
+	tk := f.newRepair(t, "north")
+	for body, want := range map[string]string{
+		`{"version":1.5,"department":"x"}`:   "version must be a whole number in range, not number 1.5",
+		`{"version":1e400,"department":"x"}`: "version must be a whole number in range",
+		`{"department":5}`:                   "department must be a JSON string, not number",
+		`{"department":"x","written":"yes"}`: "written must be a JSON boolean, not string",
+	} {
+		r := a.must(t, http.StatusBadRequest, "POST", ticketPath("north", tk.ID, "dispatch"), body)
+		if e := r.err(t); !strings.Contains(e.Error, want) {
+			t.Errorf("%s: %q, want it to say %q", body, e.Error, want)
+		}
+	}
+}

@@ -140,7 +140,7 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return badRequest(field, fmt.Sprintf("%s must be a JSON %s, not %s", field, jsonType(te.Type.Kind().String()), te.Value))
+		return badRequest(field, fmt.Sprintf("%s must be %s, not %s", field, jsonType(te.Type.Kind().String()), te.Value))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("body", "malformed JSON: the body ends early")
 	}
@@ -152,18 +152,22 @@ func jsonError(err error) error {
 	return badRequest("body", "malformed JSON: "+err.Error())
 }
 
+// jsonType says what JSON a Go kind takes: an integer field takes a
+// whole number in range, so "1.5" and "1e400" are refused as such.
 func jsonType(kind string) string {
 	switch kind {
 	case "string":
-		return "string"
+		return "a JSON string"
 	case "bool":
-		return "boolean"
+		return "a JSON boolean"
 	case "map", "struct":
-		return "object"
+		return "a JSON object"
 	case "slice", "array":
-		return "array"
+		return "a JSON array"
+	case "float32", "float64":
+		return "a JSON number"
 	}
-	return "number"
+	return "a whole number in range"
 }
 
 // parseID reads a UUID path value.
