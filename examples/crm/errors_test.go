@@ -104,6 +104,8 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"T19 take owned", A, R, "POST", tp(rcv.ID, "take"), nil, 403, "", nil},
 		{"T2 incomplete dispatch", A, R, "POST", tp(incomplete.ID, "dispatch"), map[string]any{"department": "x"}, 422, "", []string{"location", "item"}},
 		{"unknown kind", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "miracle", "channel": "phone"}, 400, "kind", nil},
+		{"body not UTF-8", A, R, "POST", "/desks/north/tickets", "{\"kind\":\"repair\",\"channel\":\"phone\",\"note\":\"\xff\xfe\"}", 400, "body", nil},
+		{"action body not UTF-8", A, R, "POST", tp(rcv.ID, "dispatch"), "{\"department\":\"eng\xc3\"}", 400, "body", nil},
 		{"no kind", A, R, "POST", "/desks/north/tickets", map[string]any{"channel": "phone"}, 400, "kind", nil},
 		{"unknown channel", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "pigeon"}, 400, "channel", nil},
 		{"complaint info on repair", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "complaint": map[string]string{"class": "noise", "severity": "major"}}, 400, "complaint", nil},

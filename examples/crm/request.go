@@ -94,14 +94,23 @@ func badName(v string) string {
 }
 
 // decodeJSON reads one JSON object from the body into v, refusing
-// unknown fields, trailing data and bodies over the limit (413). An
-// empty body leaves v as it is when empty is true and is a 400
-// otherwise.
+// unknown fields, trailing data, text that is not UTF-8 and bodies over
+// the limit (413). An empty body leaves v as it is when empty is true
+// and is a 400 otherwise.
 func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty bool) error {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return jsonError(err)
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would store U+FFFD in place of each bad byte:
+		// text changed without a word (RFC 8259: JSON is UTF-8).
+		return badRequest("body", "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if errors.Is(err, io.EOF) {
 		if empty {
 			return nil
