@@ -16,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/google/uuid"
 
@@ -94,9 +95,9 @@ func badName(v string) string {
 }
 
 // decodeJSON reads one JSON object from the body into v, refusing
-// unknown fields, trailing data, text that is not UTF-8 and bodies over
-// the limit (413). An empty body leaves v as it is when empty is true
-// and is a 400 otherwise.
+// unknown fields, names given twice, trailing data, text that is not
+// UTF-8 and bodies over the limit (413). An empty body leaves v as it
+// is when empty is true and is a 400 otherwise.
 func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty bool) error {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	body, err := io.ReadAll(r.Body)
@@ -107,6 +108,9 @@ func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty
 		// encoding/json would store U+FFFD in place of each bad byte:
 		// text changed without a word (RFC 8259: JSON is UTF-8).
 		return badRequest("body", "request body is not valid UTF-8")
+	}
+	if name, ok := duplicateName(body); ok {
+		return badRequest(name, fmt.Sprintf("field %q is given twice", name))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -128,6 +132,26 @@ func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty
 		return badRequest("body", "request body holds more than one JSON value")
 	}
 	return nil
+}
+
+// duplicateName reports a name given twice in one object of the body,
+// and which. encoding/json keeps the last one, so a request that a
+// proxy or gateway in front reads with the first is another request
+// here; the service refuses it instead. Any other fault of the body is
+// left to the decoder, which names it.
+func duplicateName(body []byte) (string, bool) {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	for {
+		err := dec.SkipValue()
+		if err == nil {
+			continue
+		}
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) && errors.Is(se.Err, jsontext.ErrDuplicateName) {
+			return se.JSONPointer.LastToken(), true
+		}
+		return "", false
+	}
 }
 
 // jsonError turns a decoding error into a 400 naming the field, or
