@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -95,9 +96,10 @@ func badName(v string) string {
 }
 
 // decodeJSON reads one JSON object from the body into v, refusing
-// unknown fields, names given twice, trailing data, text that is not
-// UTF-8 and bodies over the limit (413). An empty body leaves v as it
-// is when empty is true and is a 400 otherwise.
+// unknown fields (names match exactly, see strictNames), names given
+// twice, trailing data, text that is not UTF-8 and bodies over the
+// limit (413). An empty body leaves v as it is when empty is true and
+// is a 400 otherwise.
 func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty bool) error {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 	body, err := io.ReadAll(r.Body)
@@ -109,8 +111,8 @@ func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty
 		// text changed without a word (RFC 8259: JSON is UTF-8).
 		return badRequest("body", "request body is not valid UTF-8")
 	}
-	if name, ok := duplicateName(body); ok {
-		return badRequest(name, fmt.Sprintf("field %q is given twice", name))
+	if ae := strictNames(body, reflect.TypeOf(v)); ae != nil {
+		return ae
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -134,24 +136,106 @@ func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty
 	return nil
 }
 
-// duplicateName reports a name given twice in one object of the body,
-// and which. encoding/json keeps the last one, so a request that a
-// proxy or gateway in front reads with the first is another request
-// here; the service refuses it instead. Any other fault of the body is
-// left to the decoder, which names it.
-func duplicateName(body []byte) (string, bool) {
+// strictNames refuses what encoding/json would take but the API does
+// not name, so that the service reads a body as the OpenAPI document
+// (and any proxy in front) does: a name given twice in one object
+// (encoding/json keeps the last), and a name that matches a field only
+// when case is ignored ("KIND" for "kind": encoding/json folds case, so
+// {"kind":"repair","KIND":"inquiry"} was an inquiry). t is the type the
+// body decodes into. Every other fault is left to the decoder, which
+// names it. A null is refused too: the document gives no field a null,
+// and encoding/json would read it as the field left out.
+func strictNames(body []byte, t reflect.Type) *apiError {
 	dec := jsontext.NewDecoder(bytes.NewReader(body))
 	for {
-		err := dec.SkipValue()
+		err := walkNames(dec, t, "body")
 		if err == nil {
 			continue
 		}
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return ae
+		}
 		var se *jsontext.SyntacticError
 		if errors.As(err, &se) && errors.Is(se.Err, jsontext.ErrDuplicateName) {
-			return se.JSONPointer.LastToken(), true
+			name := se.JSONPointer.LastToken()
+			return badRequest(name, fmt.Sprintf("field %q is given twice", name))
 		}
-		return "", false
+		return nil // io.EOF after the last value, or a fault the decoder names
 	}
+}
+
+// walkNames reads one JSON value, the value of field, checking the
+// member names of every object that decodes into a struct against its
+// fields' JSON names, exactly.
+func walkNames(dec *jsontext.Decoder, t reflect.Type, field string) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch kind := dec.PeekKind(); {
+	case kind == 'n':
+		return badRequest(field, fmt.Sprintf("%s is null; leave it out or give a value", field))
+	case kind == '{' && t != nil && (t.Kind() == reflect.Struct || t.Kind() == reflect.Map):
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			ok := true
+			name := tok.String()
+			var next reflect.Type
+			if t.Kind() == reflect.Map {
+				next = t.Elem() // a map's keys are the client's own
+			} else if next, ok = fieldNamed(t, name); !ok {
+				return badRequest(name, fmt.Sprintf("unknown field %q", name))
+			}
+			if err := walkNames(dec, next, name); err != nil {
+				return err
+			}
+		}
+		_, err := dec.ReadToken()
+		return err
+	case kind == '[' && t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		for dec.PeekKind() != ']' {
+			if err := walkNames(dec, t.Elem(), field); err != nil {
+				return err
+			}
+		}
+		_, err := dec.ReadToken()
+		return err
+	}
+	return dec.SkipValue()
+}
+
+// fieldNamed returns the type of the field of struct t whose JSON name
+// is name, as encoding/json names fields (the tag's name, else the Go
+// name; embedded structs without a tag lend theirs), matched exactly.
+func fieldNamed(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case tag == "-" || (!f.IsExported() && !f.Anonymous):
+			continue
+		case f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct:
+			if ft, ok := fieldNamed(f.Type, name); ok {
+				return ft, true
+			}
+			continue
+		case tag == "":
+			tag = f.Name
+		}
+		if tag == name {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }
 
 // jsonError turns a decoding error into a 400 naming the field, or
