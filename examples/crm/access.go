@@ -32,6 +32,18 @@ func DefaultPersonalRoles() []ticket.Role {
 		ticket.RoleAdministrator, ticket.RoleRepairLead, ticket.RoleDepartment}
 }
 
+// LeadRoles are the roles that grant leave and act for other staff
+// (claim follow-ups for them, mark them online or offline, R5): on the
+// property desk its shift leads and the office director; on a general
+// desk (GeneralRoles) its supervisors and admins, who hold the same
+// lead actions there (reopen, erase).
+func LeadRoles(preset string) []ticket.Role {
+	if preset == PresetGeneral {
+		return []ticket.Role{ticket.RoleSupervisor, ticket.RoleAdmin}
+	}
+	return []ticket.Role{ticket.RoleShiftLead, ticket.RoleDirector}
+}
+
 // The presets of Config.Preset.
 const (
 	PresetProperty = "property"

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/servicedesk-go/desk/roster"
@@ -116,8 +118,8 @@ func (s *server) presence(w http.ResponseWriter, r *http.Request, d *desk, by ti
 	writeJSON(w, http.StatusOK, map[string]any{"agent": agent, "online": *in.Online})
 }
 
-// leaveRequest records leave (T15, R5). Only shift leads and the
-// director grant it.
+// leaveRequest records leave (T15, R5). Only the desks' leads
+// (LeadRoles) grant it.
 type leaveRequest struct {
 	Agent string `json:"agent"`
 	From  string `json:"from"`
@@ -134,8 +136,8 @@ func (s *server) leave(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 		s.fail(w, r, err)
 		return
 	}
-	if by.Role != ticket.RoleShiftLead && by.Role != ticket.RoleDirector {
-		s.fail(w, r, &apiError{Status: http.StatusForbidden, Msg: fmt.Sprintf("%s may not grant leave; a shift lead or the director does", by)})
+	if !s.leads[by.Role] {
+		s.fail(w, r, &apiError{Status: http.StatusForbidden, Msg: fmt.Sprintf("%s may not grant leave; %s do", by, s.leadNames())})
 		return
 	}
 	if in.Agent == "" {
@@ -169,20 +171,30 @@ func (s *server) leave(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 }
 
 // onBehalf returns the agent an actor acts for: themselves, or anyone
-// when the actor is a shift lead or the director. field names the
+// when the actor is one of the desks' leads (LeadRoles). field names the
 // input in a refusal.
 func (s *server) onBehalf(by ticket.Actor, agent, field string) (string, error) {
 	if agent == "" || agent == by.ID {
 		return by.ID, nil
 	}
-	if by.Role == ticket.RoleShiftLead || by.Role == ticket.RoleDirector {
+	if s.leads[by.Role] {
 		if why := badName(agent); why != "" {
 			return "", badRequest(field, field+" "+why)
 		}
 		return agent, nil
 	}
 	return "", &apiError{Status: http.StatusForbidden, Field: field,
-		Msg: fmt.Sprintf("%s may act only for themselves; a shift lead or the director acts for %s", by, agent)}
+		Msg: fmt.Sprintf("%s may act only for themselves; %s act for %s", by, s.leadNames(), agent)}
+}
+
+// leadNames lists the desks' lead roles for a refusal.
+func (s *server) leadNames() string {
+	names := make([]string, 0, len(s.leads))
+	for r := range s.leads {
+		names = append(names, string(r))
+	}
+	slices.Sort(names)
+	return strings.Join(names, " and ")
 }
 
 // gapOut is an uncovered interval of required service time (R1).

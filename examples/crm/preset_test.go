@@ -139,3 +139,24 @@ func TestPresetGeneralRunner(t *testing.T) {
 		}
 	}
 }
+
+// R5: on a general desk its supervisors and admins are the leads
+// (LeadRoles): they grant leave and act for other staff, as shift
+// leads and the director do on the property desk; its agents do
+// neither, and a property lead role means nothing there.
+func TestPresetGeneralLeads(t *testing.T) {
+	f := newGeneralFixture(t)
+	leave := map[string]any{"agent": "li", "from": "2026-03-03T09:00:00+08:00", "until": "2026-03-04T09:00:00+08:00"}
+	for _, role := range []ticket.Role{ticket.RoleSupervisor, ticket.RoleAdmin} {
+		lead := f.as("sun", role)
+		lead.must(t, http.StatusCreated, "POST", "/desks/north/leave", leave)
+		lead.must(t, http.StatusOK, "POST", "/desks/north/followups/claim", map[string]any{"worker": "li"})
+		lead.must(t, http.StatusOK, "POST", "/desks/north/presence", map[string]any{"agent": "li", "online": false})
+		lead.must(t, http.StatusOK, "POST", "/desks/north/presence", map[string]any{"agent": "li", "online": true})
+	}
+	for _, role := range []ticket.Role{ticket.RoleAgent, ticket.RoleShiftLead} {
+		who := f.as("wu", role)
+		who.must(t, http.StatusForbidden, "POST", "/desks/north/leave", leave)
+		who.must(t, http.StatusForbidden, "POST", "/desks/north/followups/claim", map[string]any{"worker": "li"})
+	}
+}

@@ -150,6 +150,7 @@ type server struct {
 	handler http.Handler
 
 	personal map[ticket.Role]bool
+	leads    map[ticket.Role]bool // LeadRoles of the preset
 	// draining is set when a shutdown began: /readyz answers 503 so a
 	// load balancer stops sending work while requests in flight finish.
 	draining atomic.Bool
@@ -275,6 +276,10 @@ func newServer(cfg Config) (*server, error) {
 	}
 	for _, r := range cfg.PersonalRoles {
 		s.personal[r] = true
+	}
+	s.leads = map[ticket.Role]bool{}
+	for _, r := range LeadRoles(cfg.Preset) {
+		s.leads[r] = true
 	}
 	if cfg.GroupIntake && !cfg.DrainInRequest {
 		s.intake = &intakeGroup{max: maxIntakeGroup, groups: intakeGroups}
