@@ -302,6 +302,9 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 	// tasks end.
 	f.Limit = limit + 1
 	p, seen := principalOf(r), map[uuid.UUID]bool{}
+	if !readsAll(p) {
+		f.Limit = max(f.Limit, s.cfg.MaxPage) // read on in large pages
+	}
 	var ts []*followup.Task
 	for {
 		page, err := d.queue.List(r.Context(), f)
