@@ -152,6 +152,10 @@ func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
 		return out
 	}
 	t.Run("T4_the_follow-up_list_holds_only_its_tickets'_tasks", func(t *testing.T) {
+		// Store pages of two, so that a page of the department's reads
+		// on across store pages of other departments' tasks.
+		f.srv.cfg.MaxPage = 2
+		defer func() { f.srv.cfg.MaxPage = 200 }()
 		var all []taskOut
 		after := ""
 		for page := 0; ; page++ {
