@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,6 +140,24 @@ func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
 			t.Errorf("another department's ticket changed:\n%s\n%s", before, after)
 		}
 		eng.must(t, http.StatusOK, "POST", ticketPath("north", mine[0], "wait"), map[string]any{"note": "parts ordered"})
+	})
+
+	t.Run("T4_another_department's_ticket_answers_as_one_that_does_not_exist", func(t *testing.T) {
+		none := uuid.New()
+		for _, c := range []struct{ method, rest string }{{"GET", ""}, {"GET", "history"}, {"POST", "wait"}, {"POST", "resolve"}} {
+			var body any
+			switch c.rest {
+			case "wait":
+				body = map[string]any{"note": "parts ordered"}
+			case "resolve":
+				body = map[string]any{"summary": "done"}
+			}
+			hidden := eng.must(t, http.StatusNotFound, c.method, ticketPath("north", others[0], c.rest), body)
+			missing := eng.must(t, http.StatusNotFound, c.method, ticketPath("north", none, c.rest), body)
+			if a, b := strings.ReplaceAll(string(hidden.Body), others[0].String(), "ID"), strings.ReplaceAll(string(missing.Body), none.String(), "ID"); a != b {
+				t.Errorf("%s %s: another department's ticket answers %s, a missing one %s", c.method, c.rest, a, b)
+			}
+		}
 	})
 
 	readable := func(ts []taskOut) []string {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -102,15 +103,16 @@ func (s *server) get(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.A
 	writeJSON(w, http.StatusOK, s.readable(principalOf(r), d.policy, t))
 }
 
-// readTicket reads a ticket the caller may read; one they may not is
-// 404 like another desk's.
+// readTicket reads a ticket the caller may read. One they may not is
+// 404 with the very answer of a ticket that does not exist (or is
+// another desk's), so that the answer tells nothing of it.
 func (s *server) readTicket(r *http.Request, d *desk, id uuid.UUID) (*ticket.Ticket, error) {
 	t, err := d.tickets.Get(r.Context(), id)
+	if errors.Is(err, ticket.ErrNotFound) || (err == nil && !mayRead(principalOf(r), t)) {
+		return nil, &apiError{Status: http.StatusNotFound, Msg: fmt.Sprintf("ticket %s not found", id)}
+	}
 	if err != nil {
 		return nil, err
-	}
-	if !mayRead(principalOf(r), t) {
-		return nil, fmt.Errorf("ticket %s: %w", id, ticket.ErrNotFound)
 	}
 	return t, nil
 }
