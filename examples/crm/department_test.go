@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -62,32 +61,22 @@ func TestDepartmentListPages(t *testing.T) {
 		eng := as{h: srv, actor: zhao, role: "department", extra: map[string]string{"X-Department": "engineering"}}
 		for _, order := range []string{"number", "number_desc", "updated"} {
 			var got []uuid.UUID
-			after := ""
-			for page := 0; ; page++ {
-				if page > len(want) {
-					t.Fatalf("order %s: paging does not end", order)
-				}
-				q := "/desks/north/tickets?limit=4&order=" + order
-				if after != "" {
-					q += "&after=" + url.QueryEscape(after)
-				}
-				before := st.lists.Load()
-				var lr listResponse
-				eng.must(t, http.StatusOK, "GET", q, nil).decode(t, &lr)
+			before := st.lists.Load()
+			eng.pages(t, "/desks/north/tickets?limit=4&order="+order, len(want), func(page int, r reply) string {
 				if n := st.lists.Load() - before; n > 2 {
 					t.Errorf("order %s page %d: %d store queries, want at most 2", order, page, n)
 				}
+				var lr listResponse
+				r.decode(t, &lr)
 				for _, tk := range lr.Tickets {
 					got = append(got, tk.ID)
 				}
-				if lr.Next == "" {
-					break
-				}
-				if len(lr.Tickets) != 4 {
+				if lr.Next != "" && len(lr.Tickets) != 4 {
 					t.Errorf("order %s page %d: %d tickets and a next page", order, page, len(lr.Tickets))
 				}
-				after = lr.Next
-			}
+				before = st.lists.Load()
+				return lr.Next
+			})
 			w := slices.Clone(want)
 			if order == "number_desc" {
 				slices.Reverse(w)
@@ -176,23 +165,12 @@ func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
 		f.srv.cfg.MaxPage = 2
 		defer func() { f.srv.cfg.MaxPage = 200 }()
 		var all []taskOut
-		after := ""
-		for page := 0; ; page++ {
-			if page > 10 {
-				t.Fatal("paging does not end")
-			}
-			q := "/desks/north/followups?limit=1"
-			if after != "" {
-				q += "&after=" + url.QueryEscape(after)
-			}
+		eng.pages(t, "/desks/north/followups?limit=1", 10, func(_ int, r reply) string {
 			var tp taskPage
-			eng.must(t, http.StatusOK, "GET", q, nil).decode(t, &tp)
+			r.decode(t, &tp)
 			all = append(all, tp.Tasks...)
-			if tp.Next == "" {
-				break
-			}
-			after = tp.Next
-		}
+			return tp.Next
+		})
 		if bad := readable(all); len(bad) > 0 {
 			t.Errorf("the department lists tasks of tickets %v, not its own", bad)
 		}

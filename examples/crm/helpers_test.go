@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -201,6 +202,27 @@ func (a as) must(t testing.TB, want int, method, path string, body any) reply {
 		t.Fatalf("%s %s as %s/%s: status %d, want %d: %s", method, path, a.actor, a.role, r.Status, want, r.Body)
 	}
 	return r
+}
+
+// pages reads a cursor-paged list (q, a path with its query) from the
+// first page to the last, handing each page's reply to each (with the
+// page's index from 0), which returns the page's next cursor. A list
+// that has not ended after max pages fails the test.
+func (a as) pages(t testing.TB, q string, max int, each func(page int, r reply) (next string)) {
+	t.Helper()
+	after := ""
+	for page := 0; ; page++ {
+		if page > max {
+			t.Fatalf("%s: paging does not end after %d pages", q, max)
+		}
+		u := q
+		if after != "" {
+			u += "&after=" + url.QueryEscape(after)
+		}
+		if after = each(page, a.must(t, http.StatusOK, "GET", u, nil)); after == "" {
+			return
+		}
+	}
 }
 
 // ticketOf decodes a ticket answer.

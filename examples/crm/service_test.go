@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -216,28 +215,17 @@ func TestFollowupPages(t *testing.T) {
 	agent := f.as(li, ticket.RoleAgent)
 	for _, size := range []int{1, 4, 7, 23, 50} {
 		var got []uuid.UUID
-		after := ""
-		for page := 0; ; page++ {
-			if page > 30 {
-				t.Fatal("paging does not end")
-			}
-			q := fmt.Sprintf("/desks/north/followups?limit=%d", size)
-			if after != "" {
-				q += "&after=" + url.QueryEscape(after)
-			}
+		agent.pages(t, fmt.Sprintf("/desks/north/followups?limit=%d", size), 30, func(_ int, r reply) string {
 			var p taskPage
-			agent.must(t, http.StatusOK, "GET", q, nil).decode(t, &p)
+			r.decode(t, &p)
 			if len(p.Tasks) > size {
 				t.Fatalf("page of %d with limit %d", len(p.Tasks), size)
 			}
 			for _, task := range p.Tasks {
 				got = append(got, task.ID)
 			}
-			if p.Next == "" {
-				break
-			}
-			after = p.Next
-		}
+			return p.Next
+		})
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("limit %d: paged %d tasks %v, want %d %v", size, len(got), got, len(want), want)
 		}
@@ -264,25 +252,14 @@ func TestOverduePages(t *testing.T) {
 		t.Fatalf("one page of everything: %d entries, next %q", len(whole.Overdue), whole.Next)
 	}
 	var got []string
-	after := ""
-	for page := 0; ; page++ {
-		if page > 20 {
-			t.Fatal("paging does not end")
-		}
-		q := "/desks/north/overdue?limit=2"
-		if after != "" {
-			q += "&after=" + url.QueryEscape(after)
-		}
+	agent.pages(t, "/desks/north/overdue?limit=2", 20, func(_ int, r reply) string {
 		var p overdueResponse
-		agent.must(t, http.StatusOK, "GET", q, nil).decode(t, &p)
+		r.decode(t, &p)
 		for _, o := range p.Overdue {
 			got = append(got, o.Ticket.ID.String()+o.Deadline)
 		}
-		if p.Next == "" {
-			break
-		}
-		after = p.Next
-	}
+		return p.Next
+	})
 	var want []string
 	for _, o := range whole.Overdue {
 		want = append(want, o.Ticket.ID.String()+o.Deadline)
