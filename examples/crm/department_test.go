@@ -209,3 +209,57 @@ func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
 		}
 	})
 }
+
+// T4, T10: a department's overdue page reads the desk's overdue entries
+// in pages of MaxPage, not of its own limit: among 40 overdue tickets
+// of another department a page of 1 cost a store query per ticket. It
+// still lists every overdue ticket of its own and no other, across
+// store pages of MaxPage too.
+func TestDepartmentOverduePages(t *testing.T) {
+	st := &countingStore{Store: ticket.NewMemStore()}
+	c := &clock{t: start}
+	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
+		RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{srv: srv, clock: c}
+	agent := f.as(li, ticket.RoleAgent)
+	var mine []string
+	for i := range 44 {
+		tk := f.newRepair(t, "north")
+		dept := "cleaning"
+		if i%11 == 10 {
+			dept = engineering
+			mine = append(mine, tk.ID.String())
+		}
+		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": dept})
+		c.Advance(1)
+	}
+	c.Advance(30 * 24 * time.Hour) // every one stagnates (T10)
+	slices.Sort(mine)
+	eng := f.as(zhao, ticket.RoleDepartment)
+	for _, maxPage := range []int{200, 3} {
+		srv.cfg.MaxPage = maxPage
+		var got []string
+		before := st.lists.Load()
+		eng.pages(t, "/desks/north/overdue?limit=1", len(mine)+1, func(page int, r reply) string {
+			if n := st.lists.Load() - before; maxPage == 200 && n > 6 {
+				t.Errorf("page %d: %d store queries for a page of 1, want at most 6", page, n)
+			}
+			var od overdueResponse
+			r.decode(t, &od)
+			for _, o := range od.Overdue {
+				if id := o.Ticket.ID.String(); !slices.Contains(got, id) {
+					got = append(got, id)
+				}
+			}
+			before = st.lists.Load()
+			return od.Next
+		})
+		slices.Sort(got)
+		if fmt.Sprint(got) != fmt.Sprint(mine) {
+			t.Errorf("MaxPage %d: the department's overdue pages hold tickets %v, want its own %v", maxPage, got, mine)
+		}
+	}
+}

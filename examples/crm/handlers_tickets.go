@@ -364,7 +364,7 @@ type overdueResponse struct {
 // overdue answers the desk's tickets past a deadline (T4, T5, T7a, T7b,
 // T13) or stagnating (T10), one entry per deadline, most overdue first
 // (ticket.Service.Overdue's order) and paged like the ticket list: ?limit= (default 50) and ?after= the
-// previous page's next. A department's staff see their department's.
+// previous page's next. A department's staff see the tickets they may read.
 func (s *server) overdue(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
 	q, err := queryOf(r)
 	if err != nil {
@@ -387,11 +387,18 @@ func (s *server) overdue(w http.ResponseWriter, r *http.Request, d *desk, _ tick
 	p := principalOf(r)
 	resp := overdueResponse{Overdue: []overdueItem{}}
 	// The service's pages, most overdue first; this page ends between
-	// two tickets' runs of entries, so its next starts at a ticket.
+	// two tickets' runs of entries, so its next starts at a ticket. A
+	// department's staff read only some tickets (mayRead): their page
+	// reads on in pages of MaxPage, as their follow-up list does, not
+	// a query per ticket of other departments.
+	read := limit
+	if !readsAll(p) {
+		read = max(limit, s.cfg.MaxPage)
+	}
 	var last *ticket.OverdueCursor
-read:
+pages:
 	for {
-		page, err := d.tickets.Overdue(r.Context(), ticket.OverdueQuery{After: after, Limit: limit})
+		page, err := d.tickets.Overdue(r.Context(), ticket.OverdueQuery{After: after, Limit: read})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -414,7 +421,7 @@ read:
 			}
 			if len(items) > 0 && len(resp.Overdue) > 0 && len(resp.Overdue)+len(items) > limit {
 				resp.Next = encodeOpaque(last)
-				break read
+				break pages
 			}
 			resp.Overdue = append(resp.Overdue, items...)
 			after = page[j-1].Cursor()
