@@ -6,9 +6,10 @@ import (
 	"github.com/servicedesk-go/desk/phrasebook"
 )
 
-// lintRequest is the body of POST /lint.
+// lintRequest is the body of POST /lint. Text is required, as the
+// document says: a body without it checks nothing.
 type lintRequest struct {
-	Text string `json:"text"`
+	Text *string `json:"text"`
 }
 
 // findingOut is one problem in the text (P2, P3), with the catalogue
@@ -41,7 +42,11 @@ func (s *server) lint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	fs := s.linter.Lint(in.Text)
+	if in.Text == nil {
+		s.fail(w, r, badRequest("text", "text is required: what the agent is about to say or send"))
+		return
+	}
+	fs := s.linter.Lint(*in.Text)
 	out := make([]findingOut, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, findingJSON(f))

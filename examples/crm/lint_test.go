@@ -49,4 +49,11 @@ func TestLint(t *testing.T) {
 			t.Errorf("want an empty list, got %+v", r.Findings)
 		}
 	})
+	t.Run("a_body_without_text_is_400", func(t *testing.T) {
+		// The document requires text: {} is a client that named the
+		// field wrong or sent nothing to check, not a clean text.
+		if e := (as{h: f.srv}).must(t, http.StatusBadRequest, "POST", "/lint", `{}`).err(t); e.Field != "text" {
+			t.Errorf("field %q, want text", e.Field)
+		}
+	})
 }
