@@ -123,6 +123,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -172,9 +173,13 @@ type options struct {
 	debugAddr       string
 }
 
-func parseFlags(args []string) (options, error) {
+func parseFlags(args []string) (options, error) { return parseFlagsTo(os.Stderr, args) }
+
+// parseFlagsTo is parseFlags printing its complaints and -h to out.
+func parseFlagsTo(out io.Writer, args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("crm", flag.ContinueOnError)
+	fs.SetOutput(out)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.desks, "desks", "harbour-view", "comma-separated desks to serve")
 	fs.StringVar(&o.agents, "agents", "li,wang,zhang,zhao", "comma-separated agents of each desk's rotation (R3)")
@@ -196,8 +201,40 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.groupIntake, "group-intake", true, "on PostgreSQL, write concurrent intakes in shared transactions (group commit; each caller is answered after its ticket committed)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a SIGTERM waits for requests in flight")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "if set, serve the Go profiler (net/http/pprof, /debug/pprof/) on this address; keep it on loopback or a private network")
-	err := fs.Parse(args)
-	return o, err
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if err := o.check(fs.Args()); err != nil {
+		fmt.Fprintf(out, "crm: %v\n", err)
+		return o, err
+	}
+	return o, nil
+}
+
+// check refuses what the flags parsed but the service would otherwise
+// take for something else: a negative interval switched its runner off
+// as 0 does, a -db-conns below 1 gave pgx's default pool, a
+// -shutdown-timeout of 0 or less waited 10 s, and words after the flags
+// (crm migrate) were ignored while the service started.
+func (o options) check(rest []string) error {
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected argument %q: crm takes flags only (crm -h lists them)", rest[0])
+	}
+	for _, f := range []struct {
+		name string
+		d    time.Duration
+	}{{"sync-every", o.syncEvery}, {"lease-every", o.leaseEvery}, {"escalate-every", o.escalateEvery}} {
+		if f.d < 0 {
+			return fmt.Errorf("-%s %v: give a positive interval, or 0 to switch that runner off", f.name, f.d)
+		}
+	}
+	if o.shutdownTimeout <= 0 {
+		return fmt.Errorf("-shutdown-timeout %v: give a positive duration", o.shutdownTimeout)
+	}
+	if o.dbConns < 1 {
+		return fmt.Errorf("-db-conns %d: give at least 1 (pool_max_conns in the URL takes precedence)", o.dbConns)
+	}
+	return nil
 }
 
 // authenticator builds the -jwt-key-file / -jwt-key-env authenticator,
