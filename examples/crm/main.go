@@ -199,7 +199,7 @@ func parseFlagsTo(out io.Writer, args []string) (options, error) {
 	fs.BoolVar(&o.insecureDevHeaders, "insecure-dev-headers", false, "INSECURE, development only: trust X-Actor and X-Role headers from anyone instead of verifying tokens")
 	fs.BoolVar(&o.drainInRequest, "drain-in-request", false, "derive follow-ups inside every write request (the old wiring; for the load benchmark's baseline only)")
 	fs.BoolVar(&o.groupIntake, "group-intake", true, "on PostgreSQL, write concurrent intakes in shared transactions (group commit; each caller is answered after its ticket committed)")
-	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a SIGTERM waits for requests in flight")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a SIGTERM waits for requests in flight; those still running then are cut off")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "if set, serve the Go profiler (net/http/pprof, /debug/pprof/) on this address; keep it on loopback or a private network")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -266,7 +266,8 @@ func authenticator(o options, log *slog.Logger) (Authenticator, error) {
 }
 
 // run serves until ctx is done, then shuts down gracefully: it stops
-// accepting and answers /readyz 503, lets the requests in flight finish,
+// accepting and answers /readyz 503, lets the requests in flight finish
+// (for up to -shutdown-timeout; those still running then are cut off),
 // stops the runners (a runner's round in progress finishes or is
 // cancelled between writes; nothing half-written is left, as every
 // library write is atomic), then closes the store. ready, if set, is
@@ -345,6 +346,14 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	shut, stop := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer stop()
 	serr := hs.Shutdown(shut)
+	if serr != nil {
+		// Requests still running after -shutdown-timeout are cut off:
+		// closing their connections cancels their contexts, so their
+		// queries end and the store below can close (it waits for every
+		// connection in use).
+		_ = hs.Close()
+		log.Warn("requests cut off at -shutdown-timeout", "timeout", o.shutdownTimeout)
+	}
 	stopRunners()
 	waitRunners()
 	if serr != nil {
