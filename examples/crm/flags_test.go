@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/servicedesk-go/desk/webhook"
 )
 
 // TestParseFlags: a flag value the service cannot honour is refused at
@@ -39,6 +43,32 @@ func TestParseFlags(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), c.name) || !strings.Contains(out.String(), c.name) {
 				t.Errorf("error %q, printed %q: neither names %s", err, out.String(), c.name)
+			}
+		})
+	}
+}
+
+// TestRunRefusesWebhookURL: a -webhook-url the sender cannot post to
+// (no scheme, another scheme) stops the service at start; it used to
+// serve with delivery off and one line in the log, the events piling
+// up in the outbox.
+func TestRunRefusesWebhookURL(t *testing.T) {
+	t.Setenv("CRM_TEST_WEBHOOK_SECRET", webhook.NewSecret())
+	for _, u := range []string{"localhost:9000/hooks", "ftp://hooks.example/in", "https://"} {
+		t.Run(u, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			o := options{addr: "127.0.0.1:0", desks: "north", tz: "Asia/Shanghai", insecureDevHeaders: true,
+				webhookURL: u, webhookSecretEnv: "CRM_TEST_WEBHOOK_SECRET"}
+			served := make(chan struct{}, 1)
+			err := run(ctx, o, slog.New(slog.DiscardHandler), func(string) { served <- struct{}{}; cancel() })
+			select {
+			case <-served:
+				t.Fatalf("served with -webhook-url %q (run returned %v)", u, err)
+			default:
+			}
+			if err == nil || !strings.Contains(err.Error(), "webhook-url") {
+				t.Errorf("error %v does not name -webhook-url", err)
 			}
 		})
 	}

@@ -305,6 +305,14 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	if err != nil {
 		return err
 	}
+	if o.webhookURL != "" {
+		// The sender's own checks, before anything is served: a URL it
+		// refuses would leave delivery off with a line in the log while
+		// the events pile up in the outbox.
+		if _, err := webhook.New(srv.cfg.Tickets, webhook.Config{URL: o.webhookURL, Secrets: secrets}); err != nil {
+			return fmt.Errorf("-webhook-url: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
