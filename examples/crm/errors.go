@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/phrasebook"
@@ -158,10 +159,17 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // failNamed is fail with the library's names of input fields translated
 // to this API's JSON names (names maps one to the other), so that
-// "field" names what the client sent.
+// "field" names what the client sent. A name the map does not hold is
+// looked up by its first word: the library names an entry of a map by
+// its key (field "item", attribute floor), and the client sent the map.
 func (s *server) failNamed(w http.ResponseWriter, r *http.Request, err error, names map[string]string) {
 	ae := errorFor(err)
-	if n, ok := names[ae.Field]; ok && ae.Status < 500 {
+	n, ok := names[ae.Field]
+	if !ok {
+		first, _, _ := strings.Cut(ae.Field, " ")
+		n, ok = names[first]
+	}
+	if ok && ae.Status < 500 {
 		renamed := *ae
 		renamed.Field = n
 		err = &renamed

@@ -151,6 +151,18 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"follow-up owner not UTF-8", A, R, "GET", "/desks/north/followups?owner=%ff", nil, 400, "owner", nil},
 		{"follow-up cursor in year 0", A, R, "GET", "/desks/north/followups?after=" + encodeOpaque(followupCursor{Due: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)}), nil, 400, "after", nil},
 		{"handover agent with NUL", A, R, "GET", "/desks/north/handover?agent=%00", nil, 400, "agent", nil},
+		// The library's refusals of a body's input name the JSON field
+		// sent, not the library's name (field "item", away.agent).
+		{"intake field value with NUL", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "fields": map[string]string{"item": "tap\x00"}}, 400, "fields", nil},
+		{"intake field name with NUL", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "fields": map[string]string{"it\x00em": "tap"}}, 400, "fields", nil},
+		{"intake undeclared attribute", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "attrs": map[string]string{"floor": "3"}}, 400, "attrs", nil},
+		{"intake tag with NUL", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "tags": []string{"v\x00ip"}}, 400, "tags", nil},
+		{"intake complaint class with NUL", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "complaint", "channel": "phone", "complaint": map[string]string{"class": "no\x00ise", "severity": "major"}}, 400, "complaint", nil},
+		{"intake customer phone with NUL", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "customer": map[string]string{"id": "c1", "phone": "138\x00"}}, 400, "customer", nil},
+		{"complete a field with NUL", A, R, "POST", tp(incomplete.ID, "complete"), map[string]any{"fields": map[string]string{"item": "tap\x00"}}, 400, "fields", nil},
+		{"leave for an agent with NUL", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/leave", map[string]any{"agent": "wang\x00", "from": "2026-03-03T00:00:00Z", "until": "2026-03-04T00:00:00Z"}, 400, "agent", nil},
+		{"leave note with NUL", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/leave", map[string]any{"agent": "wang", "note": "sick\x00", "from": "2026-03-03T00:00:00Z", "until": "2026-03-04T00:00:00Z"}, 400, "note", nil},
+		{"presence note too long", A, R, "POST", "/desks/north/presence", map[string]any{"online": false, "note": strings.Repeat("n", 5000)}, 400, "note", nil},
 
 		// followup sentinels.
 		{"claim bad lease", A, R, "POST", "/desks/north/followups/claim", map[string]any{"lease": "forever"}, 400, "lease", nil},

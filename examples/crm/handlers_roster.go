@@ -112,7 +112,7 @@ func (s *server) presence(w http.ResponseWriter, r *http.Request, d *desk, by ti
 		_, err = d.roster.MarkOffline(r.Context(), agent, in.Note)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, awayFields)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"agent": agent, "online": *in.Online})
@@ -164,11 +164,15 @@ func (s *server) leave(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 	}
 	a, err := d.roster.GrantLeave(r.Context(), in.Agent, from, until, in.Note)
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, awayFields)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "agent": a.Agent, "from": a.From.In(s.cfg.Location), "until": a.Until.In(s.cfg.Location)})
 }
+
+// awayFields translates the roster package's names of leave and
+// presence inputs to the bodies' JSON fields.
+var awayFields = map[string]string{"away.agent": "agent", "away.note": "note", "away.from": "from", "away.until": "until"}
 
 // onBehalf returns the agent an actor acts for: themselves, or anyone
 // when the actor is one of the desks' leads (LeadRoles). field names the

@@ -79,13 +79,23 @@ func (s *server) receive(w http.ResponseWriter, r *http.Request, d *desk, by tic
 		t, err = d.tickets.Receive(r.Context(), by, intake)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.failNamed(w, r, err, intakeFields)
 		return
 	}
 	s.log.Info("ticket received", "desk", d.name, "ticket", t) // LogValuer: no personal data (S1)
 	s.afterWrite(r.Context(), d)
 	w.Header().Set("Location", fmt.Sprintf("/desks/%s/tickets/%s", d.name, t.ID))
 	writeJSON(w, http.StatusCreated, s.readable(principalOf(r), d.policy, t))
+}
+
+// intakeFields translates the ticket package's names of intake inputs
+// to the intake body's JSON fields; an entry of fields or attrs is named
+// by the map (see failNamed), a customer's or a complaint's text by its
+// object.
+var intakeFields = map[string]string{
+	"field": "fields", "field name": "fields", "attribute": "attrs", "attribute name": "attrs", "tag": "tags",
+	"customer name": "customer", "customer phone": "customer", "customer address": "customer", "customer grade": "customer",
+	"complaint class": "complaint",
 }
 
 // get answers one ticket of the desk; another desk's is 404.
