@@ -162,6 +162,7 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"complete a field with NUL", A, R, "POST", tp(incomplete.ID, "complete"), map[string]any{"fields": map[string]string{"item": "tap\x00"}}, 400, "fields", nil},
 		{"leave for an agent with NUL", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/leave", map[string]any{"agent": "wang\x00", "from": "2026-03-03T00:00:00Z", "until": "2026-03-04T00:00:00Z"}, 400, "agent", nil},
 		{"leave note with NUL", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/leave", map[string]any{"agent": "wang", "note": "sick\x00", "from": "2026-03-03T00:00:00Z", "until": "2026-03-04T00:00:00Z"}, 400, "note", nil},
+		{"leave without until", zhou, string(ticket.RoleShiftLead), "POST", "/desks/north/leave", map[string]any{"agent": "wang", "from": "2026-03-03T00:00:00Z"}, 400, "until", nil},
 		{"presence note too long", A, R, "POST", "/desks/north/presence", map[string]any{"online": false, "note": strings.Repeat("n", 5000)}, 400, "note", nil},
 
 		// followup sentinels.

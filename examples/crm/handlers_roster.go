@@ -154,8 +154,12 @@ func (s *server) leave(w http.ResponseWriter, r *http.Request, d *desk, by ticke
 		s.fail(w, r, err)
 		return
 	}
-	if from.IsZero() || until.IsZero() {
+	if from.IsZero() {
 		s.fail(w, r, badRequest("from", "from and until are required"))
+		return
+	}
+	if until.IsZero() {
+		s.fail(w, r, badRequest("until", "from and until are required"))
 		return
 	}
 	if !until.After(from) {
