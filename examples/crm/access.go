@@ -60,13 +60,15 @@ func GeneralPersonalRoles() []ticket.Role {
 
 // mayRead reports whether the caller may read the ticket: every desk
 // role reads the desk's tickets, except a department's staff, who read
-// what is dispatched to their department or assigned to them (T4). A
-// ticket the caller may not read is 404, as another desk's is.
+// what is dispatched to their department or assigned to them (T4), and
+// what they received themselves: its first-contact owner sees it
+// through (T1). A ticket the caller may not read is 404, as another
+// desk's is.
 func mayRead(p Principal, t *ticket.Ticket) bool {
 	if readsAll(p) {
 		return true
 	}
-	return t.Assignee == p.Actor.ID || (p.Department != "" && t.Department == p.Department)
+	return t.Owner == p.Actor.ID || t.Assignee == p.Actor.ID || (p.Department != "" && t.Department == p.Department)
 }
 
 // readsAll reports whether the caller reads every ticket of the desk;

@@ -29,11 +29,12 @@ func (c *countingStore) List(ctx context.Context, desk string, f ticket.Filter) 
 }
 
 // T4: a department's staff page through what is dispatched to their
-// department or assigned to them with full pages, in every order, at
-// most two store queries a page (ticket.Filter.Department and
-// Assignee), however many tickets of other departments lie between.
+// department, assigned to them or received by them (T1) with full
+// pages, in every order, at most three store queries a page
+// (ticket.Filter.Department, Assignee and Owner), however many tickets
+// of other departments lie between.
 func TestDepartmentListPages(t *testing.T) {
-	t.Run("T4_department_pages_hold_what_is_dispatched_or_assigned_to_it", func(t *testing.T) {
+	t.Run("T4_department_pages_hold_what_is_dispatched_assigned_or_received", func(t *testing.T) {
 		st := &countingStore{Store: ticket.NewMemStore()}
 		c := &clock{t: start}
 		srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
@@ -44,10 +45,18 @@ func TestDepartmentListPages(t *testing.T) {
 		f := &fixture{srv: srv, clock: c}
 		agent := f.as(li, ticket.RoleAgent)
 		var want []uuid.UUID
+		eng := as{h: srv, actor: zhao, role: "department", extra: map[string]string{"X-Department": "engineering"}}
 		for i := range 40 {
-			tk := f.newRepair(t, "north")
+			var tk *ticket.Ticket
+			if i%13 == 5 { // received by zhao, who owns it (T1)
+				tk = ticketOf(t, eng.must(t, http.StatusCreated, "POST", "/desks/north/tickets", repairIntake()))
+			} else {
+				tk = f.newRepair(t, "north")
+			}
 			body := map[string]any{"department": "cleaning"}
 			switch {
+			case i%13 == 5:
+				want = append(want, tk.ID)
 			case i%4 == 0:
 				body = map[string]any{"department": "engineering"}
 				want = append(want, tk.ID)
@@ -58,13 +67,12 @@ func TestDepartmentListPages(t *testing.T) {
 			agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), body)
 			c.Advance(1)
 		}
-		eng := as{h: srv, actor: zhao, role: "department", extra: map[string]string{"X-Department": "engineering"}}
 		for _, order := range []string{"number", "number_desc", "updated"} {
 			var got []uuid.UUID
 			before := st.lists.Load()
 			eng.pages(t, "/desks/north/tickets?limit=4&order="+order, len(want), func(page int, r reply) string {
-				if n := st.lists.Load() - before; n > 2 {
-					t.Errorf("order %s page %d: %d store queries, want at most 2", order, page, n)
+				if n := st.lists.Load() - before; n > 3 {
+					t.Errorf("order %s page %d: %d store queries, want at most 3", order, page, n)
 				}
 				var lr listResponse
 				r.decode(t, &lr)
@@ -262,4 +270,28 @@ func TestDepartmentOverduePages(t *testing.T) {
 			t.Errorf("MaxPage %d: the department's overdue pages hold tickets %v, want its own %v", maxPage, got, mine)
 		}
 	}
+}
+
+// T1: a department's staff may record a request (the library's table
+// lets them receive), and whoever records it owns it and sees it
+// through: they read their own ticket, find it in their list, act on
+// it and read its history, and still do once it is dispatched to
+// another department. The 201 named a Location that answered 404.
+func TestDepartmentReadsWhatItReceived(t *testing.T) {
+	f := newFixture(t)
+	eng := f.as(zhao, ticket.RoleDepartment)
+	r := eng.must(t, http.StatusCreated, "POST", "/desks/north/tickets", repairIntake())
+	own := ticketOf(t, r)
+	if own.Owner != zhao {
+		t.Fatalf("owner %q, want %s (T1)", own.Owner, zhao)
+	}
+	eng.must(t, http.StatusOK, "GET", r.Header.Get("Location"), nil)
+	f.as(li, ticket.RoleAgent).must(t, http.StatusOK, "POST", ticketPath("north", own.ID, "dispatch"), map[string]any{"department": "cleaning"})
+	eng.must(t, http.StatusOK, "GET", ticketPath("north", own.ID, "history"), nil)
+	var lr listResponse
+	eng.must(t, http.StatusOK, "GET", "/desks/north/tickets", nil).decode(t, &lr)
+	if len(lr.Tickets) != 1 || lr.Tickets[0].ID != own.ID {
+		t.Errorf("the department's list holds %d tickets, want the one it received", len(lr.Tickets))
+	}
+	eng.must(t, http.StatusOK, "POST", ticketPath("north", own.ID, "resolve"), map[string]any{"summary": "valve closed"})
 }

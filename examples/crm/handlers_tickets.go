@@ -230,9 +230,9 @@ func (s *server) list(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 // may read, and the cursor of the last one when more follow. Each is a
 // store query of f.Limit+1 (one more tells whether a next page exists):
 // one for most roles; for a department's staff, who read what is
-// dispatched to their department or assigned to them (mayRead), one
-// with ticket.Filter.Department and one with Assignee, merged in the
-// list order.
+// dispatched to their department, assigned to them or received by them
+// (mayRead), one with ticket.Filter.Department, one with Assignee and
+// one with Owner, merged in the list order.
 func (s *server) listReadable(r *http.Request, d *desk, p Principal, f ticket.Filter) ([]*ticket.Ticket, *ticket.Cursor, error) {
 	limit := f.Limit
 	f.Limit = limit + 1
@@ -248,6 +248,11 @@ func (s *server) listReadable(r *http.Request, d *desk, p Principal, f ticket.Fi
 			mine := f
 			mine.Assignee = p.Actor.ID
 			filters = append(filters, mine)
+		}
+		if f.Owner == "" || f.Owner == p.Actor.ID {
+			owned := f
+			owned.Owner = p.Actor.ID
+			filters = append(filters, owned)
 		}
 	}
 	var out []*ticket.Ticket
