@@ -147,6 +147,9 @@ func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts the shutdown; a second one, while it
+	// waits for requests in flight, ends the process at once.
+	context.AfterFunc(ctx, stop)
 	if err := run(ctx, o, log, nil); err != nil {
 		log.Error("crm stopped", "err", err)
 		stop()

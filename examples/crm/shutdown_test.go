@@ -4,6 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os/exec"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,45 +35,96 @@ func TestShutdownEndsStuckRequests(t *testing.T) {
 	case err := <-errc:
 		t.Fatal(err)
 	}
+	stuckRequest(t, url, addr, "north")
+	cancel() // SIGTERM
+	select {
+	case <-errc:
+	case <-time.After(time.Minute):
+		t.Fatal("the service did not stop a minute after SIGTERM, -shutdown-timeout 1ns: a request waiting on the database holds it")
+	}
+}
 
-	// Another session locks the tickets until the test ends.
+// TestSecondSignalEndsShutdown: while a shutdown waits for requests
+// in flight, a second SIGTERM (or Ctrl-C) ends the process at once, as
+// an operator who sends it expects; the first one's handler swallowed
+// every later signal.
+func TestSecondSignalEndsShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a crm process on PostgreSQL")
+	}
+	url := freshPostgres(t)
+	bin := buildCommand(t)
+	addr := freePort(t)
+	logs := &lockedBuffer{}
+	cmd := exec.Command(bin, "-addr", addr, "-store", url, "-desks", "north", "-insecure-dev-headers",
+		"-shutdown-timeout", "1h", "-sync-every", "0", "-lease-every", "0", "-escalate-every", "0")
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() { _ = cmd.Process.Kill() }()
+	waitFor(t, func() bool {
+		res, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil && res.StatusCode == http.StatusOK
+	})
+	stuckRequest(t, url, addr, "north")
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "crm shutting down") })
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(time.Minute):
+		t.Fatalf("a second SIGTERM did not end the shutdown in a minute:\n%s", logs)
+	}
+}
+
+// stuckRequest sends a ticket list to the service at addr that waits
+// on the database until the test ends: another session holds a lock on
+// the tickets. It returns once the list's query waits for the lock.
+func stuckRequest(t *testing.T, url, addr, desk string) {
+	t.Helper()
 	locker, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer locker.Close(context.Background())
+	t.Cleanup(func() { locker.Close(context.Background()) })
 	tx, err := locker.Begin(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = tx.Rollback(context.Background()) }()
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
 	if _, err := tx.Exec(context.Background(), "LOCK TABLE desk_tickets IN ACCESS EXCLUSIVE MODE"); err != nil {
 		t.Fatal(err)
 	}
 	go func() {
-		req, _ := http.NewRequest("GET", "http://"+addr+"/desks/north/tickets", nil)
+		req, _ := http.NewRequest("GET", "http://"+addr+"/desks/"+desk+"/tickets", nil)
 		req.Header.Set(headerActor, "li")
 		req.Header.Set(headerRole, "agent")
 		if res, err := http.DefaultClient.Do(req); err == nil {
 			res.Body.Close()
 		}
 	}()
-	// Wait until the request's query waits for the lock.
-	for {
+	waitFor(t, func() bool {
 		var waiting int
-		if err := locker.QueryRow(context.Background(),
+		if err := tx.QueryRow(context.Background(),
 			"SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'desk_tickets'::regclass").Scan(&waiting); err != nil {
 			t.Fatal(err)
 		}
-		if waiting > 0 {
-			break
+		return waiting > 0
+	})
+}
+
+// waitFor polls ok until it holds, or fails the test after a minute.
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("waited a minute in vain")
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel() // SIGTERM
-	select {
-	case <-errc:
-	case <-time.After(time.Minute):
-		t.Fatal("the service did not stop a minute after SIGTERM, -shutdown-timeout 1ns: a request waiting on the database holds it")
 	}
 }
