@@ -13,14 +13,17 @@ import (
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-// TestDocumentRequires: an input the service always refuses to go
-// without is required in openapi.json too, so that a client generated
-// from the document does not learn it from a 400. (checkContract holds
-// the other way round: what the document refuses is not accepted.)
-func TestDocumentRequires(t *testing.T) {
+// TestDocumentRefuses: an input the service always refuses to go
+// without is required in openapi.json too, and a number the service
+// refuses whatever its configuration is out of the document's range,
+// so that a client generated from the document does not learn either
+// from a 400. (checkContract holds the other way round: what the
+// document refuses is not accepted.)
+func TestDocumentRefuses(t *testing.T) {
 	_, router := loadContract(t)
 	f := newFixture(t)
 	lead := f.as(zhou, ticket.RoleShiftLead)
+	tk := f.newRepair(t, "north")
 	leave := map[string]any{"agent": "wang", "from": "2026-03-03T00:00:00Z", "until": "2026-03-04T00:00:00Z"}
 	without := func(m map[string]any, k string) map[string]any {
 		out := map[string]any{}
@@ -42,6 +45,12 @@ func TestDocumentRequires(t *testing.T) {
 		{"R5 leave without agent", "POST", "/desks/north/leave", without(leave, "agent"), "agent"},
 		{"R5 leave without from", "POST", "/desks/north/leave", without(leave, "from"), "from"},
 		{"R5 leave without until", "POST", "/desks/north/leave", without(leave, "until"), "until"},
+		{"negative version", "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"version": -1, "department": "x"}, "version"},
+		{"T6 negative level", "POST", ticketPath("north", tk.ID, "escalate"), map[string]any{"level": -1, "reason": "late"}, "level"},
+		{"claim negative n", "POST", "/desks/north/followups/claim", map[string]any{"n": -1}, "n"},
+		{"R1 coverage of no days", "GET", "/desks/north/coverage?days=0", nil, "days"},
+		{"R1 coverage of more than a year", "GET", "/desks/north/coverage?days=367", nil, "days"},
+		{"R1 coverage from no date", "GET", "/desks/north/coverage?from=2026-02-30", nil, "from"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var raw []byte
