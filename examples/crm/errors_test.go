@@ -118,6 +118,11 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"null body", A, R, "POST", tp(rcv.ID, "take"), `null`, 400, "body", nil},
 		{"body not UTF-8", A, R, "POST", "/desks/north/tickets", "{\"kind\":\"repair\",\"channel\":\"phone\",\"note\":\"\xff\xfe\"}", 400, "body", nil},
 		{"action body not UTF-8", A, R, "POST", tp(rcv.ID, "dispatch"), "{\"department\":\"eng\xc3\"}", 400, "body", nil},
+		// A \u escape of half a UTF-16 surrogate pair is no character:
+		// encoding/json stored U+FFFD in its place and answered 201.
+		{"lone surrogate escape", A, R, "POST", "/desks/north/tickets", `{"kind":"repair","channel":"phone","note":"leak \ud800 here"}`, 400, "note", nil},
+		{"lone surrogate in a field name", A, R, "POST", "/desks/north/tickets", `{"kind":"repair","channel":"phone","fields":{"\udc00":"x"}}`, 400, "fields", nil},
+		{"lone surrogate in an action", A, R, "POST", tp(rcv.ID, "dispatch"), `{"department":"eng\ud83d"}`, 400, "department", nil},
 		{"no kind", A, R, "POST", "/desks/north/tickets", map[string]any{"channel": "phone"}, 400, "kind", nil},
 		{"unknown channel", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "pigeon"}, 400, "channel", nil},
 		{"complaint info on repair", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "complaint": map[string]string{"class": "noise", "severity": "major"}}, 400, "complaint", nil},
@@ -301,5 +306,17 @@ func TestTypeErrorsSayWhatIsWanted(t *testing.T) {
 		if e := r.err(t); !strings.Contains(e.Error, want) {
 			t.Errorf("%s: %q, want it to say %q", body, e.Error, want)
 		}
+	}
+}
+
+// TestSurrogatePairEscape: a \u escape of a whole surrogate pair is the
+// character it encodes, stored as sent; only half a pair is refused
+// (badCases).
+func TestSurrogatePairEscape(t *testing.T) {
+	f := newFixture(t)
+	agent := f.as(li, ticket.RoleAgent)
+	r := agent.must(t, http.StatusCreated, "POST", "/desks/north/tickets", `{"kind":"repair","channel":"phone","fields":{"item":"tap \ud83d\udca7"}}`)
+	if got := ticketOf(t, r).Fields["item"]; got != "tap 💧" {
+		t.Errorf("item %q, want %q", got, "tap 💧")
 	}
 }

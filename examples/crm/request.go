@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,8 +144,10 @@ func (s *server) decodeJSON(w http.ResponseWriter, r *http.Request, v any, empty
 // when case is ignored ("KIND" for "kind": encoding/json folds case, so
 // {"kind":"repair","KIND":"inquiry"} was an inquiry). t is the type the
 // body decodes into. Every other fault is left to the decoder, which
-// names it. A null is refused too: the document gives no field a null,
-// and encoding/json would read it as the field left out.
+// names it, but for a \u escape of half a surrogate pair, which
+// encoding/json takes as U+FFFD. A null is refused too: the document
+// gives no field a null, and encoding/json would read it as the field
+// left out.
 func strictNames(body []byte, t reflect.Type) *apiError {
 	dec := jsontext.NewDecoder(bytes.NewReader(body))
 	for {
@@ -160,6 +163,13 @@ func strictNames(body []byte, t reflect.Type) *apiError {
 		if errors.As(err, &se) && errors.Is(se.Err, jsontext.ErrDuplicateName) {
 			name := se.JSONPointer.LastToken()
 			return badRequest(name, fmt.Sprintf("field %q is given twice", name))
+		}
+		if se != nil && json.Valid(body) {
+			// A fault encoding/json does not see: a \u escape of half
+			// a UTF-16 surrogate pair (\ud800), which it would store as
+			// U+FFFD, text changed without a word as with bad UTF-8.
+			name := cmp.Or(se.JSONPointer.LastToken(), "body")
+			return badRequest(name, fmt.Sprintf("%s holds an escape that is no Unicode character (half a surrogate pair); send the character itself", name))
 		}
 		return nil // io.EOF after the last value, or a fault the decoder names
 	}
