@@ -156,6 +156,17 @@ func badCases(t *testing.T, f *fixture) []badCase {
 		{"follow-up owner not UTF-8", A, R, "GET", "/desks/north/followups?owner=%ff", nil, 400, "owner", nil},
 		{"follow-up cursor in year 0", A, R, "GET", "/desks/north/followups?after=" + encodeOpaque(followupCursor{Due: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)}), nil, 400, "after", nil},
 		{"handover agent with NUL", A, R, "GET", "/desks/north/handover?agent=%00", nil, 400, "agent", nil},
+		// A parameter of one value given twice: the service read the
+		// first, a proxy in front may read the last (as with a JSON name
+		// given twice). state, kind, priority, tag and status are lists.
+		{"limit given twice", A, R, "GET", "/desks/north/tickets?limit=1&limit=500", nil, 400, "limit", nil},
+		{"order given twice", A, R, "GET", "/desks/north/tickets?order=number&order=updated", nil, 400, "order", nil},
+		{"owner given twice", A, R, "GET", "/desks/north/tickets?owner=li&owner=wang", nil, 400, "owner", nil},
+		{"overdue after given twice", A, R, "GET", "/desks/north/overdue?after=e30&after=e30", nil, 400, "after", nil},
+		{"follow-up ticket given twice", A, R, "GET", "/desks/north/followups?ticket=" + rcv.ID.String() + "&ticket=" + other.ID.String(), nil, 400, "ticket", nil},
+		{"handover agent given twice", A, R, "GET", "/desks/north/handover?agent=li&agent=wang", nil, 400, "agent", nil},
+		{"duty at given twice", A, R, "GET", "/desks/north/duty?at=2026-03-02T10:00:00Z&at=2026-03-02T23:00:00Z", nil, 400, "at", nil},
+		{"coverage days given twice", A, R, "GET", "/desks/north/coverage?days=1&days=366", nil, 400, "days", nil},
 		// The library's refusals of a body's input name the JSON field
 		// sent, not the library's name (field "item", away.agent).
 		{"intake field value with NUL", A, R, "POST", "/desks/north/tickets", map[string]any{"kind": "repair", "channel": "phone", "fields": map[string]string{"item": "tap\x00"}}, 400, "fields", nil},

@@ -257,7 +257,7 @@ type taskPage struct {
 // ?status=pending,claimed&ticket=UUID&owner=li (handover, T15)
 // &limit=50&after=CURSOR, paged like the ticket list.
 func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.Actor) {
-	q, err := queryOf(r)
+	q, err := queryOf(r, "status")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -290,7 +290,7 @@ func (s *server) listReadable(r *http.Request, d *desk, p Principal, f ticket.Fi
 
 func (s *server) filterOf(r *http.Request, d *desk) (ticket.Filter, string, error) {
 	var f ticket.Filter
-	q, err := queryOf(r)
+	q, err := queryOf(r, "state", "kind", "priority", "tag")
 	if err != nil {
 		return f, "", err
 	}

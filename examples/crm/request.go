@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -418,11 +419,20 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 }
 
 // queryOf parses the query string, refusing a malformed one rather than
-// dropping the pairs it cannot read.
-func queryOf(r *http.Request) (url.Values, error) {
+// dropping the pairs it cannot read, and a parameter given twice unless
+// it is one of lists (state, tag, ...): the handlers read the first
+// value, and a proxy in front may read the last, as with a JSON name
+// given twice.
+func queryOf(r *http.Request, lists ...string) (url.Values, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, badRequest("query", "malformed query string: "+err.Error())
+	}
+	names := slices.Sorted(maps.Keys(q)) // the same answer every time
+	for _, name := range names {
+		if len(q[name]) > 1 && !slices.Contains(lists, name) {
+			return nil, badRequest(name, fmt.Sprintf("query parameter %q is given twice", name))
+		}
 	}
 	return q, nil
 }
