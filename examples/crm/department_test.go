@@ -17,10 +17,15 @@ import (
 	"github.com/servicedesk-go/desk/ticket"
 )
 
-// countingStore counts the store's List queries.
+// countingStore counts the store's List and Get queries.
 type countingStore struct {
 	ticket.Store
-	lists atomic.Int64
+	lists, gets atomic.Int64
+}
+
+func (c *countingStore) Get(ctx context.Context, desk string, id uuid.UUID) (*ticket.Ticket, error) {
+	c.gets.Add(1)
+	return c.Store.Get(ctx, desk, id)
 }
 
 func (c *countingStore) List(ctx context.Context, desk string, f ticket.Filter) ([]*ticket.Ticket, error) {
@@ -294,4 +299,53 @@ func TestDepartmentReadsWhatItReceived(t *testing.T) {
 		t.Errorf("the department's list holds %d tickets, want the one it received", len(lr.Tickets))
 	}
 	eng.must(t, http.StatusOK, "POST", ticketPath("north", own.ID, "resolve"), map[string]any{"summary": "valve closed"})
+}
+
+// T4: a department's follow-up page reads the tickets of at most about
+// MaxPage tasks to find the ones it may read; when they run out first
+// the page ends there, short or empty, with the next cursor. Among 60
+// tasks of other departments' tickets a page of 1 read all 60 tickets.
+// Paging on still lists every task of its own tickets, once.
+func TestDepartmentFollowupPagesAreBounded(t *testing.T) {
+	st := &countingStore{Store: ticket.NewMemStore()}
+	c := &clock{t: start}
+	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
+		RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.cfg.MaxPage = 10
+	f := &fixture{srv: srv, clock: c}
+	agent := f.as(li, ticket.RoleAgent)
+	var mine []string
+	for i := range 64 {
+		tk := f.newRepair(t, "north")
+		dept := "cleaning"
+		if i%16 == 15 {
+			dept = engineering
+			mine = append(mine, tk.ID.String())
+		}
+		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": dept})
+	}
+	f.derive(t)
+	eng := f.as(zhao, ticket.RoleDepartment)
+	var got []string
+	before := st.gets.Load()
+	eng.pages(t, "/desks/north/followups?limit=1", 64, func(page int, r reply) string {
+		if n := st.gets.Load() - before; n > 2*10 {
+			t.Errorf("page %d read %d tickets, want at most 2 MaxPage (20)", page, n)
+		}
+		var tp taskPage
+		r.decode(t, &tp)
+		for _, task := range tp.Tasks {
+			got = append(got, task.Ticket)
+		}
+		before = st.gets.Load()
+		return tp.Next
+	})
+	slices.Sort(got)
+	slices.Sort(mine)
+	if fmt.Sprint(got) != fmt.Sprint(mine) {
+		t.Errorf("the department's follow-up pages hold tasks of tickets %v, want one of each of its own %v", got, mine)
+	}
 }

@@ -299,13 +299,17 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 	// page is one query whatever number of tasks share a due time. A
 	// department's staff read only the tasks of tickets they may read
 	// (readableTasks): their page reads on until it is full or the
-	// tasks end.
+	// tasks end, or until it has read the tickets of MaxPage tasks or
+	// more: then it ends there, short or empty, with a next cursor at
+	// the last task read, so that a page costs about the same however
+	// many tasks of other departments lie between.
 	f.Limit = limit + 1
 	p, seen := principalOf(r), map[uuid.UUID]bool{}
 	if !readsAll(p) {
 		f.Limit = max(f.Limit, s.cfg.MaxPage) // read on in large pages
 	}
 	var ts []*followup.Task
+	var read *followup.Task // the last task read, when the page ends before its tasks do
 	for {
 		page, err := d.queue.List(r.Context(), f)
 		if err != nil {
@@ -322,9 +326,16 @@ func (s *server) listFollowups(w http.ResponseWriter, r *http.Request, d *desk, 
 			break
 		}
 		last := page[len(page)-1]
+		if len(seen) >= s.cfg.MaxPage {
+			read = last
+			break
+		}
 		f.After = &followup.Cursor{Due: last.Due, ID: last.ID}
 	}
 	resp := taskPage{Tasks: make([]taskOut, 0, min(len(ts), limit))}
+	if read != nil {
+		resp.Next = encodeOpaque(followupCursor{Due: read.Due, ID: read.ID})
+	}
 	for i, t := range ts {
 		if i == limit {
 			last := ts[limit-1]
