@@ -405,12 +405,15 @@ func (s *server) overdue(w http.ResponseWriter, r *http.Request, d *desk, _ tick
 	// two tickets' runs of entries, so its next starts at a ticket. A
 	// department's staff read only some tickets (mayRead): their page
 	// reads on in pages of MaxPage, as their follow-up list does, not
-	// a query per ticket of other departments.
+	// a query per ticket of other departments, and ends after MaxPage
+	// entries or more, short or empty, with a next cursor after the last
+	// entry read.
 	read := limit
 	if !readsAll(p) {
 		read = max(limit, s.cfg.MaxPage)
 	}
 	var last *ticket.OverdueCursor
+	scanned := 0
 pages:
 	for {
 		page, err := d.tickets.Overdue(r.Context(), ticket.OverdueQuery{After: after, Limit: read})
@@ -444,6 +447,10 @@ pages:
 				last = after
 			}
 			i = j
+		}
+		if scanned += len(page); !readsAll(p) && scanned >= s.cfg.MaxPage {
+			resp.Next = encodeOpaque(after)
+			break
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
