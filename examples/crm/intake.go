@@ -84,9 +84,25 @@ func (g *intakeGroup) receive(ctx context.Context, svc *ticket.Service, by ticke
 		}
 	}
 	// c heads c.group: write it, answer the others, hand the next group
-	// to its first caller or retire.
+	// to its first caller or retire; even if the write panics (the
+	// service's recoverer answers c and serves on), or the others would
+	// wait for ever and, with this writer lost, so would later intakes.
+	defer g.handOn(c)
 	g.write(c.group)
+	return c.t, c.err
+}
+
+// errGroupAborted answers the callers of a group whose write panicked.
+var errGroupAborted = errors.New("crm: the write of this intake's group stopped with an internal error; the intake may or may not be stored")
+
+// handOn answers the other callers of the group c wrote (with
+// errGroupAborted those the write left unanswered) and hands the next
+// group to its first caller, or retires c's writer.
+func (g *intakeGroup) handOn(c *intakeCall) {
 	for _, o := range c.group[1:] {
+		if o.t == nil && o.err == nil {
+			o.err = errGroupAborted
+		}
 		o.done <- false
 	}
 	g.mu.Lock()
@@ -99,7 +115,6 @@ func (g *intakeGroup) receive(ctx context.Context, svc *ticket.Service, by ticke
 		g.mu.Unlock()
 		next[0].done <- true
 	}
-	return c.t, c.err
 }
 
 // pop takes the next group off the queue; g.mu is held.

@@ -287,3 +287,55 @@ func TestGroupedIntakePostgres(t *testing.T) {
 		}
 	})
 }
+
+// T14: a group whose write panics (a bug somewhere below; the service's
+// recoverer answers that request 500 and goes on serving) still answers
+// the other callers of the group, with an error, and hands on to the
+// next: those callers waited for ever, and with its writer lost so
+// every later intake queued behind nobody.
+func TestIntakeGroupPanic(t *testing.T) {
+	t.Run("T14_a_panicking_group_answers_its_callers_and_later_intakes_are_written", func(t *testing.T) {
+		svc, gate := groupDesk(t, ticket.NewMemStore(), nil)
+		var panicked atomic.Bool
+		g := &intakeGroup{max: 16, groups: 1, batch: func(ctx context.Context, svc *ticket.Service, rs []ticket.Receipt) ([]*ticket.Ticket, []error, error) {
+			if !panicked.Swap(true) {
+				panic("a bug in the batch write")
+			}
+			return svc.ReceiveBatch(ctx, rs)
+		}}
+		const n = 12
+		answered := make(chan struct{})
+		var errs [n]error
+		var recovered atomic.Int64
+		go func() {
+			defer close(answered)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					defer func() {
+						if recover() != nil { // as the service's recoverer does
+							recovered.Add(1)
+						}
+					}()
+					_, errs[i] = g.receive(context.Background(), svc, groupAgent, groupIntake(i))
+				})
+			}
+			openGate(t, g, gate, n/2)
+			wg.Wait()
+		}()
+		select {
+		case <-answered:
+		case <-time.After(time.Minute):
+			t.Fatal("callers of a group whose write panicked are still waiting after a minute")
+		}
+		if !panicked.Load() || recovered.Load() != 1 {
+			t.Fatalf("panicked %v, %d requests recovered: the test shows nothing", panicked.Load(), recovered.Load())
+		}
+		if _, err := g.receive(context.Background(), svc, groupAgent, groupIntake(n)); err != nil {
+			t.Errorf("an intake after the panic: %v", err)
+		}
+		if g.writers != 0 || len(g.queue) != 0 {
+			t.Errorf("after the last answer: %d writers, %d queued", g.writers, len(g.queue))
+		}
+	})
+}
