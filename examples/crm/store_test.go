@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,5 +52,32 @@ func TestOpenStore(t *testing.T) {
 	}
 	if got := withPoolSize("postgres://h/db?pool_max_conns=3", 8); got != "postgres://h/db?pool_max_conns=3" {
 		t.Errorf("a pool size in the URL was overridden: %s", got)
+	}
+}
+
+// TestOpenStoreSQLitePath: -store sqlite:PATH opens the file PATH names
+// or refuses it, never another file: the driver reads the path as a
+// URI, so "crm#1.db" opened "crm" (and crm#2.db the same database).
+func TestOpenStoreSQLitePath(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, name := range []string{"crm#1.db", "c d.db", "e&f.db"} {
+		t.Run(name, func(t *testing.T) {
+			var cfg Config
+			closeStore, err := openStore(ctx, "sqlite:"+filepath.Join(dir, name), 0, true, &cfg)
+			if err != nil {
+				t.Logf("refused: %v", err)
+				return
+			}
+			closeStore()
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				entries, _ := os.ReadDir(dir)
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("sqlite:%s opened another file: %v; the directory holds %q", name, err, names)
+			}
+		})
 	}
 }
