@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/servicedesk-go/desk/followup"
 	"github.com/servicedesk-go/desk/roster"
 	"github.com/servicedesk-go/desk/ticket"
 )
@@ -97,4 +100,56 @@ func TestGatherMergesWakeups(t *testing.T) {
 	if n := count(500 * time.Millisecond); n != 1 {
 		t.Errorf("wake-ups within the gap: %d forwarded once it passed, want 1", n)
 	}
+}
+
+// A replica whose LISTEN failed at start (the database away for that
+// moment) tries again and, once it listens, is woken by the other
+// replicas' writes; it used to poll for the rest of its life. Two
+// replicas share memory stores here; B's Listen fails once, then
+// listens on a channel the test fills in place of PostgreSQL.
+func TestListenRetriedAfterFailure(t *testing.T) {
+	t.Run("F2_a_replica_whose_first_listen_failed_is_woken_once_it_listens", func(t *testing.T) {
+		tickets, tasks, rosters := ticket.NewMemStore(), followup.NewMemStore(), roster.NewMemStore()
+		replica := func(listen func(context.Context) (<-chan struct{}, error)) *server {
+			c := &clock{t: start}
+			srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
+				RosterCycles: 1, Now: c.Now, NewID: ticket.NewV7, Seed: 7, Auth: HeaderAuth{},
+				Tickets: tickets, Followups: tasks, Rosters: rosters, Listen: listen})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return srv
+		}
+		others := make(chan struct{}, 1)
+		listening := make(chan struct{})
+		var calls atomic.Int64
+		a := replica(nil)
+		b := replica(func(ctx context.Context) (<-chan struct{}, error) {
+			if calls.Add(1) == 1 {
+				return nil, errors.New("connection refused")
+			}
+			close(listening)
+			return others, nil
+		})
+		runCtx, stop := context.WithCancel(context.Background())
+		waitB := b.startRunners(runCtx, RunnerConfig{Derive: time.Hour})
+		defer func() { stop(); waitB() }()
+		select {
+		case <-listening:
+		case <-time.After(time.Minute):
+			t.Fatalf("B called Listen %d times in a minute and never listened", calls.Load())
+		}
+
+		fa := &fixture{srv: a} // A runs no runner: only B derives
+		tk := fa.newRepair(t, "north")
+		fa.as(li, ticket.RoleAgent).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
+		fa.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "resolve"), map[string]any{"summary": "sealed"})
+		others <- struct{}{} // A's notification
+		fb := &fixture{srv: b}
+		waitFor(t, func() bool {
+			var p taskPage
+			fb.as(li, ticket.RoleAgent).must(t, http.StatusOK, "GET", "/desks/north/followups?ticket="+tk.ID.String(), nil).decode(t, &p)
+			return len(p.Tasks) > 0
+		})
+	})
 }

@@ -75,10 +75,7 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 		var others <-chan struct{}
 		if s.cfg.Listen != nil {
 			// Other replicas' writes wake the runner too.
-			var err error
-			if others, err = s.cfg.Listen(ctx); err != nil {
-				s.log.Warn("no wake-up from other replicas; polling only", "err", err)
-			}
+			others = s.listen(ctx)
 		}
 		jobs := make([]runner.Job, 0, len(s.cfg.Desks))
 		for _, name := range s.cfg.Desks {
@@ -131,6 +128,53 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 	}
 	return wg.Wait
 }
+
+// listen returns the wake-ups of the other replicas' writes
+// (Config.Listen). If Listen fails (the database away at that moment),
+// it is tried again with backoff until it succeeds or ctx ends, the
+// poll serving meanwhile; the replica used to poll for the rest of its
+// life. The channel closes when the listener stops.
+func (s *server) listen(ctx context.Context) <-chan struct{} {
+	others, err := s.cfg.Listen(ctx)
+	if err == nil {
+		return others
+	}
+	s.log.Warn("no wake-up from other replicas yet; polling, and listening again", "err", err)
+	out := make(chan struct{}, 1)
+	wake := func() {
+		select {
+		case out <- struct{}{}:
+		default:
+		}
+	}
+	go func() {
+		defer close(out)
+		var ch <-chan struct{}
+		for wait := listenRetry; ; wait = min(2*wait, 30*time.Second) {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			var err error
+			if ch, err = s.cfg.Listen(ctx); err == nil {
+				break
+			}
+			s.log.Warn("no wake-up from other replicas yet; polling, and listening again", "err", err, "wait", wait)
+		}
+		s.log.Info("woken by other replicas' writes again")
+		wake() // events may have committed while nobody listened
+		for range ch {
+			wake()
+		}
+	}()
+	return out
+}
+
+// listenRetry is the first wait before Listen is tried again.
+const listenRetry = 100 * time.Millisecond
 
 // The derivation runner takes up to deriveBatch events a round and
 // starts rounds at least deriveGap apart when woken: under load, writes
