@@ -34,6 +34,7 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-db-conns", "-3"}, "-db-conns"},
 		{[]string{"-store", "memory", "migrate"}, `"migrate"`},
 		{[]string{"-desks", "north", "south"}, `"south"`},
+		{[]string{"-addr", ""}, "-addr"},
 	} {
 		t.Run(strings.Join(c.args, "_"), func(t *testing.T) {
 			var out bytes.Buffer

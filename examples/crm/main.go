@@ -217,11 +217,16 @@ func parseFlagsTo(out io.Writer, args []string) (options, error) {
 // check refuses what the flags parsed but the service would otherwise
 // take for something else: a negative interval switched its runner off
 // as 0 does, a -db-conns below 1 gave pgx's default pool, a
-// -shutdown-timeout of 0 or less waited 10 s, and words after the flags
-// (crm migrate) were ignored while the service started.
+// -shutdown-timeout of 0 or less waited 10 s, words after the flags
+// (crm migrate) were ignored while the service started, and an empty
+// -addr (a variable unset) listened on a random port.
 func (o options) check(rest []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q: crm takes flags only (crm -h lists them)", rest[0])
+	}
+	if o.addr == "" {
+		// net.Listen would take it for a random port on every interface.
+		return fmt.Errorf("-addr is empty: give host:port (127.0.0.1:8080, :8080 for every interface)")
 	}
 	for _, f := range []struct {
 		name string
