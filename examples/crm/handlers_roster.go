@@ -65,9 +65,10 @@ func (s *server) duty(w http.ResponseWriter, r *http.Request, d *desk, _ ticket.
 		s.fail(w, r, err)
 		return
 	}
+	until := *d.rosterUntil.Load()
 	resp := dutyResponse{At: at.In(s.cfg.Location), OnDuty: make([]dutyOut, 0, len(list)),
-		RosterFrom: d.rosterFrom, RosterUntil: d.rosterUntil,
-		OutsideRoster: at.Before(d.rosterFrom) || !at.Before(d.rosterUntil)}
+		RosterFrom: d.rosterFrom, RosterUntil: until,
+		OutsideRoster: at.Before(d.rosterFrom) || !at.Before(until)}
 	for _, o := range list {
 		out := dutyOut{Agent: o.Agent, Shift: o.Shift, Where: placeName(o.Where),
 			Start: o.Start.In(s.cfg.Location), End: o.End.In(s.cfg.Location), ForwardTo: o.ForwardTo}

@@ -21,9 +21,9 @@
 // repair_lead, department, system; supervisor and admin on a general
 // desk), desks (those the caller may act on;
 // another desk is 404) and, for department staff, department. Reads
-// follow the same rules as writes: a department sees the tickets
-// dispatched to it, and only roles that talk to customers read their
-// personal data (S1).
+// follow the same rules as writes: a department's staff see the tickets
+// dispatched to their department, assigned to them or received by them,
+// and only roles that talk to customers read their personal data (S1).
 //
 // For local development only, -insecure-dev-headers trusts X-Actor and
 // X-Role headers from anyone instead (it logs a warning at start):
@@ -164,8 +164,8 @@ type options struct {
 	store                   string
 	dbConns                 int
 
-	syncEvery, leaseEvery, escalateEvery time.Duration
-	webhookURL, webhookSecretEnv         string
+	syncEvery, leaseEvery, escalateEvery, rosterEvery time.Duration
+	webhookURL, webhookSecretEnv                      string
 
 	jwtKeyFile, jwtKeyEnv, jwtIssuer, jwtAudience string
 	insecureDevHeaders                            bool
@@ -193,6 +193,7 @@ func parseFlagsTo(out io.Writer, args []string) (options, error) {
 	fs.DurationVar(&o.syncEvery, "sync-every", time.Second, "how often the runner derives follow-ups from pending ticket events when no write wakes it (0: off)")
 	fs.DurationVar(&o.leaseEvery, "lease-every", 30*time.Second, "how often claimed follow-ups whose lease expired return to pending (0: off)")
 	fs.DurationVar(&o.escalateEvery, "escalate-every", time.Minute, "how often overdue tickets not yet escalated are raised one level, T6 (0: off)")
+	fs.DurationVar(&o.rosterEvery, "roster-every", time.Hour, "how often each desk's rotation is extended to reach four three-week cycles (R3) past today (0: off; it is extended at start too)")
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "deliver every ticket event to this URL, signed (Standard Webhooks)")
 	fs.StringVar(&o.webhookSecretEnv, "webhook-secret-env", "CRM_WEBHOOK_SECRET", "environment variable holding the webhook signing secret")
 	fs.StringVar(&o.jwtKeyFile, "jwt-key-file", "", "file with the key that verifies bearer tokens: a PEM public key (RS*, ES*, EdDSA) or an HMAC secret of 32+ bytes (HS256)")
@@ -231,7 +232,7 @@ func (o options) check(rest []string) error {
 	for _, f := range []struct {
 		name string
 		d    time.Duration
-	}{{"sync-every", o.syncEvery}, {"lease-every", o.leaseEvery}, {"escalate-every", o.escalateEvery}} {
+	}{{"sync-every", o.syncEvery}, {"lease-every", o.leaseEvery}, {"escalate-every", o.escalateEvery}, {"roster-every", o.rosterEvery}} {
 		if f.d < 0 {
 			return fmt.Errorf("-%s %v: give a positive interval, or 0 to switch that runner off", f.name, f.d)
 		}
@@ -327,7 +328,7 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	}
 	runCtx, stopRunners := context.WithCancel(context.Background())
 	defer stopRunners()
-	waitRunners := srv.startRunners(runCtx, RunnerConfig{Derive: o.syncEvery, Leases: o.leaseEvery, Escalate: o.escalateEvery,
+	waitRunners := srv.startRunners(runCtx, RunnerConfig{Derive: o.syncEvery, Leases: o.leaseEvery, Escalate: o.escalateEvery, Roster: o.rosterEvery,
 		Webhook: WebhookConfig{URL: o.webhookURL, Secrets: secrets}})
 	hs := &http.Server{
 		Handler:           srv,

@@ -32,6 +32,11 @@ type RunnerConfig struct {
 	// stagnating (T10) that have not been escalated yet are raised one
 	// level by the system role (T6).
 	Escalate time.Duration
+	// Roster is how often each desk's rotation is extended so that it
+	// always reaches Config.RosterCycles three-week cycles (R3) past
+	// today (extendRotation): a replica that runs for months keeps a
+	// roster, and replicas extend the one rotation, never publish two.
+	Roster time.Duration
 	// Webhook, if its URL is set, delivers every ticket event to it,
 	// signed, at least once.
 	Webhook WebhookConfig
@@ -113,6 +118,14 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 			jobs = append(jobs, func(ctx context.Context) (int, error) { return s.escalateDesk(ctx, d) })
 		}
 		add(runner.New("escalate", runner.Config{Interval: rc.Escalate, Logger: s.log}, s.cfg.Desks, jobs...))
+	}
+	if rc.Roster > 0 {
+		jobs := make([]runner.Job, 0, len(s.cfg.Desks))
+		for _, name := range s.cfg.Desks {
+			d := s.desks[name]
+			jobs = append(jobs, func(ctx context.Context) (int, error) { return 0, s.extendDesk(ctx, d) })
+		}
+		add(runner.New("roster", runner.Config{Interval: rc.Roster, Logger: s.log}, s.cfg.Desks, jobs...))
 	}
 	if rc.Webhook.URL != "" {
 		snd, err := webhook.New(s.cfg.Tickets, webhook.Config{URL: rc.Webhook.URL, Secrets: rc.Webhook.Secrets, Logger: s.log})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -117,21 +116,31 @@ type Config struct {
 	// PostgreSQL.
 	Listen func(ctx context.Context) (<-chan struct{}, error)
 	Notify func(desk string)
+
+	// RotationLock, if set, holds off every other process extending the
+	// desk's rotation until unlock is called, so that replicas extending
+	// it at the same moment publish one rotation, not two people on a
+	// shift (the roster's overlap check is per agent). This process's
+	// own extensions are serialised without it. main sets it for
+	// PostgreSQL (an advisory lock).
+	RotationLock func(ctx context.Context, desk string) (unlock func(), err error)
 }
 
 // desk is everything one desk runs on: its ticket service, its
 // follow-up deriver and queue wired to the ticket outbox, and the
 // period its roster covers.
 type desk struct {
-	name        string
-	tickets     *ticket.Service
-	policy      ticket.Policy
-	queue       *followup.Queue
-	sync        *followup.TicketSync
-	tasks       followup.Store
-	roster      *roster.Service
-	rosterFrom  time.Time
-	rosterUntil time.Time
+	name       string
+	tickets    *ticket.Service
+	policy     ticket.Policy
+	queue      *followup.Queue
+	sync       *followup.TicketSync
+	tasks      followup.Store
+	roster     *roster.Service
+	rosterFrom time.Time
+	// rosterUntil is where the published rotation ends; the roster
+	// runner moves it on as it extends the rotation (extendRotation).
+	rosterUntil atomic.Pointer[time.Time]
 
 	syncMu sync.Mutex // serialises this desk's outbox drains in this process
 }
@@ -154,6 +163,9 @@ type server struct {
 	// draining is set when a shutdown began: /readyz answers 503 so a
 	// load balancer stops sending work while requests in flight finish.
 	draining atomic.Bool
+	// rotationMu serialises this process's rotation extensions
+	// (extendRotation); Config.RotationLock those of other processes.
+	rotationMu sync.Mutex
 	// wake tells the local derivation runner that a write left events
 	// in the outbox; it never blocks a request.
 	wake chan struct{}
@@ -340,61 +352,14 @@ func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: roster: %w", name, err)
 	}
-	from, until, err := s.publishRotation(rs)
+	until, err := s.extendRotation(context.Background(), rs, s.rotationAhead(roster.DateOf(s.now(), s.cfg.Location)))
 	if err != nil {
 		return nil, err
 	}
-	return &desk{name: name, tickets: svc, policy: svc.Policy(), queue: q, sync: ts, tasks: s.tasks,
-		roster: rs, rosterFrom: from, rosterUntil: until}, nil
-}
-
-// publishRotation generates the seed rotation (R2 shifts, R3 three-week
-// cycles) for the desk's agents, each cycle continuing the previous one
-// so that rest across the boundary holds, and publishes it.
-//
-// On a durable store another replica, or an earlier run, may have
-// published the desk's rotation already: whatever the store holds for
-// the period is kept and nothing is published twice.
-func (s *server) publishRotation(rs *roster.Service) (from, until time.Time, err error) {
-	ctx, name := context.Background(), rs.Desk()
-	start := s.cfg.RosterStart
-	from = roster.Instant(start, 0, s.cfg.Location)
-	until = roster.Instant(start.AddDays(21*s.cfg.RosterCycles), 0, s.cfg.Location)
-	held, err := rs.View(ctx, from, until)
-	if err != nil {
-		return from, until, fmt.Errorf("crm: desk %s rotation: %w", name, err)
-	}
-	if len(held.Assignments) > 0 {
-		return from, until, nil
-	}
-	var prev []roster.Assignment
-	for range s.cfg.RosterCycles {
-		spec := roster.SeedSpec(name, start, s.cfg.Location, s.cfg.Agents...)
-		spec.Calendar = s.cfg.Calendar
-		spec.Previous = prev
-		spec.NewID = s.newID
-		plan, err := roster.Generate(spec)
-		if err != nil {
-			return from, until, fmt.Errorf("crm: desk %s rotation: %w", name, err)
-		}
-		if err := plan.Err(); err != nil {
-			// Hard constraints are kept; a short slot is a staffing
-			// matter the roster reports, not a reason not to serve.
-			s.log.Warn("rotation leaves slots unfilled", "desk", name, "slots", len(plan.Unfilled))
-		}
-		if err := rs.Publish(ctx, plan.Assignments); err != nil {
-			if errors.Is(err, roster.ErrOverlap) || errors.Is(err, roster.ErrConflict) {
-				// Another replica starting at the same moment published
-				// it first: serve the one it published.
-				s.log.Info("rotation published by another process", "desk", name)
-				return from, until, nil
-			}
-			return from, until, fmt.Errorf("crm: desk %s rotation: %w", name, err)
-		}
-		prev = plan.Assignments
-		start = start.AddDays(spec.Weeks * 7)
-	}
-	return from, roster.Instant(start, 0, s.cfg.Location), nil
+	d := &desk{name: name, tickets: svc, policy: svc.Policy(), queue: q, sync: ts, tasks: s.tasks,
+		roster: rs, rosterFrom: roster.Instant(s.cfg.RosterStart, 0, s.cfg.Location)}
+	d.rosterUntil.Store(&until)
+	return d, nil
 }
 
 // ServeHTTP serves the routes through the recover and log middleware.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/servicedesk-go/desk/observe"
 	"github.com/servicedesk-go/desk/store/postgres"
 	"github.com/servicedesk-go/desk/store/sqlite"
@@ -67,6 +69,7 @@ func openStore(ctx context.Context, spec string, conns int, groupIntake bool, cf
 		cfg.Tickets, cfg.Followups, cfg.Rosters = st.Tickets(), st.Followups(), st.Rosters()
 		cfg.Ready = schemaAt(st.SchemaVersion, ms[len(ms)-1].Version)
 		cfg.Listen = func(ctx context.Context) (<-chan struct{}, error) { return st.Listen(ctx, "") }
+		cfg.RotationLock = advisoryLock(st.DB().Config().ConnConfig)
 		notifier := st.Notifier()
 		cfg.Notify = throttledNotify(notifier, notifyGap)
 		cfg.GroupIntake = groupIntake
@@ -156,5 +159,24 @@ func throttledNotify(n *postgres.Notifier, gap time.Duration) func(desk string) 
 			last[desk] = time.Now()
 			n.Observe(context.Background(), observe.Report{Op: observe.Action, Outcome: observe.OK, Desk: desk})
 		})
+	}
+}
+
+// advisoryLock returns Config.RotationLock on PostgreSQL: a session
+// advisory lock keyed by the desk, taken on a connection of its own
+// (not one of the pool, which the extension needs to publish: a pool of
+// one would wait on itself). Closing the connection releases the lock,
+// also when the process dies holding it.
+func advisoryLock(cc *pgx.ConnConfig) func(ctx context.Context, desk string) (func(), error) {
+	return func(ctx context.Context, desk string) (func(), error) {
+		conn, err := pgx.ConnectConfig(ctx, cc.Copy())
+		if err != nil {
+			return nil, err
+		}
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(hashtextextended($1, 0))", "crm rotation "+desk); err != nil {
+			conn.Close(context.Background())
+			return nil, err
+		}
+		return func() { conn.Close(context.Background()) }, nil
 	}
 }
