@@ -46,8 +46,9 @@ type RunnerConfig struct {
 // signing per Standard Webhooks (receivers dedupe by the signed
 // webhook-id), retrying 5xx and timeouts with backoff and jitter and
 // parking refused events in its dead-letter list. Every replica runs
-// one; two replicas may deliver an event twice (at least once), never
-// lose one.
+// one, but only the delivering replica (Config.DeliveryLeader) sends;
+// an event may still go out twice when the part passes from a replica
+// that died mid-round (at least once), never is one lost.
 type WebhookConfig struct {
 	URL     string
 	Secrets []string // "whsec_..." secrets; two during a rotation
@@ -132,7 +133,8 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 		if err != nil {
 			s.log.Error("webhook delivery off", "err", err)
 		} else {
-			add(runner.Deliver(runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log}, snd))
+			add(runner.New("deliver", runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log},
+				[]string{snd.Desk()}, s.deliver(snd)))
 		}
 	}
 	var wg sync.WaitGroup
@@ -311,4 +313,23 @@ func (s *server) escalatePage(ctx context.Context, d *desk, od []ticket.Overdue,
 		}
 	}
 	return raised, nil
+}
+
+// deliverBatch is how many outbox events one delivery round sends.
+const deliverBatch = 100
+
+// deliver is the webhook runner's job: a round of snd.Send, run only
+// while this process is the delivering replica (Config.DeliveryLeader);
+// every replica used to send every event.
+func (s *server) deliver(snd *webhook.Sender) runner.Job {
+	return func(ctx context.Context) (int, error) {
+		if s.cfg.DeliveryLeader != nil {
+			lead, err := s.cfg.DeliveryLeader(ctx)
+			if err != nil || !lead {
+				return 0, err
+			}
+		}
+		r, err := snd.Send(ctx, deliverBatch)
+		return r.Delivered + r.Parked, err
+	}
 }

@@ -124,6 +124,15 @@ type Config struct {
 	// own extensions are serialised without it. main sets it for
 	// PostgreSQL (an advisory lock).
 	RotationLock func(ctx context.Context, desk string) (unlock func(), err error)
+
+	// DeliveryLeader, if set, reports whether this process is the one
+	// replica delivering webhooks now (it takes the part if it is free);
+	// the others skip their rounds, so that each event goes out once
+	// rather than once per replica. Nil means this process always
+	// delivers. main sets it for PostgreSQL (a session advisory lock
+	// held while the process lives; another replica takes over when the
+	// holder's connection ends).
+	DeliveryLeader func(ctx context.Context) (bool, error)
 }
 
 // desk is everything one desk runs on: its ticket service, its

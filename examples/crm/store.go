@@ -70,10 +70,12 @@ func openStore(ctx context.Context, spec string, conns int, groupIntake bool, cf
 		cfg.Ready = schemaAt(st.SchemaVersion, ms[len(ms)-1].Version)
 		cfg.Listen = func(ctx context.Context) (<-chan struct{}, error) { return st.Listen(ctx, "") }
 		cfg.RotationLock = advisoryLock(st.DB().Config().ConnConfig)
+		leader := &sessionLock{cc: st.DB().Config().ConnConfig, key: "crm webhook delivery"}
+		cfg.DeliveryLeader = leader.held
 		notifier := st.Notifier()
 		cfg.Notify = throttledNotify(notifier, notifyGap)
 		cfg.GroupIntake = groupIntake
-		return func() { notifier.Close(); st.Close() }, nil
+		return func() { leader.close(); notifier.Close(); st.Close() }, nil
 	}
 	return nil, fmt.Errorf("-store %q: give memory, sqlite:PATH or a postgres:// URL", spec)
 }
@@ -179,4 +181,59 @@ func advisoryLock(cc *pgx.ConnConfig) func(ctx context.Context, desk string) (fu
 		}
 		return func() { conn.Close(context.Background()) }, nil
 	}
+}
+
+// sessionLock is a PostgreSQL session advisory lock that one process
+// takes and keeps while its connection lives: the delivering replica
+// of Config.DeliveryLeader. When the holder stops or dies its session
+// ends, the lock is free, and the next replica to ask takes it.
+type sessionLock struct {
+	cc  *pgx.ConnConfig
+	key string
+
+	mu   sync.Mutex
+	conn *pgx.Conn // the lock's own connection, nil until first asked
+	have bool      // this process holds the lock on conn
+}
+
+// held reports whether this process holds the lock, taking it if it is
+// free. A holder checks its session is alive each time, and lets go if
+// it is not.
+func (l *sessionLock) held(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn != nil && l.have {
+		if err := l.conn.Ping(ctx); err == nil {
+			return true, nil
+		}
+		l.drop()
+	}
+	if l.conn == nil {
+		conn, err := pgx.ConnectConfig(ctx, l.cc.Copy())
+		if err != nil {
+			return false, err
+		}
+		l.conn = conn
+	}
+	err := l.conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", l.key).Scan(&l.have)
+	if err != nil {
+		l.drop()
+		return false, err
+	}
+	return l.have, nil
+}
+
+// drop closes the lock's connection, which releases the lock if held.
+func (l *sessionLock) drop() {
+	if l.conn != nil {
+		l.conn.Close(context.Background())
+	}
+	l.conn, l.have = nil, false
+}
+
+// close lets go of the lock, for another replica to take.
+func (l *sessionLock) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.drop()
 }
