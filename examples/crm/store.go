@@ -32,12 +32,6 @@ func openStore(ctx context.Context, spec string, conns int, groupIntake bool, cf
 		if path == "" {
 			return nil, fmt.Errorf("-store sqlite:PATH needs a file path")
 		}
-		if !strings.HasPrefix(path, "file:") && strings.Contains(path, "#") {
-			// The driver reads the path as a URI, and sqlite.DSN escapes
-			// % and ? but not #, the start of a fragment: crm#1.db
-			// opened crm.
-			return nil, fmt.Errorf("-store sqlite:%s: a # in the path would open another file; rename it, or give a URI with %%23 (sqlite:file:/path/a%%23b.db)", path)
-		}
 		ms, err := sqlite.ListMigrations()
 		if err != nil {
 			return nil, err

@@ -66,11 +66,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 // DSN returns the connection string Open uses for path, for a caller
-// that opens its own *sql.DB with the "sqlite" driver.
+// that opens its own *sql.DB with the "sqlite" driver. A path is a file
+// name, whatever characters it holds: the driver reads a file: URI, so
+// %, ? and # (the start of a query and of a fragment) are escaped; a
+// path that already starts with "file:" is taken as a URI, as it is.
 func DSN(path string) string {
 	name := path
 	if !strings.HasPrefix(name, "file:") {
-		name = "file:" + strings.ReplaceAll(strings.ReplaceAll(path, "%", "%25"), "?", "%3f")
+		name = "file:" + uriPath.Replace(path)
 	}
 	sep := "?"
 	if strings.Contains(name, "?") {
@@ -78,6 +81,9 @@ func DSN(path string) string {
 	}
 	return name + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
+
+// uriPath escapes what a file: URI would read as other than the path.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // New returns a store on a *sql.DB the caller owns (opened with the
 // "sqlite" driver of modernc.org/sqlite, preferably with DSN); Close

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -222,6 +223,36 @@ func TestOpenRefusesEmptyPath(t *testing.T) {
 	}
 	if got := DSN(filepath.Join("a?b", "c.db")); got[:14] != "file:a%3fb/c.d" {
 		t.Fatalf("DSN did not escape the path: %s", got)
+	}
+}
+
+// TestOpenPathAsGiven: a path is a file name whatever it holds; # in
+// it opened the file named by what came before it (a URI fragment), so
+// desk#1.db and desk#2.db were one database, "desk".
+func TestOpenPathAsGiven(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, name := range []string{"desk#1.db", "desk#2.db", "a%20b.db", "q?x=1.db", "c d&e.db"} {
+		st, err := Open(ctx, filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		st.Close()
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s: not created: %v", name, err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if n := e.Name(); n == "desk" || n == "a b.db" || n == "q" {
+			t.Errorf("a file %q was created for a path that named another", n)
+		}
 	}
 }
 
