@@ -51,7 +51,8 @@ type Config struct {
 	// Rand returns a number in [0, 1) for the jitter; nil means math/rand/v2.
 	Rand func() float64
 	// Logger receives retries, refusals and failures (event ID, desk,
-	// action, status; never the body); nil means no logging.
+	// action, status; never the body, and the endpoint only by scheme
+	// and host); nil means no logging.
 	Logger *slog.Logger
 	// Observer receives a report per attempt (Op Deliver, Kind the
 	// event's action, Outcome "delivered", "parked", "retry" or
@@ -65,6 +66,7 @@ type Config struct {
 type Sender struct {
 	outbox      ticket.Outbox
 	url         string
+	shown       string // url as errors and logs show it (shownURL)
 	signer      *Signer
 	consumer    string
 	desk        string
@@ -97,7 +99,7 @@ func New(outbox ticket.Outbox, cfg Config) (*Sender, error) {
 	if cfg.Attempts < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.Batch < 0 || cfg.AnswerLimit < 0 {
 		return nil, fmt.Errorf("%w: Attempts, MinBackoff, MaxBackoff, Batch and AnswerLimit cannot be negative", ErrInvalid)
 	}
-	s := &Sender{outbox: outbox, url: u.String(), signer: signer, consumer: cfg.Consumer, desk: cfg.Desk,
+	s := &Sender{outbox: outbox, url: u.String(), shown: shownURL(u), signer: signer, consumer: cfg.Consumer, desk: cfg.Desk,
 		attempts: cfg.Attempts, minB: cfg.MinBackoff, maxB: cfg.MaxBackoff, batch: cfg.Batch, answerLimit: cfg.AnswerLimit,
 		dead: cfg.DeadLetters, now: cfg.Now, sleep: cfg.Sleep, rand: cfg.Rand, log: cfg.Logger, obs: cfg.Observer}
 	if s.consumer == "" {
@@ -275,7 +277,14 @@ func (s *Sender) post(ctx context.Context, e ticket.Event, body []byte) error {
 	s.signer.SetHeaders(req.Header, e.ID.String(), s.now(), body)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return err // timeouts and network errors are transient
+		// Timeouts and network errors are transient. Their text names
+		// the URL, which errors and logs show without its path and
+		// query: receivers put tokens there.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = s.shown
+		}
+		return err
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, int64(s.answerLimit)))
@@ -291,6 +300,17 @@ func (s *Sender) post(ctx context.Context, e ticket.Event, body []byte) error {
 	default:
 		return &refusal{status: code, answer: string(answer)}
 	}
+}
+
+// shownURL is the endpoint as errors and logs name it: its scheme and
+// host, and "/..." for a path or query, which may hold a token (user
+// information is dropped too).
+func shownURL(u *url.URL) string {
+	shown := u.Scheme + "://" + u.Host
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		shown += "/..."
+	}
+	return shown
 }
 
 // sameHost follows a redirect only when it keeps the method and body

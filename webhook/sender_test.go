@@ -1,9 +1,12 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -346,5 +349,40 @@ func TestSend(t *testing.T) {
 	}
 	if _, kept := ep.count(); kept != 2 {
 		t.Fatalf("receiver kept %d", kept)
+	}
+}
+
+// TestSenderHidesURLSecrets: a delivery that fails on the network names
+// the endpoint by scheme and host in its error and in the log; the
+// path, query and user information, where receivers put tokens, were
+// in both.
+func TestSenderHidesURLSecrets(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there: every attempt fails at once
+	var logs bytes.Buffer
+	c, sl := newClock(), &sleeps{}
+	store := desk(t, 1)
+	s := newSender(t, store, c, sl, "http://user:pw@"+addr+"/hooks/TOKEN123?key=KEY456", func(cfg *Config) {
+		cfg.Attempts = 2
+		cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	_, err = s.Flush(context.Background())
+	if err == nil {
+		t.Fatal("a delivery to a closed port succeeded")
+	}
+	for _, secret := range []string{"TOKEN123", "KEY456", "pw@", "user"} {
+		if strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows %q: %v", secret, err)
+		}
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log shows %q: %s", secret, logs.String())
+		}
+	}
+	if !strings.Contains(err.Error(), "http://"+addr+"/...") {
+		t.Errorf("the error does not name the endpoint's host: %v", err)
 	}
 }
