@@ -40,14 +40,8 @@ func (c *countingStore) List(ctx context.Context, desk string, f ticket.Filter) 
 // of other departments lie between.
 func TestDepartmentListPages(t *testing.T) {
 	t.Run("T4_department_pages_hold_what_is_dispatched_assigned_or_received", func(t *testing.T) {
-		st := &countingStore{Store: ticket.NewMemStore()}
-		c := &clock{t: start}
-		srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
-			RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := &fixture{srv: srv, clock: c}
+		f, st := countingFixture(t)
+		srv, c := f.srv, f.clock
 		agent := f.as(li, ticket.RoleAgent)
 		var want []uuid.UUID
 		eng := as{h: srv, actor: zhao, role: "department", extra: map[string]string{"X-Department": "engineering"}}
@@ -230,26 +224,9 @@ func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
 // per ticket. It still lists every overdue ticket of its own and no
 // other, across store pages of MaxPage too.
 func TestDepartmentOverduePages(t *testing.T) {
-	st := &countingStore{Store: ticket.NewMemStore()}
-	c := &clock{t: start}
-	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
-		RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{srv: srv, clock: c}
-	agent := f.as(li, ticket.RoleAgent)
-	var mine []string
-	for i := range 44 {
-		tk := f.newRepair(t, "north")
-		dept := "cleaning"
-		if i%11 == 10 {
-			dept = engineering
-			mine = append(mine, tk.ID.String())
-		}
-		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": dept})
-		c.Advance(1)
-	}
+	f, st := countingFixture(t)
+	srv, c := f.srv, f.clock
+	mine := f.dispatchMany(t, 44, 11)
 	c.Advance(30 * 24 * time.Hour) // every one stagnates (T10)
 	slices.Sort(mine)
 	eng := f.as(zhao, ticket.RoleDepartment)
@@ -308,26 +285,10 @@ func TestDepartmentReadsWhatItReceived(t *testing.T) {
 // tasks of other departments' tickets a page of 1 read all 60 tickets.
 // Paging on still lists every task of its own tickets, once.
 func TestDepartmentFollowupPagesAreBounded(t *testing.T) {
-	st := &countingStore{Store: ticket.NewMemStore()}
-	c := &clock{t: start}
-	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
-		RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, st := countingFixture(t)
+	srv := f.srv
 	srv.cfg.MaxPage = 10
-	f := &fixture{srv: srv, clock: c}
-	agent := f.as(li, ticket.RoleAgent)
-	var mine []string
-	for i := range 64 {
-		tk := f.newRepair(t, "north")
-		dept := "cleaning"
-		if i%16 == 15 {
-			dept = engineering
-			mine = append(mine, tk.ID.String())
-		}
-		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": dept})
-	}
+	mine := f.dispatchMany(t, 64, 16)
 	f.derive(t)
 	eng := f.as(zhao, ticket.RoleDepartment)
 	var got []string
@@ -349,4 +310,38 @@ func TestDepartmentFollowupPagesAreBounded(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(mine) {
 		t.Errorf("the department's follow-up pages hold tasks of tickets %v, want one of each of its own %v", got, mine)
 	}
+}
+
+// countingFixture is desk north on a ticket store that counts its
+// queries, so a test sees what a page costs.
+func countingFixture(t *testing.T) (*fixture, *countingStore) {
+	t.Helper()
+	st := &countingStore{Store: ticket.NewMemStore()}
+	c := &clock{t: start}
+	srv, err := newServer(Config{Desks: []string{"north"}, Location: shanghai, RosterStart: roster.D(2026, 3, 2),
+		RosterCycles: 1, Now: c.Now, NewID: seqIDs(), Auth: HeaderAuth{}, Tickets: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{srv: srv, clock: c}, st
+}
+
+// dispatchMany records n repairs on desk north a moment apart and
+// dispatches every one to cleaning but each every-th, dispatched to
+// engineering; it returns the IDs of those.
+func (f *fixture) dispatchMany(t *testing.T, n, every int) []string {
+	t.Helper()
+	agent := f.as(li, ticket.RoleAgent)
+	var mine []string
+	for i := range n {
+		tk := f.newRepair(t, "north")
+		dept := "cleaning"
+		if i%every == every-1 {
+			dept = engineering
+			mine = append(mine, tk.ID.String())
+		}
+		agent.must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": dept})
+		f.clock.Advance(1)
+	}
+	return mine
 }

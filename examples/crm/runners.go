@@ -166,12 +166,8 @@ func (s *server) listen(ctx context.Context) <-chan struct{} {
 		defer close(out)
 		var ch <-chan struct{}
 		for wait := listenRetry; ; wait = min(2*wait, 30*time.Second) {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			if !sleep(ctx, wait) {
 				return
-			case <-t.C:
 			}
 			var err error
 			if ch, err = s.cfg.Listen(ctx); err == nil {
@@ -222,14 +218,8 @@ func gather(ctx context.Context, gap time.Duration, a, b <-chan struct{}) <-chan
 					continue
 				}
 			}
-			if wait := gap - time.Since(last); wait > 0 {
-				t := time.NewTimer(wait)
-				select {
-				case <-ctx.Done():
-					t.Stop()
-					return
-				case <-t.C:
-				}
+			if wait := gap - time.Since(last); wait > 0 && !sleep(ctx, wait) {
+				return
 			}
 			// Wake-ups that came during the wait are answered by this one.
 			for drained := false; !drained; {
@@ -331,5 +321,17 @@ func (s *server) deliver(snd *webhook.Sender) runner.Job {
 		}
 		r, err := snd.Send(ctx, deliverBatch)
 		return r.Delivered + r.Parked, err
+	}
+}
+
+// sleep waits d, or less if ctx ends first; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
