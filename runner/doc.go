@@ -21,5 +21,8 @@
 // database: derivation is idempotent (a task's ID comes from its trigger
 // and rule), lease releases are versioned, a webhook receiver drops
 // repeats by the signed ID, and an escalation is a versioned write that
-// marks its clock, so each ticket, clock and level escalates once.
+// marks its clock, so each ticket, clock and level escalates once. Work
+// that should run in one process at a time (webhook delivery, so that
+// receivers are not sent each event once per process) takes a
+// Config.Leader, such as a database lock one process holds.
 package runner

@@ -48,6 +48,12 @@ type Config struct {
 	Rand func() float64
 	// Sleep waits a backoff; nil means a timer that honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Leader, when set, is asked before each run of a job whether this
+	// process is the one to run the jobs now (for work that must not run
+	// in every replica at once, such as webhook delivery); while it
+	// reports false the jobs wait for the next round, and its error is a
+	// failure of the job (logged, backed off). Nil means always.
+	Leader func(ctx context.Context) (bool, error)
 }
 
 // Runner runs named jobs in the background.
@@ -200,7 +206,7 @@ func (r *Runner) drain(ctx, jobCtx context.Context, sem chan struct{}, j named) 
 		case <-ctx.Done():
 			return
 		}
-		n, err := j.job(jobCtx)
+		n, err := r.runJob(jobCtx, j)
 		<-sem
 		switch {
 		case err == nil && n > 0:
@@ -219,6 +225,18 @@ func (r *Runner) drain(ctx, jobCtx context.Context, sem chan struct{}, j named) 
 			return
 		}
 	}
+}
+
+// runJob runs j once if this process leads (Config.Leader); a follower
+// reports nothing done.
+func (r *Runner) runJob(ctx context.Context, j named) (int, error) {
+	if r.cfg.Leader != nil {
+		lead, err := r.cfg.Leader(ctx)
+		if err != nil || !lead {
+			return 0, err
+		}
+	}
+	return j.job(ctx)
 }
 
 // backoff is the wait after the n-th consecutive failure.

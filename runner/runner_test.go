@@ -240,3 +240,47 @@ func TestRunner(t *testing.T) {
 		}
 	})
 }
+
+// TestRunnerLeader: while Config.Leader reports false the jobs do not
+// run; once it reports true they do; its error counts as the job's
+// failure and is retried.
+func TestRunnerLeader(t *testing.T) {
+	var lead atomic.Bool
+	var fail atomic.Bool
+	asked := make(chan struct{}, 100)
+	ran := make(chan struct{}, 100)
+	sig := runner.NewSignal()
+	r, err := runner.New("t", runner.Config{Interval: time.Hour, Wake: sig.C(), MinBackoff: time.Millisecond,
+		Leader: func(context.Context) (bool, error) {
+			asked <- struct{}{}
+			if fail.Load() {
+				fail.Store(false)
+				return false, errors.New("database away")
+			}
+			return lead.Load(), nil
+		}}, nil, func(context.Context) (int, error) {
+		ran <- struct{}{}
+		return 0, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := start(t, r)
+	defer stop()
+	for range 3 {
+		wait(t, asked, "the leader asked")
+		sig.Notify()
+	}
+	wait(t, asked, "the leader asked")
+	select {
+	case <-ran:
+		t.Fatal("a job ran while this process did not lead")
+	default:
+	}
+	fail.Store(true)
+	lead.Store(true)
+	sig.Notify()
+	wait(t, asked, "the leader asked (and failed)")
+	wait(t, asked, "the leader asked again after the failure")
+	wait(t, ran, "the job, once this process leads")
+}

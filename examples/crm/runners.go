@@ -133,8 +133,10 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 		if err != nil {
 			s.log.Error("webhook delivery off", "err", err)
 		} else {
-			add(runner.New("deliver", runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log},
-				[]string{snd.Desk()}, s.deliver(snd)))
+			// Only the delivering replica sends (Config.DeliveryLeader);
+			// every replica used to send every event.
+			add(runner.Deliver(runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log,
+				Leader: s.cfg.DeliveryLeader}, snd))
 		}
 	}
 	var wg sync.WaitGroup
@@ -303,25 +305,6 @@ func (s *server) escalatePage(ctx context.Context, d *desk, od []ticket.Overdue,
 		}
 	}
 	return raised, nil
-}
-
-// deliverBatch is how many outbox events one delivery round sends.
-const deliverBatch = 100
-
-// deliver is the webhook runner's job: a round of snd.Send, run only
-// while this process is the delivering replica (Config.DeliveryLeader);
-// every replica used to send every event.
-func (s *server) deliver(snd *webhook.Sender) runner.Job {
-	return func(ctx context.Context) (int, error) {
-		if s.cfg.DeliveryLeader != nil {
-			lead, err := s.cfg.DeliveryLeader(ctx)
-			if err != nil || !lead {
-				return 0, err
-			}
-		}
-		r, err := snd.Send(ctx, deliverBatch)
-		return r.Delivered + r.Parked, err
-	}
 }
 
 // sleep waits d, or less if ctx ends first; it reports whether d passed.
