@@ -58,7 +58,7 @@ func TestWebhookOncePerEvent(t *testing.T) {
 	var stops []func()
 	for _, srv := range replicas {
 		ctx, cancel := context.WithCancel(context.Background())
-		wait := srv.startRunners(ctx, RunnerConfig{Webhook: WebhookConfig{URL: recv.URL, Secrets: []string{secret}, Every: time.Millisecond}})
+		wait := startRunners(t, srv, ctx, RunnerConfig{Webhook: WebhookConfig{URL: recv.URL, Secrets: []string{secret}, Every: time.Millisecond}})
 		stops = append(stops, sync.OnceFunc(func() { cancel(); wait() }))
 	}
 	defer func() {

@@ -272,3 +272,13 @@ func (f *fixture) derive(t testing.TB) {
 	t.Helper()
 	f.srv.drainAll(context.Background())
 }
+
+// startRunners starts srv's runners, failing the test if it refuses.
+func startRunners(t testing.TB, srv *server, ctx context.Context, rc RunnerConfig) (wait func()) {
+	t.Helper()
+	wait, err := srv.startRunners(ctx, rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wait
+}

@@ -43,7 +43,7 @@ func TestListenWakesOtherReplica(t *testing.T) {
 			t.Fatal("a PostgreSQL store set no Listen or Notify")
 		}
 		runCtx, stop := context.WithCancel(ctx)
-		waitB := b.startRunners(runCtx, RunnerConfig{Derive: time.Hour})
+		waitB := startRunners(t, b, runCtx, RunnerConfig{Derive: time.Hour})
 		defer func() { stop(); waitB() }()
 		time.Sleep(200 * time.Millisecond) // B's first round (at start) is over
 
@@ -132,7 +132,7 @@ func TestListenRetriedAfterFailure(t *testing.T) {
 			return others, nil
 		})
 		runCtx, stop := context.WithCancel(context.Background())
-		waitB := b.startRunners(runCtx, RunnerConfig{Derive: time.Hour})
+		waitB := startRunners(t, b, runCtx, RunnerConfig{Derive: time.Hour})
 		defer func() { stop(); waitB() }()
 		select {
 		case <-listening:

@@ -314,22 +314,23 @@ func run(ctx context.Context, o options, log *slog.Logger, ready func(addr strin
 	if err != nil {
 		return err
 	}
-	if o.webhookURL != "" {
-		// The sender's own checks, before anything is served: a URL it
-		// refuses would leave delivery off with a line in the log while
-		// the events pile up in the outbox.
-		if _, err := webhook.New(srv.cfg.Tickets, webhook.Config{URL: o.webhookURL, Secrets: secrets}); err != nil {
-			return fmt.Errorf("-webhook-url: %w", err)
-		}
+	// The runners start before anything is served, so that one the
+	// service cannot make (a -webhook-url the sender refuses) stops it
+	// at start rather than leaving the events to pile up in the outbox.
+	runCtx, stopRunners := context.WithCancel(context.Background())
+	defer stopRunners()
+	waitRunners, err := srv.startRunners(runCtx, RunnerConfig{Derive: o.syncEvery, Leases: o.leaseEvery, Escalate: o.escalateEvery, Roster: o.rosterEvery,
+		Webhook: WebhookConfig{URL: o.webhookURL, Secrets: secrets}})
+	if err != nil {
+		return err
 	}
+	// On an early return the runners stop before the store closes; after
+	// a shutdown they have stopped already.
+	defer func() { stopRunners(); waitRunners() }()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	runCtx, stopRunners := context.WithCancel(context.Background())
-	defer stopRunners()
-	waitRunners := srv.startRunners(runCtx, RunnerConfig{Derive: o.syncEvery, Leases: o.leaseEvery, Escalate: o.escalateEvery, Roster: o.rosterEvery,
-		Webhook: WebhookConfig{URL: o.webhookURL, Secrets: secrets}})
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,

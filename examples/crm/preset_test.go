@@ -124,7 +124,7 @@ func TestPresetGeneralRunner(t *testing.T) {
 	fr, _ := tk.Deadline(ticket.DeadlineFirstResponse)
 	f.clock.Advance(fr.Due.Sub(f.clock.Now()) + time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
-	wait := f.srv.startRunners(ctx, RunnerConfig{Escalate: 10 * time.Millisecond})
+	wait := startRunners(t, f.srv, ctx, RunnerConfig{Escalate: 10 * time.Millisecond})
 	defer func() { cancel(); wait() }()
 	for stop := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		got, err := f.srv.desks["north"].tickets.Get(ctx, tk.ID)

@@ -95,7 +95,7 @@ func TestRotationRunner(t *testing.T) {
 	first := dutyAt(t, srv, start).RosterUntil
 	c.Advance(11 * 7 * 24 * time.Hour)
 	ctx, cancel := context.WithCancel(context.Background())
-	wait := srv.startRunners(ctx, RunnerConfig{Roster: time.Millisecond})
+	wait := startRunners(t, srv, ctx, RunnerConfig{Roster: time.Millisecond})
 	defer func() { cancel(); wait() }()
 	deadline := time.Now().Add(10 * time.Second)
 	for !srv.desks["north"].rosterUntil.Load().After(first) {

@@ -59,12 +59,14 @@ type WebhookConfig struct {
 // library: poll plus wake-up, backoff with jitter, a grace period for
 // the round in flight when ctx ends) and returns a function that waits
 // for them to stop. A runner never holds a request: writes only wake
-// the derivation runner.
-func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()) {
+// the derivation runner. A runner it cannot make (a webhook URL the
+// sender refuses) is an error, and then none is started.
+func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func(), err error) {
 	var rs []*runner.Runner
+	var errs []error
 	add := func(r *runner.Runner, err error) {
 		if err != nil {
-			s.log.Error("runner not started", "err", err)
+			errs = append(errs, err)
 			return
 		}
 		rs = append(rs, r)
@@ -131,19 +133,21 @@ func (s *server) startRunners(ctx context.Context, rc RunnerConfig) (wait func()
 	if rc.Webhook.URL != "" {
 		snd, err := webhook.New(s.cfg.Tickets, webhook.Config{URL: rc.Webhook.URL, Secrets: rc.Webhook.Secrets, Logger: s.log})
 		if err != nil {
-			s.log.Error("webhook delivery off", "err", err)
-		} else {
-			// Only the delivering replica sends (Config.DeliveryLeader);
-			// every replica used to send every event.
-			add(runner.Deliver(runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log,
-				Leader: s.cfg.DeliveryLeader}, snd))
+			return nil, fmt.Errorf("-webhook-url: %w", err)
 		}
+		// Only the delivering replica sends (Config.DeliveryLeader);
+		// every replica used to send every event.
+		add(runner.Deliver(runner.Config{Interval: max(rc.Webhook.Every, 100*time.Millisecond), Logger: s.log,
+			Leader: s.cfg.DeliveryLeader}, snd))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	var wg sync.WaitGroup
 	for _, r := range rs {
 		wg.Go(func() { _ = r.Run(ctx) })
 	}
-	return wg.Wait
+	return wg.Wait, nil
 }
 
 // listen returns the wake-ups of the other replicas' writes

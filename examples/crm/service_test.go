@@ -288,7 +288,7 @@ func TestRunners(t *testing.T) {
 	if got := listFor(); len(got) != 0 {
 		t.Fatalf("a write derived in the request: %+v", got)
 	}
-	wait := f.srv.startRunners(ctx, RunnerConfig{Derive: time.Hour}) // only a write's wake-up can run it
+	wait := startRunners(t, f.srv, ctx, RunnerConfig{Derive: time.Hour}) // only a write's wake-up can run it
 	f.as(zhao, ticket.RoleDepartment).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "escalate"), map[string]any{"reason": "wakes the runner"})
 	deadline := time.Now().Add(10 * time.Second)
 	for len(listFor()) == 0 {
@@ -309,7 +309,7 @@ func TestRunners(t *testing.T) {
 	// The lease runner (the library's runner.ExpireLeases) releases
 	// only what expired.
 	leaseCtx, stopLeases := context.WithCancel(bg)
-	waitLeases := f.srv.startRunners(leaseCtx, RunnerConfig{Leases: 5 * time.Millisecond})
+	waitLeases := startRunners(t, f.srv, leaseCtx, RunnerConfig{Leases: 5 * time.Millisecond})
 	time.Sleep(50 * time.Millisecond) // several rounds
 	if got, _ := f.srv.tasks.Get(bg, "north", claimed.Tasks[0].ID); got.Status != followup.Claimed {
 		t.Errorf("a live lease was released: %s", got.Status)
@@ -373,7 +373,7 @@ func TestWebhookRunner(t *testing.T) {
 	tk := f.newRepair(t, "north")
 	f.as(li, ticket.RoleAgent).must(t, http.StatusOK, "POST", ticketPath("north", tk.ID, "dispatch"), map[string]any{"department": "engineering"})
 	ctx, cancel := context.WithCancel(context.Background())
-	wait := f.srv.startRunners(ctx, RunnerConfig{Webhook: WebhookConfig{URL: recv.URL, Secrets: []string{secret}, Every: 10 * time.Millisecond}})
+	wait := startRunners(t, f.srv, ctx, RunnerConfig{Webhook: WebhookConfig{URL: recv.URL, Secrets: []string{secret}, Every: 10 * time.Millisecond}})
 	defer func() { cancel(); wait() }()
 	var h historyResponse
 	f.as(li, ticket.RoleAgent).must(t, http.StatusOK, "GET", ticketPath("north", tk.ID, "history"), nil).decode(t, &h)
