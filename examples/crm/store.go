@@ -169,7 +169,7 @@ func advisoryLock(cc *pgx.ConnConfig) func(ctx context.Context, desk string) (fu
 		if err != nil {
 			return nil, err
 		}
-		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(hashtextextended($1, 0))", "crm rotation "+desk); err != nil {
+		if _, err := advisory(ctx, conn, "crm rotation "+desk, true); err != nil {
 			conn.Close(context.Background())
 			return nil, err
 		}
@@ -209,8 +209,8 @@ func (l *sessionLock) held(ctx context.Context) (bool, error) {
 		}
 		l.conn = conn
 	}
-	err := l.conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", l.key).Scan(&l.have)
-	if err != nil {
+	var err error
+	if l.have, err = advisory(ctx, l.conn, l.key, false); err != nil {
 		l.drop()
 		return false, err
 	}
@@ -230,4 +230,16 @@ func (l *sessionLock) close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.drop()
+}
+
+// advisory takes the session advisory lock named key on conn, waiting
+// for it when wait is set; it reports whether conn holds it.
+func advisory(ctx context.Context, conn *pgx.Conn, key string, wait bool) (bool, error) {
+	q := "SELECT pg_try_advisory_lock(hashtextextended($1, 0))"
+	if wait {
+		q = "SELECT true FROM pg_advisory_lock(hashtextextended($1, 0))"
+	}
+	var held bool
+	err := conn.QueryRow(ctx, q, key).Scan(&held)
+	return held, err
 }
