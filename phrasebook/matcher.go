@@ -487,7 +487,7 @@ func (m *matcher) findSplit(text string, mid int, dst, tail []occurrence) ([]occ
 	c := run{i: mid, lastSkip: -1}
 	for a.i < len(text) && a.s != c.s {
 		dst = m.take(text, &a, 0, 0, dst)
-		c = m.next(text, c)
+		m.move(text, &c, 0, 0)
 	}
 	for _, o := range tail {
 		if o.end > a.i {
@@ -497,30 +497,14 @@ func (m *matcher) findSplit(text string, mid int, dst, tail []occurrence) ([]occ
 	return dst, tail
 }
 
-// take reads the character at r.i, of size bytes with transition t (size
-// 0: a character advance does not read; take cuts it with decodeKey), and
-// appends the occurrences ending with it to dst.
+// take reads the character at r.i, of size bytes with transition t (see
+// move), and appends the occurrences ending with it to dst.
 func (m *matcher) take(text string, r *run, t uint32, size int, dst []occurrence) []occurrence {
-	if size == 0 {
-		var k int32
-		k, size = m.key(text, r.i)
-		t = m.delta[r.s+uint32(m.classOf(k))]
-	}
-	if t&wsFlag != 0 {
-		if stray(text, r.i) {
-			r.lastSkip = r.i
-			r.i++
-			return dst
-		}
-		t &^= wsFlag
-	}
-	r.i += size
-	r.s = t
-	if t < m.firstOut {
+	if !m.move(text, r, t, size) {
 		return dst
 	}
 	end := r.i
-	n := m.stateNumber(t)
+	n := m.stateNumber(r.s)
 	for _, p := range m.outList[m.outStart[n]:m.outStart[n+1]] {
 		start := end - int(m.patLen[p])
 		if r.lastSkip >= start {
@@ -547,15 +531,32 @@ func (m *matcher) stateNumber(s uint32) uint32 {
 	return uint32(hi<<16 | lo>>48)
 }
 
-// next is take without the occurrences.
-func (m *matcher) next(text string, r run) run {
-	m.take(text, &r, 0, 0, nil)
-	return r
+// move reads the character at r.i, of size bytes with transition t
+// (size 0: a character advance does not read; move cuts it with
+// decodeKey), and reports whether r's state then ends some patterns
+// (never after a stray space or tab, which keeps the state).
+func (m *matcher) move(text string, r *run, t uint32, size int) bool {
+	if size == 0 {
+		var k int32
+		k, size = m.key(text, r.i)
+		t = m.delta[r.s+uint32(m.classOf(k))]
+	}
+	if t&wsFlag != 0 {
+		if stray(text, r.i) {
+			r.lastSkip = r.i
+			r.i++
+			return false
+		}
+		t &^= wsFlag
+	}
+	r.i += size
+	r.s = t
+	return t >= m.firstOut
 }
 
 // charClass returns the class and size of the character at text[i] for
 // the loops of advance and advance2, which read ASCII and three-byte
-// characters (Chinese) themselves; size 0 for any other (take reads it,
+// characters (Chinese) themselves; size 0 for any other (move reads it,
 // through decodeKey). Reading bytes, every byte is read here. text[i+2]
 // must exist (the loops stop two bytes before the end). Small enough to
 // be inlined.
