@@ -417,10 +417,7 @@ func (l *Linter) addMessages() {
 		msg, sugg := "", ""
 		switch l.kinds[p] {
 		case kindForbidden:
-			ei := l.entries[p]
-			lang := langOf(l.pats[p])
-			msg = l.faultText[ei] + quote(l.pats[p]) + l.suggestText[ei][lang]
-			sugg = l.suggest[ei][lang]
+			msg, sugg = l.forbiddenMessage(l.entries[p], l.pats[p])
 		case kindRefusal:
 			msg = refusalMessage(l.pats[p])
 		}
@@ -782,9 +779,7 @@ func (l *Linter) findings(text string, report []occurrence) []Finding {
 		f := &l.lex.Forbidden[ei]
 		msg, sugg := l.patMsg[o.pat], l.patSugg[o.pat]
 		if frag != l.pats[o.pat] {
-			lang := langOf(frag)
-			msg = quoteIn(l.faultText[ei], frag, l.suggestText[ei][lang])
-			sugg = l.suggest[ei][lang]
+			msg, sugg = l.forbiddenMessage(ei, frag)
 		}
 		findings[i] = Finding{
 			Offset: o.start, End: o.end, Rule: f.Rule, Fault: f.Fault, Fragment: frag,
@@ -852,6 +847,13 @@ func (l *Linter) inScope(text string, from, to int) bool {
 	return !strings.ContainsAny(gap, "。!?;")
 }
 
+// forbiddenMessage is the message and suggestion of a finding of
+// forbidden entry ei whose fragment is frag, in frag's language.
+func (l *Linter) forbiddenMessage(ei int, frag string) (msg, sugg string) {
+	lang := langOf(frag)
+	return quoteIn(l.faultText[ei], frag, l.suggestText[ei][lang]), l.suggest[ei][lang]
+}
+
 func refusalMessage(frag string) string {
 	return quoteIn("refusal or rule explanation ", frag, " without an apology before it; apologise first, then explain")
 }
@@ -863,17 +865,9 @@ func (l *Linter) refusalMessage(p int32, frag string) string {
 	return refusalMessage(frag)
 }
 
-// quote is strconv.Quote without its cost for the usual fragment: printable
-// text with no quote or backslash is only wrapped.
-func quote(s string) string {
-	if plainQuote(s) {
-		return `"` + s + `"`
-	}
-	return strconv.Quote(s)
-}
-
-// quoteIn is before + quote(s) + after, built in one allocation for the
-// usual fragment (see quote).
+// quoteIn is before + strconv.Quote(s) + after without strconv.Quote's
+// cost for the usual fragment (printable text with no quote or
+// backslash is only wrapped), built in one allocation.
 func quoteIn(before, s, after string) string {
 	if plainQuote(s) {
 		return before + `"` + s + `"` + after

@@ -309,8 +309,8 @@ func TestMatcher_stateNumber_divides(t *testing.T) {
 	}
 }
 
-// quote and quoteIn (the messages' quoting, which skips strconv.Quote for
-// plain fragments) agree with strconv.Quote.
+// quoteIn (the messages' quoting, which skips strconv.Quote for plain
+// fragments) agrees with strconv.Quote, with and without text around.
 func TestQuote_agrees_with_strconv(t *testing.T) {
 	rng := rand.New(rand.NewPCG(61, 67))
 	units := []string{"a", "不", "在", "é", "’", " ", "\t", "\n", "\"", "\\", "\xff", "\xe4\xb8", "\u200b", "\u9fff", "𠀀", "\x7f", "。"}
@@ -321,8 +321,8 @@ func TestQuote_agrees_with_strconv(t *testing.T) {
 			b.WriteString(units[rng.IntN(len(units))])
 		}
 		s := b.String()
-		if got, want := quote(s), strconv.Quote(s); got != want {
-			t.Fatalf("quote(%q) = %s, want %s", s, got, want)
+		if got, want := quoteIn("", s, ""), strconv.Quote(s); got != want {
+			t.Fatalf("quoteIn(\"\", %q, \"\") = %s, want %s", s, got, want)
 		}
 		if got, want := quoteIn("x ", s, " y"), "x "+strconv.Quote(s)+" y"; got != want {
 			t.Fatalf("quoteIn(%q) = %s, want %s", s, got, want)
