@@ -56,13 +56,7 @@ func sortHits(h []hit) {
 func TestMatcher_agrees_with_strings_Index(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	alphabet := []string{"a", "b", "A", "不", "在", "知", "道", " ", " ", "\t", "'", "\xff"}
-	randText := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(alphabet[rng.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
+	randText := func(n int) string { return randUnits(rng, alphabet, n) }
 	for round := range 300 {
 		var pats []string
 		for range 1 + rng.IntN(12) {
@@ -149,11 +143,7 @@ func TestDecodeRune_agrees_with_utf8(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 23))
 	units := []string{"a", "é", "不", "𠀀", "。", "\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\xaf", "\xe0\xa0\x80", "\xbf", "\xff", "\xef\xbf\xbd"}
 	for range 2000 {
-		var b strings.Builder
-		for range rng.IntN(6) {
-			b.WriteString(units[rng.IntN(len(units))])
-		}
-		s := b.String()
+		s := randUnits(rng, units, rng.IntN(6))
 		for i := 0; i < len(s); i++ {
 			r, n := decodeRune(s, i)
 			wr, wn := utf8.DecodeRuneInString(s[i:])
@@ -201,13 +191,7 @@ func TestMatcher_many_characters_read_as_bytes(t *testing.T) {
 func TestNormEqual_agrees_with_normWindow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 47))
 	units := []string{"a", "A", " ", "  ", "\t", "’", "'", "不", "在", "這", "这", "們", "们", "\xff", "\xe4\xb8", "\ufffd", "。"}
-	gen := func() string {
-		var b strings.Builder
-		for range rng.IntN(8) {
-			b.WriteString(units[rng.IntN(len(units))])
-		}
-		return b.String()
-	}
+	gen := func() string { return randUnits(rng, units, rng.IntN(8)) }
 	equal := 0
 	for range 20000 {
 		s := gen()
@@ -316,11 +300,7 @@ func TestQuote_agrees_with_strconv(t *testing.T) {
 	units := []string{"a", "不", "在", "é", "’", " ", "\t", "\n", "\"", "\\", "\xff", "\xe4\xb8", "\u200b", "\u9fff", "𠀀", "\x7f", "。"}
 	plain := 0
 	for range 5000 {
-		var b strings.Builder
-		for range rng.IntN(6) {
-			b.WriteString(units[rng.IntN(len(units))])
-		}
-		s := b.String()
+		s := randUnits(rng, units, rng.IntN(6))
 		if got, want := quoteIn("", s, ""), strconv.Quote(s); got != want {
 			t.Fatalf("quoteIn(\"\", %q, \"\") = %s, want %s", s, got, want)
 		}
