@@ -361,7 +361,10 @@ func (s *server) wireDesk(store ticket.Store, name string) (*desk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crm: desk %s: roster: %w", name, err)
 	}
-	until, err := s.extendRotation(context.Background(), rs, s.rotationAhead(roster.DateOf(s.now(), s.cfg.Location)))
+	// The rotation from RosterStart on, reaching RosterCycles cycles
+	// past today; the roster runner keeps it ahead (extendDesk).
+	_, ahead := s.rotationSpan(roster.DateOf(s.now(), s.cfg.Location))
+	until, err := s.extendRotation(context.Background(), rs, s.cfg.RosterStart, ahead)
 	if err != nil {
 		return nil, err
 	}
