@@ -39,6 +39,17 @@ func (s *batchStore) CompleteBatch(ctx context.Context, items []Completion, now 
 	return errs, nil
 }
 
+// claimW claims n tasks for worker w and fails the test unless it gets
+// them.
+func claimW(t *testing.T, q *Queue, n int) []*Task {
+	t.Helper()
+	ts, err := q.Claim(context.Background(), "w", "", n)
+	if err != nil || len(ts) != n {
+		t.Fatalf("claim: %d, %v; want %d", len(ts), err, n)
+	}
+	return ts
+}
+
 // doneOnce checks that the n tasks of desk d1 in s are done and that
 // each was completed once (seen, from drainQueue).
 func doneOnce(t *testing.T, s Store, seen map[uuid.UUID]int, n int) {
@@ -127,10 +138,7 @@ func TestQueueBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		me := ticket.Actor{ID: "w", Role: ticket.RoleAgent}
-		ts, err := q.Claim(ctx, "w", "", 7)
-		if err != nil || len(ts) != 7 {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
+		ts := claimW(t, q, 7)
 		// Task 6 is completed by another path first: its lease is gone
 		// when the batch is written.
 		lost := ts[6]

@@ -137,14 +137,3 @@ func TestCompleteAndClaim(t *testing.T) {
 		doneOnce(t, s, drainQueue(t, q, 8, true), n)
 	})
 }
-
-// claimW claims n tasks for worker w and fails the test unless it gets
-// them.
-func claimW(t *testing.T, q *Queue, n int) []*Task {
-	t.Helper()
-	ts, err := q.Claim(context.Background(), "w", "", n)
-	if err != nil || len(ts) != n {
-		t.Fatalf("claim: %d, %v; want %d", len(ts), err, n)
-	}
-	return ts
-}

@@ -96,14 +96,6 @@ func TestQueueWork(t *testing.T) {
 		return s, q
 	}
 	me := ticket.Actor{ID: "w", Role: ticket.RoleAgent}
-	claim := func(t *testing.T, q *Queue, n int) []*Task {
-		t.Helper()
-		ts, err := q.Claim(context.Background(), "w", "", n)
-		if err != nil || len(ts) != n {
-			t.Fatalf("claim: %d, %v", len(ts), err)
-		}
-		return ts
-	}
 
 	t.Run("F7_a_claim_the_store_refuses_never_joins_a_round", func(t *testing.T) {
 		s, q := setup(t, 1)
@@ -118,7 +110,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("F7_claimed_task_completed_without_a_read", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 3)
-		ts := claim(t, q, 3)
+		ts := claimW(t, q, 3)
 		for _, task := range ts {
 			got, err := q.Complete(ctx, task, Outcome{Result: Reached, By: me})
 			if err != nil || got.Status != Done || got.Version != task.Version+1 {
@@ -150,7 +142,7 @@ func TestQueueWork(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			s, q := setup(t, 1)
-			ts := claim(t, q, 1)
+			ts := claimW(t, q, 1)
 			scrubbed := ts[0].Clone()
 			scrubbed.Subject = "erased"
 			if err := s.Update(ctx, scrubbed); err != nil {
@@ -178,7 +170,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("F7_caller_changes_to_the_task_are_not_written", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 1)
-		ts := claim(t, q, 1)
+		ts := claimW(t, q, 1)
 		ts[0].Subject, ts[0].MaxAttempts = "mine", 9
 		if _, err := q.Complete(ctx, ts[0], Outcome{Result: Reached, By: me}); err != nil {
 			t.Fatal(err)
@@ -192,7 +184,7 @@ func TestQueueWork(t *testing.T) {
 	t.Run("F7_lost_lease_fails_its_own_task", func(t *testing.T) {
 		ctx := context.Background()
 		s, q := setup(t, 2)
-		ts := claim(t, q, 2)
+		ts := claimW(t, q, 2)
 		c := ts[1].Clone()
 		c.Status, c.Lease = Cancelled, Lease{}
 		if err := s.Update(ctx, c); err != nil {
