@@ -298,7 +298,7 @@ var actions = map[string]action{
 
 // actionFields translates the ticket package's names of action inputs
 // to this API's JSON fields.
-var actionFields = map[string]string{"reply time": "reply_by", "field": "fields", "field name": "fields"}
+var actionFields = map[string]string{"reply time": "reply_by", "field": "fields"}
 
 // actionNames lists the actions for error messages.
 var actionNames = func() string {

@@ -93,9 +93,7 @@ func (s *server) receive(w http.ResponseWriter, r *http.Request, d *desk, by tic
 // by the map (see failNamed), a customer's or a complaint's text by its
 // object.
 var intakeFields = map[string]string{
-	"field": "fields", "field name": "fields", "attribute": "attrs", "attribute name": "attrs", "tag": "tags",
-	"customer name": "customer", "customer phone": "customer", "customer address": "customer", "customer grade": "customer",
-	"complaint class": "complaint",
+	"field": "fields", "attribute": "attrs", "tag": "tags", "customer": "customer", "complaint": "complaint",
 }
 
 // get answers one ticket of the desk; another desk's is 404.

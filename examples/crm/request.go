@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -428,11 +427,14 @@ func queryOf(r *http.Request, lists ...string) (url.Values, error) {
 	if err != nil {
 		return nil, badRequest("query", "malformed query string: "+err.Error())
 	}
-	names := slices.Sorted(maps.Keys(q)) // the same answer every time
-	for _, name := range names {
-		if len(q[name]) > 1 && !slices.Contains(lists, name) {
-			return nil, badRequest(name, fmt.Sprintf("query parameter %q is given twice", name))
+	twice := "" // the first in name order, so the answer is the same every time
+	for name, vs := range q {
+		if len(vs) > 1 && !slices.Contains(lists, name) && (twice == "" || name < twice) {
+			twice = name
 		}
+	}
+	if twice != "" {
+		return nil, badRequest(twice, fmt.Sprintf("query parameter %q is given twice", twice))
 	}
 	return q, nil
 }
