@@ -15,12 +15,12 @@ import (
 	"github.com/servicedesk-go/desk/webhook"
 )
 
-// TestWebhookOncePerEvent: two replicas on one PostgreSQL schema, both
+// TestT14WebhookOncePerEvent: two replicas on one PostgreSQL schema, both
 // running the webhook runner, send each ticket event once between them;
 // each replica sent every event before (once per replica). When the
 // delivering replica stops, the other takes over. The receiver counts
 // the deliveries by webhook-id before any replay check.
-func TestWebhookOncePerEvent(t *testing.T) {
+func TestT14WebhookOncePerEvent(t *testing.T) {
 	dsn := freshPostgres(t)
 	secret := webhook.NewSecret()
 	var mu sync.Mutex

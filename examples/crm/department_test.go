@@ -223,7 +223,7 @@ func TestDepartmentSeesOnlyItsOwn(t *testing.T) {
 // overdue tickets of another department a page of 1 cost a store query
 // per ticket. It still lists every overdue ticket of its own and no
 // other, across store pages of MaxPage too.
-func TestDepartmentOverduePages(t *testing.T) {
+func TestT4DepartmentOverduePages(t *testing.T) {
 	f, st := countingFixture(t)
 	srv, c := f.srv, f.clock
 	mine := f.dispatchMany(t, 44, 11)
@@ -260,7 +260,7 @@ func TestDepartmentOverduePages(t *testing.T) {
 // through: they read their own ticket, find it in their list, act on
 // it and read its history, and still do once it is dispatched to
 // another department. The 201 named a Location that answered 404.
-func TestDepartmentReadsWhatItReceived(t *testing.T) {
+func TestT1DepartmentReadsWhatItReceived(t *testing.T) {
 	f := newFixture(t)
 	eng := f.as(zhao, ticket.RoleDepartment)
 	r := eng.must(t, http.StatusCreated, "POST", "/desks/north/tickets", repairIntake())
@@ -284,7 +284,7 @@ func TestDepartmentReadsWhatItReceived(t *testing.T) {
 // the page ends there, short or empty, with the next cursor. Among 60
 // tasks of other departments' tickets a page of 1 read all 60 tickets.
 // Paging on still lists every task of its own tickets, once.
-func TestDepartmentFollowupPagesAreBounded(t *testing.T) {
+func TestT4DepartmentFollowupPagesAreBounded(t *testing.T) {
 	f, st := countingFixture(t)
 	srv := f.srv
 	srv.cfg.MaxPage = 10

@@ -144,7 +144,7 @@ func TestPresetGeneralRunner(t *testing.T) {
 // (LeadRoles): they grant leave and act for other staff, as shift
 // leads and the director do on the property desk; its agents do
 // neither, and a property lead role means nothing there.
-func TestPresetGeneralLeads(t *testing.T) {
+func TestR5PresetGeneralLeads(t *testing.T) {
 	f := newGeneralFixture(t)
 	leave := map[string]any{"agent": "li", "from": "2026-03-03T09:00:00+08:00", "until": "2026-03-04T09:00:00+08:00"}
 	for _, role := range []ticket.Role{ticket.RoleSupervisor, ticket.RoleAdmin} {

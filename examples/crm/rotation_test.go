@@ -62,12 +62,12 @@ func dutyAt(t *testing.T, srv *server, at time.Time) dutyResponse {
 	return d
 }
 
-// TestRotationAfterRestart (R3): a replica restarted ten weeks into the
+// TestR3RotationAfterRestart: a replica restarted ten weeks into the
 // rotation its predecessor published continues that rotation to four
 // cycles past today; it promised a roster up to twelve weeks ahead and
 // had nobody on duty from week 13 on, since it saw the old rotation's
 // tail and published nothing.
-func TestRotationAfterRestart(t *testing.T) {
+func TestR3RotationAfterRestart(t *testing.T) {
 	rs := roster.NewMemStore()
 	c := &clock{t: start} // Monday 2 March 2026
 	rosterServer(t, rs, c)
@@ -86,10 +86,10 @@ func TestRotationAfterRestart(t *testing.T) {
 	checkRotation(t, srv, roster.D(2026, 3, 2), d.RosterUntil)
 }
 
-// TestRotationRunner (R3): the roster runner keeps a replica that runs
+// TestR3RotationRunner: the roster runner keeps a replica that runs
 // for months four cycles ahead; without it the rotation ran out after
 // twelve weeks.
-func TestRotationRunner(t *testing.T) {
+func TestR3RotationRunner(t *testing.T) {
 	c := &clock{t: start}
 	srv := rosterServer(t, roster.NewMemStore(), c)
 	first := dutyAt(t, srv, start).RosterUntil
@@ -113,12 +113,12 @@ func TestRotationRunner(t *testing.T) {
 	checkRotation(t, srv, roster.D(2026, 3, 2), d.RosterUntil)
 }
 
-// TestRotationReplicasTogether (R3): replicas starting at the same
+// TestR3RotationReplicasTogether: replicas starting at the same
 // moment on one store publish one rotation between them. In process
 // they share a lock standing in for PostgreSQL's advisory lock; without
 // one, two replicas published the second cycle each, two people on
 // every shift (the roster's overlap check is per agent).
-func TestRotationReplicasTogether(t *testing.T) {
+func TestR3RotationReplicasTogether(t *testing.T) {
 	rs := roster.NewMemStore()
 	var mu sync.Mutex
 	lock := func(context.Context, string) (func(), error) { mu.Lock(); return mu.Unlock, nil }
@@ -129,10 +129,10 @@ func TestRotationReplicasTogether(t *testing.T) {
 	})
 }
 
-// TestRotationReplicasTogetherPostgres (R3): the same with each replica
+// TestR3RotationReplicasTogetherPostgres: the same with each replica
 // on its own PostgreSQL pool, as separate processes, through openStore
 // and its advisory lock.
-func TestRotationReplicasTogetherPostgres(t *testing.T) {
+func TestR3RotationReplicasTogetherPostgres(t *testing.T) {
 	dsn := freshPostgres(t)
 	together(t, func(i int) (*server, error) {
 		c := &clock{t: start}
