@@ -152,16 +152,7 @@ func explain(ctx context.Context, db interface {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return nil, err
-		}
-		plan = append(plan, line)
-	}
-	return plan, rows.Err()
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // partitionIndexes returns the indexes and, in the partitioned layout,
