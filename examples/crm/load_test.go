@@ -711,8 +711,10 @@ func table(results []loadResult) string {
 	return b.String()
 }
 
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+// envInt reads a whole number of at least least from the environment,
+// or gives def.
+func envInt(name string, def, least int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v >= least {
 		return v
 	}
 	return def
@@ -736,14 +738,11 @@ func TestLoad(t *testing.T) {
 		t.Skip("the load benchmark runs with DESK_CRM_LOAD=1 (and DESK_TEST_POSTGRES for the PostgreSQL rows)")
 	}
 	bin := buildCommand(t)
-	secs := time.Duration(envInt("DESK_CRM_LOAD_SECONDS", 10)) * time.Second
-	laps := 8
-	if v, err := strconv.Atoi(os.Getenv("DESK_CRM_LOAD_LAPS")); err == nil && v >= 0 {
-		laps = v
-	}
+	secs := time.Duration(envInt("DESK_CRM_LOAD_SECONDS", 10, 1)) * time.Second
+	laps := envInt("DESK_CRM_LOAD_LAPS", 8, 0)
 	plan := func(name string) loadPlan {
-		return loadPlan{name: name, clients: envInt("DESK_CRM_LOAD_CLIENTS", 48), duration: secs,
-			maxOps: int64(envInt("DESK_CRM_LOAD_OPS", 200000)), shared: 16, laps: laps}
+		return loadPlan{name: name, clients: envInt("DESK_CRM_LOAD_CLIENTS", 48, 1), duration: secs,
+			maxOps: int64(envInt("DESK_CRM_LOAD_OPS", 200000, 1)), shared: 16, laps: laps}
 	}
 	var results []loadResult
 	run := func(p loadPlan, rs ...*replica) {
